@@ -1,0 +1,95 @@
+# redchat — the one build entry point.
+#
+# Each part of the tree adds its programs and tests in its own fragment
+# (shared/module.mk, tcp/module.mk, ...), so this file only holds what is
+# common: flags, the shared library, the test runner and the phony targets.
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+BUILD      ?= build
+BIN        ?= bin
+PYTHON     ?= /usr/bin/python3
+
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+WARNFLAGS  := -std=c11 -Wall -Wextra -Wpedantic -Wshadow \
+              -Wstrict-prototypes -Wmissing-prototypes -Werror
+PKGS       := libedit libpcap cmocka
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ALL_CFLAGS  = $(WARNFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Ishared \
+              -D_GNU_SOURCE -DREDCHAT_VERSION='"$(VERSION)"' -MMD -MP
+LDLIBS_EDIT := -ledit
+LDLIBS_PCAP := -lpcap
+LDLIBS_TEST := -lcmocka
+LDLIBS      = -lpthread
+
+SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer \
+              -fsanitize=address,undefined -fno-sanitize-recover=all
+
+PROGRAMS   :=
+UNIT_TESTS :=
+MANPAGES   :=
+
+# Object file for a source file: build/<dir>/<name>.o
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+
+.PHONY: all deps ensure-deps check unit integration sanitize install \
+        uninstall clean demo bench
+.SECONDEXPANSION:
+all:
+
+include shared/module.mk
+include $(filter-out shared/module.mk,$(wildcard */module.mk))
+
+all: $(PROGRAMS)
+
+# --- dependencies ----------------------------------------------------------
+# `make deps` installs what is missing; every build checks first and calls it
+# only when a library is absent (pkg-config answers in a few milliseconds).
+deps:
+	@scripts/deps.sh
+
+ensure-deps:
+	@pkg-config --exists $(PKGS) || scripts/deps.sh
+
+# --- compiling -------------------------------------------------------------
+$(BUILD)/%.o: %.c | ensure-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BIN)/%: | ensure-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $(filter %.o %.a,$^) $(LDFLAGS) $(LDLIBS_$(*F)) $(LDLIBS)
+
+# --- tests -----------------------------------------------------------------
+# tests/run runs every unit test, integration test and lab script and ends
+# with one "N passed, N failed" line; it exits non-zero on any failure.
+check: all $(UNIT_TESTS)
+	@REDCHAT_BIN=$(abspath $(BIN)) REDCHAT_BUILD=$(abspath $(BUILD)) \
+	  PYTHON=$(PYTHON) scripts/run-tests $(UNIT_TESTS)
+
+sanitize:
+	$(MAKE) BUILD=build/san BIN=build/san/bin CFLAGS="$(SAN_FLAGS)" \
+	  LDFLAGS="-fsanitize=address,undefined" check
+
+# --- instructor demo and benchmark -------------------------------------------
+demo: all
+	@labs/demo.sh
+
+bench: all
+	@scripts/bench.sh
+
+# --- install ---------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(MANPAGES) $(DESTDIR)$(PREFIX)/share/man/man1/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(PROGRAMS)))
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MANPAGES)))
+
+clean:
+	rm -rf $(BUILD) $(BIN)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,69 @@
+/*
+ * catalog.h — the Spanish/English catalogue. The language is chosen once per
+ * process (from --lang, else the locale, else English). The room's protocol
+ * lines live in catalog.c as a table; a program's own messages use TR() at
+ * the point of use, so both languages read side by side.
+ */
+#ifndef REDCHAT_CATALOG_H
+#define REDCHAT_CATALOG_H
+
+enum lang { LANG_EN, LANG_ES };
+
+/* Texts the room sends. Each is a printf format; see catalog.c. */
+enum cat_id {
+	CAT_WELCOME,          /* (no args) greeting that asks for a nickname */
+	CAT_NICK_ACCEPTED,    /* %s nick, %zu members */
+	CAT_IDLE_TIMEOUT,     /* %u seconds: appended to NICK_ACCEPTED on UDP */
+	CAT_NICK_EMPTY,
+	CAT_NICK_TOO_LONG,    /* %d max bytes */
+	CAT_NICK_BAD_UTF8,
+	CAT_NICK_SPACE,
+	CAT_NICK_CONTROL,
+	CAT_NICK_SLASH,
+	CAT_NICK_RESERVED,    /* %s nick */
+	CAT_NICK_TAKEN,       /* %s nick */
+	CAT_NICK_SAME,        /* %s nick */
+	CAT_NEED_NICK,        /* command before having a nickname */
+	CAT_JOINED,           /* %s nick */
+	CAT_LEFT,             /* %s nick */
+	CAT_LEFT_TIMEOUT,     /* %s nick */
+	CAT_LEFT_KICKED,      /* %s nick */
+	CAT_LEFT_DROPPED,     /* %s nick: output queue overflow */
+	CAT_NICK_CHANGED,     /* %s old, %s new */
+	CAT_LIST,             /* %zu count, %s names */
+	CAT_LIST_MORE,        /* %zu more names not shown */
+	CAT_PRIVATE_FROM,     /* %s from, %s text */
+	CAT_PRIVATE_TO,       /* %s to, %s text */
+	CAT_NO_SUCH_NICK,     /* %s nick */
+	CAT_USAGE_NICK,
+	CAT_USAGE_MSG,
+	CAT_USAGE_ME,
+	CAT_PONG,             /* (no args; a token is appended) */
+	CAT_BYE,              /* %s nick */
+	CAT_UNKNOWN_COMMAND,  /* %s command */
+	CAT_TOO_LONG,         /* %d max bytes */
+	CAT_FULL,             /* %u max clients */
+	CAT_KICKED,           /* (no args) to the kicked member */
+	CAT_OVERFLOW,         /* (no args) to a member dropped for not reading */
+	CAT_SERVER_SAYS,      /* %s text from the operator */
+	CAT_SERVER_CLOSING,
+	CAT_HELP,             /* (no args) several lines, each ending in \n */
+	CAT_COUNT
+};
+
+/* "es" or "en" (also "es_ES.UTF-8" and the like); -1 when neither. */
+int catalog_lang_parse(const char *s);
+
+/* LC_ALL, else LC_MESSAGES, else LANG starting with "es": Spanish. */
+enum lang catalog_lang_from_env(void);
+
+void catalog_set_lang(enum lang lang);
+enum lang catalog_lang(void);
+
+/* The text of id in the current language (a printf format). */
+const char *catalog_text(enum cat_id id);
+
+/* Pick the current language's string: TR("Hello", "Hola"). */
+#define TR(en, es) (catalog_lang() == LANG_ES ? (es) : (en))
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * room.h — the chat room, independent of any transport: members and their
+ * nicknames, commands, notices and broadcasts. The room never sees a file
+ * descriptor. Every line it produces goes to ops->send, which the transport
+ * (TCP event loop, TCP threads, UDP, or a unit test) supplies.
+ *
+ * The room is not thread-safe: a threaded transport holds one lock around
+ * every call (and the callbacks run under it).
+ */
+#ifndef REDCHAT_ROOM_H
+#define REDCHAT_ROOM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct room;
+struct room_member;
+
+/* Why a member left; chooses the notice the others see. */
+enum room_leave {
+	ROOM_LEAVE_CLOSED,   /* connection closed or failed */
+	ROOM_LEAVE_TIMEOUT,  /* silent for too long (UDP idle timeout) */
+	ROOM_LEAVE_DROPPED,  /* the transport dropped it (did not read) */
+};
+
+struct room_ops {
+	/*
+	 * Queue one complete line (ending in '\n') for conn. It must not call
+	 * back into the room; if the line cannot be queued the transport
+	 * remembers that and calls room_leave() later, outside this callback.
+	 */
+	void (*send)(void *transport, void *conn, const char *line, size_t len);
+	/*
+	 * The member on conn has left the room already (it quit, or was
+	 * kicked): send what is queued, then close. The transport must not
+	 * pass that member to the room again.
+	 */
+	void (*close)(void *transport, void *conn);
+};
+
+struct room_config {
+	unsigned max_members;  /* 0: no limit */
+	unsigned idle_timeout; /* seconds, stated when a nick is accepted; 0: none */
+	bool     greet;        /* send the welcome line on join (TCP) */
+};
+
+/* A new, empty room. Returns NULL when out of memory. */
+struct room *room_new(const struct room_config *cfg,
+                      const struct room_ops *ops, void *transport);
+
+/* Tell every member the server is closing, then free the room (conns stay
+ * the transport's). NULL is allowed. */
+void room_free(struct room *room, bool announce);
+
+/*
+ * A connection arrives. It is a member without a nickname until its first
+ * valid message. peer ("127.0.0.1:5342") is copied for the log. Returns the
+ * member, or NULL when the room is full (the notice was already sent: close
+ * the connection) or out of memory.
+ */
+struct room_member *room_join(struct room *room, void *conn, const char *peer);
+
+/*
+ * One message from member (no terminator; any bytes). Returns false when the
+ * member has left by it (/quit): ops->close was called, forget the member.
+ */
+bool room_input(struct room *room, struct room_member *member,
+                const char *line, size_t len);
+
+/* The transport lost the member's connection (or gave up on it). Announces
+ * the leave to the others when it had a nickname, and frees the member. */
+void room_leave(struct room *room, struct room_member *member,
+                enum room_leave why);
+
+/* A message over MSG_MAX arrived from member: tell it, drop the message. */
+void room_too_long(struct room *room, struct room_member *member);
+
+/*
+ * A line typed on the server's console: "/list" (printed on stdout),
+ * "/kick NICK", "/quit", else sent to everyone as from the server. Returns
+ * false when the operator asked the server to stop.
+ */
+bool room_console(struct room *room, const char *line, size_t len);
+
+/* Members with a nickname, and all connections (with or without one). */
+size_t room_count(const struct room *room);
+size_t room_connections(const struct room *room);
+
+/* The member's nickname, or NULL before it chose one. */
+const char *room_member_nick(const struct room_member *member);
+
+/* Whether member has chosen a nickname. */
+bool room_member_named(const struct room_member *member);
+
+#endif

@@ -1,0 +1,8 @@
+# tests/unit/test_<module>.c: one cmocka program per module. Each links the
+# static libraries of every part (TEST_LIBS); only what it uses is pulled in.
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+UNIT_TESTS += $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $$(TEST_LIBS) | ensure-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(TEST_LIBS) $(LDFLAGS) -lcmocka -lpcap -ledit -lpthread
