@@ -39,9 +39,9 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 all:
 
 include shared/module.mk
-include $(filter-out shared/module.mk,$(wildcard */module.mk))
+include $(filter-out shared/module.mk,$(wildcard */*.mk))
 
-all: $(PROGRAMS)
+all: $(LIBSHARED) $(PROGRAMS)
 
 # --- dependencies ----------------------------------------------------------
 # `make deps` installs what is missing; every build checks first and calls it

@@ -35,7 +35,7 @@ enum msg_frame {
 
 /*
  * Take bytes from *data (advancing *data and *len) until one line is
- * complete. On MSG_FRAME_LINE, *line/*line_len point either into the input
+ * complete. On MSG_FRAME_LINE, *line and *line_len point either into the input
  * or into the framer; they stay valid until the next call. Call again until
  * MSG_FRAME_MORE: one read may hold many lines. MSG_FRAME_TOO_LONG is
  * reported once per overlong line; the rest of it, up to the next newline,

@@ -1,0 +1,200 @@
+/*
+ * catalog.c — the lines the room sends, in English and Spanish, and the
+ * choice of language. Notices start with "*** " (DESIGN.md); chat lines
+ * ("NICK: TEXT") are not translated and are built by the room.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "catalog.h"
+
+static enum lang current = LANG_EN;
+
+/* [id] = { English, Spanish } */
+static const char *const texts[CAT_COUNT][2] = {
+	[CAT_WELCOME] = {
+		"*** Welcome to redchat! Type your nickname to join. Commands: "
+		"/list /msg /me /nick /ping /help /quit (or 'salir' to leave).\n",
+		"*** ¡Bienvenido a redchat! Escribe tu apodo para entrar. "
+		"Comandos: /listar /privado /me /nick /ping /ayuda /salir "
+		"(o 'salir' para salir).\n" },
+	[CAT_NICK_ACCEPTED] = {
+		"*** Hello %s, you are in the chat (%zu online). "
+		"Type /help for the commands.",
+		"*** Hola %s, ya estás en el chat (%zu conectados). "
+		"Escribe /ayuda para ver los comandos." },
+	[CAT_IDLE_TIMEOUT] = {
+		" [idle-timeout=%u]", " [idle-timeout=%u]" },
+	[CAT_NICK_EMPTY] = {
+		"*** Error: the nickname is empty. Type a nickname.\n",
+		"*** Error: el apodo está vacío. Escribe un apodo.\n" },
+	[CAT_NICK_TOO_LONG] = {
+		"*** Error: nickname too long (at most %d bytes). Try another.\n",
+		"*** Error: apodo demasiado largo (máximo %d bytes). "
+		"Prueba otro.\n" },
+	[CAT_NICK_BAD_UTF8] = {
+		"*** Error: the nickname is not valid UTF-8. Try another.\n",
+		"*** Error: el apodo no es UTF-8 válido. Prueba otro.\n" },
+	[CAT_NICK_SPACE] = {
+		"*** Error: a nickname cannot contain spaces. Try another.\n",
+		"*** Error: un apodo no puede tener espacios. Prueba otro.\n" },
+	[CAT_NICK_CONTROL] = {
+		"*** Error: the nickname has control or invisible characters. "
+		"Try another.\n",
+		"*** Error: el apodo tiene caracteres de control o invisibles. "
+		"Prueba otro.\n" },
+	[CAT_NICK_SLASH] = {
+		"*** Error: a nickname cannot start with '/'. Type your nickname "
+		"first.\n",
+		"*** Error: un apodo no puede empezar por '/'. Escribe primero tu "
+		"apodo.\n" },
+	[CAT_NICK_RESERVED] = {
+		"*** Error: the nickname %s is reserved. Try another.\n",
+		"*** Error: el apodo %s está reservado. Prueba otro.\n" },
+	[CAT_NICK_TAKEN] = {
+		"*** Error: the nickname %s is taken. Try another.\n",
+		"*** Error: el apodo %s ya está en uso. Prueba otro.\n" },
+	[CAT_NICK_SAME] = {
+		"*** You are already called %s.\n",
+		"*** Ya te llamas %s.\n" },
+	[CAT_NEED_NICK] = {
+		"*** Type your nickname first.\n",
+		"*** Primero escribe tu apodo.\n" },
+	[CAT_JOINED] = {
+		"*** %s has joined the chat\n",
+		"*** %s se ha unido al chat\n" },
+	[CAT_LEFT] = {
+		"*** %s has left the chat\n",
+		"*** %s ha salido del chat\n" },
+	[CAT_LEFT_TIMEOUT] = {
+		"*** %s has left the chat (silent for too long)\n",
+		"*** %s ha salido del chat (demasiado tiempo sin actividad)\n" },
+	[CAT_LEFT_KICKED] = {
+		"*** %s was removed by the server\n",
+		"*** %s fue expulsado por el servidor\n" },
+	[CAT_LEFT_DROPPED] = {
+		"*** %s was disconnected (not reading its messages)\n",
+		"*** %s fue desconectado (no leía sus mensajes)\n" },
+	[CAT_NICK_CHANGED] = {
+		"*** %s is now called %s\n",
+		"*** %s ahora se llama %s\n" },
+	[CAT_LIST] = {
+		"*** Users (%zu): %s",
+		"*** Usuarios (%zu): %s" },
+	[CAT_LIST_MORE] = {
+		" and %zu more", " y %zu más" },
+	[CAT_PRIVATE_FROM] = {
+		"%s (private): %s\n",
+		"%s (privado): %s\n" },
+	[CAT_PRIVATE_TO] = {
+		"*** (private to %s) %s\n",
+		"*** (privado para %s) %s\n" },
+	[CAT_NO_SUCH_NICK] = {
+		"*** Error: there is no user called %s\n",
+		"*** Error: no hay ningún usuario llamado %s\n" },
+	[CAT_USAGE_NICK] = {
+		"*** Usage: /nick NEW_NICKNAME\n",
+		"*** Uso: /nick NUEVO_APODO\n" },
+	[CAT_USAGE_MSG] = {
+		"*** Usage: /msg NICK TEXT\n",
+		"*** Uso: /privado APODO TEXTO\n" },
+	[CAT_USAGE_ME] = {
+		"*** Usage: /me TEXT\n",
+		"*** Uso: /me TEXTO\n" },
+	[CAT_PONG] = {
+		"*** pong", "*** pong" },
+	[CAT_BYE] = {
+		"*** Goodbye, %s!\n",
+		"*** ¡Adiós, %s!\n" },
+	[CAT_UNKNOWN_COMMAND] = {
+		"*** Error: unknown command %s (type /help)\n",
+		"*** Error: comando desconocido %s (escribe /ayuda)\n" },
+	[CAT_TOO_LONG] = {
+		"*** Error: message too long (more than %d bytes), discarded\n",
+		"*** Error: mensaje demasiado largo (más de %d bytes), "
+		"descartado\n" },
+	[CAT_FULL] = {
+		"*** Error: the chat is full (%u users). Try again later.\n",
+		"*** Error: el chat está lleno (%u usuarios). Inténtalo más "
+		"tarde.\n" },
+	[CAT_KICKED] = {
+		"*** You have been removed from the chat by the server.\n",
+		"*** El servidor te ha expulsado del chat.\n" },
+	[CAT_OVERFLOW] = {
+		"*** Disconnected: you were not reading your messages.\n",
+		"*** Desconectado: no estabas leyendo tus mensajes.\n" },
+	[CAT_SERVER_SAYS] = {
+		"*** [server] %s\n",
+		"*** [servidor] %s\n" },
+	[CAT_SERVER_CLOSING] = {
+		"*** The server is closing. Goodbye!\n",
+		"*** El servidor se está cerrando. ¡Adiós!\n" },
+	[CAT_HELP] = {
+		"*** Commands:\n"
+		"***   /list               who is in the chat\n"
+		"***   /msg NICK TEXT      private message\n"
+		"***   /me TEXT            an action: * ana waves\n"
+		"***   /nick NEW           change your nickname\n"
+		"***   /ping               the server answers pong\n"
+		"***   /quit  (or salir)   leave the chat\n"
+		"***   //text              send text that starts with '/'\n",
+		"*** Comandos:\n"
+		"***   /listar             quién está en el chat\n"
+		"***   /privado APODO TEXTO  mensaje privado\n"
+		"***   /me TEXTO           una acción: * ana saluda\n"
+		"***   /nick NUEVO         cambiar de apodo\n"
+		"***   /ping               el servidor responde pong\n"
+		"***   /salir  (o salir)   salir del chat\n"
+		"***   //texto             enviar un texto que empieza por '/'\n" },
+};
+
+int
+catalog_lang_parse(const char *s)
+{
+	if (s == NULL)
+		return -1;
+	if (strncasecmp(s, "es", 2) == 0 && (s[2] == '\0' || s[2] == '_' ||
+	                                     s[2] == '-' || s[2] == '.'))
+		return LANG_ES;
+	if (strncasecmp(s, "en", 2) == 0 && (s[2] == '\0' || s[2] == '_' ||
+	                                     s[2] == '-' || s[2] == '.'))
+		return LANG_EN;
+	return -1;
+}
+
+enum lang
+catalog_lang_from_env(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char *v;
+	size_t i;
+
+	/* The first variable that is set decides, as in POSIX locales. */
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		v = getenv(vars[i]);
+		if (v != NULL && *v != '\0')
+			return strncmp(v, "es", 2) == 0 ? LANG_ES : LANG_EN;
+	}
+	return LANG_EN;
+}
+
+void
+catalog_set_lang(enum lang lang)
+{
+	current = lang;
+}
+
+enum lang
+catalog_lang(void)
+{
+	return current;
+}
+
+const char *
+catalog_text(enum cat_id id)
+{
+	if ((unsigned)id >= CAT_COUNT)
+		return "";
+	return texts[id][current == LANG_ES ? 1 : 0];
+}

@@ -1,0 +1,282 @@
+/*
+ * msg.c — wire protocol v1: turning a byte stream into lines, and a line
+ * into a chat message or a command. No sockets, no allocation but the
+ * framer's partial-line buffer.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "msg.h"
+
+/* ---------------------------------------------------------------------------
+ * Line framing
+ *
+ * TCP is a byte stream: one recv() may return half a line, or ten lines, or
+ * the end of one and the start of the next. The framer keeps what is left
+ * of an unfinished line between reads and hands out whole lines.
+ *
+ *   recv #1: "hola\nque t"      -> line "hola", keep "que t"
+ *   recv #2: "al\r\nadios\n"    -> line "que tal", line "adios"
+ *
+ * A line longer than MSG_MAX is reported once and then skipped up to its
+ * newline, so the stream resynchronises and the next line is read normally.
+ * ------------------------------------------------------------------------ */
+
+/* Bytes a partial line may hold: MSG_MAX plus a '\r' waiting for its '\n'. */
+#define FRAMER_CAP (MSG_MAX + 1)
+
+/* Remove one '\r' before the '\n' that ended the line. */
+static void
+strip_cr(const char *line, size_t *len)
+{
+	if (*len > 0 && line[*len - 1] == '\r')
+		(*len)--;
+}
+
+enum msg_frame
+msg_framer_next(struct msg_framer *f, const char **data, size_t *len,
+                const char **line, size_t *line_len)
+{
+	const char *nl;
+	size_t n;
+
+	/* A line handed out from buf last time is finished with now. */
+	if (f->len == 0 && f->buf != NULL) {
+		free(f->buf);
+		f->buf = NULL;
+	}
+
+	while (*len > 0) {
+		nl = memchr(*data, '\n', *len);
+		n = nl != NULL ? (size_t)(nl - *data) : *len;
+
+		if (f->discarding) {            /* skip the rest of an overlong line */
+			*data += n;
+			*len -= n;
+			if (nl == NULL)
+				return MSG_FRAME_MORE;
+			(*data)++;
+			(*len)--;
+			f->discarding = false;
+			f->newline_seen = true;
+			continue;
+		}
+
+		if (nl == NULL) {               /* unfinished: keep it for later */
+			if (f->len + n > FRAMER_CAP) {
+				f->len = 0;
+				f->discarding = true;
+				*data += n;
+				*len = 0;
+				return MSG_FRAME_TOO_LONG;
+			}
+			if (f->buf == NULL && (f->buf = malloc(FRAMER_CAP)) == NULL) {
+				/* Out of memory: the line cannot be kept; report it
+				 * like an overlong one rather than lose track. */
+				f->discarding = true;
+				*data += n;
+				*len = 0;
+				return MSG_FRAME_TOO_LONG;
+			}
+			memcpy(f->buf + f->len, *data, n);
+			f->len += n;
+			*data += n;
+			*len = 0;
+			return MSG_FRAME_MORE;
+		}
+
+		/* A newline: the line is what was kept plus data[0..n). */
+		*data += n + 1;
+		*len -= n + 1;
+		f->newline_seen = true;
+		if (f->len == 0) {              /* whole line in this read: no copy */
+			*line = nl - n;
+			*line_len = n;
+		} else {
+			if (f->len + n > FRAMER_CAP) {
+				f->len = 0;
+				return MSG_FRAME_TOO_LONG;
+			}
+			memcpy(f->buf + f->len, nl - n, n);
+			*line = f->buf;
+			*line_len = f->len + n;
+			f->len = 0;     /* buf stays readable until the next call */
+		}
+		strip_cr(*line, line_len);
+		if (*line_len > MSG_MAX)
+			return MSG_FRAME_TOO_LONG;
+		return MSG_FRAME_LINE;
+	}
+	return MSG_FRAME_MORE;
+}
+
+bool
+msg_framer_pending(const struct msg_framer *f)
+{
+	return !f->newline_seen && (f->len > 0 || f->discarding);
+}
+
+bool
+msg_framer_flush(struct msg_framer *f, const char **line, size_t *line_len)
+{
+	if (f->newline_seen)
+		return false;
+	if (f->discarding) {                    /* the overlong message ends here */
+		f->discarding = false;
+		return false;
+	}
+	if (f->len == 0)
+		return false;
+	*line = f->buf;
+	*line_len = f->len;
+	f->len = 0;
+	/* A '\r' cannot be waiting for a '\n' here, so a full buffer may be
+	 * one byte over: that message is too long. */
+	return *line_len <= MSG_MAX;
+}
+
+void
+msg_framer_free(struct msg_framer *f)
+{
+	free(f->buf);
+	memset(f, 0, sizeof(*f));
+}
+
+/* ---------------------------------------------------------------------------
+ * Parsing one message
+ *
+ *   "hola a todos"          chat
+ *   "/msg luis hola"        command word, first argument, rest of the text
+ *   "//etc/passwd"          chat "/etc/passwd" (a doubled slash escapes)
+ *   "salir"                 quit (the seed lab's way out)
+ * ------------------------------------------------------------------------ */
+
+struct command {
+	const char   *name;
+	enum msg_kind kind;
+};
+
+static const struct command commands[] = {
+	{ "nick",    MSG_NICK },
+	{ "list",    MSG_LIST },    { "listar",  MSG_LIST },
+	{ "msg",     MSG_PRIVATE }, { "privado", MSG_PRIVATE },
+	{ "me",      MSG_ME },
+	{ "help",    MSG_HELP },    { "ayuda",   MSG_HELP },
+	{ "ping",    MSG_PING },
+	{ "quit",    MSG_QUIT },    { "quitar",  MSG_QUIT },
+	{ "salir",   MSG_QUIT },
+};
+
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Advance *p past blanks, not beyond end. */
+static void
+skip_blanks(const char **p, const char *end)
+{
+	while (*p < end && is_blank(**p))
+		(*p)++;
+}
+
+/* The word at *p (up to a blank or end); advances *p past it. */
+static size_t
+take_word(const char **p, const char *end)
+{
+	const char *start = *p;
+
+	while (*p < end && !is_blank(**p))
+		(*p)++;
+	return (size_t)(*p - start);
+}
+
+/* Remove trailing blanks from [start, *end). */
+static void
+trim_end(const char *start, const char **end)
+{
+	while (*end > start && is_blank((*end)[-1]))
+		(*end)--;
+}
+
+static enum msg_kind
+lookup_command(const char *word, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strlen(commands[i].name) == len &&
+		    strncasecmp(commands[i].name, word, len) == 0)
+			return commands[i].kind;
+	return MSG_UNKNOWN;
+}
+
+void
+msg_parse(const char *line, size_t len, struct msg *out)
+{
+	const char *p = line, *end = line + len, *word;
+	size_t wlen;
+
+	memset(out, 0, sizeof(*out));
+	trim_end(line, &end);
+	skip_blanks(&p, end);
+	if (p == end) {
+		out->kind = MSG_EMPTY;
+		return;
+	}
+	if (*p != '/') {
+		out->kind = (end - p == 5 && strncasecmp(p, "salir", 5) == 0)
+		                ? MSG_QUIT : MSG_CHAT;
+		out->arg = line;                /* chat keeps its own spacing */
+		out->arg_len = len;
+		return;
+	}
+	if (end - p >= 2 && p[1] == '/') {     /* "//text" is chat "/text" */
+		out->kind = MSG_CHAT;
+		out->arg = p + 1;
+		out->arg_len = (size_t)(end - p - 1);
+		return;
+	}
+
+	out->cmd = p;
+	out->cmd_len = take_word(&p, end);
+	out->kind = lookup_command(out->cmd + 1, out->cmd_len - 1);
+	skip_blanks(&p, end);
+	if (p == end)
+		return;
+
+	if (out->kind == MSG_PRIVATE) {       /* /msg NICK TEXT */
+		word = p;
+		wlen = take_word(&p, end);
+		out->arg = word;
+		out->arg_len = wlen;
+		skip_blanks(&p, end);
+		if (p < end) {
+			out->text = p;
+			out->text_len = (size_t)(end - p);
+		}
+		return;
+	}
+	out->arg = p;                           /* everything after the word */
+	out->arg_len = (size_t)(end - p);
+}
+
+const char *
+msg_kind_name(enum msg_kind kind)
+{
+	switch (kind) {
+	case MSG_EMPTY:   return "empty";
+	case MSG_CHAT:    return "chat";
+	case MSG_NICK:    return "nick";
+	case MSG_LIST:    return "list";
+	case MSG_PRIVATE: return "msg";
+	case MSG_ME:      return "me";
+	case MSG_HELP:    return "help";
+	case MSG_PING:    return "ping";
+	case MSG_QUIT:    return "quit";
+	case MSG_UNKNOWN: return "unknown";
+	}
+	return "unknown";
+}

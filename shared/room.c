@@ -1,0 +1,637 @@
+/*
+ * room.c — the chat room: who is here, what they are called, and what each
+ * message or command makes the server say to whom. Transport-agnostic: the
+ * same code serves the TCP event loop, the TCP threads, UDP and the unit
+ * tests, through the send/close callbacks in struct room_ops.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "log.h"
+#include "msg.h"
+#include "net.h"
+#include "room.h"
+#include "text.h"
+
+/* Longest line the room builds: a nickname, ": ", a sanitised message. */
+#define ROOM_LINE_MAX  (TEXT_NICK_MAX + 4 + TEXT_SANITIZE_MAX(MSG_MAX))
+#define ROOM_LIST_MAX  2048 /* names shown by /list before "and N more" */
+#define ROOM_TOKEN_MAX 64   /* bytes of a /ping token echoed back */
+#define ROOM_BUCKETS   64   /* initial nickname hash buckets (power of 2) */
+
+struct room_member {
+	struct room_member *prev, *next; /* everyone, in order of arrival */
+	struct room_member *hnext;       /* same hash bucket (named only) */
+	void *conn;                      /* the transport's handle */
+	bool  named;
+	char  nick[TEXT_NICK_MAX + 1];
+	char  folded[2 * TEXT_NICK_MAX + 1];
+	char  peer[NET_ADDR_LEN];
+};
+
+struct room {
+	struct room_config     cfg;
+	const struct room_ops *ops;
+	void                  *transport;
+	struct room_member    *head, *tail;
+	struct room_member   **buckets;  /* nickname hash, by folded nick */
+	size_t                 nbuckets;
+	size_t                 named;    /* members with a nickname */
+	size_t                 total;    /* every connection */
+	char                   line[ROOM_LINE_MAX];
+};
+
+/* ---------------------------------------------------------------------------
+ * Nickname index: a chained hash table of folded nicknames, so that a join
+ * or a /msg costs the same with 10 or 10,000 members.
+ * ------------------------------------------------------------------------ */
+
+static size_t
+hash_nick(const char *folded, size_t nbuckets)
+{
+	unsigned long h = 2166136261u;             /* FNV-1a */
+
+	while (*folded != '\0')
+		h = (h ^ (unsigned char)*folded++) * 16777619u;
+	return h & (nbuckets - 1);
+}
+
+static struct room_member *
+find_folded(const struct room *room, const char *folded)
+{
+	struct room_member *m;
+
+	for (m = room->buckets[hash_nick(folded, room->nbuckets)]; m != NULL;
+	     m = m->hnext)
+		if (strcmp(m->folded, folded) == 0)
+			return m;
+	return NULL;
+}
+
+static void
+index_remove(struct room *room, struct room_member *member)
+{
+	struct room_member **pp;
+
+	pp = &room->buckets[hash_nick(member->folded, room->nbuckets)];
+	while (*pp != NULL && *pp != member)
+		pp = &(*pp)->hnext;
+	if (*pp != NULL)
+		*pp = member->hnext;
+	member->hnext = NULL;
+}
+
+static void
+index_insert(struct room *room, struct room_member *member)
+{
+	struct room_member **nb, *m, *next;
+	size_t i, n, h;
+
+	if (room->named >= room->nbuckets) {     /* grow; keep if no memory */
+		n = room->nbuckets * 2;
+		if ((nb = calloc(n, sizeof(*nb))) != NULL) {
+			for (i = 0; i < room->nbuckets; i++)
+				for (m = room->buckets[i]; m != NULL; m = next) {
+					next = m->hnext;
+					h = hash_nick(m->folded, n);
+					m->hnext = nb[h];
+					nb[h] = m;
+				}
+			free(room->buckets);
+			room->buckets = nb;
+			room->nbuckets = n;
+		}
+	}
+	h = hash_nick(member->folded, room->nbuckets);
+	member->hnext = room->buckets[h];
+	room->buckets[h] = member;
+}
+
+/* ---------------------------------------------------------------------------
+ * Sending. Every line is built once in room->line and handed to the
+ * transport once per recipient.
+ * ------------------------------------------------------------------------ */
+
+static void
+send_line(struct room *room, struct room_member *to, const char *line,
+          size_t len)
+{
+	room->ops->send(room->transport, to->conn, line, len);
+}
+
+/* Format into room->line and return its length (cut if too long). */
+static size_t __attribute__((format(printf, 2, 3)))
+format(struct room *room, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(room->line, sizeof(room->line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return 0;
+	if ((size_t)n >= sizeof(room->line)) {  /* keep the newline */
+		n = sizeof(room->line) - 1;
+		room->line[n - 1] = '\n';
+	}
+	return (size_t)n;
+}
+
+/* Send one catalogue line to one member. */
+#define TELL(room, m, ...) \
+	send_line((room), (m), (room)->line, format((room), __VA_ARGS__))
+
+/* Send room->line[0..len) to every named member except `except`. */
+static void
+broadcast(struct room *room, struct room_member *except, size_t len)
+{
+	struct room_member *m;
+
+	for (m = room->head; m != NULL; m = m->next)
+		if (m->named && m != except)
+			send_line(room, m, room->line, len);
+}
+
+/* A copy of untrusted text that a terminal will print as text. */
+static const char *
+safe(const char *s, size_t len, char *out, size_t cap)
+{
+	text_sanitize(s, len, out, cap);
+	return out;
+}
+
+/* ---------------------------------------------------------------------------
+ * Members coming and going
+ * ------------------------------------------------------------------------ */
+
+/* Unlink member, announce why to the others if it had a nickname, free. */
+static void
+remove_member(struct room *room, struct room_member *member, enum cat_id why)
+{
+	if (member->named) {
+		index_remove(room, member);
+		room->named--;
+		broadcast(room, member, format(room, catalog_text(why),
+		                               member->nick));
+		log_info(TR("%s (%s) left: %s", "%s (%s) se fue: %s"),
+		         member->nick, member->peer,
+		         why == CAT_LEFT ? "quit" :
+		         why == CAT_LEFT_TIMEOUT ? "idle timeout" :
+		         why == CAT_LEFT_KICKED ? "kicked" :
+		         why == CAT_LEFT_DROPPED ? "not reading" : "closed");
+	} else {
+		log_debug("%s: closed before choosing a nickname", member->peer);
+	}
+	if (member->prev != NULL)
+		member->prev->next = member->next;
+	else
+		room->head = member->next;
+	if (member->next != NULL)
+		member->next->prev = member->prev;
+	else
+		room->tail = member->prev;
+	room->total--;
+	free(member);
+}
+
+/* The member leaves by its own doing or the operator's: the others are
+ * told, then the transport closes the connection after the last line. */
+static void
+leave_and_close(struct room *room, struct room_member *member,
+                enum cat_id why)
+{
+	void *conn = member->conn;
+
+	remove_member(room, member, why);
+	room->ops->close(room->transport, conn);
+}
+
+/* Take `name` as member's nickname if the rules allow it. On failure the
+ * member is told why and keeps its old state. */
+static bool
+set_nick(struct room *room, struct room_member *member, const char *name,
+         size_t len)
+{
+	static const enum cat_id errors[] = {
+		[TEXT_NICK_EMPTY]    = CAT_NICK_EMPTY,
+		[TEXT_NICK_TOO_LONG] = CAT_NICK_TOO_LONG,
+		[TEXT_NICK_BAD_UTF8] = CAT_NICK_BAD_UTF8,
+		[TEXT_NICK_SPACE]    = CAT_NICK_SPACE,
+		[TEXT_NICK_CONTROL]  = CAT_NICK_CONTROL,
+		[TEXT_NICK_SLASH]    = CAT_NICK_SLASH,
+		[TEXT_NICK_RESERVED] = CAT_NICK_RESERVED,
+	};
+	char folded[2 * TEXT_NICK_MAX + 1], nick[TEXT_NICK_MAX + 1];
+	struct room_member *owner;
+	enum text_nick rule;
+
+	rule = text_nick_check(name, len);
+	if (rule == TEXT_NICK_TOO_LONG) {
+		TELL(room, member, catalog_text(errors[rule]), TEXT_NICK_MAX);
+		return false;
+	}
+	if (rule != TEXT_NICK_OK) {     /* only RESERVED names the nickname */
+		TELL(room, member, catalog_text(errors[rule]),
+		     rule == TEXT_NICK_RESERVED ? safe(name, len, nick,
+		                                       sizeof(nick)) : "");
+		return false;
+	}
+	memcpy(nick, name, len);
+	nick[len] = '\0';
+	text_nick_fold(nick, len, folded);
+	owner = find_folded(room, folded);
+	if (owner == member && strcmp(member->nick, nick) == 0) {
+		TELL(room, member, catalog_text(CAT_NICK_SAME), nick);
+		return false;
+	}
+	if (owner != NULL && owner != member) {
+		TELL(room, member, catalog_text(CAT_NICK_TAKEN), nick);
+		return false;
+	}
+	if (member->named)
+		index_remove(room, member);
+	else
+		room->named++;
+	memcpy(member->nick, nick, len + 1);
+	memcpy(member->folded, folded, sizeof(folded));
+	member->named = true;
+	index_insert(room, member);
+	return true;
+}
+
+/* The first valid message of a member without a nickname. */
+static bool
+choose_nick(struct room *room, struct room_member *member, const char *line,
+            size_t len)
+{
+	struct msg m;
+	size_t n;
+
+	msg_parse(line, len, &m);
+	switch (m.kind) {
+	case MSG_EMPTY:
+		return true;
+	case MSG_QUIT:
+		TELL(room, member, "%s", TR("*** Goodbye!\n", "*** ¡Adiós!\n"));
+		leave_and_close(room, member, CAT_LEFT);
+		return false;
+	case MSG_HELP:
+		TELL(room, member, "%s", catalog_text(CAT_HELP));
+		return true;
+	case MSG_CHAT:
+		break;
+	default:
+		TELL(room, member, "%s", catalog_text(CAT_NEED_NICK));
+		return true;
+	}
+	/* The nickname is the message without surrounding blanks. */
+	while (len > 0 && (*line == ' ' || *line == '\t'))
+		line++, len--;
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	if (!set_nick(room, member, line, len))
+		return true;
+
+	n = format(room, catalog_text(CAT_NICK_ACCEPTED), member->nick,
+	           room->named);
+	if (room->cfg.idle_timeout > 0)
+		n += snprintf(room->line + n, sizeof(room->line) - n,
+		              catalog_text(CAT_IDLE_TIMEOUT),
+		              room->cfg.idle_timeout);
+	n += snprintf(room->line + n, sizeof(room->line) - n, "\n");
+	send_line(room, member, room->line, n);
+	broadcast(room, member, format(room, catalog_text(CAT_JOINED),
+	                               member->nick));
+	log_info(TR("%s (%s) joined", "%s (%s) se ha unido"), member->nick,
+	         member->peer);
+	return true;
+}
+
+/* ---------------------------------------------------------------------------
+ * Commands of a member with a nickname
+ * ------------------------------------------------------------------------ */
+
+/* "*** Users (3): ana, luis, eva", cut after ROOM_LIST_MAX bytes of names. */
+static void
+cmd_list(struct room *room, struct room_member *to)
+{
+	char names[ROOM_LIST_MAX + TEXT_NICK_MAX + 3];
+	struct room_member *m;
+	size_t n = 0, shown = 0, len;
+
+	names[0] = '\0';
+	for (m = room->head; m != NULL; m = m->next) {
+		if (!m->named)
+			continue;
+		if (n + strlen(m->nick) + 2 > ROOM_LIST_MAX)
+			break;
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+		                      shown ? ", " : "", m->nick);
+		shown++;
+	}
+	len = format(room, catalog_text(CAT_LIST), room->named, names);
+	if (shown < room->named)
+		len += (size_t)snprintf(room->line + len, sizeof(room->line) - len,
+		                        catalog_text(CAT_LIST_MORE),
+		                        room->named - shown);
+	len += (size_t)snprintf(room->line + len, sizeof(room->line) - len, "\n");
+	send_line(room, to, room->line, len);
+}
+
+static void
+cmd_private(struct room *room, struct room_member *from, const struct msg *m)
+{
+	char nick[2 * TEXT_NICK_MAX + 1], text[TEXT_SANITIZE_MAX(MSG_MAX)];
+	struct room_member *to = NULL;
+
+	if (m->arg == NULL || m->text == NULL) {
+		TELL(room, from, "%s", catalog_text(CAT_USAGE_MSG));
+		return;
+	}
+	if (m->arg_len <= TEXT_NICK_MAX) {
+		text_nick_fold(m->arg, m->arg_len, nick);
+		to = find_folded(room, nick);
+	}
+	if (to == NULL) {
+		TELL(room, from, catalog_text(CAT_NO_SUCH_NICK),
+		     safe(m->arg, m->arg_len < 64 ? m->arg_len : 64, text,
+		          sizeof(text)));
+		return;
+	}
+	safe(m->text, m->text_len, text, sizeof(text));
+	TELL(room, to, catalog_text(CAT_PRIVATE_FROM), from->nick, text);
+	TELL(room, from, catalog_text(CAT_PRIVATE_TO), to->nick, text);
+	log_info("%s -> %s (%s): %s", from->nick, to->nick,
+	         TR("private", "privado"), text);
+}
+
+static void
+cmd_nick(struct room *room, struct room_member *member, const struct msg *m)
+{
+	char old[TEXT_NICK_MAX + 1];
+
+	if (m->arg == NULL) {
+		TELL(room, member, "%s", catalog_text(CAT_USAGE_NICK));
+		return;
+	}
+	memcpy(old, member->nick, sizeof(old));
+	if (!set_nick(room, member, m->arg, m->arg_len))
+		return;
+	format(room, catalog_text(CAT_NICK_CHANGED), old, member->nick);
+	broadcast(room, NULL, strlen(room->line));
+	log_info(TR("%s is now %s", "%s ahora es %s"), old, member->nick);
+}
+
+/* "*** pong TOKEN": the token lets a client match replies to its pings. */
+static void
+cmd_ping(struct room *room, struct room_member *member, const struct msg *m)
+{
+	char token[TEXT_SANITIZE_MAX(ROOM_TOKEN_MAX)];
+
+	token[0] = '\0';
+	if (m->arg != NULL)
+		safe(m->arg, m->arg_len < ROOM_TOKEN_MAX ? m->arg_len
+		                                         : ROOM_TOKEN_MAX,
+		     token, sizeof(token));
+	TELL(room, member, "%s%s%s\n", catalog_text(CAT_PONG),
+	     token[0] ? " " : "", token);
+}
+
+/* Chat and /me: sanitised, sent to everyone but the sender. */
+static void
+relay(struct room *room, struct room_member *from, const char *text,
+      size_t len, bool action)
+{
+	size_t n;
+
+	n = (size_t)snprintf(room->line, sizeof(room->line),
+	                     action ? "* %s " : "%s: ", from->nick);
+	n += text_sanitize(text, len, room->line + n,
+	                   sizeof(room->line) - n - 1);
+	room->line[n++] = '\n';
+	broadcast(room, from, n);
+	log_info("%s: %.*s", from->nick, (int)(n - 1 - strlen(from->nick) - 2),
+	         room->line + strlen(from->nick) + 2);
+}
+
+/* ---------------------------------------------------------------------------
+ * Public interface
+ * ------------------------------------------------------------------------ */
+
+struct room *
+room_new(const struct room_config *cfg, const struct room_ops *ops,
+         void *transport)
+{
+	struct room *room = calloc(1, sizeof(*room));
+
+	if (room == NULL)
+		return NULL;
+	room->buckets = calloc(ROOM_BUCKETS, sizeof(*room->buckets));
+	if (room->buckets == NULL) {
+		free(room);
+		return NULL;
+	}
+	room->nbuckets = ROOM_BUCKETS;
+	room->cfg = *cfg;
+	room->ops = ops;
+	room->transport = transport;
+	return room;
+}
+
+void
+room_free(struct room *room, bool announce)
+{
+	struct room_member *m, *next;
+	size_t len;
+
+	if (room == NULL)
+		return;
+	len = format(room, "%s", catalog_text(CAT_SERVER_CLOSING));
+	for (m = room->head; m != NULL; m = next) {
+		next = m->next;
+		if (announce)
+			send_line(room, m, room->line, len);
+		free(m);
+	}
+	free(room->buckets);
+	free(room);
+}
+
+struct room_member *
+room_join(struct room *room, void *conn, const char *peer)
+{
+	struct room_member *m;
+
+	if (room->cfg.max_members > 0 && room->total >= room->cfg.max_members) {
+		room->ops->send(room->transport, conn, room->line,
+		                format(room, catalog_text(CAT_FULL),
+		                       room->cfg.max_members));
+		log_info(TR("%s refused: the chat is full",
+		            "%s rechazado: el chat está lleno"), peer);
+		return NULL;
+	}
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	m->conn = conn;
+	snprintf(m->peer, sizeof(m->peer), "%s", peer);
+	m->prev = room->tail;
+	if (room->tail != NULL)
+		room->tail->next = m;
+	else
+		room->head = m;
+	room->tail = m;
+	room->total++;
+	log_debug(TR("%s connected", "%s conectado"), peer);
+	if (room->cfg.greet)
+		TELL(room, m, "%s", catalog_text(CAT_WELCOME));
+	return m;
+}
+
+bool
+room_input(struct room *room, struct room_member *member, const char *line,
+           size_t len)
+{
+	struct msg m;
+
+	if (!member->named)
+		return choose_nick(room, member, line, len);
+
+	msg_parse(line, len, &m);
+	switch (m.kind) {
+	case MSG_EMPTY:
+		break;
+	case MSG_CHAT:
+		relay(room, member, m.arg, m.arg_len, false);
+		break;
+	case MSG_ME:
+		if (m.arg == NULL)
+			TELL(room, member, "%s", catalog_text(CAT_USAGE_ME));
+		else
+			relay(room, member, m.arg, m.arg_len, true);
+		break;
+	case MSG_NICK:
+		cmd_nick(room, member, &m);
+		break;
+	case MSG_LIST:
+		cmd_list(room, member);
+		break;
+	case MSG_PRIVATE:
+		cmd_private(room, member, &m);
+		break;
+	case MSG_HELP:
+		TELL(room, member, "%s", catalog_text(CAT_HELP));
+		break;
+	case MSG_PING:
+		cmd_ping(room, member, &m);
+		break;
+	case MSG_QUIT:
+		TELL(room, member, catalog_text(CAT_BYE), member->nick);
+		leave_and_close(room, member, CAT_LEFT);
+		return false;
+	case MSG_UNKNOWN: {
+		char cmd[TEXT_SANITIZE_MAX(32)];
+
+		TELL(room, member, catalog_text(CAT_UNKNOWN_COMMAND),
+		     safe(m.cmd, m.cmd_len < 32 ? m.cmd_len : 32, cmd,
+		          sizeof(cmd)));
+		break;
+	}
+	}
+	return true;
+}
+
+void
+room_leave(struct room *room, struct room_member *member, enum room_leave why)
+{
+	remove_member(room, member,
+	              why == ROOM_LEAVE_TIMEOUT ? CAT_LEFT_TIMEOUT :
+	              why == ROOM_LEAVE_DROPPED ? CAT_LEFT_DROPPED : CAT_LEFT);
+}
+
+void
+room_too_long(struct room *room, struct room_member *member)
+{
+	TELL(room, member, catalog_text(CAT_TOO_LONG), MSG_MAX);
+	log_info(TR("%s: message over %d bytes dropped",
+	            "%s: mensaje de más de %d bytes descartado"),
+	         member->named ? member->nick : member->peer, MSG_MAX);
+}
+
+bool
+room_console(struct room *room, const char *line, size_t len)
+{
+	char nick[2 * TEXT_NICK_MAX + 1], text[TEXT_SANITIZE_MAX(MSG_MAX)];
+	struct room_member *target = NULL;
+	struct msg m;
+
+	msg_parse(line, len, &m);
+	switch (m.kind) {
+	case MSG_EMPTY:
+		return true;
+	case MSG_QUIT:
+		return false;
+	case MSG_LIST:
+		printf(TR("%zu users, %zu connections\n",
+		          "%zu usuarios, %zu conexiones\n"),
+		       room->named, room->total);
+		for (struct room_member *p = room->head; p != NULL; p = p->next)
+			printf("  %-20s %s\n", p->named ? p->nick : "-", p->peer);
+		fflush(stdout);
+		return true;
+	case MSG_UNKNOWN:
+		if (m.cmd_len == 5 && strncmp(m.cmd, "/kick", 5) == 0) {
+			if (m.arg != NULL && m.arg_len <= TEXT_NICK_MAX) {
+				text_nick_fold(m.arg, m.arg_len, nick);
+				target = find_folded(room, nick);
+			}
+			if (target == NULL) {
+				printf(TR("no such user\n", "no existe ese usuario\n"));
+				fflush(stdout);
+				return true;
+			}
+			TELL(room, target, "%s", catalog_text(CAT_KICKED));
+			leave_and_close(room, target, CAT_LEFT_KICKED);
+			return true;
+		}
+		printf(TR("console commands: /list, /kick NICK, /quit; "
+		          "anything else is sent to everyone\n",
+		          "órdenes de consola: /list, /kick APODO, /quit; "
+		          "lo demás se envía a todos\n"));
+		fflush(stdout);
+		return true;
+	default:
+		break;
+	}
+	safe(line, len, text, sizeof(text));
+	broadcast(room, NULL, format(room, catalog_text(CAT_SERVER_SAYS), text));
+	log_info("[%s] %s", TR("server", "servidor"), text);
+	return true;
+}
+
+size_t
+room_count(const struct room *room)
+{
+	return room->named;
+}
+
+size_t
+room_connections(const struct room *room)
+{
+	return room->total;
+}
+
+const char *
+room_member_nick(const struct room_member *member)
+{
+	return member->named ? member->nick : NULL;
+}
+
+bool
+room_member_named(const struct room_member *member)
+{
+	return member->named;
+}
