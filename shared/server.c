@@ -1,0 +1,260 @@
+/*
+ * server.c — options, signals and the operator's console for both servers.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "log.h"
+#include "net.h"
+#include "room.h"
+#include "server.h"
+
+/* ---------------------------------------------------------------------------
+ * Command line
+ * ------------------------------------------------------------------------ */
+
+enum { OPT_LANG = 256, OPT_MAX_CLIENTS, OPT_THREADS, OPT_IDLE, OPT_HELP,
+       OPT_VERSION };
+
+static void
+usage(FILE *out, const struct server_opts *o, enum server_kind kind)
+{
+	fprintf(out, TR("Usage: %s [OPTION]...\n", "Uso: %s [OPCIÓN]...\n"),
+	        o->prog);
+	fputs(kind == SERVER_TCP
+	      ? TR("TCP chat server (one message per line).\n",
+	           "Servidor de chat TCP (un mensaje por línea).\n")
+	      : TR("UDP chat server (one message per datagram).\n",
+	           "Servidor de chat UDP (un mensaje por datagrama).\n"), out);
+	fprintf(out, TR(
+	    "  -b, --bind ADDR         listen on ADDR (default: every address)\n"
+	    "  -p, --port N            port (default %d; 0 picks a free one)\n"
+	    "      --max-clients N     at most N clients (default %d)\n"
+	    "      --lang es|en        language of the server's messages\n"
+	    "  -v, --verbose           log connections and errors in detail\n"
+	    "  -q, --quiet             log only errors\n",
+	    "  -b, --bind DIR          escuchar en DIR (por defecto: todas)\n"
+	    "  -p, --port N            puerto (por defecto %d; 0 elige uno libre)\n"
+	    "      --max-clients N     como mucho N clientes (por defecto %d)\n"
+	    "      --lang es|en        idioma de los mensajes del servidor\n"
+	    "  -v, --verbose           registrar conexiones y errores en detalle\n"
+	    "  -q, --quiet             registrar solo errores\n"),
+	    kind == SERVER_TCP ? SERVER_TCP_PORT : SERVER_UDP_PORT,
+	    SERVER_MAX_CLIENTS);
+	if (kind == SERVER_TCP)
+		fputs(TR("      --threads           one thread per client "
+		         "(default: one event loop)\n",
+		         "      --threads           un hilo por cliente "
+		         "(por defecto: un bucle de eventos)\n"), out);
+	else
+		fprintf(out, TR("      --idle-timeout S    remove members silent "
+		                "for S seconds (default %d)\n",
+		                "      --idle-timeout S    expulsar a quien calle "
+		                "S segundos (por defecto %d)\n"),
+		        SERVER_IDLE_TIMEOUT);
+	fputs(TR("      --help              show this help\n"
+	         "      --version           show the version\n"
+	         "Type on the server's terminal to talk to everyone; "
+	         "/list, /kick NICK and /quit work there.\n",
+	         "      --help              mostrar esta ayuda\n"
+	         "      --version           mostrar la versión\n"
+	         "Lo que se escribe en la terminal del servidor llega a todos; "
+	         "allí funcionan /list, /kick APODO y /quit.\n"), out);
+}
+
+/* A whole number in [min, max] for option opt, or -1 after saying why. */
+static long long
+number_arg(const struct server_opts *o, const char *opt, const char *s,
+           long long min, long long max)
+{
+	const char *what;
+	long long v;
+
+	if (cli_number(s, min, max, &v, &what) == 0)
+		return v;
+	fprintf(stderr, "%s: %s %s: %s\n", o->prog, opt, s, what);
+	return -1;
+}
+
+int
+server_options(int argc, char **argv, enum server_kind kind,
+               struct server_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "bind",         required_argument, NULL, 'b' },
+		{ "port",         required_argument, NULL, 'p' },
+		{ "verbose",      no_argument,       NULL, 'v' },
+		{ "quiet",        no_argument,       NULL, 'q' },
+		{ "lang",         required_argument, NULL, OPT_LANG },
+		{ "max-clients",  required_argument, NULL, OPT_MAX_CLIENTS },
+		{ "threads",      no_argument,       NULL, OPT_THREADS },
+		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+		{ "help",         no_argument,       NULL, OPT_HELP },
+		{ "version",      no_argument,       NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *lang = NULL;
+	enum log_level level = LOG_NORMAL;
+	long long v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->prog = kind == SERVER_TCP ? "tcpchatd" : "udpchatd";
+	o->port = kind == SERVER_TCP ? SERVER_TCP_PORT : SERVER_UDP_PORT;
+	o->max_clients = SERVER_MAX_CLIENTS;
+	o->idle_timeout = kind == SERVER_UDP ? SERVER_IDLE_TIMEOUT : 0;
+	cli_lang(o->prog, NULL);                /* the locale, until --lang */
+
+	while ((c = getopt_long(argc, argv, "b:p:vq", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b': o->bind = optarg; break;
+		case 'p':
+			if ((o->port = cli_port(o->prog, "--port", optarg)) < 0)
+				return -1;
+			break;
+		case 'v': level = LOG_VERBOSE; break;
+		case 'q': level = LOG_QUIET; break;
+		case OPT_LANG: lang = optarg; break;
+		case OPT_MAX_CLIENTS:
+			if ((v = number_arg(o, "--max-clients", optarg, 1,
+			                    1000000)) < 0)
+				return -1;
+			o->max_clients = (unsigned)v;
+			break;
+		case OPT_THREADS:
+		case OPT_IDLE:
+			if ((c == OPT_THREADS) != (kind == SERVER_TCP)) {
+				fprintf(stderr, TR("%s: option not available here\n",
+				                   "%s: opción no disponible aquí\n"),
+				        o->prog);
+				return -1;
+			}
+			if (c == OPT_THREADS) {
+				o->threads = true;
+				break;
+			}
+			if ((v = number_arg(o, "--idle-timeout", optarg, 1,
+			                    86400)) < 0)
+				return -1;
+			o->idle_timeout = (unsigned)v;
+			break;
+		case OPT_HELP:
+			if (lang != NULL && cli_lang(o->prog, lang) < 0)
+				return -1;
+			usage(stdout, o, kind);
+			return 1;
+		case OPT_VERSION:
+			cli_version(o->prog);
+			return 1;
+		default:
+			fprintf(stderr, TR("Try '%s --help'.\n",
+			                   "Prueba '%s --help'.\n"), o->prog);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, TR("%s: unexpected argument '%s'\n",
+		                   "%s: argumento inesperado '%s'\n"),
+		        o->prog, argv[optind]);
+		return -1;
+	}
+	if (lang != NULL && cli_lang(o->prog, lang) < 0)
+		return -1;
+	log_set_level(level);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * Signals and the listening line
+ * ------------------------------------------------------------------------ */
+
+int
+server_signals(char *err)
+{
+	sigset_t set;
+	int fd;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
+	    (fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+		snprintf(err, NET_ERR_LEN, "signalfd: %s", strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
+void
+server_announce(int fd, const char *proto)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char addr[NET_ADDR_LEN];
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		return;
+	/* Shown even with --quiet: scripts and tests wait for this line. */
+	fprintf(stderr, TR("listening on %s (%s)\n", "escuchando en %s (%s)\n"),
+	        net_addr_str((struct sockaddr *)&ss, len, addr), proto);
+}
+
+/* ---------------------------------------------------------------------------
+ * The operator's console
+ * ------------------------------------------------------------------------ */
+
+void
+server_console_init(struct server_console *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = isatty(STDIN_FILENO) ? STDIN_FILENO : -1;
+}
+
+bool
+server_console_read(struct server_console *c, struct room *room)
+{
+	char data[MSG_MAX + 1];
+	const char *p = data, *line;
+	size_t left, len;
+	ssize_t n;
+	bool go_on = true;
+
+	n = read(c->fd, data, sizeof(data));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return true;
+	if (n <= 0) {                           /* Ctrl-D or an error */
+		c->fd = -1;
+		return true;
+	}
+	left = (size_t)n;
+	for (;;) {
+		switch (msg_framer_next(&c->framer, &p, &left, &line, &len)) {
+		case MSG_FRAME_LINE:
+			if (!room_console(room, line, len))
+				go_on = false;
+			continue;
+		case MSG_FRAME_TOO_LONG:
+			fprintf(stderr, TR("line too long, ignored\n",
+			                   "línea demasiado larga, ignorada\n"));
+			continue;
+		case MSG_FRAME_MORE:
+			break;
+		}
+		break;
+	}
+	return go_on;
+}
+
+void
+server_console_free(struct server_console *c)
+{
+	msg_framer_free(&c->framer);
+}

@@ -1,0 +1,70 @@
+/*
+ * server.h — what tcpchatd and udpchatd share outside the room: the command
+ * line, signals as a file descriptor, the "listening on" line, and the
+ * operator's console (seed 004). Transports stay in tcp/ and udp/.
+ */
+#ifndef REDCHAT_SERVER_H
+#define REDCHAT_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "msg.h"
+
+struct room;
+
+enum server_kind { SERVER_TCP, SERVER_UDP };
+
+#define SERVER_TCP_PORT     5000
+#define SERVER_UDP_PORT     5001
+#define SERVER_MAX_CLIENTS  4096
+#define SERVER_IDLE_TIMEOUT 300
+
+struct server_opts {
+	const char *prog;
+	const char *bind;         /* NULL: every address, IPv6 and IPv4 */
+	int         port;
+	unsigned    max_clients;
+	bool        threads;      /* tcpchatd --threads */
+	unsigned    idle_timeout; /* udpchatd --idle-timeout, seconds */
+};
+
+/*
+ * Parse the command line into *o (defaults for kind first). Returns 0 to
+ * run, 1 when --help or --version was answered (exit 0), -1 on a usage
+ * error (already reported; exit 1). Also sets the language and log level.
+ */
+int server_options(int argc, char **argv, enum server_kind kind,
+                   struct server_opts *o);
+
+/*
+ * Ignore SIGPIPE (a write to a closed connection is an error code, not a
+ * death), block SIGINT and SIGTERM, and return a signalfd that becomes
+ * readable when one arrives; -1 with err filled on failure. Threads created
+ * afterwards inherit the blocked mask.
+ */
+int server_signals(char *err);
+
+/* Log "listening on ADDR:PORT (PROTO)", the line tests wait for. */
+void server_announce(int fd, const char *proto);
+
+/* The operator's console: lines typed on the server's terminal. */
+struct server_console {
+	int               fd;     /* stdin while it is a terminal, else -1 */
+	struct msg_framer framer;
+};
+
+/* Watch stdin only when it is a terminal: a closed or piped stdin is
+ * ignored (the server may run in the background). */
+void server_console_init(struct server_console *c);
+
+/*
+ * Read what the operator typed (call when c->fd is readable) and give each
+ * line to room_console(). Returns false when the operator asked the server
+ * to stop. At end of input the console closes (c->fd becomes -1).
+ */
+bool server_console_read(struct server_console *c, struct room *room);
+
+void server_console_free(struct server_console *c);
+
+#endif
