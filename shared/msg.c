@@ -64,7 +64,12 @@ msg_framer_next(struct msg_framer *f, const char **data, size_t *len,
 		}
 
 		if (nl == NULL) {               /* unfinished: keep it for later */
-			if (f->len + n > FRAMER_CAP) {
+			/* Over MSG_MAX, the line can only still fit if its
+			 * last byte is the '\r' of a "\r\n". Otherwise it is
+			 * too long already: say so now, or a peer that never
+			 * sends a newline loses it silently at the flush. */
+			if (f->len + n > FRAMER_CAP ||
+			    (f->len + n > MSG_MAX && (*data)[n - 1] != '\r')) {
 				f->len = 0;
 				f->discarding = true;
 				*data += n;
@@ -131,8 +136,8 @@ msg_framer_flush(struct msg_framer *f, const char **line, size_t *line_len)
 	*line = f->buf;
 	*line_len = f->len;
 	f->len = 0;
-	/* A '\r' cannot be waiting for a '\n' here, so a full buffer may be
-	 * one byte over: that message is too long. */
+	/* The buffer is one byte over MSG_MAX only when it ends in a '\r'
+	 * that no '\n' followed: that message is too long. */
 	return *line_len <= MSG_MAX;
 }
 
