@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "catalog.h"
 #include "log.h"
@@ -583,7 +584,7 @@ room_console(struct room *room, const char *line, size_t len)
 		fflush(stdout);
 		return true;
 	case MSG_UNKNOWN:
-		if (m.cmd_len == 5 && strncmp(m.cmd, "/kick", 5) == 0) {
+		if (m.cmd_len == 5 && strncasecmp(m.cmd, "/kick", 5) == 0) {
 			if (m.arg != NULL && m.arg_len <= TEXT_NICK_MAX) {
 				text_nick_fold(m.arg, m.arg_len, nick);
 				target = find_folded(room, nick);
