@@ -18,6 +18,8 @@ buf_append(struct buf *b, const void *p, size_t n, size_t limit)
 
 	if (n > limit || b->len > limit - n)
 		return -1;
+	if (n == 0)             /* nothing to copy; data may still be NULL */
+		return 0;
 	if (b->off + b->len + n > b->cap) {
 		if (b->off > 0) {               /* reclaim consumed bytes first */
 			memmove(b->data, b->data + b->off, b->len);
