@@ -387,6 +387,74 @@ test_msg_framer_next_two_long_lines_two_reports(void **state)
 	free(body);
 }
 
+/* A small deterministic generator, so failures reproduce. */
+static uint32_t
+rnd(uint32_t *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 8;
+}
+
+/* The framer against a model: random streams of short, long and
+ * borderline lines with stray '\r's, cut into random reads. The model
+ * splits at '\n', strips one '\r' and calls anything over MSG_MAX too
+ * long. */
+static void
+test_msg_framer_next_random_streams(void **state)
+{
+	enum { STREAM = 12000 };
+	static const size_t lens[] = {
+		0, 1, 5, 80, MSG_MAX - 1, MSG_MAX, MSG_MAX + 1, MSG_MAX + 2,
+		2 * MSG_MAX, 3000,
+	};
+	static char in[STREAM];
+	uint32_t seed = 1;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 300; round++) {
+		struct msg_framer f = { 0 };
+		struct events got = { 0 }, want = { 0 };
+		size_t len = 0, from, n, i, start;
+
+		/* build the stream, and what the model expects of it */
+		while (want.n < EV_MAX - 1) {
+			n = lens[rnd(&seed) % NELEM(lens)];
+			if (len + n + 2 > STREAM)
+				break;
+			start = len;
+			for (i = 0; i < n; i++)
+				in[len++] = rnd(&seed) % 16 == 0 ? '\r'
+				                                 : (char)('a' + rnd(&seed) % 26);
+			if (rnd(&seed) % 2)
+				in[len++] = '\r';
+			n = len - start;
+			if (n > 0 && in[len - 1] == '\r')
+				n--;
+			if (n > MSG_MAX)
+				ev_add(&want, "TOO_LONG", "", 0);
+			else
+				ev_add(&want, "L:", in + start, n);
+			in[len++] = '\n';
+		}
+		/* feed it in random reads */
+		for (from = 0; from < len; from += n) {
+			n = rnd(&seed) % 3 == 0 ? rnd(&seed) % 8
+			                        : rnd(&seed) % 1500;
+			if (n > len - from)
+				n = len - from;
+			feed(&f, &got, in + from, n);
+		}
+		expect_events(&got, (const char *const *)want.ev, want.n);
+		feed(&f, &got, "", 0);
+		assert_null(f.buf);
+		assert_false(f.discarding);
+		ev_free(&got);
+		ev_free(&want);
+		msg_framer_free(&f);
+	}
+}
+
 /* ---------------------------------------------------------------------------
  * Framing: the partial buffer and the silence rule
  * ------------------------------------------------------------------------ */
@@ -758,6 +826,7 @@ main(void)
 		cmocka_unit_test(test_msg_framer_next_max_line_one_byte_reads),
 		cmocka_unit_test(test_msg_framer_next_one_mib_line),
 		cmocka_unit_test(test_msg_framer_next_two_long_lines_two_reports),
+		cmocka_unit_test(test_msg_framer_next_random_streams),
 		cmocka_unit_test(test_msg_framer_next_buffer_freed_when_idle),
 		cmocka_unit_test(test_msg_framer_free_releases_partial),
 		cmocka_unit_test(test_msg_framer_flush_hands_over_unterminated),
