@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "catalog.h"
@@ -1175,6 +1176,113 @@ test_room_join_ten_thousand(void **state)
 	free(m);
 }
 
+/* A small deterministic generator, so failures reproduce. */
+static uint32_t
+rnd(uint32_t *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 8;
+}
+
+/* Random joins, nicknames, chat, renames, leaves and quits against a model
+ * of who is named what: after each step every connection got exactly the
+ * lines the model predicts. */
+static void
+test_room_input_random_against_model(void **state)
+{
+	enum { IDS = 40, STEPS = 4000 };
+	struct fx *fx = *state;
+	char nick[IDS + 1][16], line[16], low[16];
+	int named[IDS + 1] = { 0 }, present[IDS + 1] = { 0 };
+	uint32_t seed = 99;
+	size_t count = 0, conns = 0;
+	int step, id, other, k;
+
+	for (step = 0; step < STEPS; step++) {
+		id = 1 + (int)(rnd(&seed) % IDS);
+		k = (int)(rnd(&seed) % 30);
+		snprintf(line, sizeof(line), rnd(&seed) % 2 ? "n%d" : "N%d", k);
+		snprintf(low, sizeof(low), "n%d", k);
+		fake_clear(&fx->t);
+
+		if (!present[id]) {                     /* join */
+			join(fx, id, NULL);
+			present[id] = 1;
+			conns++;
+		} else if (!named[id]) {                /* choose a nickname */
+			int taken = 0;
+
+			for (other = 1; other <= IDS; other++)
+				if (named[other] && strcasecmp(nick[other], low) == 0)
+					taken = 1;
+			assert_true(say(fx, id, line));
+			if (taken) {
+				expect_only(fx, id, fmt(catalog_text(CAT_NICK_TAKEN), line));
+			} else {
+				assert_int_equal(count_to(fx, id), 1);
+				for (other = 1; other <= IDS; other++)
+					if (other != id && named[other])
+						expect_only(fx, other, fmt(catalog_text(CAT_JOINED), line));
+				named[id] = 1;
+				snprintf(nick[id], sizeof(nick[id]), "%s", line);
+				count++;
+			}
+		} else {
+			switch (rnd(&seed) % 4) {
+			case 0:                         /* chat */
+				assert_true(say(fx, id, "hola"));
+				expect_none(fx, id);
+				for (other = 1; other <= IDS; other++)
+					if (other != id && named[other])
+						expect_only(fx, other, fmt("%s: hola\n", nick[id]));
+				break;
+			case 1: {                       /* rename */
+				int taken = 0;
+
+				for (other = 1; other <= IDS; other++)
+					if (other != id && named[other] &&
+					    strcasecmp(nick[other], low) == 0)
+						taken = 1;
+				assert_true(say(fx, id, fmt("/nick %s", line)));
+				if (taken)
+					expect_only(fx, id, fmt(catalog_text(CAT_NICK_TAKEN), line));
+				else if (strcmp(nick[id], line) == 0)
+					expect_only(fx, id, fmt(catalog_text(CAT_NICK_SAME), line));
+				else {
+					for (other = 1; other <= IDS; other++)
+						if (named[other])
+							expect_only(fx, other, fmt(catalog_text(CAT_NICK_CHANGED), nick[id], line));
+					snprintf(nick[id], sizeof(nick[id]), "%s", line);
+				}
+				break;
+			}
+			case 2:                         /* connection lost */
+				room_leave(fx->room, fx->m[id], ROOM_LEAVE_CLOSED);
+				expect_none(fx, id);
+				goto gone;
+			default:                        /* quit */
+				assert_false(say(fx, id, "/quit"));
+				expect_only(fx, id, fmt(catalog_text(CAT_BYE), nick[id]));
+				assert_true(was_closed(fx, id));
+			gone:
+				for (other = 1; other <= IDS; other++)
+					if (other != id && named[other])
+						expect_only(fx, other, fmt(catalog_text(CAT_LEFT), nick[id]));
+				named[id] = present[id] = 0;
+				fx->m[id] = NULL;
+				count--;
+				conns--;
+				break;
+			}
+		}
+		for (other = 1; other <= IDS; other++)  /* no one else heard */
+			if (!named[other] && other != id)
+				expect_none(fx, other);
+		assert_int_equal(room_count(fx->room), count);
+		assert_int_equal(room_connections(fx->room), conns);
+	}
+}
+
 static void
 test_room_free_announces(void **state)
 {
@@ -1259,6 +1367,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_room_console_kick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_room_console_quit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_room_console_text_to_everyone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_room_input_random_against_model, setup_no_greet, teardown),
 		cmocka_unit_test_setup_teardown(test_room_join_full, setup_max2, teardown),
 		cmocka_unit_test_setup_teardown(test_room_join_ten_thousand, setup_no_greet, teardown),
 		cmocka_unit_test_setup_teardown(test_room_free_announces, setup, teardown),
