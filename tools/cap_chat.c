@@ -1,0 +1,115 @@
+/*
+ * cap_chat.c — reading chat messages out of captured payload, with the
+ * same framing and parsing the servers use (shared/msg.c), so chatcap shows
+ * what the server understood.
+ */
+#include <string.h>
+
+#include "cap_chat.h"
+#include "text.h"
+
+/* Name one message and keep its sanitised text in out. */
+static void
+add_message(struct cap_chat_dir *d, bool to_server, bool first_is_nick,
+            const char *line, size_t len, bool too_long,
+            struct cap_chat *out)
+{
+	struct cap_msg *m;
+	struct msg parsed;
+	size_t room;
+
+	out->total++;
+	d->messages++;
+	if (out->n == CAP_CHAT_MSGS || out->used >= sizeof(out->text) - 1)
+		return;
+	m = &out->msg[out->n++];
+	m->kind = MSG_CHAT;
+	if (too_long) {
+		m->role = CAP_ROLE_TOO_LONG;
+	} else if (!to_server) {
+		m->role = len >= 4 && memcmp(line, "*** ", 4) == 0
+		          ? CAP_ROLE_NOTICE : CAP_ROLE_RELAY;
+	} else if (first_is_nick && !d->nick_known) {
+		m->role = CAP_ROLE_NICKNAME;
+	} else {
+		msg_parse(line, len, &parsed);
+		m->kind = parsed.kind;
+		m->role = parsed.kind == MSG_CHAT  ? CAP_ROLE_CHAT
+		        : parsed.kind == MSG_EMPTY ? CAP_ROLE_EMPTY
+		        : CAP_ROLE_COMMAND;
+	}
+	if (to_server && !too_long)
+		d->nick_known = true;
+
+	room = sizeof(out->text) - out->used;
+	m->text = out->text + out->used;
+	m->len = too_long ? 0 : text_sanitize(line, len, out->text + out->used,
+	                                      room);
+	out->text[out->used + m->len] = '\0';
+	out->used += m->len + 1;
+}
+
+void
+cap_chat_stream(struct cap_chat_dir *d, bool to_server, bool first_is_nick,
+                const uint8_t *data, size_t len, struct cap_chat *out)
+{
+	const char *p = (const char *)data, *line;
+	size_t line_len;
+	enum msg_frame r;
+
+	for (;;) {
+		r = msg_framer_next(&d->framer, &p, &len, &line, &line_len);
+		if (r == MSG_FRAME_MORE)
+			break;
+		add_message(d, to_server, first_is_nick, line, line_len,
+		            r == MSG_FRAME_TOO_LONG, out);
+	}
+	if (msg_framer_pending(&d->framer) &&
+	    msg_framer_flush(&d->framer, &line, &line_len))
+		add_message(d, to_server, first_is_nick, line, line_len, false,
+		            out);
+	out->pending = d->framer.len;
+}
+
+void
+cap_chat_datagram(struct cap_chat_dir *d, bool to_server, const uint8_t *data,
+                  size_t len, struct cap_chat *out)
+{
+	const char *line = (const char *)data;
+
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	add_message(d, to_server, true, line, len, len > MSG_MAX, out);
+}
+
+void
+cap_chat_resync(struct cap_chat_dir *d)
+{
+	bool seen = d->framer.newline_seen;
+
+	msg_framer_free(&d->framer);
+	d->framer.newline_seen = seen;
+}
+
+void
+cap_chat_dir_free(struct cap_chat_dir *d)
+{
+	msg_framer_free(&d->framer);
+}
+
+const char *
+cap_role_name(enum cap_role role)
+{
+	switch (role) {
+	case CAP_ROLE_NICKNAME: return "nickname";
+	case CAP_ROLE_CHAT:     return "chat";
+	case CAP_ROLE_COMMAND:  return "command";
+	case CAP_ROLE_EMPTY:    return "empty";
+	case CAP_ROLE_NOTICE:   return "notice";
+	case CAP_ROLE_RELAY:    return "relay";
+	case CAP_ROLE_TOO_LONG: return "too_long";
+	}
+	return "?";
+}

@@ -1,0 +1,83 @@
+/*
+ * cap_chat.h — what the chat bytes in a packet say: TCP payload is framed
+ * into lines with the shared message module (one framer per direction),
+ * a UDP datagram is one message; each message is named (nickname, chat,
+ * command, notice, relayed chat) and sanitised for the terminal.
+ */
+#ifndef CAP_CHAT_H
+#define CAP_CHAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "msg.h"
+
+#define CAP_CHAT_MSGS 8    /* messages kept per packet; more are counted */
+#define CAP_CHAT_TEXT 2048 /* bytes of sanitised text kept per packet */
+
+enum cap_role {
+	CAP_ROLE_NICKNAME, /* a client's first message */
+	CAP_ROLE_CHAT,     /* client to server: text for the others */
+	CAP_ROLE_COMMAND,  /* client to server: a /command */
+	CAP_ROLE_EMPTY,    /* nothing but blanks */
+	CAP_ROLE_NOTICE,   /* server to client: a line starting "*** " */
+	CAP_ROLE_RELAY,    /* server to client: "NICK: TEXT" and the rest */
+	CAP_ROLE_TOO_LONG, /* over MSG_MAX: the server drops it */
+};
+
+struct cap_msg {
+	enum cap_role role;
+	enum msg_kind kind;  /* for CAP_ROLE_COMMAND */
+	const char   *text;  /* sanitised, NUL-terminated, in cap_chat.text */
+	size_t        len;
+};
+
+/* The messages one packet completed. */
+struct cap_chat {
+	struct cap_msg msg[CAP_CHAT_MSGS];
+	size_t n;        /* kept in msg[] */
+	size_t total;    /* completed by this packet, kept or not */
+	size_t pending;  /* bytes of an unfinished line waiting for more */
+	size_t used;     /* bytes of text[] in use */
+	char   text[CAP_CHAT_TEXT];
+};
+
+/* One direction of a conversation. Zero it to initialise. */
+struct cap_chat_dir {
+	struct msg_framer framer;
+	uint64_t          messages; /* completed so far */
+	bool              nick_known; /* the first message was seen */
+};
+
+static inline void
+cap_chat_clear(struct cap_chat *out)
+{
+	out->n = out->total = out->pending = out->used = 0;
+}
+
+/*
+ * Feed TCP payload of one direction to its framer and add every message it
+ * completes to out. first_is_nick: this direction's first message is a
+ * nickname (the capture saw the connection open). Simplification: since a
+ * capture cannot wait for a silence, unterminated bytes from a peer that
+ * never sent a newline are taken as a message at once (the seed client
+ * sends one message per write).
+ */
+void cap_chat_stream(struct cap_chat_dir *d, bool to_server,
+                     bool first_is_nick, const uint8_t *data, size_t len,
+                     struct cap_chat *out);
+
+/* A UDP datagram is one message; a trailing "\n" or "\r\n" is dropped. */
+void cap_chat_datagram(struct cap_chat_dir *d, bool to_server,
+                       const uint8_t *data, size_t len, struct cap_chat *out);
+
+/* Forget a partial line (bytes were lost or not captured). */
+void cap_chat_resync(struct cap_chat_dir *d);
+
+void cap_chat_dir_free(struct cap_chat_dir *d);
+
+/* A short English name of a role ("chat", "notice", ...), for JSON. */
+const char *cap_role_name(enum cap_role role);
+
+#endif

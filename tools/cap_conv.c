@@ -1,0 +1,389 @@
+/*
+ * cap_conv.c — the conversation table: finding the TCP connection or UDP
+ * flow a packet belongs to, UDP accounting, the run's counters and the
+ * ladder's memory. The TCP state machine is in cap_tcpstate.c.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cap_conv.h"
+#include "cap_tcpstate.h"
+
+#define PROTO_TCP 6
+#define PROTO_UDP 17
+#define SLOTS_MIN 64
+
+/* ---------------------------------------------------------------------------
+ * Keys
+ *
+ * A conversation is named by its two endpoints whatever the direction, so
+ * both directions find the same entry: the key puts the smaller endpoint
+ * first.
+ * ------------------------------------------------------------------------ */
+
+static int
+endpoint_cmp(const struct cap_endpoint *a, const struct cap_endpoint *b)
+{
+	int r = memcmp(a->addr, b->addr, sizeof(a->addr));
+
+	if (r != 0)
+		return r;
+	return (int)a->port - (int)b->port;
+}
+
+static void
+packet_endpoints(const struct cap_packet *p, struct cap_endpoint *src,
+                 struct cap_endpoint *dst)
+{
+	memset(src, 0, sizeof(*src));
+	memset(dst, 0, sizeof(*dst));
+	src->family = dst->family = p->family;
+	memcpy(src->addr, p->src, p->family == 4 ? 4 : 16);
+	memcpy(dst->addr, p->dst, p->family == 4 ? 4 : 16);
+	src->port = p->sport;
+	dst->port = p->dport;
+}
+
+/* FNV-1a over the protocol and both endpoints in key order. */
+static size_t
+key_hash(uint8_t proto, const struct cap_endpoint *a,
+         const struct cap_endpoint *b)
+{
+	const struct cap_endpoint *e[2] = { a, b };
+	uint64_t h = 14695981039346656037ULL;
+	size_t i, k;
+
+	if (endpoint_cmp(a, b) > 0) {
+		e[0] = b;
+		e[1] = a;
+	}
+	h = (h ^ proto) * 1099511628211ULL;
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < sizeof(e[k]->addr); i++)
+			h = (h ^ e[k]->addr[i]) * 1099511628211ULL;
+		h = (h ^ (e[k]->port >> 8)) * 1099511628211ULL;
+		h = (h ^ (e[k]->port & 0xff)) * 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+static bool
+conv_matches(const struct cap_conv *c, uint8_t proto,
+             const struct cap_endpoint *a, const struct cap_endpoint *b)
+{
+	if (c->proto != proto || c->end[0].family != a->family)
+		return false;
+	return (endpoint_cmp(&c->end[0], a) == 0 &&
+	        endpoint_cmp(&c->end[1], b) == 0) ||
+	       (endpoint_cmp(&c->end[0], b) == 0 &&
+	        endpoint_cmp(&c->end[1], a) == 0);
+}
+
+/* ---------------------------------------------------------------------------
+ * The hash table: open addressing, linear probing, at most half full. A
+ * slot holds the newest conversation of its key (a reused port pair starts
+ * a new one; the old one stays in t->all for the summary).
+ * ------------------------------------------------------------------------ */
+
+static size_t
+slot_find(const struct cap_table *t, uint8_t proto,
+          const struct cap_endpoint *a, const struct cap_endpoint *b)
+{
+	size_t i = key_hash(proto, a, b) & (t->nslot - 1);
+
+	while (t->slot[i] != NULL && !conv_matches(t->slot[i], proto, a, b))
+		i = (i + 1) & (t->nslot - 1);
+	return i;
+}
+
+static int
+slots_grow(struct cap_table *t)
+{
+	struct cap_conv **old = t->slot;
+	size_t n = t->nslot, i, j;
+
+	t->slot = calloc(n * 2, sizeof(*t->slot));
+	if (t->slot == NULL) {
+		t->slot = old;
+		return -1;
+	}
+	t->nslot = n * 2;
+	for (i = 0; i < n; i++) {
+		if (old[i] == NULL)
+			continue;
+		j = slot_find(t, old[i]->proto, &old[i]->end[0], &old[i]->end[1]);
+		t->slot[j] = old[i];
+	}
+	free(old);
+	return 0;
+}
+
+/* Start a conversation in which src speaks first as client (or as server
+ * when src_is_client is false) and make it the key's newest. */
+static struct cap_conv *
+conv_new(struct cap_table *t, uint8_t proto, const struct cap_endpoint *src,
+         const struct cap_endpoint *dst, bool src_is_client, size_t slot)
+{
+	struct cap_conv *c, **all;
+
+	if (t->nall == t->all_cap) {
+		all = realloc(t->all, (t->all_cap * 2 + 16) * sizeof(*all));
+		if (all == NULL)
+			return NULL;
+		t->all = all;
+		t->all_cap = t->all_cap * 2 + 16;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->proto = proto;
+	c->end[0] = src_is_client ? *src : *dst;
+	c->end[1] = src_is_client ? *dst : *src;
+	cap_endpoint_format(&c->end[0], c->name[0]);
+	cap_endpoint_format(&c->end[1], c->name[1]);
+	c->id = proto == PROTO_TCP ? ++t->tcp_ids : ++t->udp_ids;
+	c->syn_to_synack_us = c->syn_to_ack_us = -1;
+	c->dir[0].wscale = c->dir[1].wscale = -1;
+	t->all[t->nall++] = c;
+	if (t->slot[slot] == NULL)
+		t->nused++;
+	t->slot[slot] = c;
+	if (t->nused * 2 > t->nslot && slots_grow(t) < 0)
+		return NULL;
+	return c;
+}
+
+static void
+conv_free(struct cap_conv *c)
+{
+	cap_chat_dir_free(&c->dir[0].chat);
+	cap_chat_dir_free(&c->dir[1].chat);
+	free(c->steps);
+	free(c);
+}
+
+/* ---------------------------------------------------------------------------
+ * The ladder's memory: one small record per packet of a conversation, up
+ * to CAP_STEPS_MAX (then only counted).
+ * ------------------------------------------------------------------------ */
+
+static void
+remember_step(struct cap_table *t, const struct cap_packet *p,
+              const struct cap_event *ev, int64_t t_us)
+{
+	struct cap_conv *c = ev->conv;
+	struct cap_step *s;
+	size_t n;
+
+	if (c->nsteps == CAP_STEPS_MAX) {
+		c->steps_dropped++;
+		return;
+	}
+	if (c->nsteps == c->steps_cap) {
+		n = c->steps_cap == 0 ? 16 : c->steps_cap * 2;
+		if (n > CAP_STEPS_MAX)
+			n = CAP_STEPS_MAX;
+		if ((s = realloc(c->steps, n * sizeof(*s))) == NULL) {
+			c->steps_dropped++;
+			return;
+		}
+		c->steps = s;
+		c->steps_cap = n;
+	}
+	s = &c->steps[c->nsteps++];
+	memset(s, 0, sizeof(*s));
+	s->t_us = t_us - t->st.first_us;
+	s->rtt_us = ev->rtt_us;
+	s->seq = ev->rel_seq;
+	s->ack = ev->has_ack ? ev->rel_ack : 0;
+	s->len = (uint32_t)p->payload_len;
+	s->what = (uint8_t)ev->what;
+	s->dir = (uint8_t)ev->dir;
+	s->flags = p->flags;
+	s->retrans = ev->retransmission;
+	s->closes = ev->closes;
+	if (ev->chat.n > 0) {
+		n = ev->chat.msg[0].len;
+		if (n >= sizeof(s->text))
+			n = sizeof(s->text) - 1;
+		while (n > 0 && (ev->chat.msg[0].text[n] & 0xc0) == 0x80)
+			n--;                /* cut at a character boundary */
+		memcpy(s->text, ev->chat.msg[0].text, n);
+	}
+}
+
+/* ---------------------------------------------------------------------------
+ * UDP: a flow is two endpoints, both directions together. There is no state
+ * to follow: every datagram stands alone.
+ * ------------------------------------------------------------------------ */
+
+static void
+udp_track(struct cap_table *t, struct cap_conv *c, int dir,
+          const struct cap_packet *p, struct cap_event *ev)
+{
+	ev->what = CAP_EV_DATAGRAM;
+	t->st.udp.datagrams++;
+	t->st.udp.payload_bytes += p->payload_len;
+	t->st.udp.ip_bytes += p->ip_len;
+	if (p->payload_len == 0)
+		return;
+	if (p->payload_caplen < p->payload_len) {
+		t->st.udp.messages++;
+		return;
+	}
+	cap_chat_datagram(&c->dir[dir].chat, dir == 0, p->payload,
+	                  p->payload_len, &ev->chat);
+	t->st.udp.messages += ev->chat.total;
+}
+
+/* ---------------------------------------------------------------------------
+ * Public
+ * ------------------------------------------------------------------------ */
+
+int
+cap_table_init(struct cap_table *t, uint16_t tcp_port, uint16_t udp_port,
+               bool keep_steps)
+{
+	memset(t, 0, sizeof(*t));
+	t->tcp_port = tcp_port;
+	t->udp_port = udp_port;
+	t->keep_steps = keep_steps;
+	t->st.first_us = t->st.last_us = -1;
+	t->nslot = SLOTS_MIN;
+	t->slot = calloc(t->nslot, sizeof(*t->slot));
+	return t->slot == NULL ? -1 : 0;
+}
+
+void
+cap_table_free(struct cap_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nall; i++)
+		conv_free(t->all[i]);
+	free(t->all);
+	free(t->slot);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Which conversation, and which direction; a new one when none fits. */
+static struct cap_conv *
+conv_for(struct cap_table *t, const struct cap_packet *p, int *dir)
+{
+	struct cap_endpoint src, dst;
+	struct cap_conv *c;
+	uint16_t port = p->proto == PROTO_TCP ? t->tcp_port : t->udp_port;
+	bool src_client;
+	size_t i;
+
+	packet_endpoints(p, &src, &dst);
+	i = slot_find(t, p->proto, &src, &dst);
+	c = t->slot[i];
+	if (c != NULL && p->proto == PROTO_TCP && cap_tcp_starts_anew(c, p))
+		c = NULL;
+	if (c != NULL) {
+		*dir = endpoint_cmp(&c->end[0], &src) == 0 ? 0 : 1;
+		return c;
+	}
+	/* The client is who sent the SYN; failing that, the side away from
+	 * the chat port; failing that, whoever spoke first. */
+	if (p->proto == PROTO_TCP && (p->flags & CAP_SYN))
+		src_client = !(p->flags & CAP_ACK);
+	else
+		src_client = p->sport != port || p->dport == port;
+	*dir = src_client ? 0 : 1;
+	return conv_new(t, p->proto, &src, &dst, src_client, i);
+}
+
+int
+cap_table_packet(struct cap_table *t, enum cap_result r,
+                 const struct cap_packet *p, int64_t t_us,
+                 struct cap_event *ev)
+{
+	struct cap_conv *c;
+	uint16_t port;
+	int dir;
+
+	memset(ev, 0, offsetof(struct cap_event, chat));
+	cap_chat_clear(&ev->chat);
+	ev->rtt_us = -1;
+	t->st.packets++;
+	if (t->st.first_us < 0)
+		t->st.first_us = t_us;
+	t->st.last_us = t_us;
+
+	if (r == CAP_OK) {
+		port = p->proto == PROTO_TCP ? t->tcp_port : t->udp_port;
+		if (p->sport != port && p->dport != port)
+			r = CAP_OTHER;
+	}
+	switch (r) {
+	case CAP_TRUNCATED:
+		t->st.truncated++;
+		ev->what = CAP_EV_TRUNCATED;
+		return 0;
+	case CAP_INVALID:
+		t->st.invalid++;
+		ev->what = CAP_EV_INVALID;
+		return 0;
+	case CAP_OTHER:
+		t->st.other++;
+		ev->what = CAP_EV_OTHER;
+		return 0;
+	case CAP_OK:
+		break;
+	}
+
+	if ((c = conv_for(t, p, &dir)) == NULL)
+		return -1;
+	if (c->packets == 0) {
+		c->first_us = t_us;
+		if (p->proto == PROTO_TCP)
+			t->st.tcp.connections++;
+		else
+			t->st.udp.flows++;
+	}
+	c->last_us = t_us;
+	c->packets++;
+	c->payload_bytes += p->payload_len;
+	c->ip_bytes += p->ip_len;
+	c->dir[dir].packets++;
+	c->dir[dir].payload_bytes += p->payload_len;
+	ev->conv = c;
+	ev->dir = dir;
+	if (p->payload_caplen < p->payload_len) {
+		ev->payload_cut = true;
+		t->st.payload_cut++;
+	}
+	if (p->proto == PROTO_TCP)
+		cap_tcp_track(&t->st, c, dir, p, t_us, ev);
+	else
+		udp_track(t, c, dir, p, ev);
+	if (t->keep_steps)
+		remember_step(t, p, ev, t_us);
+	return 0;
+}
+
+void
+cap_endpoint_format(const struct cap_endpoint *e, char *out)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	inet_ntop(e->family == 4 ? AF_INET : AF_INET6, e->addr, addr,
+	          sizeof(addr));
+	snprintf(out, CAP_ENDPOINT_MAX, e->family == 4 ? "%s:%u" : "[%s]:%u",
+	         addr, e->port);
+}
+
+const char *
+cap_state_name(enum cap_state s)
+{
+	switch (s) {
+	case CAP_STATE_OPEN:    return "open";
+	case CAP_STATE_CLOSED:  return "closed";
+	case CAP_STATE_RESET:   return "reset";
+	case CAP_STATE_REFUSED: return "refused";
+	}
+	return "?";
+}

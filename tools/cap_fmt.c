@@ -1,0 +1,113 @@
+/*
+ * cap_fmt.c — formatting helpers shared by chatcap's output modules:
+ * colours, arrows, durations, TCP flags, clipping text for one line.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "cap_out.h"
+
+static const char *const colors[] = {
+	[CAP_C_RESET]     = "\033[0m",
+	[CAP_C_BOLD]      = "\033[1m",
+	[CAP_C_DIM]       = "\033[2m",
+	[CAP_C_HANDSHAKE] = "\033[32m",    /* green */
+	[CAP_C_TEARDOWN]  = "\033[33m",    /* yellow */
+	[CAP_C_PROBLEM]   = "\033[1;31m",  /* bold red */
+	[CAP_C_UDP]       = "\033[36m",    /* cyan */
+	[CAP_C_TEXT]      = "\033[1;35m",  /* bold magenta */
+};
+
+const char *
+cap_color(const struct cap_out *o, enum cap_color c)
+{
+	return o->color ? colors[c] : "";
+}
+
+const char *
+cap_arrow(const struct cap_out *o)
+{
+	return o->utf8 ? "\u2192" : "->";
+}
+
+void
+cap_fmt_duration(const struct cap_out *o, int64_t us, char *out, size_t cap)
+{
+	if (us < 0)
+		snprintf(out, cap, "-");
+	else if (us < 1000)
+		snprintf(out, cap, "%" PRId64 " %s", us, o->utf8 ? "\u00b5s" : "us");
+	else if (us < 1000000)
+		snprintf(out, cap, "%" PRId64 ".%03" PRId64 " ms", us / 1000,
+		         us % 1000);
+	else
+		snprintf(out, cap, "%" PRId64 ".%03" PRId64 " s", us / 1000000,
+		         us / 1000 % 1000);
+}
+
+void
+cap_fmt_flags(uint8_t flags, char out[12])
+{
+	static const struct { uint8_t bit; char c; } names[] = {
+		{ CAP_SYN, 'S' }, { CAP_FIN, 'F' }, { CAP_RST, 'R' },
+		{ CAP_PSH, 'P' }, { CAP_URG, 'U' }, { CAP_ECE, 'E' },
+		{ CAP_CWR, 'W' }, { CAP_ACK, '.' },
+	};
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (flags & names[i].bit)
+			out[n++] = names[i].c;
+	if (n == 0)
+		out[n++] = '-';
+	out[n] = '\0';
+}
+
+size_t
+cap_fmt_clip(const struct cap_out *o, const char *s, size_t len, size_t max,
+             char *out, size_t cap)
+{
+	const char *dots = o->utf8 ? "\u2026" : "...";
+	size_t n = len, d = strlen(dots);
+
+	if (cap <= d)
+		return 0;
+	if (n > max)
+		n = max;
+	if (n < len && n + d + 1 > cap)
+		n = cap - d - 1;
+	else if (n == len && n + 1 > cap)
+		n = cap - d - 1;
+	while (n > 0 && n < len && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;                    /* not inside a character */
+	memcpy(out, s, n);
+	if (n < len) {
+		memcpy(out + n, dots, d);
+		n += d;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+size_t
+cap_fmt_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+void
+cap_fmt_seconds(int64_t us, char *out, size_t cap)
+{
+	if (us < 0) {
+		snprintf(out, cap, "-%" PRId64 ".%06" PRId64, -us / 1000000,
+		         -us % 1000000);
+		return;
+	}
+	snprintf(out, cap, "%" PRId64 ".%06" PRId64, us / 1000000,
+	         us % 1000000);
+}

@@ -1,0 +1,207 @@
+/*
+ * cap_json.c — JSON Lines: an object per packet and the closing summary.
+ * Keys are documented in chatcap(1); DESIGN.md fixes the summary's first
+ * ones, which are never renamed (new ones may be added).
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "cap_json.h"
+
+static const char *
+event_name(enum cap_what w)
+{
+	switch (w) {
+	case CAP_EV_SYN:         return "syn";
+	case CAP_EV_SYN_ACK:     return "syn_ack";
+	case CAP_EV_ESTABLISHED: return "established";
+	case CAP_EV_DATA:        return "data";
+	case CAP_EV_ACK:         return "ack";
+	case CAP_EV_KEEPALIVE:   return "keepalive";
+	case CAP_EV_FIN:         return "fin";
+	case CAP_EV_FIN_ACK:     return "fin_ack";
+	case CAP_EV_RST:         return "rst";
+	case CAP_EV_REFUSED:     return "refused";
+	case CAP_EV_DATAGRAM:    return "datagram";
+	case CAP_EV_TRUNCATED:   return "truncated";
+	case CAP_EV_INVALID:     return "invalid";
+	case CAP_EV_OTHER:       return "other";
+	}
+	return "?";
+}
+
+void
+cap_json_string(FILE *f, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	fputc('"', f);
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '"' || ch == '\\') {
+			fputc('\\', f);
+			fputc(ch, f);
+		} else if (ch < 0x20 || ch == 0x7f) {
+			fprintf(f, "\\u00%c%c", hex[ch >> 4], hex[ch & 15]);
+		} else {
+			fputc(ch, f);
+		}
+	}
+	fputc('"', f);
+}
+
+static void
+print_us_or_null(FILE *f, const char *key, int64_t us)
+{
+	if (us < 0)
+		fprintf(f, ",\"%s\":null", key);
+	else
+		fprintf(f, ",\"%s\":%" PRId64, key, us);
+}
+
+static void
+print_messages(FILE *f, const struct cap_chat *chat)
+{
+	size_t i;
+
+	fprintf(f, ",\"messages\":[");
+	for (i = 0; i < chat->n; i++) {
+		const struct cap_msg *m = &chat->msg[i];
+
+		fprintf(f, "%s{\"role\":\"%s\"", i > 0 ? "," : "",
+		        cap_role_name(m->role));
+		if (m->role == CAP_ROLE_COMMAND)
+			fprintf(f, ",\"command\":\"%s\"", msg_kind_name(m->kind));
+		fprintf(f, ",\"text\":");
+		cap_json_string(f, m->text, m->len);
+		fputc('}', f);
+	}
+	fprintf(f, "],\"messages_total\":%zu", chat->total);
+}
+
+void
+cap_json_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
+                const struct cap_packet *p, const struct cap_event *ev,
+                size_t caplen, size_t wirelen)
+{
+	const struct cap_conv *c = ev->conv;
+	char t[32], flags[12];
+	FILE *f = o->f;
+
+	cap_fmt_seconds(rel_us, t, sizeof(t));
+	fprintf(f, "{\"type\":\"packet\",\"n\":%" PRIu64 ",\"time\":%s", n, t);
+	if (c == NULL) {
+		fprintf(f, ",\"event\":\"%s\",\"where\":", event_name(ev->what));
+		cap_json_string(f, p->why != NULL ? p->why : "", p->why != NULL
+		                ? strlen(p->why) : 0);
+		fprintf(f, ",\"caplen\":%zu,\"wire_len\":%zu}\n", caplen, wirelen);
+		return;
+	}
+	fprintf(f, ",\"proto\":\"%s\",\"conv\":%u,\"src\":\"%s\",\"dst\":\"%s\","
+	        "\"dir\":\"%s\"", c->proto == 6 ? "tcp" : "udp", c->id,
+	        c->name[ev->dir], c->name[!ev->dir],
+	        ev->dir == 0 ? "to_server" : "to_client");
+	if (c->proto == 6) {
+		cap_fmt_flags(p->flags, flags);
+		fprintf(f, ",\"flags\":\"%s\",\"seq\":%" PRIu32, flags, ev->rel_seq);
+		if (ev->has_ack)
+			fprintf(f, ",\"ack\":%" PRIu32, ev->rel_ack);
+		else
+			fprintf(f, ",\"ack\":null");
+		fprintf(f, ",\"win\":%" PRIu32, ev->win);
+	}
+	fprintf(f, ",\"len\":%zu,\"ip_len\":%zu,\"event\":\"%s\","
+	        "\"retransmission\":%s,\"payload_cut\":%s", p->payload_len,
+	        p->ip_len, event_name(ev->what),
+	        ev->retransmission ? "true" : "false",
+	        ev->payload_cut ? "true" : "false");
+	print_us_or_null(f, "rtt_us", ev->rtt_us);
+	print_messages(f, &ev->chat);
+	fprintf(f, "}\n");
+}
+
+/* ---------------------------------------------------------------------------
+ * The summary object
+ * ------------------------------------------------------------------------ */
+
+static void
+print_overhead(FILE *f, uint64_t ip_bytes, uint64_t payload_bytes)
+{
+	if (ip_bytes == 0) {
+		fprintf(f, ",\"header_overhead_pct\":null");
+		return;
+	}
+	fprintf(f, ",\"header_overhead_pct\":%.1f",
+	        100.0 * (double)(ip_bytes - payload_bytes) / (double)ip_bytes);
+}
+
+static void
+print_conversations(FILE *f, const struct cap_table *t, uint8_t proto)
+{
+	const char *sep = "";
+	size_t i;
+
+	for (i = 0; i < t->nall; i++) {
+		const struct cap_conv *c = t->all[i];
+
+		if (c->proto != proto)
+			continue;
+		fprintf(f, "%s{\"id\":%u,\"client\":\"%s\",\"server\":\"%s\"", sep,
+		        c->id, c->name[0], c->name[1]);
+		if (proto == 6) {
+			print_us_or_null(f, "syn_to_synack_us", c->syn_to_synack_us);
+			print_us_or_null(f, "syn_to_ack_us", c->syn_to_ack_us);
+			fprintf(f, ",\"state\":\"%s\",\"retransmissions\":%" PRIu64,
+			        cap_state_name(c->state), c->retransmissions);
+		}
+		fprintf(f, ",\"packets\":%" PRIu64 ",\"to_server\":%" PRIu64
+		        ",\"to_client\":%" PRIu64 ",\"payload_bytes\":%" PRIu64
+		        ",\"ip_bytes\":%" PRIu64 "}", c->packets, c->dir[0].packets,
+		        c->dir[1].packets, c->payload_bytes, c->ip_bytes);
+		sep = ",";
+	}
+}
+
+void
+cap_json_summary(const struct cap_out *o, const struct cap_table *t)
+{
+	const struct cap_stats *s = &t->st;
+	FILE *f = o->f;
+	char d[32];
+
+	cap_fmt_seconds(s->first_us < 0 ? 0 : s->last_us - s->first_us, d,
+	                sizeof(d));
+	fprintf(f, "{\"type\":\"summary\",\"link_type\":\"%s\",\"packets\":%"
+	        PRIu64 ",\"truncated\":%" PRIu64 ",\"other\":%" PRIu64
+	        ",\"invalid\":%" PRIu64 ",\"payload_cut\":%" PRIu64
+	        ",\"duration\":%s,\"tcp_port\":%u,\"udp_port\":%u",
+	        o->link_name, s->packets, s->truncated, s->other, s->invalid,
+	        s->payload_cut, d, t->tcp_port, t->udp_port);
+	fprintf(f, ",\"tcp\":{\"segments\":%" PRIu64 ",\"syn\":%" PRIu64
+	        ",\"syn_ack\":%" PRIu64 ",\"pure_ack\":%" PRIu64 ",\"data\":%"
+	        PRIu64 ",\"fin\":%" PRIu64 ",\"rst\":%" PRIu64
+	        ",\"retransmissions\":%" PRIu64 ",\"connections\":%" PRIu64
+	        ",\"handshakes\":%" PRIu64 ",\"payload_bytes\":%" PRIu64
+	        ",\"ip_bytes\":%" PRIu64, s->tcp.segments, s->tcp.syn,
+	        s->tcp.syn_ack, s->tcp.pure_ack, s->tcp.data, s->tcp.fin,
+	        s->tcp.rst, s->tcp.retransmissions, s->tcp.connections,
+	        s->tcp.handshakes, s->tcp.payload_bytes, s->tcp.ip_bytes);
+	fprintf(f, ",\"control\":%" PRIu64 ",\"keepalives\":%" PRIu64
+	        ",\"teardowns\":%" PRIu64 ",\"reset_connections\":%" PRIu64
+	        ",\"refused\":%" PRIu64 ",\"messages\":%" PRIu64,
+	        s->tcp.control, s->tcp.keepalives, s->tcp.teardowns,
+	        s->tcp.reset_connections, s->tcp.refused, s->tcp.messages);
+	print_overhead(f, s->tcp.ip_bytes, s->tcp.payload_bytes);
+	fprintf(f, "},\"udp\":{\"datagrams\":%" PRIu64 ",\"flows\":%" PRIu64
+	        ",\"payload_bytes\":%" PRIu64 ",\"ip_bytes\":%" PRIu64
+	        ",\"messages\":%" PRIu64, s->udp.datagrams, s->udp.flows,
+	        s->udp.payload_bytes, s->udp.ip_bytes, s->udp.messages);
+	print_overhead(f, s->udp.ip_bytes, s->udp.payload_bytes);
+	fprintf(f, "},\"connections\":[");
+	print_conversations(f, t, 6);
+	fprintf(f, "],\"flows\":[");
+	print_conversations(f, t, 17);
+	fprintf(f, "]}\n");
+}

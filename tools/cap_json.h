@@ -1,0 +1,21 @@
+/*
+ * cap_json.h — JSON Lines output: one object per packet, then one summary
+ * object whose keys chatcap(1) documents (DESIGN.md fixes the first ones).
+ */
+#ifndef CAP_JSON_H
+#define CAP_JSON_H
+
+#include "cap_out.h"
+
+/* One {"type":"packet",...} line; the arguments as for cap_text_packet. */
+void cap_json_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
+                     const struct cap_packet *p, const struct cap_event *ev,
+                     size_t caplen, size_t wirelen);
+
+/* The {"type":"summary",...} line for everything t has seen. */
+void cap_json_summary(const struct cap_out *o, const struct cap_table *t);
+
+/* Write s[0..len) as a JSON string, quotes included. */
+void cap_json_string(FILE *f, const char *s, size_t len);
+
+#endif

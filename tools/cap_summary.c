@@ -1,0 +1,205 @@
+/*
+ * cap_summary.c — the lesson's punch line: the same chat over TCP and over
+ * UDP, counted side by side (packets, control packets, bytes, overhead,
+ * handshakes, teardowns, retransmissions), then each connection and flow.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "cap_summary.h"
+
+#define LABEL_W 34 /* columns of the row labels */
+#define VALUE_W 18 /* columns of each value */
+
+/* Print s right-aligned in w display columns. */
+static void
+cell(FILE *f, const char *s, size_t w)
+{
+	size_t n = cap_fmt_width(s);
+
+	while (n++ < w)
+		fputc(' ', f);
+	fputs(s, f);
+}
+
+static void
+row(const struct cap_out *o, const char *label, const char *tcp,
+    const char *udp)
+{
+	size_t n = cap_fmt_width(label);
+
+	fprintf(o->f, "  %s", label);
+	while (n++ < LABEL_W)
+		fputc(' ', o->f);
+	cell(o->f, tcp, VALUE_W);
+	cell(o->f, udp, VALUE_W);
+	fputc('\n', o->f);
+}
+
+static void
+row_num(const struct cap_out *o, const char *label, uint64_t tcp,
+        uint64_t udp)
+{
+	char a[32], b[32];
+
+	snprintf(a, sizeof(a), "%" PRIu64, tcp);
+	snprintf(b, sizeof(b), "%" PRIu64, udp);
+	row(o, label, a, b);
+}
+
+static void
+fmt_percent(char *out, size_t cap, uint64_t part, uint64_t whole)
+{
+	if (whole == 0)
+		snprintf(out, cap, "-");
+	else
+		snprintf(out, cap, "%.1f %%", 100.0 * (double)part / (double)whole);
+}
+
+static void
+fmt_ratio(char *out, size_t cap, uint64_t a, uint64_t b)
+{
+	if (b == 0)
+		snprintf(out, cap, "-");
+	else
+		snprintf(out, cap, "%.1f", (double)a / (double)b);
+}
+
+/* Average of one handshake RTT over the connections that have it. */
+static void
+fmt_rtt(const struct cap_out *o, const struct cap_table *t, bool to_ack,
+        char *out, size_t cap)
+{
+	int64_t sum = 0, v;
+	size_t i, n = 0;
+
+	for (i = 0; i < t->nall; i++) {
+		if (t->all[i]->proto != 6)
+			continue;
+		v = to_ack ? t->all[i]->syn_to_ack_us : t->all[i]->syn_to_synack_us;
+		if (v >= 0) {
+			sum += v;
+			n++;
+		}
+	}
+	cap_fmt_duration(o, n == 0 ? -1 : sum / (int64_t)n, out, cap);
+}
+
+static void
+print_table(const struct cap_out *o, const struct cap_table *t)
+{
+	const struct cap_stats *s = &t->st;
+	char a[48], b[48], head_t[32], head_u[32];
+
+	snprintf(head_t, sizeof(head_t), "TCP (%s %u)",
+	         TR("port", "puerto"), t->tcp_port);
+	snprintf(head_u, sizeof(head_u), "UDP (%s %u)",
+	         TR("port", "puerto"), t->udp_port);
+	fprintf(o->f, "%s", cap_color(o, CAP_C_BOLD));
+	row(o, "", head_t, head_u);
+	fprintf(o->f, "%s", cap_color(o, CAP_C_RESET));
+	row_num(o, TR("packets", "paquetes"), s->tcp.segments, s->udp.datagrams);
+	row_num(o, TR("control packets (no payload)",
+	              "paquetes de control (sin datos)"), s->tcp.control, 0);
+	row_num(o, TR("payload bytes", "bytes de datos"), s->tcp.payload_bytes,
+	        s->udp.payload_bytes);
+	row_num(o, TR("bytes from the IP header on", "bytes desde la cabecera IP"),
+	        s->tcp.ip_bytes, s->udp.ip_bytes);
+	fmt_percent(a, sizeof(a), s->tcp.ip_bytes - s->tcp.payload_bytes,
+	            s->tcp.ip_bytes);
+	fmt_percent(b, sizeof(b), s->udp.ip_bytes - s->udp.payload_bytes,
+	            s->udp.ip_bytes);
+	row(o, TR("header overhead", "sobrecarga de cabeceras"), a, b);
+	row_num(o, TR("chat messages", "mensajes del chat"), s->tcp.messages,
+	        s->udp.messages);
+	fmt_ratio(a, sizeof(a), s->tcp.segments, s->tcp.messages);
+	fmt_ratio(b, sizeof(b), s->udp.datagrams, s->udp.messages);
+	row(o, TR("packets per chat message", "paquetes por mensaje"), a, b);
+	row_num(o, TR("connections / flows", "conexiones / flujos"),
+	        s->tcp.connections, s->udp.flows);
+	snprintf(a, sizeof(a), "%" PRIu64, s->tcp.handshakes);
+	row(o, TR("completed handshakes", "saludos completos"), a, "-");
+	fmt_rtt(o, t, false, a, sizeof(a));
+	row(o, TR("  average RTT SYN to SYN-ACK", "  RTT medio SYN a SYN-ACK"), a,
+	    "-");
+	fmt_rtt(o, t, true, a, sizeof(a));
+	row(o, TR("  average RTT SYN to ACK", "  RTT medio SYN a ACK"), a, "-");
+	snprintf(a, sizeof(a), "%" PRIu64, s->tcp.pure_ack);
+	row(o, TR("acknowledgements only (ACK)", "solo acuses de recibo (ACK)"),
+	    a, "-");
+	snprintf(a, sizeof(a), "%" PRIu64, s->tcp.teardowns);
+	row(o, TR("teardowns (FIN both ways)", "cierres (FIN en ambos sentidos)"),
+	    a, "-");
+	snprintf(a, sizeof(a), "%" PRIu64 " / %" PRIu64, s->tcp.rst,
+	         s->tcp.refused);
+	row(o, TR("resets (RST) / refused", "reinicios (RST) / rechazadas"), a,
+	    "-");
+	snprintf(a, sizeof(a), "%" PRIu64, s->tcp.retransmissions);
+	row(o, TR("retransmissions", "retransmisiones"), a, "-");
+	snprintf(b, sizeof(b), "%" PRIu64, s->udp.datagrams);
+	row(o, TR("datagrams", "datagramas"), "-", b);
+}
+
+static void
+print_conversations(const struct cap_out *o, const struct cap_table *t)
+{
+	char x[32], y[32];
+	size_t i;
+
+	for (i = 0; i < t->nall; i++) {
+		const struct cap_conv *c = t->all[i];
+
+		fprintf(o->f, "  %s#%u %s %s %s", c->proto == 6 ? "TCP" : "UDP",
+		        c->id, c->name[0], cap_arrow(o), c->name[1]);
+		if (c->proto == 6) {
+			cap_fmt_duration(o, c->syn_to_synack_us, x, sizeof(x));
+			cap_fmt_duration(o, c->syn_to_ack_us, y, sizeof(y));
+			fprintf(o->f, TR("  %s, RTT %s / %s, %" PRIu64 " packets, %"
+			                 PRIu64 " retransmissions",
+			                 "  %s, RTT %s / %s, %" PRIu64 " paquetes, %"
+			                 PRIu64 " retransmisiones"),
+			        cap_state_name(c->state), x, y, c->packets,
+			        c->retransmissions);
+		} else {
+			fprintf(o->f, TR("  %" PRIu64 " datagrams (%" PRIu64
+			                 " to the server, %" PRIu64 " back)",
+			                 "  %" PRIu64 " datagramas (%" PRIu64
+			                 " al servidor, %" PRIu64 " de vuelta)"),
+			        c->packets, c->dir[0].packets, c->dir[1].packets);
+		}
+		fprintf(o->f, TR(", %" PRIu64 " payload bytes\n",
+		                 ", %" PRIu64 " bytes de datos\n"), c->payload_bytes);
+	}
+}
+
+void
+cap_summary_print(const struct cap_out *o, const struct cap_table *t)
+{
+	const struct cap_stats *s = &t->st;
+	char d[32];
+
+	cap_fmt_duration(o, s->first_us < 0 ? 0 : s->last_us - s->first_us, d,
+	                 sizeof(d));
+	fprintf(o->f, TR("\n%sSummary%s: %" PRIu64 " packets in %s (link type "
+	                 "%s)\n",
+	                 "\n%sResumen%s: %" PRIu64 " paquetes en %s (enlace %s)\n"),
+	        cap_color(o, CAP_C_BOLD), cap_color(o, CAP_C_RESET), s->packets, d,
+	        o->link_name);
+	print_table(o, t);
+	if (s->truncated + s->invalid + s->other + s->payload_cut > 0)
+		fprintf(o->f, TR("  also: %" PRIu64 " truncated, %" PRIu64
+		                 " invalid, %" PRIu64 " not chat traffic, %" PRIu64
+		                 " with the payload cut\n",
+		                 "  adem\u00e1s: %" PRIu64 " truncados, %" PRIu64
+		                 " no v\u00e1lidos, %" PRIu64 " ajenos al chat, %"
+		                 PRIu64 " con los datos cortados\n"),
+		        s->truncated, s->invalid, s->other, s->payload_cut);
+	if (t->nall > 0) {
+		fprintf(o->f, "\n%s%s%s\n", cap_color(o, CAP_C_BOLD),
+		        TR("Conversations (RTT: SYN to SYN-ACK / SYN to ACK):",
+		           "Conversaciones (RTT: SYN a SYN-ACK / SYN a ACK):"),
+		        cap_color(o, CAP_C_RESET));
+		print_conversations(o, t);
+	}
+}
