@@ -36,6 +36,8 @@ struct client_transport {
 	bool        datagram;     /* no connection: the client keeps itself
 	                           * alive and times out an unanswered nick */
 	void       *state;
+	/* The socket is connected: set its options. NULL: nothing to do. */
+	int  (*connected)(void *state, int fd);
 	/* Send (or queue) one message of at most MSG_MAX bytes, without its
 	 * terminator. errno ENOBUFS: not sent, the connection is fine. */
 	int  (*send)(void *state, int fd, const char *msg, size_t len);

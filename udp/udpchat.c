@@ -90,7 +90,7 @@ main(int argc, char **argv)
 		.prog = "udpchat", .server = "udpchatd",
 		.sock_type = SOCK_DGRAM, .default_port = UDPCHAT_PORT,
 		.datagram = true, .state = NULL,
-		.send = udp_send, .flush = NULL, .pending = NULL,
+		.connected = NULL, .send = udp_send, .flush = NULL, .pending = NULL,
 		.receive = udp_receive,
 	};
 	struct client_options opt;

@@ -1,0 +1,97 @@
+/*
+ * client_impl.h — what the client core's two files share: the session's
+ * state and the calls between the state machine (client.c) and the loop
+ * (client_loop.c). Not for the programs: they see client.h only.
+ */
+#ifndef REDCHAT_CLIENT_IMPL_H
+#define REDCHAT_CLIENT_IMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "client.h"
+#include "net.h"
+#include "term.h"
+#include "text.h"
+
+/* Times in microseconds. */
+#define CLIENT_NICK_WAIT_US  (3 * 1000000LL) /* for the answer to a nick */
+#define CLIENT_QUIET_US      (300 * 1000LL)  /* pipe: replies have stopped */
+#define CLIENT_DRAIN_MAX_US  (3 * 1000000LL) /* pipe: longest default wait */
+#define CLIENT_QUIT_WAIT_US  (3 * 1000000LL) /* for the server to close */
+#define CLIENT_PINGS         8               /* /ping awaiting their pong */
+#define CLIENT_MISSED_PINGS  3               /* UDP: "the server is silent" */
+
+enum client_state {
+	CLIENT_NAMING,   /* no nickname accepted yet */
+	CLIENT_CHATTING,
+	CLIENT_DRAINING, /* pipe mode: input over, listening a little longer */
+	CLIENT_QUITTING, /* /quit sent: waiting for the server to close */
+	CLIENT_DONE,
+};
+
+struct client_ping {
+	unsigned seq;
+	int64_t  sent; /* µs; 0: the slot is free */
+};
+
+struct client {
+	const struct client_options   *opt;
+	const struct client_transport *tr;
+	struct term *term;
+	int          fd;
+	enum client_state   state;
+	int          status;
+	char         why[512];          /* said on stderr at the end */
+	char         where[NET_ADDR_LEN + 8];
+	char         nick[TEXT_NICK_MAX + 1];
+	bool         nick_pending;      /* a nickname awaits its answer */
+	bool         nick_from_option;
+	bool         sent_any;
+	bool         heard;             /* something arrived since the nick */
+	int64_t      nick_sent, last_rx, last_tx, drain_start, quit_start;
+	int64_t      keepalive;         /* UDP: µs between pings; 0: off */
+	unsigned     keepalive_seq, keepalive_missed;
+	bool         silence_told;
+	unsigned     ping_seq;
+	struct client_ping  pings[CLIENT_PINGS];
+};
+
+/* Microseconds on the monotonic clock. */
+int64_t client_now(void);
+
+/* End the session with status; fmt (may be NULL) is said on stderr at the
+ * end. A session already ended keeps its first status. */
+void client_finish(struct client *c, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Why a socket call failed (errno), in the user's language when usual. */
+const char *client_cause(int err);
+
+/* End with CLIENT_UNREACHABLE, naming the server, its address and why. */
+void client_unreachable(struct client *c, const char *why);
+
+/* A send or receive failed with err: say so, end the session if fatal. */
+void client_io_failed(struct client *c, int err);
+
+/* The transport has bytes queued (wait for POLLOUT). */
+bool client_pending(const struct client *c);
+
+/* "/ping TOKEN": timed for the user, or a hidden keepalive. */
+void client_send_ping(struct client *c, bool keepalive);
+
+/* Send a nickname and wait for its answer. */
+void client_send_nick(struct client *c, const char *name, size_t len,
+                      bool from_option);
+
+/* The user leaves: send /quit and wait for the server to close. */
+void client_leave(struct client *c);
+
+/* Whether to read the user's input now. */
+bool client_want_input(const struct client *c);
+
+/* Take what the user typed (readable: poll said so). */
+void client_read_input(struct client *c, bool readable);
+
+#endif
