@@ -1,6 +1,7 @@
 # tcp/tcpchat.mk — the TCP chat client: a short main on the shared client
 # core (shared/client.c, shared/term.c), linked with libedit.
 PROGRAMS += $(BIN)/tcpchat
+MANPAGES += man/tcpchat.1
 
 $(BIN)/tcpchat: $(call obj,tcp/tcpchat.c) $(LIBSHARED)
 LDLIBS_tcpchat := $(LDLIBS_EDIT)
