@@ -1,0 +1,182 @@
+"""Helpers for the client tests: drive tcpchat/udpchat as a script would
+(pipe mode) or as a person would (a terminal inside tmux), always waiting
+for an event with a deadline, never sleeping a fixed time."""
+import os
+import re
+import select
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+
+from redchat import program
+
+
+def free_udp_port():
+    """A UDP port on 127.0.0.1 where nothing listens (bound, then closed)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def free_tcp_port():
+    """A TCP port on 127.0.0.1 where nothing listens."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Chat:
+    """A chat client in pipe mode: lines written to its stdin, its stdout
+    read line by line with deadlines, its exit status and stderr at the
+    end."""
+
+    def __init__(self, prog, port, *args, nick=None, env=None, timeout=10):
+        argv = [program(prog), "-p", str(port), *args]
+        if nick is not None:
+            argv += ["-n", nick]
+        self.proc = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, env=env)
+        self.buf = b""
+        self.seen = []
+        self.timeout = timeout
+
+    def send(self, text):
+        data = text.encode() if isinstance(text, str) else text
+        self.proc.stdin.write(data + b"\n")
+        self.proc.stdin.flush()
+
+    def _fill(self, deadline):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([self.proc.stdout], [], [], left)[0]:
+            return False
+        chunk = os.read(self.proc.stdout.fileno(), 65536)
+        if not chunk:
+            return False
+        self.buf += chunk
+        return True
+
+    def readline(self, timeout=None):
+        """The next output line (str); raises TimeoutError or EOFError."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while b"\n" not in self.buf:
+            if not self._fill(deadline):
+                if time.monotonic() >= deadline:
+                    raise TimeoutError(f"no line; saw {self.seen!r}")
+                raise EOFError(f"output ended; saw {self.seen!r}")
+        line, self.buf = self.buf.split(b"\n", 1)
+        text = line.decode("utf-8")
+        self.seen.append(text)
+        return text
+
+    def expect(self, pattern, timeout=None):
+        """Read lines until one matches the regex; return it."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"{pattern!r} not seen in {self.seen!r}")
+            try:
+                line = self.readline(left)
+            except EOFError:
+                raise AssertionError(
+                    f"{pattern!r} not seen before the end: {self.seen!r}, "
+                    f"stderr {self.proc.stderr.read()!r}") from None
+            if re.search(pattern, line):
+                return line
+
+    def wait(self, timeout=None, close_input=True):
+        """Wait for the exit; return (status, rest of stdout, stderr)."""
+        if close_input and self.proc.stdin is not None:
+            self.proc.stdin.close()
+            self.proc.stdin = None      # communicate() must not touch it
+        try:
+            out, err = self.proc.communicate(timeout=timeout or self.timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, err = self.proc.communicate()
+            raise AssertionError(f"client did not exit: {self.seen!r} "
+                                 f"{out!r} {err!r}") from None
+        rest = (self.buf + out).decode("utf-8")
+        self.seen.extend(rest.splitlines())
+        return self.proc.returncode, rest, err.decode("utf-8")
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+            self.proc.stdin = None
+        self.proc.communicate()
+
+
+def run(prog, port, stdin, *args, timeout=15):
+    """Run a client with all its input at once (printf '...' | prog);
+    return (status, stdout, stderr) as str."""
+    p = subprocess.run([program(prog), "-p", str(port), *args],
+                       input=stdin.encode(), capture_output=True,
+                       timeout=timeout)
+    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+
+
+class Tmux:
+    """A program in a terminal of its own: a private tmux server (its own
+    socket), keys typed with send-keys, the screen read with
+    capture-pane."""
+
+    def __init__(self, argv, width=80, height=24):
+        self.sock = f"redchat-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.env = dict(os.environ, LANG="C.UTF-8", TERM="xterm")
+        self.env.pop("TMUX", None)
+        subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null",
+                        "new-session", "-d", "-s", "t", "-x", str(width),
+                        "-y", str(height), *argv], check=True, env=self.env)
+        subprocess.run(["tmux", "-L", self.sock, "set-option", "-t", "t",
+                        "remain-on-exit", "on"], check=True, env=self.env)
+
+    @staticmethod
+    def available():
+        return shutil.which("tmux") is not None
+
+    def keys(self, *keys, literal=False):
+        subprocess.run(["tmux", "-L", self.sock, "send-keys", "-t", "t",
+                        *(["-l"] if literal else []), *keys],
+                       check=True, env=self.env)
+
+    def type(self, text):
+        self.keys(text, literal=True)
+
+    def screen(self):
+        p = subprocess.run(["tmux", "-L", self.sock, "capture-pane", "-p",
+                            "-t", "t"], capture_output=True, check=True,
+                           env=self.env)
+        return p.stdout.decode("utf-8")
+
+    def wait_screen(self, predicate, timeout=10):
+        """Poll the screen until predicate(screen) is true; return it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            s = self.screen()
+            if predicate(s):
+                return s
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"screen never matched:\n{s}")
+            time.sleep(0.05)
+
+    def pane_dead_status(self):
+        """The program's exit status once it has ended, else None."""
+        p = subprocess.run(["tmux", "-L", self.sock, "display-message", "-p",
+                            "-t", "t", "#{pane_dead} #{pane_dead_status}"],
+                           capture_output=True, env=self.env)
+        dead, _, status = p.stdout.decode().strip().partition(" ")
+        return int(status) if dead == "1" and status else None
+
+    def close(self):
+        subprocess.run(["tmux", "-L", self.sock, "kill-server"],
+                       capture_output=True, env=self.env)
