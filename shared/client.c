@@ -248,6 +248,27 @@ refused(struct client *c)
 		term_prompt(c->term, NULL);     /* type another */
 }
 
+/* UDP: a member the server has dropped (it restarted, or we were silent
+ * past its idle timeout, e.g. suspended with Ctrl-Z) is a stranger to it
+ * again, and its next datagram would be taken for a nickname. Say so and
+ * join again with the same nickname. */
+static void
+forgotten(struct client *c)
+{
+	char nick[sizeof(c->nick)];
+
+	term_note(c->term, "%s", TR("the server no longer knows you (it "
+	                            "restarted, or you were silent too long): "
+	                            "sending your nickname again",
+	                            "el servidor ya no te conoce (se reinició, "
+	                            "o estuviste callado demasiado tiempo): se "
+	                            "envía otra vez tu apodo"));
+	memcpy(nick, c->nick, sizeof(nick));    /* send_nick rewrites c->nick */
+	c->state = CLIENT_NAMING;
+	c->keepalive = 0;
+	client_send_nick(c, nick, strlen(nick), c->nick_from_option);
+}
+
 void
 client_message(struct client *c, const char *line, size_t len)
 {
@@ -265,8 +286,13 @@ client_message(struct client *c, const char *line, size_t len)
 	case REPLY_ACCEPTED:
 		accepted(c, &r);
 		break;
-	case REPLY_ERROR:
 	case REPLY_NEED_NICK:
+		if (c->tr->datagram && c->state == CLIENT_CHATTING)
+			forgotten(c);
+		else
+			refused(c);
+		break;
+	case REPLY_ERROR:
 		refused(c);
 		break;
 	case REPLY_BYE:         /* UDP has no close: the goodbye ends it */
