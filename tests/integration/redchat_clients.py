@@ -13,18 +13,9 @@ import uuid
 from redchat import program
 
 
-def free_udp_port():
-    """A UDP port on 127.0.0.1 where nothing listens (bound, then closed)."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def free_tcp_port():
-    """A TCP port on 127.0.0.1 where nothing listens."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+def free_port(kind=socket.SOCK_STREAM):
+    """A port on 127.0.0.1 where nothing listens (bound, then closed)."""
+    s = socket.socket(socket.AF_INET, kind)
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()

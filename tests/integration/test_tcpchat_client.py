@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from redchat import Line, Server, join, program
-from redchat_clients import Chat, Tmux, free_tcp_port, run
+from redchat_clients import Chat, Tmux, free_port, run
 
 def _greets():
     """Whether tcpchatd is built and greets a connection (it is being
@@ -98,7 +98,7 @@ def test_leaving_words_close_the_connection(server, word):
 
 
 def test_refused_connection_is_reported():
-    port = free_tcp_port()
+    port = free_port()
     for lang, words in (("en", r"cannot reach .*connection refused"),
                         ("es", r"no se puede contactar .*conexión rechazada")):
         status, out, err = run("tcpchat", port, "ana\nhola\n", "--lang", lang)
