@@ -1,0 +1,181 @@
+/*
+ * tcp_conn.c — reading, framing and writing for one TCP client. Both server
+ * models (one event loop, or one thread per client) use these functions, so
+ * they differ only in how they wait.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "log.h"
+#include "tcp_conn.h"
+
+uint64_t
+tcp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void
+tcp_conn_init(struct tcp_conn *c, int fd, const char *peer)
+{
+	int one = 1;
+
+	c->fd = fd;
+	c->state = TCP_CONN_OPEN;
+	c->why = ROOM_LEAVE_CLOSED;
+	snprintf(c->peer, sizeof(c->peer), "%s", peer);
+	/* Chat lines are small and wanted now: no Nagle delay. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+void
+tcp_conn_close(struct tcp_conn *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	msg_framer_free(&c->framer);
+	buf_free(&c->out);
+}
+
+/* ---------------------------------------------------------------------------
+ * Output: a bounded queue per client, so one client that stops reading
+ * costs at most TCP_OUT_MAX bytes and never makes anyone else wait.
+ * ------------------------------------------------------------------------ */
+
+int
+tcp_conn_queue(struct tcp_conn *c, const char *line, size_t len)
+{
+	const char *notice;
+
+	if (c->state == TCP_CONN_DEAD || c->state == TCP_CONN_DRAINING)
+		return -1;
+	if (buf_append(&c->out, line, len, TCP_OUT_MAX) == 0)
+		return 0;
+
+	/* Over the cap. What is queued will never be read in time: replace
+	 * it with the reason, to be tried once before closing. */
+	log_info(TR("%s: not reading (%zu bytes queued), disconnected",
+	            "%s: no lee (%zu bytes en cola), desconectado"),
+	         c->member && room_member_nick(c->member)
+	             ? room_member_nick(c->member) : c->peer, c->out.len);
+	notice = catalog_text(CAT_OVERFLOW);
+	buf_free(&c->out);
+	buf_append(&c->out, "\n", 1, TCP_OUT_MAX);
+	buf_append(&c->out, notice, strlen(notice), TCP_OUT_MAX);
+	c->state = TCP_CONN_DEAD;
+	c->why = ROOM_LEAVE_DROPPED;
+	return -1;
+}
+
+int
+tcp_conn_flush(struct tcp_conn *c)
+{
+	ssize_t n;
+
+	while (!buf_empty(&c->out)) {
+		n = send(c->fd, buf_head(&c->out), c->out.len, MSG_NOSIGNAL |
+		         MSG_DONTWAIT);
+		if (n > 0) {
+			buf_consume(&c->out, (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		log_debug("%s: send: %s", c->peer, strerror(errno));
+		buf_free(&c->out);
+		if (c->state != TCP_CONN_DEAD) {
+			c->state = TCP_CONN_DEAD;
+			c->why = ROOM_LEAVE_CLOSED;
+		}
+		return -1;
+	}
+	return 1;
+}
+
+/* ---------------------------------------------------------------------------
+ * Input: bytes to lines to the room.
+ * ------------------------------------------------------------------------ */
+
+/* One complete message (or the news that one was too long). */
+static void
+deliver(struct tcp_conn *c, struct room *room, enum msg_frame f,
+        const char *line, size_t len)
+{
+	if (c->member == NULL || c->state != TCP_CONN_OPEN)
+		return;
+	if (f == MSG_FRAME_TOO_LONG) {
+		room_too_long(room, c->member);
+	} else if (!room_input(room, c->member, line, len)) {
+		c->member = NULL;       /* it quit; close() already called */
+	}
+}
+
+void
+tcp_conn_feed(struct tcp_conn *c, struct room *room, const char *data,
+              size_t len)
+{
+	enum msg_frame f;
+	const char *line;
+	size_t line_len;
+
+	if (c->state == TCP_CONN_DRAINING)
+		return;
+	while ((f = msg_framer_next(&c->framer, &data, &len, &line,
+	                            &line_len)) != MSG_FRAME_MORE)
+		deliver(c, room, f, line, line_len);
+
+	/* The silence rule (DESIGN.md): a client that has never sent a
+	 * newline ends each message by pausing. */
+	c->deadline = msg_framer_pending(&c->framer)
+	                  ? tcp_now_ms() + MSG_SILENCE_MS : 0;
+}
+
+void
+tcp_conn_deadline(struct tcp_conn *c, struct room *room)
+{
+	const char *line;
+	size_t len;
+
+	c->deadline = 0;
+	if (c->state == TCP_CONN_DRAINING) {
+		c->state = TCP_CONN_DEAD;    /* the peer never sent its FIN */
+		return;
+	}
+	if (msg_framer_flush(&c->framer, &line, &len))
+		deliver(c, room, MSG_FRAME_LINE, line, len);
+}
+
+void
+tcp_conn_leave_room(struct tcp_conn *c)
+{
+	c->member = NULL;
+	if (c->state == TCP_CONN_OPEN)
+		c->state = TCP_CONN_CLOSING;
+}
+
+/*
+ * Closing politely: shutdown(SHUT_WR) sends our FIN after the last queued
+ * byte; we then read until the peer's FIN. Closing with unread input would
+ * send an RST instead, and the peer could lose our last line.
+ */
+void
+tcp_conn_shutdown(struct tcp_conn *c)
+{
+	shutdown(c->fd, SHUT_WR);
+	c->state = TCP_CONN_DRAINING;
+	c->deadline = tcp_now_ms() + TCP_DRAIN_MS;
+}

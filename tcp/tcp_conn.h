@@ -1,0 +1,85 @@
+/*
+ * tcp_conn.h — one TCP client connection, as both server models see it: the
+ * socket, the line framer on its input, the queue of its output, and its
+ * place in the room. The models (tcp_loop.c, tcp_threads.c) decide when to
+ * read and write; this module says what reading and writing mean. Each
+ * model wraps struct tcp_conn (as its first member) with its own fields.
+ */
+#ifndef REDCHAT_TCP_CONN_H
+#define REDCHAT_TCP_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "msg.h"
+#include "net.h"
+#include "room.h"
+
+#define TCP_OUT_MAX (256 * 1024) /* queued output before a client is dropped */
+#define TCP_DRAIN_MS 2000        /* wait for the peer's FIN after ours */
+
+enum tcp_state {
+	TCP_CONN_OPEN,      /* chatting */
+	TCP_CONN_CLOSING,   /* left the room: send what is queued, then FIN */
+	TCP_CONN_DRAINING,  /* FIN sent: read and discard until the peer's FIN */
+	TCP_CONN_DEAD,      /* to be removed from the room (if in it) and closed */
+};
+
+struct tcp_conn {
+	int                 fd;
+	enum tcp_state      state;
+	enum room_leave     why;        /* for TCP_CONN_DEAD: the leave notice */
+	struct room_member *member;     /* NULL once out of the room */
+	struct msg_framer   framer;
+	struct buf          out;
+	uint64_t            deadline;   /* ms (monotonic): silence or drain; 0 */
+	char                peer[NET_ADDR_LEN];
+};
+
+/* Milliseconds on the monotonic clock. */
+uint64_t tcp_now_ms(void);
+
+/* Start a connection for an accepted socket (c zeroed by the caller). */
+void tcp_conn_init(struct tcp_conn *c, int fd, const char *peer);
+
+/* Close the socket and free the buffers (not c itself, which belongs to
+ * the model); the member must be out of the room already. */
+void tcp_conn_close(struct tcp_conn *c);
+
+/*
+ * Queue a line for the client. If the queue would pass TCP_OUT_MAX, the
+ * client is not reading: its queue is replaced by a notice saying so and
+ * it becomes TCP_CONN_DEAD (why = ROOM_LEAVE_DROPPED). Returns 0 or -1.
+ */
+int tcp_conn_queue(struct tcp_conn *c, const char *line, size_t len);
+
+/*
+ * Write what the kernel takes. Returns 1 when the queue is empty, 0 when
+ * bytes remain (wait for writability), -1 on a socket error (the connection
+ * becomes TCP_CONN_DEAD).
+ */
+int tcp_conn_flush(struct tcp_conn *c);
+
+/*
+ * Hand data just read to the room, line by line (the caller holds whatever
+ * lock guards the room). Arms c->deadline for the silence rule when an
+ * unterminated message waits. In TCP_CONN_DRAINING, data is discarded.
+ */
+void tcp_conn_feed(struct tcp_conn *c, struct room *room, const char *data,
+                   size_t len);
+
+/*
+ * The deadline passed: an unterminated message becomes a message (silence
+ * rule), or a drain that took too long ends (the connection becomes DEAD).
+ */
+void tcp_conn_deadline(struct tcp_conn *c, struct room *room);
+
+/* The room is done with this connection (quit, kick): switch to CLOSING. */
+void tcp_conn_leave_room(struct tcp_conn *c);
+
+/* After CLOSING's queue is empty: send our FIN and start draining. */
+void tcp_conn_shutdown(struct tcp_conn *c);
+
+#endif

@@ -1,0 +1,444 @@
+/*
+ * tcp_loop.c — tcpchatd's default model: every client served from one
+ * thread by an epoll event loop over non-blocking sockets.
+ *
+ * Each turn of the loop: wait for events (or the nearest deadline), read
+ * what arrived and hand it to the room, then "settle": write the output
+ * the room queued (one write per client per turn, however many lines), and
+ * remove the clients that died. A client whose output queue fills up is
+ * dropped; nobody else ever waits for it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "log.h"
+#include "server.h"
+#include "tcp_conn.h"
+#include "tcp_loop.h"
+
+#define LOOP_EVENTS     256
+#define LOOP_READ       65536 /* bytes read from one client per turn */
+#define LOOP_ACCEPT_MS  100   /* pause accepting when out of descriptors */
+
+/* A connection as the loop sees it. */
+struct lconn {
+	struct tcp_conn c;           /* first: the room's handle is &c */
+	struct lconn   *prev, *next; /* every connection */
+	struct lconn   *tprev, *tnext; /* connections with a deadline */
+	bool            timed, dirty, dead, polling_out;
+};
+
+/* Grow-only array of connections waiting for a settle step. */
+struct lset {
+	struct lconn **v;
+	size_t         n, cap;
+};
+
+struct loop {
+	int                   ep, lfd, sigfd;
+	bool                  accepting;
+	uint64_t              accept_resume;
+	struct server_console console;
+	struct room          *room;
+	struct lconn         *all, *timed;
+	struct lset           dirty, dead;
+	char                  rbuf[LOOP_READ];
+};
+
+/* ---------------------------------------------------------------------------
+ * Bookkeeping: which connections have output to write, which died, which
+ * wait for a deadline.
+ * ------------------------------------------------------------------------ */
+
+static void
+lset_push(struct lset *s, struct lconn *l)
+{
+	struct lconn **v;
+
+	if (s->n == s->cap) {
+		/* Out of memory here would lose track of a client; the sizes
+		 * are tiny, so treat it as fatal rather than limp on. */
+		if ((v = realloc(s->v, (s->cap ? s->cap * 2 : 64) *
+		                         sizeof(*v))) == NULL)
+			abort();
+		s->v = v;
+		s->cap = s->cap ? s->cap * 2 : 64;
+	}
+	s->v[s->n++] = l;
+}
+
+static void
+lset_remove(struct lset *s, struct lconn *l)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i] == l) {
+			s->v[i] = s->v[--s->n];
+			return;
+		}
+}
+
+/* Keep l's flags and sets in step with its state after any call. */
+static void
+track(struct loop *L, struct lconn *l)
+{
+	if (l->c.state == TCP_CONN_DEAD && !l->dead) {
+		l->dead = true;
+		lset_push(&L->dead, l);
+	}
+	if (l->c.deadline != 0 && !l->timed) {
+		l->timed = true;
+		l->tprev = NULL;
+		l->tnext = L->timed;
+		if (L->timed != NULL)
+			L->timed->tprev = l;
+		L->timed = l;
+	} else if (l->c.deadline == 0 && l->timed) {
+		l->timed = false;
+		if (l->tprev != NULL)
+			l->tprev->tnext = l->tnext;
+		else
+			L->timed = l->tnext;
+		if (l->tnext != NULL)
+			l->tnext->tprev = l->tprev;
+	}
+}
+
+static void
+mark_dirty(struct loop *L, struct lconn *l)
+{
+	if (!l->dirty && !l->dead) {
+		l->dirty = true;
+		lset_push(&L->dirty, l);
+	}
+}
+
+/* ---------------------------------------------------------------------------
+ * The room's callbacks
+ * ------------------------------------------------------------------------ */
+
+static void
+loop_send(void *transport, void *conn, const char *line, size_t len)
+{
+	struct loop *L = transport;
+	struct lconn *l = conn;
+
+	if (tcp_conn_queue(&l->c, line, len) == 0)
+		mark_dirty(L, l);
+	track(L, l);
+}
+
+static void
+loop_close(void *transport, void *conn)
+{
+	struct lconn *l = conn;
+
+	tcp_conn_leave_room(&l->c);
+	mark_dirty(transport, l);       /* flush, then FIN */
+}
+
+static const struct room_ops loop_ops = { loop_send, loop_close };
+
+/* ---------------------------------------------------------------------------
+ * Connections arriving and leaving
+ * ------------------------------------------------------------------------ */
+
+static void
+set_accepting(struct loop *L, bool on)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &L->lfd };
+
+	if (on == L->accepting)
+		return;
+	epoll_ctl(L->ep, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, L->lfd, &ev);
+	L->accepting = on;
+}
+
+static void
+add_client(struct loop *L, int fd, const char *peer)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct lconn *l;
+
+	if ((l = calloc(1, sizeof(*l))) == NULL) {
+		close(fd);
+		return;
+	}
+	tcp_conn_init(&l->c, fd, peer);
+	ev.data.ptr = l;
+	if (epoll_ctl(L->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		log_error("epoll_ctl: %s", strerror(errno));
+		tcp_conn_close(&l->c);
+		free(l);
+		return;
+	}
+	l->next = L->all;
+	if (L->all != NULL)
+		L->all->prev = l;
+	L->all = l;
+
+	l->c.member = room_join(L->room, l, peer);
+	if (l->c.member == NULL)        /* full: the notice is queued */
+		loop_close(L, l);
+}
+
+static void
+accept_clients(struct loop *L)
+{
+	struct sockaddr_storage ss;
+	char peer[NET_ADDR_LEN];
+	socklen_t len;
+	int fd;
+
+	for (;;) {
+		len = sizeof(ss);
+		fd = accept4(L->lfd, (struct sockaddr *)&ss, &len,
+		             SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0) {
+			add_client(L, fd, net_addr_str((struct sockaddr *)&ss,
+			                               len, peer));
+			continue;
+		}
+		if (errno == EINTR || errno == ECONNABORTED)
+			continue;
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM) {
+			/* Out of descriptors: the pending connection stays in
+			 * the backlog; try again shortly instead of spinning. */
+			log_error("accept: %s", strerror(errno));
+			set_accepting(L, false);
+			L->accept_resume = tcp_now_ms() + LOOP_ACCEPT_MS;
+		} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			log_error("accept: %s", strerror(errno));
+		}
+		return;
+	}
+}
+
+/* Remove a dead connection from the room and from the loop, and free it. */
+static void
+reap(struct loop *L, struct lconn *l)
+{
+	if (l->c.member != NULL) {
+		struct room_member *m = l->c.member;
+
+		l->c.member = NULL;
+		room_leave(L->room, m, l->c.why);
+	}
+	tcp_conn_flush(&l->c);          /* one try for a last notice */
+	l->c.deadline = 0;
+	track(L, l);
+	if (l->dirty)
+		lset_remove(&L->dirty, l);
+	if (l->prev != NULL)
+		l->prev->next = l->next;
+	else
+		L->all = l->next;
+	if (l->next != NULL)
+		l->next->prev = l->prev;
+	log_debug(TR("%s: connection closed", "%s: conexión cerrada"),
+	          l->c.peer);
+	tcp_conn_close(&l->c);          /* closing the fd leaves epoll too */
+	free(l);
+}
+
+/* Write what the room queued and remove the dead, until nothing changes
+ * (removing a client may queue leave notices for the others). */
+static void
+settle(struct loop *L)
+{
+	struct epoll_event ev;
+	struct lconn *l;
+	size_t i;
+	int r;
+
+	while (L->dirty.n > 0 || L->dead.n > 0) {
+		for (i = 0; i < L->dirty.n; i++) {
+			l = L->dirty.v[i];
+			l->dirty = false;
+			if (l->dead)
+				continue;
+			r = tcp_conn_flush(&l->c);
+			if (r == 1 && l->c.state == TCP_CONN_CLOSING)
+				tcp_conn_shutdown(&l->c);
+			if (r >= 0 && (r == 0) != l->polling_out) {
+				l->polling_out = (r == 0);
+				ev.events = EPOLLIN | (l->polling_out ? EPOLLOUT : 0);
+				ev.data.ptr = l;
+				epoll_ctl(L->ep, EPOLL_CTL_MOD, l->c.fd, &ev);
+			}
+			track(L, l);
+		}
+		L->dirty.n = 0;
+		while (L->dead.n > 0)
+			reap(L, L->dead.v[--L->dead.n]);
+	}
+}
+
+/* ---------------------------------------------------------------------------
+ * Events
+ * ------------------------------------------------------------------------ */
+
+static void
+client_event(struct loop *L, struct lconn *l, uint32_t events)
+{
+	ssize_t n;
+
+	if (l->dead)
+		return;
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+		n = read(l->c.fd, L->rbuf, sizeof(L->rbuf));
+		if (n > 0) {
+			log_debug("%s: %zd bytes", l->c.peer, n);
+			tcp_conn_feed(&l->c, L->room, L->rbuf, (size_t)n);
+		} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+			if (n < 0)
+				log_debug("%s: read: %s", l->c.peer,
+				          strerror(errno));
+			l->c.state = TCP_CONN_DEAD;  /* EOF, reset, or error */
+		}
+		track(L, l);
+	}
+	if (events & EPOLLOUT)
+		mark_dirty(L, l);
+}
+
+/* Milliseconds until the nearest deadline, or -1 for none. */
+static int
+next_timeout(const struct loop *L)
+{
+	uint64_t now = tcp_now_ms(), first = UINT64_MAX;
+	const struct lconn *l;
+
+	for (l = L->timed; l != NULL; l = l->tnext)
+		if (l->c.deadline < first)
+			first = l->c.deadline;
+	if (!L->accepting && L->accept_resume < first)
+		first = L->accept_resume;
+	if (first == UINT64_MAX)
+		return -1;
+	return first <= now ? 0 : (int)(first - now);
+}
+
+static void
+expire(struct loop *L)
+{
+	uint64_t now = tcp_now_ms();
+	struct lconn *l, *next;
+
+	for (l = L->timed; l != NULL; l = next) {
+		next = l->tnext;
+		if (l->c.deadline <= now) {
+			tcp_conn_deadline(&l->c, L->room);
+			track(L, l);
+		}
+	}
+	if (!L->accepting && L->accept_resume <= now)
+		set_accepting(L, true);
+}
+
+/* ---------------------------------------------------------------------------
+ * Running
+ * ------------------------------------------------------------------------ */
+
+static int
+watch(struct loop *L, int fd, void *tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = tag };
+
+	return epoll_ctl(L->ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* Tell everyone the server is closing, send it, close every socket. */
+static void
+close_all(struct loop *L)
+{
+	struct lconn *l, *next;
+
+	for (l = L->all; l != NULL; l = l->next)
+		l->c.member = NULL;     /* the room frees its members */
+	room_free(L->room, true);
+	L->room = NULL;
+	for (l = L->all; l != NULL; l = next) {
+		next = l->next;
+		tcp_conn_flush(&l->c);
+		shutdown(l->c.fd, SHUT_WR);
+		tcp_conn_close(&l->c);
+		free(l);
+	}
+	L->all = NULL;
+}
+
+int
+tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
+{
+	struct room_config cfg = { .max_members = o->max_clients,
+	                           .greet = true };
+	struct epoll_event ev[LOOP_EVENTS];
+	struct signalfd_siginfo si;
+	struct loop *L;
+	bool running = true;
+	int i, n, status = 1;
+
+	if ((L = calloc(1, sizeof(*L))) == NULL)
+		return 1;
+	L->lfd = lfd;
+	L->sigfd = sigfd;
+	server_console_init(&L->console);
+	if (net_set_nonblock(lfd, NULL) < 0 ||
+	    (L->ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
+	    (L->room = room_new(&cfg, &loop_ops, L)) == NULL ||
+	    watch(L, sigfd, &L->sigfd) < 0 ||
+	    (L->console.fd >= 0 && watch(L, L->console.fd, &L->console) < 0)) {
+		log_error("%s", strerror(errno));
+		goto out;
+	}
+	set_accepting(L, true);
+
+	while (running) {
+		n = epoll_wait(L->ep, ev, LOOP_EVENTS, next_timeout(L));
+		if (n < 0 && errno != EINTR) {
+			log_error("epoll_wait: %s", strerror(errno));
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			void *tag = ev[i].data.ptr;
+
+			if (tag == &L->lfd) {
+				accept_clients(L);
+			} else if (tag == &L->sigfd) {
+				if (read(sigfd, &si, sizeof(si)) > 0)
+					running = false;
+			} else if (tag == &L->console) {
+				if (!server_console_read(&L->console, L->room))
+					running = false;
+				if (L->console.fd < 0)
+					epoll_ctl(L->ep, EPOLL_CTL_DEL,
+					          STDIN_FILENO, NULL);
+			} else {
+				client_event(L, tag, ev[i].events);
+			}
+		}
+		expire(L);
+		settle(L);
+	}
+	log_info(TR("closing: %zu clients told", "cerrando: avisados %zu clientes"),
+	         room_connections(L->room));
+	status = 0;
+out:
+	if (L->room != NULL)
+		close_all(L);
+	server_console_free(&L->console);
+	if (L->ep >= 0)
+		close(L->ep);
+	free(L->dirty.v);
+	free(L->dead.v);
+	free(L);
+	return status;
+}

@@ -1,0 +1,46 @@
+/*
+ * tcpchatd — the redchat TCP chat server (port 5000).
+ *
+ * Parse the options, listen, and hand the socket to one of two models on
+ * the same room: an epoll event loop (default, tcp_loop.c) or one thread
+ * per client (--threads, tcp_threads.c).
+ */
+#include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "log.h"
+#include "net.h"
+#include "server.h"
+#include "tcp_loop.h"
+#include "tcp_threads.h"
+
+int
+main(int argc, char **argv)
+{
+	struct server_opts o;
+	char err[NET_ERR_LEN];
+	int lfd, sigfd, r, status;
+
+	if ((r = server_options(argc, argv, SERVER_TCP, &o)) != 0)
+		return r > 0 ? 0 : 1;
+	if ((sigfd = server_signals(err)) < 0) {
+		log_error("%s", err);
+		return 1;
+	}
+	if ((lfd = net_listen(o.bind, o.port, SOCK_STREAM, err)) < 0) {
+		log_error(TR("cannot listen: %s", "no se puede escuchar: %s"),
+		          err);
+		return 2;
+	}
+	server_announce(lfd, o.threads ? TR("tcp, one thread per client",
+	                                    "tcp, un hilo por cliente")
+	                               : TR("tcp, event loop",
+	                                    "tcp, bucle de eventos"));
+	status = o.threads ? tcp_threads_run(&o, lfd, sigfd)
+	                   : tcp_loop_run(&o, lfd, sigfd);
+	close(lfd);
+	close(sigfd);
+	return status;
+}
