@@ -128,9 +128,10 @@ open_file(struct cap_source *s, const char *file, char *err, size_t errlen)
 }
 
 /*
- * The filter. Live, the kernel keeps only the chat ports (also inside one
- * VLAN tag): simplification, IPv6 packets with extension headers do not
- * match "tcp port N" there. From a file, only the user's expression is
+ * The filter. Live, the kernel keeps only the chat ports. (On Linux the
+ * kernel filter sees VLAN-tagged frames without their tag, so no "vlan"
+ * clause is needed; simplification: IPv6 packets with extension headers do
+ * not match "tcp port N" there.) From a file, only the user's expression is
  * applied, and the decoders pick the chat ports themselves.
  */
 static enum cap_exit
@@ -143,10 +144,9 @@ set_filter(struct cap_source *s, uint16_t tcp_port, uint16_t udp_port,
 	snprintf(ports, sizeof(ports), "tcp port %u or udp port %u",
 	         tcp_port, udp_port);
 	if (s->live && expr != NULL)
-		snprintf(text, sizeof(text), "(%s or (vlan and (%s))) and (%s)",
-		         ports, ports, expr);
+		snprintf(text, sizeof(text), "(%s) and (%s)", ports, expr);
 	else if (s->live)
-		snprintf(text, sizeof(text), "%s or (vlan and (%s))", ports, ports);
+		snprintf(text, sizeof(text), "%s", ports);
 	else if (expr != NULL)
 		snprintf(text, sizeof(text), "%s", expr);
 	else

@@ -80,7 +80,17 @@ cap_fmt_clip(const struct cap_out *o, const char *s, size_t len, size_t max,
 		n = cap - d - 1;
 	while (n > 0 && n < len && ((unsigned char)s[n] & 0xc0) == 0x80)
 		n--;                    /* not inside a character */
-	memcpy(out, s, n);
+	if (o->utf8) {
+		memcpy(out, s, n);
+	} else {        /* a terminal without UTF-8: one '?' per character */
+		size_t i, k = 0;
+
+		for (i = 0; i < n; i++)
+			if (((unsigned char)s[i] & 0xc0) != 0x80)
+				out[k++] = (unsigned char)s[i] < 0x80 ? s[i] : '?';
+		len -= n - k;
+		n = k;
+	}
 	if (n < len) {
 		memcpy(out + n, dots, d);
 		n += d;

@@ -41,7 +41,8 @@ void cap_fmt_duration(const struct cap_out *o, int64_t us, char *out,
 void cap_fmt_flags(uint8_t flags, char out[12]);
 
 /* Copy at most max bytes of s (cut at a UTF-8 character boundary, with an
- * ellipsis when cut) into out[cap]. Returns the bytes written. */
+ * ellipsis when cut) into out[cap]; without UTF-8, every non-ASCII
+ * character becomes '?'. Returns the bytes written. */
 size_t cap_fmt_clip(const struct cap_out *o, const char *s, size_t len,
                     size_t max, char *out, size_t cap);
 

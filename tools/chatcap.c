@@ -251,6 +251,30 @@ finish(struct run *r)
 	cap_summary_print(&r->out, &r->table);
 }
 
+/* Where and how to print; live, say so on stderr and print line by line. */
+static void
+start_output(struct run *r, const struct config *cfg,
+             const struct cap_source *src)
+{
+	r->cfg = cfg;
+	r->dlt = src->dlt;
+	r->out = (struct cap_out){ .f = stdout, .tcp_port = cfg->tcp_port,
+	                           .udp_port = cfg->udp_port,
+	                           .color = !cfg->json &&
+	                                    cli_color(cfg->color, STDOUT_FILENO),
+	                           .utf8 = locale_is_utf8() };
+	if (src->live) {
+		setvbuf(stdout, NULL, _IOLBF, 0);   /* packets as they come */
+		fprintf(stderr, TR("%s: capturing on %s (TCP port %u, UDP port %u); "
+		                   "Ctrl-C stops\n",
+		                   "%s: capturando en %s (puerto TCP %u, UDP %u); "
+		                   "Ctrl-C para\n"), PROG, src->name, cfg->tcp_port,
+		        cfg->udp_port);
+	} else {
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -281,17 +305,7 @@ main(int argc, char **argv)
 		return (int)status;
 	}
 
-	r.cfg = &cfg;
-	r.dlt = src.dlt;
-	r.out = (struct cap_out){ .f = stdout, .tcp_port = cfg.tcp_port,
-	                          .udp_port = cfg.udp_port,
-	                          .color = !cfg.json &&
-	                                   cli_color(cfg.color, STDOUT_FILENO),
-	                          .utf8 = locale_is_utf8() };
-	if (src.live)
-		setvbuf(stdout, NULL, _IOLBF, 0);   /* packets as they come */
-	else
-		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	start_output(&r, &cfg, &src);
 	if (cap_table_init(&r.table, cfg.tcp_port, cfg.udp_port, cfg.ladder) < 0)
 		status = CAP_EXIT_CAPTURE;
 	else
