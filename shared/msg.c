@@ -41,11 +41,7 @@ msg_framer_next(struct msg_framer *f, const char **data, size_t *len,
 	const char *nl;
 	size_t n;
 
-	/* A line handed out from buf last time is finished with now. */
-	if (f->len == 0 && f->buf != NULL) {
-		free(f->buf);
-		f->buf = NULL;
-	}
+	msg_framer_trim(f);     /* a line handed out from buf is done with */
 
 	while (*len > 0) {
 		nl = memchr(*data, '\n', *len);
@@ -139,6 +135,15 @@ msg_framer_flush(struct msg_framer *f, const char **line, size_t *line_len)
 	/* The buffer is one byte over MSG_MAX only when it ends in a '\r'
 	 * that no '\n' followed: that message is too long. */
 	return *line_len <= MSG_MAX;
+}
+
+void
+msg_framer_trim(struct msg_framer *f)
+{
+	if (f->len == 0 && f->buf != NULL) {
+		free(f->buf);
+		f->buf = NULL;
+	}
 }
 
 void

@@ -61,6 +61,10 @@ bool msg_framer_pending(const struct msg_framer *f);
 bool msg_framer_flush(struct msg_framer *f, const char **line,
                       size_t *line_len);
 
+/* Give back the partial-line buffer if it holds nothing (a line handed out
+ * before must no longer be in use). For a connection going idle. */
+void msg_framer_trim(struct msg_framer *f);
+
 void msg_framer_free(struct msg_framer *f);
 
 /* What a message asks for. Spanish and English command names map to one. */

@@ -180,10 +180,10 @@ remove_member(struct room *room, struct room_member *member, enum cat_id why)
 		                               member->nick));
 		log_info(TR("%s (%s) left: %s", "%s (%s) se fue: %s"),
 		         member->nick, member->peer,
-		         why == CAT_LEFT ? "quit" :
-		         why == CAT_LEFT_TIMEOUT ? "idle timeout" :
-		         why == CAT_LEFT_KICKED ? "kicked" :
-		         why == CAT_LEFT_DROPPED ? "not reading" : "closed");
+		         why == CAT_LEFT_TIMEOUT ? TR("idle timeout", "inactividad") :
+		         why == CAT_LEFT_KICKED ? TR("kicked", "expulsado") :
+		         why == CAT_LEFT_DROPPED ? TR("not reading", "no leía") :
+		         TR("closed", "cerrado"));
 	} else {
 		log_debug("%s: closed before choosing a nickname", member->peer);
 	}
@@ -285,6 +285,13 @@ choose_nick(struct room *room, struct room_member *member, const char *line,
 		return true;
 	case MSG_CHAT:
 		break;
+	case MSG_NICK:                  /* "/nick ana" as a first message */
+		if (m.arg != NULL) {
+			line = m.arg;
+			len = m.arg_len;
+			break;
+		}
+		/* fall through */
 	default:
 		TELL(room, member, "%s", catalog_text(CAT_NEED_NICK));
 		return true;
@@ -407,16 +414,15 @@ static void
 relay(struct room *room, struct room_member *from, const char *text,
       size_t len, bool action)
 {
-	size_t n;
+	size_t n, start;
 
-	n = (size_t)snprintf(room->line, sizeof(room->line),
-	                     action ? "* %s " : "%s: ", from->nick);
-	n += text_sanitize(text, len, room->line + n,
-	                   sizeof(room->line) - n - 1);
+	start = (size_t)snprintf(room->line, sizeof(room->line),
+	                         action ? "* %s " : "%s: ", from->nick);
+	n = start + text_sanitize(text, len, room->line + start,
+	                          sizeof(room->line) - start - 1);
 	room->line[n++] = '\n';
 	broadcast(room, from, n);
-	log_info("%s: %.*s", from->nick, (int)(n - 1 - strlen(from->nick) - 2),
-	         room->line + strlen(from->nick) + 2);
+	log_info("%.*s", (int)(n - 1), room->line);
 }
 
 /* ---------------------------------------------------------------------------

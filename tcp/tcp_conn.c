@@ -157,6 +157,7 @@ tcp_conn_deadline(struct tcp_conn *c, struct room *room)
 	}
 	if (msg_framer_flush(&c->framer, &line, &len))
 		deliver(c, room, MSG_FRAME_LINE, line, len);
+	msg_framer_trim(&c->framer);    /* idle now: hold no buffer */
 }
 
 void
