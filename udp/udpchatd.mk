@@ -12,7 +12,7 @@ $(LIBUDPCHATD): $(call obj,$(UDPCHATD_LIB_SRC))
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BIN)/udpchatd: $(call obj,udp/udpchatd.c) $(LIBUDPCHATD) $(LIBSHARED)
+$(BIN)/udpchatd: $(call obj,udp/udpchatd.c udp/udp_loop.c) $(LIBUDPCHATD) $(LIBSHARED)
 
 # The unit tests of those modules find their headers here.
 $(BUILD)/tests/unit/test_udp_%.o: ALL_CFLAGS += -Iudp
