@@ -6,6 +6,7 @@ import re
 import select
 import socket
 import subprocess
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -20,52 +21,54 @@ def program(name):
 
 
 class Server:
-    """A redchat server started with -p 0; .port is the port it chose."""
+    """A redchat server started with -p 0; .port is the port it chose.
 
-    def __init__(self, name, *args, timeout=10):
+    Its stderr is read all the time by a thread into .log (a server whose
+    log pipe fills up would block on it); wait_log() waits for a line."""
+
+    def __init__(self, name, *args, timeout=10, stdin=subprocess.DEVNULL,
+                 stdout=subprocess.PIPE):
         self.proc = subprocess.Popen(
             [program(name), "-p", "0", *args],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE)
+            stdin=stdin, stdout=stdout, stderr=subprocess.PIPE)
         self.log = b""
+        self.lines = []
+        self.seen = 0                     # lines already matched by wait_log
+        self.cv = threading.Condition()
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
         self.port = None
-        deadline = time.monotonic() + timeout
-        while self.port is None:
-            line = self._readline(self.proc.stderr, deadline)
-            if line is None:
-                self.stop()
-                raise RuntimeError(f"{name} did not start: {self.log!r}")
-            self.log += line
-            m = LISTEN_RE.search(line)
-            if m:
-                self.port = int(m.group(2))
+        try:
+            m = LISTEN_RE.search(wait_log(self, LISTEN_RE.pattern, timeout))
+        except TimeoutError:
+            self.stop()
+            raise RuntimeError(f"{name} did not start: {self.log!r}") from None
+        self.port = int(m.group(2))
 
-    @staticmethod
-    def _readline(f, deadline):
-        buf = b""
-        while not buf.endswith(b"\n"):
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([f], [], [], left)[0]:
-                return None
-            c = os.read(f.fileno(), 1)
-            if not c:
-                return None
-            buf += c
-        return buf
+    def _drain(self):
+        for line in iter(self.proc.stderr.readline, b""):
+            with self.cv:
+                self.log += line
+                self.lines.append(line)
+                self.cv.notify_all()
+        with self.cv:
+            self.cv.notify_all()
 
     def alive(self):
         return self.proc.poll() is None
 
     def stop(self, sig=None):
-        """Stop the server (SIGTERM), return (exit status, rest of stderr)."""
+        """Stop the server (SIGTERM), return (exit status, its whole log)."""
         if self.proc.poll() is None:
             self.proc.terminate() if sig is None else self.proc.send_signal(sig)
         try:
-            _, err = self.proc.communicate(timeout=10)
+            self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            _, err = self.proc.communicate()
-        self.log += err or b""
+            self.proc.wait()
+        self.reader.join(timeout=10)
+        if self.proc.stdout:
+            self.proc.stdout.close()
         return self.proc.returncode, self.log
 
     def __enter__(self):
@@ -151,3 +154,89 @@ def join(port, nick, lang_re=r"(joined|unido|Hello|Hola)"):
     c.sendline(nick)
     c.expect(r"^\*\*\* (Hello|Hola) ")
     return c
+
+
+# --- UDP ------------------------------------------------------------------
+
+def wait_log(server, pattern, timeout=10):
+    """Wait until a log line not seen by an earlier wait_log matches the
+    regex (bytes or str); return that line."""
+    if isinstance(pattern, str):
+        pattern = pattern.encode()
+    deadline = time.monotonic() + timeout
+    with server.cv:
+        while True:
+            while server.seen < len(server.lines):
+                line = server.lines[server.seen]
+                server.seen += 1
+                if re.search(pattern, line):
+                    return line
+            left = deadline - time.monotonic()
+            if left <= 0 or (server.proc.poll() is not None
+                             and not server.reader.is_alive()):
+                raise TimeoutError(f"{pattern!r} not in the log: "
+                                   f"{server.log!r}")
+            server.cv.wait(left)
+
+
+class Udp(Line):
+    """A raw UDP chat member: one socket, one message per datagram, each
+    datagram received read as one line (its '\\n' removed). sendline() and
+    expect() are Line's."""
+
+    def __init__(self, port, host="127.0.0.1", timeout=10):
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_DGRAM)
+        self.sock.bind((host, 0))
+        self.server = (host, port)
+        self.timeout = timeout
+        self.pings = 0
+
+    def send(self, data):
+        """Send one datagram, exactly these bytes (str is UTF-8 encoded)."""
+        if isinstance(data, str):
+            data = data.encode()
+        self.sock.sendto(data, self.server)
+
+    def recv_raw(self, timeout=None):
+        """The next datagram from the server, as bytes; raises TimeoutError."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("no datagram")
+            self.sock.settimeout(left)
+            try:
+                data, addr = self.sock.recvfrom(65536)
+            except socket.timeout:
+                raise TimeoutError("no datagram") from None
+            if addr[1] == self.server[1]:
+                return data
+
+    def readline(self, timeout=None):
+        data = self.recv_raw(timeout)
+        assert data.endswith(b"\n"), f"datagram without its newline: {data!r}"
+        return data[:-1].decode("utf-8", "replace")
+
+    def sync(self, timeout=None):
+        """Send '/ping TOKEN' and return every line that arrives before its
+        pong. The server handles datagrams in order and sends in order, so
+        anything the server sent this member before it read the ping is in
+        the list: an empty list proves nothing else was sent."""
+        self.pings += 1
+        token = f"sync{self.pings}"
+        self.sendline(f"/ping {token}")
+        before = []
+        while True:
+            line = self.readline(timeout)
+            if line == f"*** pong {token}":
+                return before
+            before.append(line)
+
+
+def udp_join(port, nick, host="127.0.0.1"):
+    """A UDP member that has chosen nick (its welcome line read)."""
+    m = Udp(port, host)
+    m.sendline(nick)
+    m.expect(r"^\*\*\* (Hello|Hola) ")
+    return m
