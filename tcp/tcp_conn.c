@@ -29,7 +29,7 @@ tcp_now_ms(void)
 void
 tcp_conn_init(struct tcp_conn *c, int fd, const char *peer)
 {
-	int one = 1;
+	int one = 1, sndbuf = TCP_SNDBUF;
 
 	c->fd = fd;
 	c->state = TCP_CONN_OPEN;
@@ -37,6 +37,9 @@ tcp_conn_init(struct tcp_conn *c, int fd, const char *peer)
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	/* Chat lines are small and wanted now: no Nagle delay. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* Without a bound the kernel would buffer megabytes for a client that
+	 * never reads before our own queue even notices. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 }
 
 void

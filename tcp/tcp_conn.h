@@ -18,6 +18,7 @@
 #include "room.h"
 
 #define TCP_OUT_MAX (256 * 1024) /* queued output before a client is dropped */
+#define TCP_SNDBUF  (64 * 1024)  /* the kernel's share of a client's backlog */
 #define TCP_DRAIN_MS 2000        /* wait for the peer's FIN after ours */
 
 enum tcp_state {
