@@ -125,11 +125,13 @@ class Tmux:
         self.sock = f"redchat-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.env = dict(os.environ, LANG="C.UTF-8", TERM="xterm")
         self.env.pop("TMUX", None)
+        # The shell writes the exit status on the screen and keeps the pane
+        # open (tmux's own pane_dead_status is not always filled in).
         subprocess.run(["tmux", "-L", self.sock, "-f", "/dev/null",
                         "new-session", "-d", "-s", "t", "-x", str(width),
-                        "-y", str(height), *argv], check=True, env=self.env)
-        subprocess.run(["tmux", "-L", self.sock, "set-option", "-t", "t",
-                        "remain-on-exit", "on"], check=True, env=self.env)
+                        "-y", str(height), "sh", "-c",
+                        '"$@"; echo "[exit $?]"; exec sleep 600', "sh",
+                        *argv], check=True, env=self.env)
 
     @staticmethod
     def available():
@@ -160,13 +162,11 @@ class Tmux:
                 raise TimeoutError(f"screen never matched:\n{s}")
             time.sleep(0.05)
 
-    def pane_dead_status(self):
-        """The program's exit status once it has ended, else None."""
-        p = subprocess.run(["tmux", "-L", self.sock, "display-message", "-p",
-                            "-t", "t", "#{pane_dead} #{pane_dead_status}"],
-                           capture_output=True, env=self.env)
-        dead, _, status = p.stdout.decode().strip().partition(" ")
-        return int(status) if dead == "1" and status else None
+    def exit_status(self, timeout=10):
+        """Wait for the program to end; return its exit status."""
+        screen = self.wait_screen(lambda s: re.search(r"^\[exit \d+\]", s,
+                                                      re.M), timeout)
+        return int(re.search(r"^\[exit (\d+)\]", screen, re.M).group(1))
 
     def close(self):
         subprocess.run(["tmux", "-L", self.sock, "kill-server"],

@@ -2,34 +2,14 @@
 chats with accents, the seed's leaving words, a refused connection, a
 server that goes away, escaping of what another client sends, /ping, and
 the terminal mode in tmux."""
-import os
 import re
 import socket
 import threading
 
 import pytest
 
-from redchat import Line, Server, join, program
+from redchat import Server, join, program
 from redchat_clients import Chat, Tmux, free_port, run
-
-def _greets():
-    """Whether tcpchatd is built and greets a connection (it is being
-    written alongside these tests)."""
-    if not (os.access(program("tcpchatd"), os.X_OK)
-            and os.access(program("tcpchat"), os.X_OK)):
-        return False
-    with Server("tcpchatd") as s:
-        c = Line(s.port, timeout=3)
-        try:
-            return c.readline().startswith("*** ")
-        except (TimeoutError, EOFError):
-            return False
-        finally:
-            c.close()
-
-
-pytestmark = pytest.mark.skipif(
-    not _greets(), reason="tcpchatd is not built yet, or does not greet yet")
 
 ACCEPTED = r"^\*\*\* (Hello|Hola) "
 
@@ -231,8 +211,7 @@ def test_terminal_line_survives_an_incoming_message():
             term.type("salir")
             term.keys("Enter")
             raw.expect(r"^\*\*\* ana (has left|ha salido)")
-            term.wait_screen(lambda s: term.pane_dead_status() is not None)
-            assert term.pane_dead_status() == 0
+            assert term.exit_status() == 0
         finally:
             term.close()
             raw.close()

@@ -1,0 +1,208 @@
+"""udpchat against the real udpchatd on a free port: scripted (pipe mode)
+chats, leaving, an unreachable or silent server, escaping, /ping, the
+keepalive against a short idle timeout, and the terminal mode in tmux."""
+import re
+import signal
+import socket
+
+import pytest
+
+from redchat import Server, Udp, program, wait_log
+from redchat_clients import Chat, Tmux, free_port, run
+
+ACCEPTED = r"^\*\*\* (Hello|Hola) "
+
+
+@pytest.fixture
+def server():
+    with Server("udpchatd") as s:
+        yield s
+
+
+def test_two_clients_chat_with_accents(server):
+    bob = Chat("udpchat", server.port, "--lang", "es", nick="bob")
+    try:
+        bob.expect(ACCEPTED)
+        status, out, err = run("udpchat", server.port,
+                               "ana\nhola, ¿qué tal? ñandú\n/quit\n")
+        assert status == 0, err
+        assert re.search(ACCEPTED + "ana", out, re.M)
+        bob.expect(r"^\*\*\* ana (has joined|se ha unido)")
+        bob.expect(r"^ana: hola, ¿qué tal\? ñandú$")
+        bob.expect(r"^\*\*\* ana (has left|ha salido)")
+        status, _, err = bob.wait()
+        assert status == 0, err
+    finally:
+        bob.kill()
+    # Pipe mode prints plain lines: no colour unless asked for.
+    assert not any("\x1b" in line for line in bob.seen)
+
+
+def test_nickname_is_the_first_input_line(server):
+    status, out, err = run("udpchat", server.port, "luisa\n/list\n")
+    assert status == 0, err
+    assert re.search(r"^\*\*\* (Users|Usuarios) \(1\): luisa$", out, re.M)
+    wait_log(server, r"luisa .* joined")
+
+
+@pytest.mark.parametrize("word", ["salir", "/quit", "/quitar", "/salir"])
+def test_leaving_words_end_the_client(server, word):
+    c = Chat("udpchat", server.port, nick="eva")
+    try:
+        c.expect(ACCEPTED)
+        c.send(word)            # stdin stays open: the word alone ends it
+        status, out, err = c.wait(close_input=False)
+        assert status == 0, err
+        assert re.search(r"^\*\*\* (Goodbye|¡Adiós)", out, re.M)
+        wait_log(server, r"eva .* left: (quit|closed)")
+    finally:
+        c.kill()
+
+
+def test_unreachable_port_is_reported(server):
+    port = free_port(socket.SOCK_DGRAM)
+    for lang, words in (("en", r"cannot reach .*connection refused"),
+                        ("es", r"no se puede contactar .*conexión rechazada")):
+        status, out, err = run("udpchat", port, "ana\nhola\n", "--lang", lang)
+        assert status == 2, (out, err)
+        assert f"127.0.0.1:{port}" in err
+        assert re.search(words, err), err
+        assert "udpchatd" in err
+
+
+def test_silent_server_is_reported():
+    # A socket that receives and never answers: no ICMP, no reply.
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    try:
+        status, out, err = run("udpchat", s.getsockname()[1], "ana\nhola\n",
+                               "--lang", "en")
+        assert status == 2, (out, err)
+        assert "does not answer" in err
+        assert s.recv(100) == b"ana"    # the nickname did go out
+    finally:
+        s.close()
+
+
+def test_refused_nickname_with_option_exits_4(server):
+    bob = Chat("udpchat", server.port, nick="bob")
+    try:
+        bob.expect(ACCEPTED)
+        status, out, err = run("udpchat", server.port, "hola\n", "-n", "BOB")
+        assert status == 4, (out, err)
+        assert re.search(r"^\*\*\* Error", out, re.M)
+        # Without -n, the next line is simply the next try.
+        status, out, err = run("udpchat", server.port, "bob\nbob2\n/list\n")
+        assert status == 0, err
+        assert re.search(r"(Users|Usuarios) \(2\): bob, bob2", out)
+    finally:
+        bob.kill()
+
+
+def test_escapes_from_another_member_are_shown_harmless(server):
+    bob = Chat("udpchat", server.port, nick="bob")
+    raw = Udp(server.port)
+    try:
+        bob.expect(ACCEPTED)
+        raw.sendline("mallory")
+        raw.expect(ACCEPTED)
+        raw.send(b"borro\x1b[2J\x1b]0;titulo\x07 todo\n")
+        line = bob.expect(r"^mallory: borro")
+        assert "\x1b" not in line and "\x07" not in line
+        assert "^[[2J" in line
+    finally:
+        bob.kill()
+        raw.close()
+
+
+def test_ping_shows_the_round_trip(server):
+    status, out, err = run("udpchat", server.port, "ana\n/ping\n", "--lang",
+                           "es")
+    assert status == 0, err
+    assert re.search(r"^\*\*\* pong de 127\.0\.0\.1:\d+: ida y vuelta "
+                     r"\d+\.\d{3} ms$", out, re.M), out
+    assert "*** pong t" not in out      # the raw pong is replaced
+
+
+def test_open_client_is_not_expired_by_idle_timeout():
+    with Server("udpchatd", "--idle-timeout", "1") as server:
+        ana = Chat("udpchat", server.port, nick="ana")
+        silent = [Udp(server.port), Udp(server.port)]
+        try:
+            ana.expect(r"idle-timeout=1\]$")
+            # Two members in turn join and say nothing more: the server
+            # drops each after the timeout, which proves that two timeouts
+            # have passed for ana too.
+            for nick, member in zip(("eve", "max"), silent):
+                member.sendline(nick)
+                member.expect(ACCEPTED)
+                wait_log(server, nick + r" .* left: idle timeout")
+                ana.expect(r"^\*\*\* " + nick + r" .*(silent|sin actividad)")
+            zoe = Udp(server.port)
+            zoe.sendline("zoe")
+            zoe.expect(ACCEPTED)
+            ana.send("sigo aquí")       # still a member: relayed as chat
+            zoe.expect(r"^ana: sigo aquí$")
+            status, out, err = ana.wait()
+            assert status == 0, err
+            assert "pong" not in "\n".join(ana.seen)    # keepalives hidden
+        finally:
+            ana.kill()
+            for member in silent:
+                member.close()
+        _, log = server.stop()
+        assert re.search(rb"ana .* left: (quit|closed)", log)
+        assert not re.search(rb"ana .* left: idle", log)
+
+
+def test_client_forgotten_by_the_server_joins_again():
+    with Server("udpchatd", "--idle-timeout", "1") as server:
+        ana = Chat("udpchat", server.port, "--lang", "en", nick="ana")
+        try:
+            ana.expect(r"idle-timeout=1\]$")
+            # Suspended (like Ctrl-Z), ana stays silent past the timeout...
+            ana.proc.send_signal(signal.SIGSTOP)
+            wait_log(server, r"ana .* left: idle timeout")
+            ana.proc.send_signal(signal.SIGCONT)
+            # ...and her next keepalive tells her the server forgot her.
+            ana.expect(r"^\*\*\* the server no longer knows you")
+            ana.expect(ACCEPTED + "ana")
+            wait_log(server, r"ana .* joined")
+            status, out, err = ana.wait()
+            assert status == 0, err
+        finally:
+            ana.proc.send_signal(signal.SIGCONT)
+            ana.kill()
+
+
+@pytest.mark.skipif(not Tmux.available(), reason="tmux is not installed")
+def test_terminal_line_survives_an_incoming_message(server):
+    term = Tmux([program("udpchat"), "-p", str(server.port), "--lang", "es",
+                 "--color=never"])
+    try:
+        term.wait_screen(lambda s: "apodo:" in s)
+        term.type("ana")
+        term.keys("Enter")
+        term.wait_screen(lambda s: re.search(r"^ana>\s*$", s, re.M))
+        term.type("escribo a medias ñ")
+        term.wait_screen(lambda s: "ana> escribo a medias ñ" in s)
+        status, _, err = run("udpchat", server.port,
+                             "bob\nhola ana\x1b[2J\n")
+        assert status == 0, err
+        screen = term.wait_screen(
+            lambda s: "bob ha salido" in s or "bob has left" in s)
+        lines = [l.rstrip() for l in screen.splitlines() if l.strip()]
+        assert "bob: hola ana^[[2J" in lines
+        assert lines[-1] == "ana> escribo a medias ñ"   # intact, last
+        term.type(" y sigo")
+        term.keys("Enter")
+        term.wait_screen(lambda s: re.search(
+            r"^ana> escribo a medias ñ y sigo$", s, re.M))
+        wait_log(server, r"ana: escribo a medias ñ y sigo")
+        term.keys("C-d")
+        screen = term.wait_screen(lambda s: "¡Adiós, ana!" in s or
+                                  "Goodbye, ana!" in s)
+        wait_log(server, r"ana .* left: (quit|closed)")
+        assert term.exit_status() == 0
+    finally:
+        term.close()
