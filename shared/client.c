@@ -316,7 +316,7 @@ client_overlong(struct client *c)
 {
 	term_note(c->term, TR("a line over %d bytes from the server was not "
 	                      "shown", "una línea de más de %d bytes del "
-	                      "servidor no se muestra"), MSG_MAX);
+	                      "servidor no se muestra"), MSG_LINE_MAX);
 }
 
 /* ---------------------------------------------------------------------------

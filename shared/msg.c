@@ -19,12 +19,16 @@
  *   recv #1: "hola\nque t"      -> line "hola", keep "que t"
  *   recv #2: "al\r\nadios\n"    -> line "que tal", line "adios"
  *
- * A line longer than MSG_MAX is reported once and then skipped up to its
+ * A line over the limit (MSG_MAX unless set) is reported once and then skipped up to its
  * newline, so the stream resynchronises and the next line is read normally.
  * ------------------------------------------------------------------------ */
 
-/* Bytes a partial line may hold: MSG_MAX plus a '\r' waiting for its '\n'. */
-#define FRAMER_CAP (MSG_MAX + 1)
+/* The longest line this framer takes. */
+static size_t
+limit(const struct msg_framer *f)
+{
+	return f->max != 0 ? f->max : MSG_MAX;
+}
 
 /* Remove one '\r' before the '\n' that ended the line. */
 static void
@@ -60,19 +64,21 @@ msg_framer_next(struct msg_framer *f, const char **data, size_t *len,
 		}
 
 		if (nl == NULL) {               /* unfinished: keep it for later */
-			/* Over MSG_MAX, the line can only still fit if its
+			/* Over the limit, the line can only still fit if its
 			 * last byte is the '\r' of a "\r\n". Otherwise it is
 			 * too long already: say so now, or a peer that never
 			 * sends a newline loses it silently at the flush. */
-			if (f->len + n > FRAMER_CAP ||
-			    (f->len + n > MSG_MAX && (*data)[n - 1] != '\r')) {
+			if (f->len + n > limit(f) + 1 ||
+			    (f->len + n > limit(f) && (*data)[n - 1] != '\r')) {
 				f->len = 0;
 				f->discarding = true;
 				*data += n;
 				*len = 0;
 				return MSG_FRAME_TOO_LONG;
 			}
-			if (f->buf == NULL && (f->buf = malloc(FRAMER_CAP)) == NULL) {
+			/* limit + 1: room for a '\r' waiting for its '\n' */
+			if (f->buf == NULL &&
+			    (f->buf = malloc(limit(f) + 1)) == NULL) {
 				/* Out of memory: the line cannot be kept; report it
 				 * like an overlong one rather than lose track. */
 				f->discarding = true;
@@ -95,7 +101,7 @@ msg_framer_next(struct msg_framer *f, const char **data, size_t *len,
 			*line = nl - n;
 			*line_len = n;
 		} else {
-			if (f->len + n > FRAMER_CAP) {
+			if (f->len + n > limit(f) + 1) {
 				f->len = 0;
 				return MSG_FRAME_TOO_LONG;
 			}
@@ -105,7 +111,7 @@ msg_framer_next(struct msg_framer *f, const char **data, size_t *len,
 			f->len = 0;     /* buf stays readable until the next call */
 		}
 		strip_cr(*line, line_len);
-		if (*line_len > MSG_MAX)
+		if (*line_len > limit(f))
 			return MSG_FRAME_TOO_LONG;
 		return MSG_FRAME_LINE;
 	}
@@ -132,9 +138,9 @@ msg_framer_flush(struct msg_framer *f, const char **line, size_t *line_len)
 	*line = f->buf;
 	*line_len = f->len;
 	f->len = 0;
-	/* The buffer is one byte over MSG_MAX only when it ends in a '\r'
+	/* The buffer is one byte over the limit only when it ends in a '\r'
 	 * that no '\n' followed: that message is too long. */
-	return *line_len <= MSG_MAX;
+	return *line_len <= limit(f);
 }
 
 void
@@ -149,8 +155,11 @@ msg_framer_trim(struct msg_framer *f)
 void
 msg_framer_free(struct msg_framer *f)
 {
+	size_t max = f->max;
+
 	free(f->buf);
 	memset(f, 0, sizeof(*f));
+	f->max = max;
 }
 
 /* ---------------------------------------------------------------------------

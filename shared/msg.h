@@ -13,6 +13,8 @@
 #include <stddef.h>
 
 #define MSG_MAX        1024 /* bytes in one message, terminator excluded */
+#define MSG_LINE_MAX   4096 /* longest line a server sends: a nickname,
+                               ": " and a message with its bytes escaped */
 #define MSG_SILENCE_MS 200  /* silence that ends an unterminated message */
 
 /*
@@ -21,7 +23,9 @@
  * split across reads, so an idle connection costs nothing here.
  */
 struct msg_framer {
-	char  *buf;          /* partial line (MSG_MAX + 1 bytes), or NULL */
+	size_t max;          /* longest line; 0 means MSG_MAX (set it before
+	                        use, e.g. MSG_LINE_MAX in a client) */
+	char  *buf;          /* partial line (max + 1 bytes), or NULL */
 	size_t len;          /* bytes held in buf */
 	bool   discarding;   /* dropping an overlong line up to its newline */
 	bool   newline_seen; /* the peer has ended a line with '\n' */
@@ -35,7 +39,8 @@ enum msg_frame {
 
 /*
  * Take bytes from *data (advancing *data and *len) until one line is
- * complete. On MSG_FRAME_LINE, *line and *line_len point either into the input
+ * complete (a line is at most f->max bytes, MSG_MAX by default). On
+ * MSG_FRAME_LINE, *line and *line_len point either into the input
  * or into the framer; they stay valid until the next call. Call again until
  * MSG_FRAME_MORE: one read may hold many lines. MSG_FRAME_TOO_LONG is
  * reported once per overlong line; the rest of it, up to the next newline,

@@ -23,6 +23,9 @@
 #define ROOM_TOKEN_MAX 64   /* bytes of a /ping token echoed back */
 #define ROOM_BUCKETS   64   /* initial nickname hash buckets (power of 2) */
 
+/* Clients frame the server's lines with MSG_LINE_MAX: never send longer. */
+_Static_assert(ROOM_LINE_MAX <= MSG_LINE_MAX, "room lines fit MSG_LINE_MAX");
+
 struct room_member {
 	struct room_member *prev, *next; /* everyone, in order of arrival */
 	struct room_member *hnext;       /* same hash bucket (named only) */

@@ -26,6 +26,34 @@ tcp_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+enum tcp_accept
+tcp_accept(int lfd, int *fd, char *peer)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	for (;;) {
+		len = sizeof(ss);
+		*fd = accept4(lfd, (struct sockaddr *)&ss, &len,
+		              SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (*fd >= 0) {
+			net_addr_str((struct sockaddr *)&ss, len, peer);
+			return TCP_ACCEPT_OK;
+		}
+		if (errno == EINTR || errno == ECONNABORTED)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return TCP_ACCEPT_NONE;
+		log_error("accept: %s", strerror(errno));
+		/* Out of descriptors: the connection waits in the backlog;
+		 * the caller pauses instead of spinning on the same error. */
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM)
+			return TCP_ACCEPT_FULL;
+		return TCP_ACCEPT_NONE;
+	}
+}
+
 void
 tcp_conn_init(struct tcp_conn *c, int fd, const char *peer)
 {

@@ -39,6 +39,19 @@ struct tcp_conn {
 	char                peer[NET_ADDR_LEN];
 };
 
+enum tcp_accept {
+	TCP_ACCEPT_OK,     /* *fd is a new non-blocking connection */
+	TCP_ACCEPT_NONE,   /* nobody else is waiting */
+	TCP_ACCEPT_FULL,   /* out of descriptors or memory: pause, retry */
+};
+
+/*
+ * Accept one connection on the listening socket lfd, with its address in
+ * peer (NET_ADDR_LEN bytes). Interrupted and aborted attempts are retried;
+ * other errors are logged and reported as NONE.
+ */
+enum tcp_accept tcp_accept(int lfd, int *fd, char *peer);
+
 /* Milliseconds on the monotonic clock. */
 uint64_t tcp_now_ms(void);
 

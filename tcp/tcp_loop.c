@@ -191,33 +191,15 @@ add_client(struct loop *L, int fd, const char *peer)
 static void
 accept_clients(struct loop *L)
 {
-	struct sockaddr_storage ss;
+	enum tcp_accept r;
 	char peer[NET_ADDR_LEN];
-	socklen_t len;
 	int fd;
 
-	for (;;) {
-		len = sizeof(ss);
-		fd = accept4(L->lfd, (struct sockaddr *)&ss, &len,
-		             SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd >= 0) {
-			add_client(L, fd, net_addr_str((struct sockaddr *)&ss,
-			                               len, peer));
-			continue;
-		}
-		if (errno == EINTR || errno == ECONNABORTED)
-			continue;
-		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-		    errno == ENOMEM) {
-			/* Out of descriptors: the pending connection stays in
-			 * the backlog; try again shortly instead of spinning. */
-			log_error("accept: %s", strerror(errno));
-			set_accepting(L, false);
-			L->accept_resume = tcp_now_ms() + LOOP_ACCEPT_MS;
-		} else if (errno != EAGAIN && errno != EWOULDBLOCK) {
-			log_error("accept: %s", strerror(errno));
-		}
-		return;
+	while ((r = tcp_accept(L->lfd, &fd, peer)) == TCP_ACCEPT_OK)
+		add_client(L, fd, peer);
+	if (r == TCP_ACCEPT_FULL) {
+		set_accepting(L, false);
+		L->accept_resume = tcp_now_ms() + LOOP_ACCEPT_MS;
 	}
 }
 

@@ -236,28 +236,13 @@ start_client(struct tserver *S, int fd, const char *peer,
 static bool
 accept_clients(struct tserver *S, int lfd, const pthread_attr_t *attr)
 {
-	struct sockaddr_storage ss;
+	enum tcp_accept r;
 	char peer[NET_ADDR_LEN];
-	socklen_t len;
 	int fd;
 
-	for (;;) {
-		len = sizeof(ss);
-		fd = accept4(lfd, (struct sockaddr *)&ss, &len,
-		             SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd >= 0) {
-			start_client(S, fd, net_addr_str((struct sockaddr *)&ss,
-			                                 len, peer), attr);
-			continue;
-		}
-		if (errno == EINTR || errno == ECONNABORTED)
-			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return true;
-		log_error("accept: %s", strerror(errno));
-		return !(errno == EMFILE || errno == ENFILE ||
-		         errno == ENOBUFS || errno == ENOMEM);
-	}
+	while ((r = tcp_accept(lfd, &fd, peer)) == TCP_ACCEPT_OK)
+		start_client(S, fd, peer, attr);
+	return r != TCP_ACCEPT_FULL;
 }
 
 /* Tell everyone the server closes and wait (a while) for the threads. */

@@ -128,7 +128,9 @@ tcp_receive(void *state, int fd, struct client *c)
 int
 main(int argc, char **argv)
 {
-	struct tcpchat state = { 0 };
+	/* The server's lines may be longer than a message: "NICK: " and
+	 * escaped bytes are added to it. */
+	struct tcpchat state = { .in.max = MSG_LINE_MAX };
 	struct client_transport tcp = {
 		.prog = "tcpchat", .server = "tcpchatd",
 		.sock_type = SOCK_STREAM, .default_port = TCPCHAT_PORT,
