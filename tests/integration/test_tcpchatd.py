@@ -407,12 +407,12 @@ def test_command_line():
 def test_tcpchat_shows_the_longest_line_the_server_sends(server):
     """A 1024-byte message of escape bytes becomes a line of over 2 KB
     ("NICK: " and "^[" for each ESC); tcpchat must still show it."""
+    watcher = join(server.port, "watcher")
     tc = subprocess.Popen([program("tcpchat"), "-p", str(server.port),
                            "--lang", "en", "--wait", "2"],
                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     tc.stdin.write(b"lucia\n")
     tc.stdin.flush()
-    watcher = join(server.port, "watcher")
     watcher.expect("lucia has joined")
     mallory = join(server.port, "mallory")
     mallory.sendline("\x1b" * 1024)
