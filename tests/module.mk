@@ -5,4 +5,5 @@ UNIT_TESTS += $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $$(TEST_LIBS) | ensure-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(TEST_LIBS) $(LDFLAGS) -lcmocka -lpcap -ledit -lpthread
+	$(CC) $(CFLAGS) -o $@ $< -Wl,--start-group $(TEST_LIBS) -Wl,--end-group \
+	  $(LDFLAGS) -lcmocka -lpcap -ledit -lpthread
