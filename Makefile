@@ -36,6 +36,7 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 .PHONY: all deps ensure-deps check unit integration sanitize install \
         uninstall clean demo bench
 .SECONDEXPANSION:
+.SECONDARY:
 all:
 
 include shared/module.mk
