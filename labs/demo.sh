@@ -1,0 +1,373 @@
+#!/bin/bash
+# labs/demo.sh — the instructor demo behind `make demo`: both chat servers, a
+# capture on lo, a scripted Spanish conversation over TCP and then over UDP,
+# the annotated capture, a ladder of each, and the TCP-vs-UDP summary.
+#
+#   make demo [LOSS=PERCENT]        (or: labs/demo.sh, from any directory)
+#
+# Environment: LOSS (percent of chat packets dropped on lo; needs root),
+# DEMO_LANG (es, the default, or en), NO_COLOR (no colour), REDCHAT_BIN.
+# Leaves demo.pcap (for Wireshark) and demo-results/ in the tree's top
+# directory. Every process it starts and every rule it adds is removed on
+# exit, whatever happens. It exits 0 whenever the chat part ran, with or
+# without permission to capture.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${REDCHAT_BIN:-$ROOT/bin}
+LOSS=${LOSS:-0}
+L=${DEMO_LANG:-es}
+OUT=$ROOT/demo-results
+PCAP=$ROOT/demo.pcap
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/redchat-demo.XXXXXX")
+PIDS=()
+NFT_TABLE=""
+TC_ADDED=0
+START=$(date +%s.%N)
+
+# --- looks: headings and colour only on a terminal, never with NO_COLOR ------
+
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+	B=$'\e[1m' DIM=$'\e[2m' CY=$'\e[1;36m' GR=$'\e[32m' YE=$'\e[33m'
+	RE=$'\e[31m' N=$'\e[0m' CC=always
+else
+	B="" DIM="" CY="" GR="" YE="" RE="" N="" CC=never
+fi
+t() { if [ "$L" = en ]; then printf '%s' "$1"; else printf '%s' "$2"; fi; }
+heading() { printf '\n%s━━ %s %s%s\n' "$CY" "$1" "$(printf '━%.0s' $(seq 1 $((60 - ${#1}))))" "$N"; }
+note() { printf '  %s\n' "$*"; }
+warn() { printf '  %s⚠ %s%s\n' "$YE" "$*" "$N"; }
+good() { printf '  %s✔ %s%s\n' "$GR" "$*" "$N"; }
+
+# --- cleanup: every process started, every rule added, whatever happens -----
+
+cleanup() {
+	local p
+	for p in "${PIDS[@]+"${PIDS[@]}"}"; do kill -TERM "$p" 2>/dev/null; done
+	for p in "${PIDS[@]+"${PIDS[@]}"}"; do wait "$p" 2>/dev/null; done
+	if [ -n "$NFT_TABLE" ]; then
+		nft delete table inet "$NFT_TABLE" 2>/dev/null &&
+			note "$(t "nftables: removed table $NFT_TABLE" "nftables: tabla $NFT_TABLE eliminada")"
+	fi
+	if [ "$TC_ADDED" = 1 ]; then
+		tc qdisc del dev lo root netem 2>/dev/null &&
+			note "$(t "tc: netem removed from lo" "tc: netem quitado de lo")"
+	fi
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# wait_for FILE REGEX SECONDS: until FILE matches; 1 on timeout.
+wait_for() {
+	local i
+	for ((i = 0; i < $3 * 20; i++)); do
+		grep -qE -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# --- 1. programs ---------------------------------------------------------------
+
+heading "$(t "redchat: TCP vs UDP, live" "redchat: TCP frente a UDP, en directo")"
+for p in tcpchatd tcpchat udpchatd udpchat chatcap; do
+	if [ ! -x "$BIN/$p" ]; then
+		note "$(t "building the programs (make)" "compilando los programas (make)")"
+		make -s -C "$ROOT" all >/dev/null || { printf 'make failed\n' >&2; exit 1; }
+		break
+	fi
+done
+rm -rf "$OUT" && mkdir -p "$OUT" || { printf 'cannot write %s\n' "$OUT" >&2; exit 1; }
+rm -f "$PCAP" 2>/dev/null
+
+# --- 2. servers on 5000/5001, or free ports when taken --------------------------
+
+# start_server NAME PORT: start NAME on PORT, or on a free port if PORT is
+# taken; sets PORT_<NAME>.
+start_server() {
+	local name=$1 want=$2 port log="$WORK/$1.log" try
+	for try in "$want" 0; do
+		: >"$log"
+		"$BIN/$name" -p "$try" --lang "$L" </dev/null 2>"$log" &
+		local pid=$!
+		if wait_for "$log" 'listening on|escuchando en' 10; then
+			PIDS+=("$pid")
+			port=$(grep -oE ':[0-9]+ ' "$log" | head -n 1 | tr -d ': ')
+			if [ "$try" = 0 ]; then
+				warn "$(t "port $want is taken; $name uses the free port $port instead" \
+				          "el puerto $want está ocupado; $name usa el puerto libre $port")"
+			fi
+			good "$name $(t "listening on port" "escuchando en el puerto") $port"
+			printf -v "PORT_$name" '%s' "$port"
+			return 0
+		fi
+		wait "$pid" 2>/dev/null
+	done
+	printf '%s: %s\n' "$name" "$(cat "$log")" >&2
+	exit 1
+}
+
+heading "$(t "1. Servers" "1. Servidores")"
+start_server tcpchatd 5000
+start_server udpchatd 5001
+TP=$PORT_tcpchatd UP=$PORT_udpchatd
+
+# --- 3. packet loss (LOSS=N): tc netem, else nftables, else none ----------------
+
+LOSS_MECH=none
+if [ "$LOSS" != 0 ]; then
+	heading "$(t "Packet loss: $LOSS %" "Pérdida de paquetes: $LOSS %")"
+	if ! [[ $LOSS =~ ^[0-9]+$ ]] || [ "$LOSS" -gt 100 ]; then
+		warn "$(t "LOSS must be a percentage (0 to 100); running without loss" \
+		          "LOSS debe ser un porcentaje (0 a 100); sigo sin pérdidas")"
+	elif [ "$(id -u)" -ne 0 ]; then
+		warn "$(t "adding loss needs root (sudo make demo LOSS=$LOSS); running without loss" \
+		          "añadir pérdidas requiere root (sudo make demo LOSS=$LOSS); sigo sin pérdidas")"
+	elif tc qdisc add dev lo root netem loss "$LOSS%" 2>/dev/null; then
+		TC_ADDED=1 LOSS_MECH=netem
+		good "tc netem: $(t "every packet on lo is dropped with probability" \
+		                   "cada paquete en lo se descarta con probabilidad") $LOSS %"
+	elif command -v nft >/dev/null &&
+		NFT_TABLE=redchat_demo_$$ &&
+		nft -f - 2>"$WORK/nft.err" <<-EOF
+		table inet $NFT_TABLE {
+			chain out {
+				type filter hook output priority 0; policy accept;
+				meta l4proto { tcp, udp } th dport { $TP, $UP } numgen random mod 100 < $LOSS counter drop
+				meta l4proto { tcp, udp } th sport { $TP, $UP } numgen random mod 100 < $LOSS counter drop
+			}
+		}
+		EOF
+	then
+		LOSS_MECH=nftables
+		note "$(t "this kernel has no sch_netem (tc netem unavailable)" \
+		          "este núcleo no tiene sch_netem (tc netem no disponible)")"
+		good "nftables: $(t "table $NFT_TABLE drops" "la tabla $NFT_TABLE descarta") $LOSS % $(t "of packets on ports" "de los paquetes en los puertos") $TP/$UP (numgen random)"
+	else
+		NFT_TABLE=""
+		warn "$(t "neither tc netem nor nftables could add loss; running without loss" \
+		          "ni tc netem ni nftables pudieron añadir pérdidas; sigo sin pérdidas")"
+	fi
+fi
+
+# --- 4. capture ---------------------------------------------------------------------
+
+heading "$(t "2. Capture on lo" "2. Captura en lo")"
+CAPTURE=0
+"$BIN/chatcap" -i lo --tcp-port "$TP" --udp-port "$UP" -w "$PCAP" --lang "$L" \
+	--color=never >"$OUT/capture.txt" 2>"$WORK/chatcap.err" &
+CAP_PID=$!
+for ((i = 0; i < 200; i++)); do
+	grep -qE 'capturing on|capturando en' "$WORK/chatcap.err" && { CAPTURE=1; break; }
+	kill -0 "$CAP_PID" 2>/dev/null || break
+	sleep 0.05
+done
+if [ "$CAPTURE" = 1 ]; then
+	PIDS+=("$CAP_PID")
+	good "chatcap $(t "is capturing on lo, saving" "captura en lo y guarda") demo.pcap"
+else
+	wait "$CAP_PID" 2>/dev/null
+	CAP_RC=$?
+	rm -f "$PCAP"
+	warn "$(sed -n 1p "$WORK/chatcap.err")"
+	if [ "$CAP_RC" = 7 ]; then
+		warn "$(t "no permission to capture: the chat runs, but without the capture." \
+		          "sin permiso para capturar: el chat se ejecuta, pero sin la captura.")"
+		note "$(t "To see the packets, run" "Para ver los paquetes, ejecuta")  ${B}sudo make demo${N}"
+		note "$(t "or, once, give chatcap the capabilities:" "o, una sola vez, da a chatcap las capacidades:")"
+		note "  ${B}sudo setcap cap_net_raw,cap_net_admin=eip bin/chatcap${N}"
+	fi
+fi
+
+# --- 5. the conversation: a fixed script, the same lines every run ---------------
+
+# The script: SECONDS-FROM-START NICK TEXT. Every bot joins at once and
+# leaves at the end (salir), after the last line has had time to arrive.
+SCRIPT_TCP='0.4 ana Hola a todos, ¿me leéis por TCP?
+0.7 beto ¡Hola ana! Te leo perfectamente.
+1.0 carla Y yo. TCP nos confirma cada segmento con un ACK.
+1.3 ana Primero hubo un saludo en tres pasos: SYN, SYN-ACK, ACK.
+1.6 beto Y al salir, FIN en cada sentido.'
+SCRIPT_UDP='0.4 ana Ahora por UDP: sin conexión y sin acuses.
+0.7 beto Cada mensaje es un datagrama.
+1.0 carla Si uno se pierde, nadie lo reenvía.
+1.3 ana Pero no hay saludo: el primer datagrama ya es mi apodo.
+1.6 beto Menos cabeceras, menos paquetes.'
+END_AT=2.4
+
+# sleep_until T0 AT: sleep until AT seconds after the time T0.
+sleep_until() {
+	sleep "$(awk -v a="$2" -v t0="$1" -v now="$(date +%s.%N)" \
+		'BEGIN { d = a - (now - t0); print (d > 0 ? d : 0) }')"
+}
+
+# joined NICK FILE: the server's notice accepting NICK is in FILE.
+joined() { grep -qE "^\*\*\* (Hola|Hello) $1," "$2" 2>/dev/null; }
+
+# heard NICK FILE SCRIPT: FILE holds every line the others say in SCRIPT.
+heard() {
+	local at nick text
+	while read -r at nick text; do
+		[ "$nick" = "$1" ] && continue
+		grep -qxF -- "$nick: $text" "$2" 2>/dev/null || return 1
+	done <<<"$3"
+}
+
+# feed NICK PROTO SCRIPT: the bot's input. Its nickname; once the three
+# bots are in (or after a deadline: a lost UDP nickname never arrives), its
+# lines on time; at the end, once it has heard everyone (TCP retransmits a
+# lost segment, so waiting helps; UDP's losses are final), salir.
+feed() {
+	local t0 at nick text other i all patience=40
+	[ "$2" = udp ] && patience=10
+	printf '%s\n' "$1"
+	for ((i = 0; i < patience * 5; i++)); do
+		all=1
+		for other in ana beto carla; do
+			joined "$other" "$OUT/$2-$other.txt" || all=0
+		done
+		[ "$all" = 1 ] && break
+		sleep 0.05
+	done
+	t0=$(date +%s.%N)
+	while read -r at nick text; do
+		[ "$nick" = "$1" ] || continue
+		sleep_until "$t0" "$at"
+		printf '%s\n' "$text"
+	done <<<"$3"
+	sleep_until "$t0" "$END_AT"
+	for ((i = 0; i < patience * 2; i++)); do
+		heard "$1" "$OUT/$2-$1.txt" "$3" && break
+		sleep 0.05
+	done
+	printf 'salir\n'
+}
+
+# converse PROTO PORT SCRIPT: three bots over tcpchat or udpchat; prints the
+# script as it is said and counts what each bot received.
+converse() {
+	local proto=$1 port=$2 script=$3 nick pids=() sent=0 want=0 got=0
+	for nick in ana beto carla; do
+		feed "$nick" "$proto" "$script" |
+			"$BIN/${proto}chat" -p "$port" --lang "$L" --color=never --wait 1 \
+				>"$OUT/$proto-$nick.txt" 2>&1 &
+		pids+=($!)
+		PIDS+=($!)
+	done
+	while read -r at nick text; do
+		printf '  %s%5ss%s  %s%-6s%s %s\n' "$DIM" "$at" "$N" "$B" "$nick" "$N" "$text"
+	done <<<"$script"
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	# Each line should reach the two other bots exactly once.
+	while read -r at nick text; do
+		sent=$((sent + 1))
+		for other in ana beto carla; do
+			[ "$other" = "$nick" ] && continue
+			want=$((want + 1))
+			grep -qxF -- "$nick: $text" "$OUT/$proto-$other.txt" && got=$((got + 1))
+		done
+	done <<<"$script"
+	printf -v "SENT_$proto" '%s' "$sent"
+	printf -v "WANT_$proto" '%s' "$want"
+	printf -v "GOT_$proto" '%s' "$got"
+	if [ "$got" = "$want" ]; then
+		good "$(t "$got of $want deliveries arrived (each line to the two others)" \
+		          "llegaron $got de $want entregas (cada línea a los otros dos)")"
+	else
+		warn "$(t "$got of $want deliveries arrived: $((want - got)) lost" \
+		          "llegaron $got de $want entregas: se perdieron $((want - got))")"
+	fi
+}
+
+heading "$(t "3. Chat over TCP (port $TP)" "3. Chat por TCP (puerto $TP)")"
+converse tcp "$TP" "$SCRIPT_TCP"
+heading "$(t "4. Chat over UDP (port $UP)" "4. Chat por UDP (puerto $UP)")"
+converse udp "$UP" "$SCRIPT_UDP"
+
+# --- 6. what the capture saw -------------------------------------------------------
+
+DROPPED=null
+if [ -n "$NFT_TABLE" ]; then
+	DROPPED=$(nft list table inet "$NFT_TABLE" 2>/dev/null |
+		grep -oE 'packets [0-9]+' | awk '{ s += $2 } END { print s + 0 }')
+fi
+
+if [ "$CAPTURE" = 1 ]; then
+	# Give retransmissions and the last FINs a moment, then stop chatcap.
+	wait_for "$OUT/capture.txt" 'UDP.*(quit|salir)' 3
+	sleep 0.3
+	kill -INT "$CAP_PID" 2>/dev/null
+	wait "$CAP_PID" 2>/dev/null
+	CAP=("$BIN/chatcap" -r "$PCAP" --tcp-port "$TP" --udp-port "$UP" --lang "$L")
+
+	heading "$(t "5. Annotated capture (beginning and end of TCP#1, then UDP#1)" \
+	             "5. Captura anotada (principio y fin de TCP#1, luego UDP#1)")"
+	PKT='^ *[0-9]+ [0-9.]+ .*'
+	"${CAP[@]}" --color="$CC" 'tcp' 2>/dev/null | grep -E "${PKT}TCP#1" | head -n 5
+	printf '  %s…%s\n' "$DIM" "$N"
+	"${CAP[@]}" --color="$CC" 'tcp' 2>/dev/null | grep -E "${PKT}TCP#1" | tail -n 3
+	"${CAP[@]}" --color="$CC" 'udp' 2>/dev/null | grep -E "${PKT}UDP#1" | head -n 4
+	note "$(t "every packet:" "todos los paquetes:") demo-results/capture.txt"
+
+	"${CAP[@]}" --json >"$OUT/capture.jsonl" 2>/dev/null
+	read -r TCLIENT UCLIENT < <(python3 -c '
+import json, sys
+s = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+c = s.get("connections") or [{}]; f = s.get("flows") or [{}]
+port = lambda e: (e.get("client") or ":0").rsplit(":", 1)[1]
+print(port(c[0]), port(f[0]))' "$OUT/capture.jsonl")
+
+	heading "$(t "6. One TCP conversation, as a ladder" "6. Una conversación TCP, en escalera")"
+	"${CAP[@]}" --color="$CC" --ladder "tcp port $TCLIENT" 2>/dev/null |
+		sed -n '2,/^$/p' | sed '$d'
+	heading "$(t "7. One UDP exchange, as a ladder" "7. Un intercambio UDP, en escalera")"
+	"${CAP[@]}" --color="$CC" --ladder "udp port $UCLIENT" 2>/dev/null |
+		sed -n '2,/^$/p' | sed '$d'
+
+	heading "$(t "8. TCP vs UDP" "8. TCP frente a UDP")"
+	"${CAP[@]}" --color="$CC" --summary 2>/dev/null | sed -n '2,/^$/p'
+	note "$(t "open it in Wireshark:" "ábrelo en Wireshark:") ${B}wireshark demo.pcap${N}"
+else
+	heading "$(t "5. TCP vs UDP (deliveries only: no capture)" \
+	             "5. TCP frente a UDP (solo entregas: sin captura)")"
+	printf '  %-12s %8s %8s\n' "" TCP UDP
+	printf '  %-12s %8s %8s\n' "$(t sent enviadas)" "$SENT_tcp" "$SENT_udp"
+	printf '  %-12s %8s %8s\n' "$(t delivered entregadas)" "$GOT_tcp/$WANT_tcp" "$GOT_udp/$WANT_udp"
+fi
+
+[ "$DROPPED" != null ] &&
+	note "$(t "nftables dropped $DROPPED packets" "nftables descartó $DROPPED paquetes")"
+
+# --- 7. machine-readable results beside demo.pcap -----------------------------------
+
+ELAPSED=$(awk -v s="$START" -v now="$(date +%s.%N)" 'BEGIN { printf "%.1f", now - s }')
+python3 - "$OUT" <<EOF
+import json, os, sys
+out = sys.argv[1]
+summary = None
+try:
+    with open(os.path.join(out, "capture.jsonl")) as f:
+        summary = json.loads(f.read().splitlines()[-1])
+except (OSError, ValueError, IndexError):
+    pass
+res = {
+    "ports": {"tcp": $TP, "udp": $UP},
+    "loss": {"percent": int("$LOSS") if "$LOSS".isdigit() else None,
+             "mechanism": "$LOSS_MECH", "dropped": json.loads("$DROPPED")},
+    "capture": "demo.pcap" if "$CAPTURE" == "1" else None,
+    "tcp": {"lines": $SENT_tcp, "deliveries_expected": $WANT_tcp, "delivered": $GOT_tcp},
+    "udp": {"lines": $SENT_udp, "deliveries_expected": $WANT_udp, "delivered": $GOT_udp},
+    "seconds": round($ELAPSED, 1),
+    "summary": summary,
+}
+with open(os.path.join(out, "results.json"), "w") as f:
+    json.dump(res, f, indent=2, ensure_ascii=False)
+    f.write("\n")
+EOF
+
+heading "$(t "Done" "Fin")"
+[ "$CAPTURE" = 1 ] && note "demo.pcap  ($(t "for Wireshark" "para Wireshark"))"
+note "demo-results/  (results.json, capture.txt, capture.jsonl, $(t "what each bot saw" "lo que vio cada bot"))"
+note "$(t "$ELAPSED seconds" "${ELAPSED/./,} segundos")"
+exit 0
