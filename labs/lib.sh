@@ -1,0 +1,276 @@
+# labs/lib.sh — what every labs/labN/run.sh shares: run the commands a guide
+# shows, exactly as it shows them, and check what its questions rely on.
+#
+# Sourced, not run. A run.sh names each command with the text the guide
+# prints after "$ " (labs/es/labN-*.md and labs/en/labN-*.md must both show
+# it, letter for letter), so a guide cannot drift from what is tested, and
+# lab_done fails if a guide shows a command no step ran or declared manual.
+#
+# The guides use the course's ports (5000 TCP, 5001 UDP). Here every server
+# is started on a free port instead (-p 5000 becomes -p 0, and the port it
+# prints is used from then on wherever the guide says 5000 or 5001); chatcap
+# is told those ports. Commands run in a scratch directory where `bin` and
+# `labs` point into the tree, so `bin/tcpchatd` works as in the guide.
+# `sudo` is dropped when root; steps that need root are skipped otherwise.
+
+LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LAB_BIN=${REDCHAT_BIN:-$LAB_ROOT/bin}
+LAB_TIMEOUT=${LAB_TIMEOUT:-20}     # seconds any one command may take
+TCP_PORT=""
+UDP_PORT=""
+LAB_PIDS=()
+LAB_COVERED=()
+LAB_STEP=0
+LAB_SKIPS=0
+
+# --- reporting ---------------------------------------------------------------
+
+lab_say() { printf '%s\n' "$*"; }
+lab_fail() {
+	printf 'FAIL (%s, step %s): %s\n' "$LAB_NAME" "$LAB_STEP" "$*" >&2
+	if [ -n "${LAB_LAST:-}" ] && [ -f "$LAB_LAST" ]; then
+		sed 's/^/    | /' "$LAB_LAST" | tail -n 30 >&2
+	fi
+	exit 1
+}
+lab_skip() { LAB_SKIPS=$((LAB_SKIPS + 1)); printf 'SKIP: %s\n' "$*"; }
+
+# --- setup and cleanup -------------------------------------------------------
+
+# lab_init N: find lab N's guides, make the scratch directory, arm the trap.
+lab_init() {
+	LAB_NAME="lab$1"
+	LAB_ES=$(ls "$LAB_ROOT"/labs/es/lab"$1"-*.md 2>/dev/null | head -n 1)
+	LAB_EN=$(ls "$LAB_ROOT"/labs/en/lab"$1"-*.md 2>/dev/null | head -n 1)
+	[ -n "$LAB_ES" ] && [ -n "$LAB_EN" ] || lab_fail "no guide for lab $1"
+	LAB_WORK=$(mktemp -d "${TMPDIR:-/tmp}/redchat-lab$1.XXXXXX")
+	trap lab_cleanup EXIT
+	trap 'exit 130' INT TERM
+	cd "$LAB_WORK" || exit 1
+	ln -s "$LAB_BIN" bin
+	ln -s "$LAB_ROOT/labs" labs
+	ln -s "$LAB_ROOT/tests" tests
+	export NO_COLOR=1 LC_ALL=C.UTF-8
+	[ -x bin/tcpchatd ] || lab_fail "programs not built in $LAB_BIN (run make)"
+}
+
+lab_cleanup() {
+	local p
+	for p in "${LAB_PIDS[@]+"${LAB_PIDS[@]}"}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${LAB_PIDS[@]+"${LAB_PIDS[@]}"}"; do
+		wait "$p" 2>/dev/null
+	done
+	[ -n "${LAB_CLEANUP_HOOK:-}" ] && $LAB_CLEANUP_HOOK
+	cd / && rm -rf "$LAB_WORK"
+}
+
+# is_root: true when steps that need root (capture, tc, nft) can run.
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# --- the guide's commands ----------------------------------------------------
+
+# lab_shown CMD: both guides show "$ CMD" as a line of their own.
+lab_shown() {
+	local g
+	for g in "$LAB_ES" "$LAB_EN"; do
+		grep -qxF -- "\$ $1" "$g" ||
+			lab_fail "$(basename "$g") does not show: \$ $1"
+	done
+	LAB_COVERED+=("$1")
+}
+
+# lab_subst CMD: the command as run here (ports, sudo, chatcap's ports).
+lab_subst() {
+	local c=$1
+	if [[ $c =~ (tcpchatd|udpchatd) ]] && [[ $c == *"-p 500"[01]* ]]; then
+		if [[ $c == *tcpchatd* ]]; then
+			c=${c//-p 5000/-p ${TCP_PORT:-0}}
+		else
+			c=${c//-p 5001/-p ${UDP_PORT:-0}}
+		fi
+	fi
+	[ -n "$TCP_PORT" ] && c=$(sed -E "s/(^|[^0-9])5000([^0-9]|$)/\1$TCP_PORT\2/g" <<<"$c")
+	[ -n "$UDP_PORT" ] && c=$(sed -E "s/(^|[^0-9])5001([^0-9]|$)/\1$UDP_PORT\2/g" <<<"$c")
+	if [[ $c == *bin/chatcap* ]] && [[ $c != *--tcp-port* ]]; then
+		c=${c/bin\/chatcap/bin/chatcap --tcp-port ${TCP_PORT:-5000} --udp-port ${UDP_PORT:-5001}}
+	fi
+	is_root && c=${c//sudo /}
+	printf '%s' "$c"
+}
+
+# lab_input SLOW INPUT: INPUT (printf escapes), all at once or, when SLOW,
+# a line every 0.3 s as a person types it (a typed line is one datagram).
+lab_input() {
+	if [ "$1" = 0 ]; then printf '%b' "$2"; return; fi
+	local line
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		sleep 0.3
+	done < <(printf '%b' "$2")
+}
+
+# step [-s] [-t SECONDS] [-i INPUT] [-x STATUS] CMD: run CMD as the guide shows it, input
+# INPUT on stdin (-s: line by line), expecting exit status STATUS (default
+# 0; 124 when -t SECONDS ends it, as Ctrl-C would). The output
+# (stdout and stderr) is left in $OUT; its file in $LAB_LAST.
+step() {
+	local input="" want=0 rc c slow=0 limit=$LAB_TIMEOUT
+	while [ $# -gt 1 ]; do
+		case $1 in
+		-i) input=$2; shift 2 ;;
+		-x) want=$2; shift 2 ;;
+		-s) slow=1; shift ;;
+		-t) limit=$2; shift 2 ;;
+		*) break ;;
+		esac
+	done
+	lab_shown "$1"
+	LAB_STEP=$((LAB_STEP + 1))
+	c=$(lab_subst "$1")
+	LAB_LAST="$LAB_WORK/step$LAB_STEP.out"
+	printf '$ %s\n' "$1"
+	[ "$c" != "$1" ] && printf '  (run as: %s)\n' "$c"
+	lab_input "$slow" "$input" | timeout -k 2 "$limit" bash -c "$c" \
+		>"$LAB_LAST" 2>&1
+	rc=$?
+	OUT=$(cat "$LAB_LAST")
+	sed 's/^/    /' "$LAB_LAST" | head -n 12
+	[ "$rc" = "$want" ] || lab_fail "exit status $rc, expected $want"
+}
+
+# start NAME CMD: start a long-running command the guide shows (a server in
+# its own terminal, a capture); a server's port is learnt from its first
+# line, a capture's start from chatcap's "capturing on" line.
+start() {
+	local name=$1 c
+	lab_shown "$2"
+	LAB_STEP=$((LAB_STEP + 1))
+	c=$(lab_subst "$2")
+	printf '$ %s    [%s, left running]\n' "$2" "$name"
+	[ "$c" != "$2" ] && printf '  (run as: %s)\n' "$c"
+	LAB_LAST="$LAB_WORK/$name.log"
+	# The server reads its console from a pipe that stays open.
+	mkfifo "$LAB_WORK/$name.in"
+	bash -c "exec $c" <"$LAB_WORK/$name.in" >"$LAB_LAST" 2>&1 &
+	eval "PID_$name=$!"
+	LAB_PIDS+=($!)
+	exec {fd}>"$LAB_WORK/$name.in"
+	eval "FD_$name=$fd"
+	case $c in
+	*tcpchatd* | *udpchatd* | *seed003*)
+		wait_for "$LAB_LAST" 'listening on|escuchando en|Servidor escuchando' ||
+			lab_fail "$name did not start"
+		local port
+		port=$(grep -oE '(\]|[0-9]):[0-9]+' "$LAB_LAST" | head -n 1 | sed 's/.*://')
+		case $c in
+		*udpchatd* | *seed003_udp*) UDP_PORT=${UDP_PORT:-$port} ;;
+		*) TCP_PORT=${TCP_PORT:-$port} ;;
+		esac ;;
+	*chatcap*)
+		wait_for "$LAB_LAST" 'capturing on|capturando en' ||
+			lab_fail "$name did not start capturing" ;;
+	esac
+}
+
+# stop NAME [SIGNAL]: what Ctrl-C does in that terminal (default INT); waits.
+stop() {
+	local pid fd i
+	eval "pid=\$PID_$1 fd=\$FD_$1"
+	kill -"${2:-INT}" "$pid" 2>/dev/null
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	exec {fd}>&-
+	LAB_LAST="$LAB_WORK/$1.log"
+	OUT=$(cat "$LAB_LAST")
+}
+
+# manual CMD REASON: a command the guide shows that needs a person or a
+# desktop (Wireshark, typing in a terminal); named here, not run.
+manual() {
+	lab_shown "$1"
+	printf '$ %s    [not run: %s]\n' "$1" "$2"
+}
+
+# skipped CMD...: commands not run here for want of permission.
+skipped() {
+	local c
+	for c in "$@"; do lab_shown "$c"; printf '$ %s    [skipped]\n' "$c"; done
+}
+
+# --- waiting and checking ----------------------------------------------------
+
+# wait_for FILE REGEX [SECONDS]: until FILE matches (extended regex).
+wait_for() {
+	local i n=$(( ${3:-10} * 20 ))
+	for ((i = 0; i < n; i++)); do
+		grep -qE -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# wait_count FILE REGEX N [SECONDS]: until N lines of FILE match.
+wait_count() {
+	local i n=$(( ${4:-10} * 20 ))
+	for ((i = 0; i < n; i++)); do
+		[ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# expect REGEX WHAT: the last output matches; expect_not likewise.
+expect() {
+	grep -qE -- "$1" <<<"$OUT" || lab_fail "expected $2 (/$1/)"
+	printf '  ok: %s\n' "$2"
+}
+expect_not() {
+	grep -qE -- "$1" <<<"$OUT" && lab_fail "did not expect $2 (/$1/)"
+	printf '  ok: %s\n' "$2"
+}
+
+# check CONDITION WHAT: a shell test that must hold.
+check() {
+	eval "$1" || lab_fail "$2 ($1)"
+	printf '  ok: %s\n' "$2"
+}
+
+# json_get FILE EXPR: evaluate a Python expression on chatcap's summary
+# object (the last line of a --json output), e.g. 's["tcp"]["syn"]'.
+json_get() {
+	python3 -c 'import json,sys
+s = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
+print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# --- the end -----------------------------------------------------------------
+
+# lab_done: every command either guide shows was run, skipped or named.
+lab_done() {
+	local g line c found missing=0
+	for g in "$LAB_ES" "$LAB_EN"; do
+		while IFS= read -r line; do
+			c=${line#\$ }
+			found=0
+			for k in "${LAB_COVERED[@]+"${LAB_COVERED[@]}"}"; do
+				[ "$k" = "$c" ] && { found=1; break; }
+			done
+			if [ $found -eq 0 ]; then
+				printf 'FAIL: %s shows a command no step runs: %s\n' \
+					"$(basename "$g")" "$line" >&2
+				missing=1
+			fi
+		done < <(awk '/^```/ { inblock = !inblock; next }
+		              inblock && /^\$ / { print }' "$g")
+	done
+	[ $missing -eq 0 ] || exit 1
+	printf '%s: %d steps passed' "$LAB_NAME" "$LAB_STEP"
+	[ "$LAB_SKIPS" -gt 0 ] && printf ', %d skipped' "$LAB_SKIPS"
+	printf '\n'
+}
