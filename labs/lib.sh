@@ -9,8 +9,9 @@
 # The guides use the course's ports (5000 TCP, 5001 UDP). Here every server
 # is started on a free port instead (-p 5000 becomes -p 0, and the port it
 # prints is used from then on wherever the guide says 5000 or 5001); chatcap
-# is told those ports. Commands run in a scratch directory where `bin` and
-# `labs` point into the tree, so `bin/tcpchatd` works as in the guide.
+# is told those ports, and 5999 (a closed port) becomes $CLOSED_PORT.
+# Commands run in a scratch directory where `bin`, `labs` and `tests` point
+# into the tree, so `bin/tcpchatd` works as in the guide.
 # `sudo` is dropped when root; steps that need root are skipped otherwise.
 
 LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -93,6 +94,7 @@ lab_subst() {
 	fi
 	[ -n "$TCP_PORT" ] && c=$(sed -E "s/(^|[^0-9])5000([^0-9]|$)/\1$TCP_PORT\2/g" <<<"$c")
 	[ -n "$UDP_PORT" ] && c=$(sed -E "s/(^|[^0-9])5001([^0-9]|$)/\1$UDP_PORT\2/g" <<<"$c")
+	[ -n "${CLOSED_PORT:-}" ] && c=$(sed -E "s/(^|[^0-9])5999([^0-9]|$)/\1$CLOSED_PORT\2/g" <<<"$c")
 	if [[ $c == *bin/chatcap* ]] && [[ $c != *--tcp-port* ]]; then
 		c=${c/bin\/chatcap/bin/chatcap --tcp-port ${TCP_PORT:-5000} --udp-port ${UDP_PORT:-5001}}
 	fi
@@ -201,6 +203,11 @@ manual() {
 skipped() {
 	local c
 	for c in "$@"; do lab_shown "$c"; printf '$ %s    [skipped]\n' "$c"; done
+}
+
+# free_port: a TCP port nobody listens on now (the guides say 5999).
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 # --- waiting and checking ----------------------------------------------------

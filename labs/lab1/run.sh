@@ -1,0 +1,58 @@
+#!/bin/bash
+# Lab 1 (TCP handshake and teardown): every command of labs/{es,en}/lab1-*.md.
+# The capture steps need root (CI runs as root); without it they are skipped.
+. "$(dirname "$0")/../lib.sh"
+lab_init 1
+
+start tcp "bin/tcpchatd -p 5000 --lang es"
+if ! is_root; then
+	lab_skip "capturing needs root: the capture steps of lab 1 are not run"
+	step "printf 'ana\nhola\nsalir\n' | bin/tcpchat -p 5000"
+	expect 'Adiós, ana' "the client joined and left"
+	skipped "sudo bin/chatcap -i lo -w lab1.pcap --lang es" \
+		"bin/chatcap -r lab1.pcap --lang es 'tcp[tcpflags] & tcp-syn != 0'" \
+		"bin/chatcap -r lab1.pcap --ladder --lang es" \
+		"ss -tan state time-wait '( sport = :5000 )'" \
+		"tshark -r lab1.pcap -o tcp.relative_sequence_numbers:FALSE -Y 'tcp.flags.syn == 1' -T fields -e tcp.srcport -e tcp.seq" \
+		"sudo bin/chatcap -i lo --tcp-port 5999 -c 2 --lang es" \
+		"nc -z -v 127.0.0.1 5999"
+	manual "wireshark lab1.pcap" "needs a desktop"
+	lab_done
+	exit 0
+fi
+
+start cap "sudo bin/chatcap -i lo -w lab1.pcap --lang es"
+step "printf 'ana\nhola\nsalir\n' | bin/tcpchat -p 5000"
+expect 'Adiós, ana' "the client joined and left"
+wait_for cap.log 'cierre ACK del FIN' 10 || lab_fail "the capture never saw the teardown"
+stop cap
+expect 'saludo 1/3 SYN' "Q1: SYN"
+expect 'saludo 2/3 SYN-ACK' "Q1: SYN-ACK"
+expect 'saludo 3/3 ACK: conexión establecida, RTT' "Q1: ACK with the RTT"
+expect 'saludos completos +1' "Q1: one complete handshake in the summary"
+
+step "bin/chatcap -r lab1.pcap --lang es 'tcp[tcpflags] & tcp-syn != 0'"
+check '[ "$(grep -c "mss 65495,sackOK,TS,wscale" <<<"$OUT")" -eq 2 ]' \
+	"Q2: both SYNs carry MSS 65495, SACK, timestamps and window scale"
+
+step "bin/chatcap -r lab1.pcap --ladder --lang es"
+expect "FIN-ACK seq=[0-9]+ ack=[0-9]+ ─+│ cierre" "Q3: the server's FIN (first)"
+check '[ "$(grep -c "│ cierre" <<<"$OUT")" -eq 3 ]' "Q3: three teardown segments"
+check 'grep -B1 -m1 "│ cierre$" <<<"$OUT" | grep -q "◀─ FIN"' "Q3: the first FIN goes from the server to the client"
+step "ss -tan state time-wait '( sport = :5000 )'"
+expect ":$TCP_PORT " "Q3: the server's end is in TIME_WAIT"
+
+step "tshark -r lab1.pcap -o tcp.relative_sequence_numbers:FALSE -Y 'tcp.flags.syn == 1' -T fields -e tcp.srcport -e tcp.seq"
+check '[ "$(grep -cE "^[0-9]+\s+[0-9]+$" <<<"$OUT")" -eq 2 ]' "Q4: two absolute ISNs"
+check '! grep -qE "\s0$" <<<"$OUT"' "Q4: neither ISN is 0"
+manual "wireshark lab1.pcap" "needs a desktop"
+
+CLOSED_PORT=$(free_port)
+start cap2 "sudo bin/chatcap -i lo --tcp-port 5999 -c 2 --lang es"
+step -x 1 "nc -z -v 127.0.0.1 5999"
+expect 'refused' "Q5: nc sees Connection refused"
+wait_for cap2.log 'Resumen' 10 || lab_fail "chatcap -c 2 did not stop"
+stop cap2
+expect '\[R\.\]' "Q5: the kernel answers with RST-ACK"
+expect 'rechazadas +1 / 1' "Q5: one reset, one refused connection"
+lab_done
