@@ -1,0 +1,66 @@
+#!/bin/bash
+# Lab 2 (TCP data, ACKs, RTT, byte stream): every command of
+# labs/{es,en}/lab2-*.md. The capture steps need root; chatbench must be built.
+. "$(dirname "$0")/../lib.sh"
+lab_init 2
+
+start tcp "bin/tcpchatd -p 5000 --lang es"
+CAPTURE=0
+if is_root; then
+	start cap "sudo bin/chatcap -i lo -w lab2.pcap --lang es"
+	CAPTURE=1
+else
+	lab_skip "capturing needs root: the capture steps of lab 2 are not run"
+	skipped "sudo bin/chatcap -i lo -w lab2.pcap --lang es"
+fi
+
+step "printf 'ana\nuno\ndos dos\ntres tres tres\nsalir\n' | bin/tcpchat -p 5000"
+expect 'Adiós, ana' "the client joined and left"
+
+step "printf 'beto\n/ping\n/ping\n/ping\n/ping\nsalir\n' | bin/tcpchat -p 5000 --lang es"
+check '[ "$(grep -cE "pong .*ida y vuelta [0-9.]+ ms" <<<"$OUT")" -eq 4 ]' "Q2: four RTT samples"
+
+if [ -x bin/chatbench ]; then
+	step "bin/chatbench -p 5000 --clients 2 --senders 1 --messages 200 --size 40"
+	expect '200' "Q3: 200 messages sent"
+else
+	lab_skip "bin/chatbench is not built: no burst"
+	skipped "bin/chatbench -p 5000 --clients 2 --senders 1 --messages 200 --size 40"
+fi
+
+if [ "$CAPTURE" = 0 ]; then
+	skipped "bin/chatcap -r lab2.pcap --summary --lang es" \
+		"bin/chatcap -r lab2.pcap --json > lab2.jsonl" \
+		"grep -cE '\"messages_total\":([2-9]|[1-9][0-9]+)' lab2.jsonl" \
+		"labs/plots/tseq.sh lab2.jsonl lab2-tseq.png"
+	lab_done
+	exit 0
+fi
+# The capture is complete once every connection's teardown is in it: two
+# clients, and the bench's two when it ran.
+closes=2; [ -x bin/chatbench ] && closes=4
+wait_count cap.log 'cierre ACK del FIN' "$closes" 10 || lab_fail "the capture missed a teardown"
+stop cap
+step "bin/chatcap -r lab2.pcap --summary --lang es"
+expect 'saludos completos +[2-9]' "Q3: the summary counts the connections"
+step "bin/chatcap -r lab2.pcap --json > lab2.jsonl"
+# Q1: seq grows by len, segment after segment, from the client to the server.
+check 'python3 - lab2.jsonl <<"PY"
+import json, sys
+pk = [json.loads(l) for l in open(sys.argv[1])][:-1]
+d = [p for p in pk if p.get("conv") == 1 and p["dir"] == "to_server" and p["len"] > 0]
+assert len(d) >= 2, d
+for a, b in zip(d, d[1:]):
+    assert b["seq"] == a["seq"] + a["len"], (a, b)
+acks = {p["ack"] for p in pk if p.get("conv") == 1 and p["dir"] == "to_client"}
+assert d[-1]["seq"] + d[-1]["len"] in acks
+PY' "Q1: each data segment starts where the previous ended, and is acknowledged"
+if [ -x bin/chatbench ]; then
+	step "grep -cE '\"messages_total\":([2-9]|[1-9][0-9]+)' lab2.jsonl"
+	check '[ "$OUT" -ge 1 ]' "Q3: segments carrying several messages ($OUT)"
+else
+	skipped "grep -cE '\"messages_total\":([2-9]|[1-9][0-9]+)' lab2.jsonl"
+fi
+step "labs/plots/tseq.sh lab2.jsonl lab2-tseq.png"
+check '[ "$(head -c 4 lab2-tseq.png | tail -c 3)" = PNG ]' "Q4: the time-sequence graph is a PNG"
+lab_done
