@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # labs/plots/json2dat.py — chatcap --json (JSON Lines) to gnuplot columns.
 #
-#   json2dat.py tseq FILE.jsonl      time, seq end, ack, retransmitted? (TCP,
-#                                    first connection, client to server data
+#   json2dat.py tseq FILE.jsonl      time, seq end, ack, retransmitted? (the
+#                                    TCP connection whose client sent most, client to server data
 #                                    and server to client ACKs, in bytes)
 #   json2dat.py overhead FILE.jsonl  protocol, payload bytes, header bytes
 import json
@@ -15,7 +15,11 @@ def main():
     packets = [r for r in rows if r.get("type") == "packet" and "proto" in r]
     summary = rows[-1] if rows and rows[-1].get("type") == "summary" else {}
     if mode == "tseq":
-        conv = next((p["conv"] for p in packets if p["proto"] == "tcp"), None)
+        sent = {}
+        for p in packets:
+            if p["proto"] == "tcp" and p["dir"] == "to_server":
+                sent[p["conv"]] = sent.get(p["conv"], 0) + p["len"]
+        conv = max(sent, key=lambda c: (sent[c], -c)) if sent else None
         print("# time seq_end ack retransmission")
         for p in packets:
             if p["proto"] != "tcp" or p["conv"] != conv:

@@ -1,5 +1,5 @@
 #!/bin/sh
-# labs/plots/tseq.sh — time-sequence graph of the first TCP connection in a
+# labs/plots/tseq.sh — time-sequence graph of the busiest TCP connection in a
 # chatcap --json file: where the client's bytes end (seq + len) and what the
 # server has acknowledged, against time; retransmissions marked.
 #
