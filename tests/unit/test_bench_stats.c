@@ -1,0 +1,202 @@
+/*
+ * test_bench_stats.c — unit tests for tools/bench_stats.c: chatbench's
+ * counting of deliveries, duplicates, reorders, garbled and lost messages
+ * per receiver, and latency percentiles from its histogram.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+
+#include "bench_stats.h"
+
+/* Receiver r sees message (sender, seq), sent at 1000 us, at now. */
+static void
+see(struct bench_stats *s, size_t r, unsigned sender, uint32_t seq,
+    uint64_t now)
+{
+	struct bench_token t = { sender, seq, 1000 };
+
+	bench_stats_token(s, r, 1, &t, now);
+}
+
+static int
+setup(void **state)
+{
+	struct bench_stats *s = malloc(sizeof(*s));
+	char err[128];
+
+	/* 4 clients, clients 0 and 1 send 10 messages each. */
+	if (s == NULL || bench_stats_init(s, 4, 2, 10, err, sizeof(err)) < 0)
+		return -1;
+	*state = s;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	bench_stats_free(*state);
+	free(*state);
+	return 0;
+}
+
+static void
+test_bench_stats_expected_leaves_out_senders_own(void **state)
+{
+	struct bench_stats *s = *state;
+
+	/* Senders get the other sender's 10; the two others get 20 each. */
+	assert_int_equal(bench_stats_expected(s), 10 + 10 + 20 + 20);
+	bench_stats_ignore(s, 3);       /* a stalled client is not counted */
+	assert_int_equal(bench_stats_expected(s), 40);
+}
+
+static void
+test_bench_stats_token_all_delivered_nothing_lost(void **state)
+{
+	struct bench_stats *s = *state;
+	uint32_t q;
+	size_t r;
+
+	for (r = 0; r < 4; r++)
+		for (q = 0; q < 10; q++) {
+			if (r != 0)
+				see(s, r, 0, q, 2000);
+			if (r != 1)
+				see(s, r, 1, q, 2000);
+		}
+	assert_int_equal(s->delivered, 60);
+	assert_int_equal(bench_stats_lost(s), 0);
+	assert_int_equal(s->duplicated + s->reordered + s->unexpected, 0);
+}
+
+static void
+test_bench_stats_token_duplicate_counted_once(void **state)
+{
+	struct bench_stats *s = *state;
+
+	see(s, 2, 0, 3, 2000);
+	see(s, 2, 0, 3, 2500);
+	see(s, 3, 0, 3, 2000);          /* another receiver: not a duplicate */
+	assert_int_equal(s->delivered, 2);
+	assert_int_equal(s->duplicated, 1);
+	assert_int_equal(bench_stats_lost(s), 60 - 2);
+}
+
+static void
+test_bench_stats_token_reorder_per_sender(void **state)
+{
+	struct bench_stats *s = *state;
+
+	see(s, 2, 0, 0, 2000);
+	see(s, 2, 0, 2, 2000);
+	see(s, 2, 0, 1, 2000);          /* after 2: reordered */
+	see(s, 2, 1, 0, 2000);          /* another sender's order is its own */
+	see(s, 2, 0, 3, 2000);
+	assert_int_equal(s->delivered, 5);
+	assert_int_equal(s->reordered, 1);
+}
+
+static void
+test_bench_stats_token_garbled_and_unexpected(void **state)
+{
+	struct bench_stats *s = *state;
+	struct bench_token t = { 0, 1, 1000 };
+
+	bench_stats_token(s, 2, 0, &t, 2000);   /* damaged */
+	see(s, 0, 0, 1, 2000);                  /* its own message back */
+	see(s, 2, 3, 1, 2000);                  /* not a sender */
+	see(s, 2, 0, 10, 2000);                 /* beyond --messages */
+	assert_int_equal(s->garbled, 1);
+	assert_int_equal(s->unexpected, 3);
+	assert_int_equal(s->delivered, 0);
+	assert_int_equal(bench_stats_lost(s), 60);
+}
+
+static void
+test_bench_stats_token_latency_from_timestamp(void **state)
+{
+	struct bench_stats *s = *state;
+
+	see(s, 2, 0, 0, 1250);
+	assert_int_equal(s->latency.count, 1);
+	assert_int_equal(s->latency.max, 250);
+	assert_int_equal(s->first_us, 1250);
+}
+
+static void
+test_bench_hist_percentile_exact_below_64(void **state)
+{
+	struct bench_hist *h = calloc(1, sizeof(*h));
+	uint64_t v;
+
+	(void)state;
+	for (v = 1; v <= 50; v++)
+		bench_hist_add(h, v);
+	assert_int_equal(bench_hist_percentile(h, 50), 25);
+	assert_int_equal(bench_hist_percentile(h, 90), 45);
+	assert_int_equal(bench_hist_percentile(h, 100), 50);
+	assert_int_equal(bench_hist_percentile(h, 0), 1);
+	free(h);
+}
+
+static void
+test_bench_hist_percentile_large_within_3_percent(void **state)
+{
+	struct bench_hist *h = calloc(1, sizeof(*h));
+	uint64_t v, p;
+
+	(void)state;
+	assert_int_equal(bench_hist_percentile(h, 99), 0);     /* empty */
+	for (v = 1; v <= 100000; v++)
+		bench_hist_add(h, v);
+	p = bench_hist_percentile(h, 50);
+	assert_true(p >= 50000 && p <= 51500);
+	p = bench_hist_percentile(h, 99);
+	assert_true(p >= 99000 && p <= 100000);         /* never above max */
+	assert_int_equal(h->max, 100000);
+	free(h);
+}
+
+static void
+test_bench_hist_percentile_one_outlier(void **state)
+{
+	struct bench_hist *h = calloc(1, sizeof(*h));
+	int i;
+
+	(void)state;
+	for (i = 0; i < 99; i++)
+		bench_hist_add(h, 100);
+	bench_hist_add(h, 5000000);
+	assert_true(bench_hist_percentile(h, 99) <= 103);
+	assert_int_equal(bench_hist_percentile(h, 100), 5000000);
+	free(h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_bench_stats_expected_leaves_out_senders_own, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_bench_stats_token_all_delivered_nothing_lost, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_bench_stats_token_duplicate_counted_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_bench_stats_token_reorder_per_sender, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_bench_stats_token_garbled_and_unexpected, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_bench_stats_token_latency_from_timestamp, setup, teardown),
+		cmocka_unit_test(test_bench_hist_percentile_exact_below_64),
+		cmocka_unit_test(test_bench_hist_percentile_large_within_3_percent),
+		cmocka_unit_test(test_bench_hist_percentile_one_outlier),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,462 @@
+/*
+ * bench_engine.c — chatbench's clients and the epoll loop that drives them:
+ * non-blocking connects a window at a time, nicknames and their
+ * confirmation, reading (with tokens split across reads carried over) and
+ * writing. What to send and when is the phases' business (bench_load.c,
+ * bench_idle.c, bench_bots.c).
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#define ENGINE_WINDOW   256     /* connects in flight at once */
+#define ENGINE_EVENTS   512
+#define ENGINE_READ     65536   /* one read, plus a carried partial token */
+#define ENGINE_DGRAMS   64      /* datagrams per recvmmsg */
+#define ENGINE_DGRAM    2048
+#define ENGINE_QUIET_US 300000  /* UDP join: no news for this long ends it */
+
+/* ---------------------------------------------------------------------------
+ * Setting up
+ * ------------------------------------------------------------------------ */
+
+static int
+resolve(struct bench_engine *E, char *err, size_t errlen)
+{
+	struct addrinfo hints = { 0 }, *ai;
+	char port[16];
+	int r;
+
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = E->o->udp ? SOCK_DGRAM : SOCK_STREAM;
+	snprintf(port, sizeof(port), "%d", E->o->port);
+	if ((r = getaddrinfo(E->o->host, port, &hints, &ai)) != 0) {
+		snprintf(err, errlen, "%s: %s", E->o->host, gai_strerror(r));
+		return -1;
+	}
+	memcpy(&E->addr, ai->ai_addr, ai->ai_addrlen);
+	E->addrlen = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	return 0;
+}
+
+int
+bench_engine_init(struct bench_engine *E, const struct bench_opts *o,
+                  struct bench_result *res, size_t n, char *err,
+                  size_t errlen)
+{
+	size_t i;
+
+	memset(E, 0, sizeof(*E));
+	E->o = o;
+	E->res = res;
+	E->n = n;
+	E->ep = -1;
+	E->run_id = (unsigned)getpid() & 0xffff;
+	snprintf(E->prefix, sizeof(E->prefix), "b%04x", E->run_id);
+	E->rbuf_len = o->udp ? ENGINE_DGRAMS * ENGINE_DGRAM
+	                     : ENGINE_READ + o->size + 64;
+	if (resolve(E, err, errlen) < 0)
+		return -1;
+	bench_raise_nofile(n + 64);
+	E->c = calloc(n ? n : 1, sizeof(*E->c));
+	E->rbuf = malloc(E->rbuf_len);
+	if (E->c == NULL || E->rbuf == NULL ||
+	    (E->ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		bench_engine_free(E);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		E->c[i].fd = -1;
+		E->c[i].id = (uint32_t)i;
+	}
+	return 0;
+}
+
+void
+bench_engine_free(struct bench_engine *E)
+{
+	size_t i;
+
+	for (i = 0; E->c != NULL && i < E->n; i++) {
+		if (E->c[i].fd >= 0)
+			close(E->c[i].fd);
+		free(E->c[i].carry);
+		free(E->c[i].out);
+	}
+	free(E->c);
+	free(E->rbuf);
+	if (E->ep >= 0)
+		close(E->ep);
+	E->c = NULL;
+	E->rbuf = NULL;
+	E->ep = -1;
+}
+
+void
+bench_nick(const struct bench_engine *E, size_t id, char *out)
+{
+	snprintf(out, BENCH_NICK_LEN + 1, "b%04x%05u", E->run_id & 0xffff,
+	         (unsigned)(id % 100000));
+}
+
+/* ---------------------------------------------------------------------------
+ * Connecting
+ * ------------------------------------------------------------------------ */
+
+static void
+set_events(struct bench_engine *E, struct bconn *c, int op, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = c };
+
+	epoll_ctl(E->ep, op, c->fd, &ev);
+}
+
+static void
+conn_closed(struct bench_engine *E, struct bconn *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);           /* closing also leaves epoll */
+	c->fd = -1;
+	if (!c->up) {
+		E->res->failed++;
+		if (E->pending > 0)
+			E->pending--;
+		return;
+	}
+	c->closed = true;
+	E->res->closed++;
+}
+
+/* The connection is up: read from now on, and say who we are. */
+static void
+conn_up(struct bench_engine *E, struct bconn *c, bool nick, int op)
+{
+	char name[BENCH_NICK_LEN + 2];
+	int one = 1;
+
+	c->up = true;
+	E->res->connected++;
+	if (!E->o->udp)  /* chat lines are small and timed: no Nagle delay */
+		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	set_events(E, c, op, EPOLLIN);
+	if (!nick)
+		return;
+	bench_nick(E, c->id, name);
+	if (!E->o->udp)                 /* UDP: the datagram is the message */
+		strcat(name, "\n");
+	bench_engine_send(E, c, name, strlen(name));
+}
+
+static void
+open_next(struct bench_engine *E, bool nick)
+{
+	struct bconn *c = &E->c[E->opened++];
+	int type = E->o->udp ? SOCK_DGRAM : SOCK_STREAM;
+
+	c->fd = socket(E->addr.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0) {
+		E->res->failed++;
+		return;
+	}
+	if (connect(c->fd, (struct sockaddr *)&E->addr, E->addrlen) == 0) {
+		conn_up(E, c, nick, EPOLL_CTL_ADD);
+	} else if (errno == EINPROGRESS) {
+		E->pending++;
+		set_events(E, c, EPOLL_CTL_ADD, EPOLLOUT);
+	} else {
+		close(c->fd);
+		c->fd = -1;
+		E->res->failed++;
+	}
+}
+
+/* A connect in progress finished (writable or failed). */
+static void
+connect_done(struct bench_engine *E, struct bconn *c, bool nick)
+{
+	int soerr = 0;
+	socklen_t len = sizeof(soerr);
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0 ||
+	    soerr != 0) {
+		conn_closed(E, c);
+		return;
+	}
+	E->pending--;
+	conn_up(E, c, nick, EPOLL_CTL_MOD);
+}
+
+/* ---------------------------------------------------------------------------
+ * Reading: what the bytes mean depends on the phase.
+ * ------------------------------------------------------------------------ */
+
+struct scan_ctx {
+	struct bench_stats *stats;
+	size_t              receiver;
+	uint64_t            now;
+};
+
+static void
+on_token(void *arg, int ok, const struct bench_token *t)
+{
+	struct scan_ctx *x = arg;
+
+	bench_stats_token(x->stats, x->receiver, ok, t, x->now);
+}
+
+/* Mark every client whose nickname appears in p[0..len); returns how many
+ * bytes are done with (the tail might hold the start of a nickname). */
+static size_t
+scan_nicks(struct bench_engine *E, const char *p, size_t len)
+{
+	size_t plen = strlen(E->prefix), at = 0, id, i;
+	const char *hit;
+
+	while ((hit = memmem(p + at, len - at, E->prefix, plen)) != NULL) {
+		at = (size_t)(hit - p);
+		if (len - at < BENCH_NICK_LEN)
+			return at;
+		for (id = 0, i = plen; i < BENCH_NICK_LEN; i++) {
+			if (hit[i] < '0' || hit[i] > '9')
+				break;
+			id = id * 10 + (size_t)(hit[i] - '0');
+		}
+		if (i == BENCH_NICK_LEN && id < E->n && !E->c[id].registered) {
+			E->c[id].registered = true;
+			E->res->registered++;
+		}
+		at++;
+	}
+	return len > BENCH_NICK_LEN ? len - BENCH_NICK_LEN : 0;
+}
+
+/* Bytes p[0..len) arrived for c: returns how many are done with. */
+static size_t
+consume(struct bench_engine *E, struct bconn *c, const char *p, size_t len,
+        uint64_t now)
+{
+	struct scan_ctx x = { &E->res->stats, c->id, now };
+
+	switch (E->phase) {
+	case BENCH_JOIN:
+		return scan_nicks(E, p, len);
+	case BENCH_CHAT:
+		return bench_token_scan(p, len, E->o->size, on_token, &x);
+	case BENCH_IDLE:
+		break;
+	}
+	return len;
+}
+
+static void
+read_stream(struct bench_engine *E, struct bconn *c)
+{
+	size_t keep = c->carry_len, total, used;
+	uint64_t now;
+	ssize_t n;
+
+	if (keep > 0)
+		memcpy(E->rbuf, c->carry, keep);
+	n = read(c->fd, E->rbuf + keep, E->rbuf_len - keep);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		conn_closed(E, c);
+		return;
+	}
+	now = bench_now_us();
+	E->progress_us = now;
+	total = keep + (size_t)n;
+	used = consume(E, c, E->rbuf, total, now);
+	c->carry_len = (uint32_t)(total - used);
+	if (c->carry_len == 0)
+		return;
+	if (c->carry == NULL &&
+	    (c->carry = malloc(E->o->size + BENCH_NICK_LEN)) == NULL) {
+		c->carry_len = 0;       /* out of memory: that token is lost */
+		return;
+	}
+	memcpy(c->carry, E->rbuf + used, c->carry_len);
+}
+
+static void
+read_dgrams(struct bench_engine *E, struct bconn *c)
+{
+	struct mmsghdr mm[ENGINE_DGRAMS];
+	struct iovec iov[ENGINE_DGRAMS];
+	uint64_t now;
+	int i, n;
+
+	for (i = 0; i < ENGINE_DGRAMS; i++) {
+		iov[i].iov_base = E->rbuf + (size_t)i * ENGINE_DGRAM;
+		iov[i].iov_len = ENGINE_DGRAM;
+		memset(&mm[i].msg_hdr, 0, sizeof(mm[i].msg_hdr));
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	n = recvmmsg(c->fd, mm, ENGINE_DGRAMS, MSG_DONTWAIT, NULL);
+	if (n <= 0)
+		return;        /* EAGAIN, or ECONNREFUSED: nobody listens (yet) */
+	now = bench_now_us();
+	E->progress_us = now;
+	for (i = 0; i < n; i++)      /* each datagram stands alone: no carry */
+		consume(E, c, iov[i].iov_base, mm[i].msg_len, now);
+}
+
+/* ---------------------------------------------------------------------------
+ * Writing
+ * ------------------------------------------------------------------------ */
+
+void
+bench_engine_want_write(struct bench_engine *E, struct bconn *c, bool on)
+{
+	if (c->fd < 0 || c->polling_out == on)
+		return;
+	c->polling_out = on;
+	set_events(E, c, EPOLL_CTL_MOD, (c->stalled ? 0 : EPOLLIN) |
+	                                (on ? EPOLLOUT : 0));
+}
+
+void
+bench_engine_stall(struct bench_engine *E, struct bconn *c)
+{
+	c->stalled = true;
+	if (c->fd >= 0)
+		set_events(E, c, EPOLL_CTL_MOD, c->polling_out ? EPOLLOUT : 0);
+}
+
+int
+bench_engine_flush(struct bench_engine *E, struct bconn *c)
+{
+	ssize_t n;
+
+	while (c->out_len > 0) {
+		n = send(c->fd, c->out + c->out_off, c->out_len,
+		         MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n > 0) {
+			c->out_off += (uint32_t)n;
+			c->out_len -= (uint32_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		E->res->send_errors++;
+		conn_closed(E, c);
+		return -1;
+	}
+	c->out_off = 0;
+	return 1;
+}
+
+int
+bench_engine_send(struct bench_engine *E, struct bconn *c, const char *p,
+                  size_t len)
+{
+	uint32_t want;
+	char *d;
+
+	if (c->fd < 0)
+		return -1;
+	if (E->o->udp) {                /* a datagram goes whole or not at all */
+		if (send(c->fd, p, len, MSG_DONTWAIT) < 0)
+			E->res->send_errors++;
+		return 0;
+	}
+	if (c->out_off > 0 && c->out_off + c->out_len + len > c->out_cap) {
+		memmove(c->out, c->out + c->out_off, c->out_len);
+		c->out_off = 0;
+	}
+	if (c->out_off + c->out_len + len > c->out_cap) {
+		want = c->out_cap ? c->out_cap : 4096;
+		while (want < c->out_len + len)
+			want *= 2;
+		if ((d = realloc(c->out, want)) == NULL)
+			return -1;
+		c->out = d;
+		c->out_cap = want;
+	}
+	memcpy(c->out + c->out_off + c->out_len, p, len);
+	c->out_len += (uint32_t)len;
+	return bench_engine_flush(E, c) < 0 ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * The loop
+ * ------------------------------------------------------------------------ */
+
+int
+bench_engine_turn(struct bench_engine *E, int timeout_ms,
+                  bench_write_fn write_fn)
+{
+	struct epoll_event ev[ENGINE_EVENTS];
+	struct bconn *c;
+	int i, n;
+
+	n = epoll_wait(E->ep, ev, ENGINE_EVENTS, timeout_ms);
+	for (i = 0; i < n; i++) {
+		c = ev[i].data.ptr;
+		if (c->fd < 0)
+			continue;
+		if (!c->up) {
+			connect_done(E, c, E->phase == BENCH_JOIN);
+			continue;
+		}
+		if (ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR) && !c->stalled) {
+			if (E->o->udp)
+				read_dgrams(E, c);
+			else
+				read_stream(E, c);
+		}
+		if (c->fd >= 0 && (ev[i].events & EPOLLOUT)) {
+			if (write_fn != NULL)
+				write_fn(E, c);
+			else if (bench_engine_flush(E, c) == 1)
+				bench_engine_want_write(E, c, false);
+		}
+	}
+	return n < 0 ? 0 : n;
+}
+
+int
+bench_engine_connect(struct bench_engine *E, bool nicks, uint64_t until_us)
+{
+	E->phase = nicks ? BENCH_JOIN : BENCH_IDLE;
+	while (E->opened < E->n || E->pending > 0) {
+		while (E->opened < E->n && E->pending < ENGINE_WINDOW)
+			open_next(E, nicks);
+		if (bench_now_us() > until_us)
+			return -1;
+		bench_engine_turn(E, 50, NULL);
+	}
+	return 0;
+}
+
+void
+bench_engine_join(struct bench_engine *E, uint64_t until_us)
+{
+	uint64_t now;
+
+	E->progress_us = bench_now_us();
+	while (E->res->registered < E->res->connected) {
+		now = bench_now_us();
+		if (now > until_us)
+			break;
+		/* The seed UDP server confirms nothing: when nothing has
+		 * come for a while, assume the nicknames arrived. */
+		if (E->o->udp && now - E->progress_us > ENGINE_QUIET_US)
+			break;
+		bench_engine_turn(E, 20, NULL);
+	}
+}

@@ -1,0 +1,175 @@
+/*
+ * bench_stats.c — chatbench's counting: which message reached whom, once,
+ * in order and intact, and how long it took.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_stats.h"
+
+#define STATS_MAX_BITS (8ull << 30) /* 1 GiB of "seen" bits at most */
+
+/* ---------------------------------------------------------------------------
+ * Latency histogram
+ * ------------------------------------------------------------------------ */
+
+static size_t
+hist_index(uint64_t us)
+{
+	int e;
+
+	if (us < BENCH_HIST_EXACT)
+		return (size_t)us;
+	e = 63 - __builtin_clzll(us);           /* 2^e <= us < 2^(e+1), e >= 6 */
+	return BENCH_HIST_EXACT + (size_t)(e - 6) * BENCH_HIST_SUB +
+	       (size_t)((us >> (e - 5)) & (BENCH_HIST_SUB - 1));
+}
+
+/* The largest value that falls in bucket i. */
+static uint64_t
+hist_top(size_t i)
+{
+	size_t e, sub;
+
+	if (i < BENCH_HIST_EXACT)
+		return i;
+	e = 6 + (i - BENCH_HIST_EXACT) / BENCH_HIST_SUB;
+	sub = (i - BENCH_HIST_EXACT) % BENCH_HIST_SUB;
+	return ((BENCH_HIST_SUB + sub + 1) << (e - 5)) - 1;
+}
+
+void
+bench_hist_add(struct bench_hist *h, uint64_t us)
+{
+	h->bucket[hist_index(us)]++;
+	h->count++;
+	h->sum += us;
+	if (us > h->max)
+		h->max = us;
+}
+
+uint64_t
+bench_hist_percentile(const struct bench_hist *h, double pct)
+{
+	uint64_t rank, seen = 0;
+	size_t i;
+
+	if (h->count == 0)
+		return 0;
+	rank = (uint64_t)(pct / 100.0 * (double)h->count + 0.999999);
+	if (rank < 1)
+		rank = 1;
+	for (i = 0; i < BENCH_HIST_LEN; i++) {
+		seen += h->bucket[i];
+		if (seen >= rank)
+			return hist_top(i) < h->max ? hist_top(i) : h->max;
+	}
+	return h->max;
+}
+
+/* ---------------------------------------------------------------------------
+ * Deliveries
+ * ------------------------------------------------------------------------ */
+
+int
+bench_stats_init(struct bench_stats *s, size_t clients, size_t senders,
+                 uint32_t messages, char *err, size_t errlen)
+{
+	unsigned long long bits = (unsigned long long)clients * senders * messages;
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	s->clients = clients;
+	s->senders = senders;
+	s->messages = messages;
+	if (bits > STATS_MAX_BITS) {
+		snprintf(err, errlen, "clients x senders x messages is too large "
+		         "to track (%llu)", bits);
+		return -1;
+	}
+	s->seen = calloc((size_t)(bits / 8 + 1), 1);
+	s->top = malloc((clients * senders + 1) * sizeof(*s->top));
+	s->ignored = calloc(clients + 1, sizeof(*s->ignored));
+	if (s->seen == NULL || s->top == NULL || s->ignored == NULL) {
+		snprintf(err, errlen, "out of memory");
+		bench_stats_free(s);
+		return -1;
+	}
+	for (i = 0; i < clients * senders; i++)
+		s->top[i] = -1;
+	return 0;
+}
+
+void
+bench_stats_free(struct bench_stats *s)
+{
+	free(s->seen);
+	free(s->top);
+	free(s->ignored);
+	s->seen = NULL;
+	s->top = NULL;
+	s->ignored = NULL;
+}
+
+void
+bench_stats_ignore(struct bench_stats *s, size_t receiver)
+{
+	if (receiver < s->clients)
+		s->ignored[receiver] = true;
+}
+
+void
+bench_stats_token(struct bench_stats *s, size_t receiver, int ok,
+                  const struct bench_token *t, uint64_t now_us)
+{
+	size_t pair, bit;
+
+	if (!ok) {
+		s->garbled++;
+		return;
+	}
+	if (receiver >= s->clients || s->ignored[receiver] ||
+	    t->sender >= s->senders || t->sender == receiver ||
+	    t->seq >= s->messages) {
+		s->unexpected++;
+		return;
+	}
+	pair = receiver * s->senders + t->sender;
+	bit = pair * s->messages + t->seq;
+	if (s->seen[bit / 8] & (1u << (bit % 8))) {
+		s->duplicated++;
+		return;
+	}
+	s->seen[bit / 8] |= (uint8_t)(1u << (bit % 8));
+	s->delivered++;
+	if ((int64_t)t->seq < s->top[pair])
+		s->reordered++;
+	else
+		s->top[pair] = t->seq;
+	if (s->first_us == 0)
+		s->first_us = now_us;
+	s->last_us = now_us;
+	bench_hist_add(&s->latency, now_us > t->sent_us ? now_us - t->sent_us : 0);
+}
+
+uint64_t
+bench_stats_expected(const struct bench_stats *s)
+{
+	uint64_t n = 0;
+	size_t r;
+
+	for (r = 0; r < s->clients; r++)
+		if (!s->ignored[r])
+			n += (uint64_t)(r < s->senders ? s->senders - 1 : s->senders) *
+			     s->messages;
+	return n;
+}
+
+uint64_t
+bench_stats_lost(const struct bench_stats *s)
+{
+	uint64_t expected = bench_stats_expected(s);
+
+	return expected > s->delivered ? expected - s->delivered : 0;
+}

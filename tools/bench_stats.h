@@ -1,0 +1,69 @@
+/*
+ * bench_stats.h — what chatbench counts at every receiver: deliveries,
+ * duplicates, reorders, garbled and lost messages, and a latency histogram.
+ * Pure bookkeeping: the caller reads sockets and clocks and reports here.
+ */
+#ifndef REDCHAT_BENCH_STATS_H
+#define REDCHAT_BENCH_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bench_token.h"
+
+/*
+ * Latency histogram in microseconds: exact below 64 us, then 32 buckets per
+ * power of two (at most 3 % wide), so percentiles need no list of samples.
+ */
+#define BENCH_HIST_EXACT 64
+#define BENCH_HIST_SUB   32
+#define BENCH_HIST_LEN   (BENCH_HIST_EXACT + 58 * BENCH_HIST_SUB)
+
+struct bench_hist {
+	uint64_t count, max, sum;
+	uint64_t bucket[BENCH_HIST_LEN];
+};
+
+void bench_hist_add(struct bench_hist *h, uint64_t us);
+
+/* The value below which pct percent of the samples fall (the top of its
+ * bucket, never above the maximum); 0 when empty. */
+uint64_t bench_hist_percentile(const struct bench_hist *h, double pct);
+
+/* Counts for one run of clients 0..clients-1, of which 0..senders-1 send
+ * messages 0..messages-1 each. */
+struct bench_stats {
+	size_t    clients, senders;
+	uint32_t  messages;
+	uint8_t  *seen;        /* a bit per [receiver][sender][seq] */
+	int64_t  *top;         /* highest seq per [receiver][sender], or -1 */
+	bool     *ignored;     /* receivers left out (they never read) */
+	uint64_t  delivered;   /* first intact copy of a message */
+	uint64_t  duplicated;  /* intact copy of a message seen before */
+	uint64_t  reordered;   /* first copy arriving after a later one */
+	uint64_t  garbled;     /* token found, bytes damaged */
+	uint64_t  unexpected;  /* intact, but not one this run sent to it */
+	uint64_t  first_us, last_us; /* first and last delivery */
+	struct bench_hist latency;
+};
+
+/* Allocate the tables. Returns 0, or -1 with err (errlen bytes) filled. */
+int bench_stats_init(struct bench_stats *s, size_t clients, size_t senders,
+                     uint32_t messages, char *err, size_t errlen);
+void bench_stats_free(struct bench_stats *s);
+
+/* Leave receiver out of the counts (a client told never to read). */
+void bench_stats_ignore(struct bench_stats *s, size_t receiver);
+
+/* Receiver found token t (ok: intact) at time now_us. */
+void bench_stats_token(struct bench_stats *s, size_t receiver, int ok,
+                       const struct bench_token *t, uint64_t now_us);
+
+/* Deliveries the counted receivers should get in all. */
+uint64_t bench_stats_expected(const struct bench_stats *s);
+
+/* Expected deliveries that never arrived intact. */
+uint64_t bench_stats_lost(const struct bench_stats *s);
+
+#endif

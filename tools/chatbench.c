@@ -1,0 +1,239 @@
+/*
+ * chatbench — redchat's load generator and demo bots.
+ *
+ * Opens N TCP or UDP clients against a chat server, lets S of them send M
+ * tokened messages, and measures at every receiver what arrived, how late,
+ * and what was lost, duplicated, reordered or damaged (bench_load.c). Also
+ * measures idle connections (--connect-only, bench_idle.c) and keeps bots
+ * chatting for demos (--bots, bench_bots.c). This file holds the command
+ * line; the output is bench_report.c.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench.h"
+#include "catalog.h"
+#include "cli.h"
+
+#define PROG "chatbench"
+
+enum { OPT_CLIENTS = 256, OPT_SENDERS, OPT_MESSAGES, OPT_SIZE, OPT_RATE,
+       OPT_JSON, OPT_STALL, OPT_CONNECT_ONLY, OPT_HOLD, OPT_SERVER_PID,
+       OPT_BOTS, OPT_SEED, OPT_DURATION, OPT_TIMEOUT, OPT_UDP, OPT_LANG,
+       OPT_HELP, OPT_VERSION };
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, TR(
+	"usage: chatbench [--udp] [-h HOST] [-p PORT] --clients N --senders S\n"
+	"                 --messages M [--size B] [--rate R] [--stall K] [--json]\n"
+	"       chatbench [--udp] [-h HOST] [-p PORT] --connect-only --clients N\n"
+	"                 [--hold SECONDS] [--server-pid PID] [--json]\n"
+	"       chatbench [--udp] [-h HOST] [-p PORT] --bots K [--seed N]\n"
+	"                 [--duration SECONDS]\n"
+	"Load generator for redchat servers (and the seed servers).\n"
+	"  --udp              use UDP (default TCP)\n"
+	"  -h, --host HOST    server address (default 127.0.0.1)\n"
+	"  -p, --port PORT    server port (default 5000, UDP 5001)\n"
+	"  --clients N        clients to open (default 10)\n"
+	"  --senders S        clients that send (default 1)\n"
+	"  --messages M       messages per sender (default 100)\n"
+	"  --size B           bytes per message, at least 34 (default 64)\n"
+	"  --rate R           messages per second per sender (default: blast)\n"
+	"  --stall K          K clients never read (slow consumers)\n"
+	"  --connect-only     idle clients only: measure the server's memory\n"
+	"  --hold SECONDS     how long to hold them (default 5)\n"
+	"  --server-pid PID   read the server's RSS and CPU from /proc\n"
+	"  --bots K           K bots chatting at a human pace (demo)\n"
+	"  --seed N           random seed of the bots (same seed, same chat)\n"
+	"  --duration SECONDS how long the bots chat (default: until Ctrl-C)\n"
+	"  --timeout SECONDS  give up on a run after this long (default 60)\n"
+	"  --json             one JSON object instead of text\n"
+	"  --lang es|en       language of the output\n"
+	"  --help, --version\n",
+	"uso: chatbench [--udp] [-h HOST] [-p PUERTO] --clients N --senders S\n"
+	"               --messages M [--size B] [--rate R] [--stall K] [--json]\n"
+	"     chatbench [--udp] [-h HOST] [-p PUERTO] --connect-only --clients N\n"
+	"               [--hold SEGUNDOS] [--server-pid PID] [--json]\n"
+	"     chatbench [--udp] [-h HOST] [-p PUERTO] --bots K [--seed N]\n"
+	"               [--duration SEGUNDOS]\n"
+	"Generador de carga para servidores redchat (y los de las semillas).\n"
+	"  --udp              usar UDP (por omisión TCP)\n"
+	"  -h, --host HOST    dirección del servidor (por omisión 127.0.0.1)\n"
+	"  -p, --port PUERTO  puerto (por omisión 5000, UDP 5001)\n"
+	"  --clients N        clientes a abrir (por omisión 10)\n"
+	"  --senders S        clientes que envían (por omisión 1)\n"
+	"  --messages M       mensajes por emisor (por omisión 100)\n"
+	"  --size B           bytes por mensaje, al menos 34 (por omisión 64)\n"
+	"  --rate R           mensajes por segundo por emisor (por omisión: "
+	"a tope)\n"
+	"  --stall K          K clientes nunca leen (consumidores lentos)\n"
+	"  --connect-only     solo clientes inactivos: mide la memoria del "
+	"servidor\n"
+	"  --hold SEGUNDOS    cuánto mantenerlos (por omisión 5)\n"
+	"  --server-pid PID   leer RSS y CPU del servidor de /proc\n"
+	"  --bots K           K bots que charlan a ritmo humano (demo)\n"
+	"  --seed N           semilla de los bots (misma semilla, misma charla)\n"
+	"  --duration SEGUNDOS cuánto charlan los bots (por omisión: hasta "
+	"Ctrl-C)\n"
+	"  --timeout SEGUNDOS abandonar tras este tiempo (por omisión 60)\n"
+	"  --json             un objeto JSON en vez de texto\n"
+	"  --lang es|en       idioma de la salida\n"
+	"  --help, --version\n"));
+}
+
+/* A bounded number for option opt, or exit(1) with why. */
+static long long
+number(const char *opt, const char *s, long long min, long long max)
+{
+	const char *what;
+	long long v;
+
+	if (cli_number(s, min, max, &v, &what) < 0) {
+		fprintf(stderr, TR("%s: %s %s: %s\n", "%s: %s %s: %s\n"), PROG,
+		        opt, s, what);
+		exit(1);
+	}
+	return v;
+}
+
+static double
+seconds(const char *opt, const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (*s == '\0' || *end != '\0' || !(v >= 0 && v <= 86400)) {
+		fprintf(stderr, "%s: %s %s: %s\n", PROG, opt, s,
+		        TR("invalid", "no válido"));
+		exit(1);
+	}
+	return v;
+}
+
+/* Parse argv into *o; returns 1 after --help/--version, -1 on an error. */
+static int
+parse(int argc, char **argv, struct bench_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "udp", no_argument, NULL, OPT_UDP },
+		{ "host", required_argument, NULL, 'h' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "clients", required_argument, NULL, OPT_CLIENTS },
+		{ "senders", required_argument, NULL, OPT_SENDERS },
+		{ "messages", required_argument, NULL, OPT_MESSAGES },
+		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "stall", required_argument, NULL, OPT_STALL },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "connect-only", no_argument, NULL, OPT_CONNECT_ONLY },
+		{ "hold", required_argument, NULL, OPT_HOLD },
+		{ "server-pid", required_argument, NULL, OPT_SERVER_PID },
+		{ "bots", required_argument, NULL, OPT_BOTS },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "duration", required_argument, NULL, OPT_DURATION },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "lang", required_argument, NULL, OPT_LANG },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *lang = NULL;
+	int ch, port = -1;
+
+	*o = (struct bench_opts){ .host = "127.0.0.1", .clients = 10,
+	                          .senders = 1, .messages = 100, .size = 64,
+	                          .hold = 5, .timeout = 60,
+	                          .seed = (unsigned long)time(NULL) };
+	for (int i = 1; i < argc; i++)          /* --lang first: it sets */
+		if (strncmp(argv[i], "--lang=", 7) == 0)   /* the errors' language */
+			lang = argv[i] + 7;
+		else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
+			lang = argv[i + 1];
+	if (cli_lang(PROG, lang) < 0)
+		return -1;
+	while ((ch = getopt_long(argc, argv, "h:p:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h': o->host = optarg; break;
+		case 'p':
+			if ((port = cli_port(PROG, "--port", optarg)) < 0)
+				return -1;
+			break;
+		case OPT_UDP: o->udp = true; break;
+		case OPT_CLIENTS: o->clients = (size_t)number("--clients", optarg, 1, 100000); break;
+		case OPT_SENDERS: o->senders = (size_t)number("--senders", optarg, 1, 65535); break;
+		case OPT_MESSAGES: o->messages = (uint32_t)number("--messages", optarg, 1, 100000000); break;
+		case OPT_SIZE: o->size = (size_t)number("--size", optarg, BENCH_TOKEN_MIN, 1000); break;
+		case OPT_RATE: o->rate = (double)number("--rate", optarg, 1, 1000000); break;
+		case OPT_STALL: o->stall = (size_t)number("--stall", optarg, 0, 100000); break;
+		case OPT_JSON: o->json = true; break;
+		case OPT_CONNECT_ONLY: o->connect_only = true; break;
+		case OPT_HOLD: o->hold = seconds("--hold", optarg); break;
+		case OPT_SERVER_PID: o->server_pid = (long)number("--server-pid", optarg, 1, 1 << 30); break;
+		case OPT_BOTS: o->bots = (size_t)number("--bots", optarg, 1, 10000); break;
+		case OPT_SEED: o->seed = (unsigned long)number("--seed", optarg, 0, 1LL << 62); break;
+		case OPT_DURATION: o->duration = seconds("--duration", optarg); break;
+		case OPT_TIMEOUT: o->timeout = seconds("--timeout", optarg); break;
+		case OPT_LANG: break;                   /* applied above */
+		case OPT_HELP: usage(stdout); return 1;
+		case OPT_VERSION: cli_version(PROG); return 1;
+		default: usage(stderr); return -1;
+		}
+	}
+	o->port = port >= 0 ? port : o->udp ? 5001 : 5000;
+
+	/* Conflicts, one line each. */
+	if (optind < argc)
+		return fprintf(stderr, TR("%s: unexpected argument %s\n",
+		                          "%s: argumento inesperado %s\n"),
+		               PROG, argv[optind]), -1;
+	if (o->senders > o->clients && !o->connect_only && !o->bots)
+		return fprintf(stderr, TR("%s: more senders than clients\n",
+		                          "%s: más emisores que clientes\n"),
+		               PROG), -1;
+	if (o->stall > o->clients - o->senders && !o->connect_only && !o->bots)
+		return fprintf(stderr, TR("%s: --stall K needs K clients that do "
+		                          "not send\n", "%s: --stall K necesita K "
+		                          "clientes que no envíen\n"), PROG), -1;
+	if (o->connect_only && o->bots)
+		return fprintf(stderr, TR("%s: --connect-only or --bots, not both\n",
+		                          "%s: --connect-only o --bots, no ambos\n"),
+		               PROG), -1;
+	if (o->clients > 99999 && !o->connect_only)
+		return fprintf(stderr, TR("%s: at most 99999 chatting clients\n",
+		                          "%s: como mucho 99999 clientes que "
+		                          "charlan\n"), PROG), -1;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bench_result res = { .server_cpu_s = -1, .rss_kib = -1,
+	                            .rss_base_kib = -1, .server_threads = -1 };
+	struct bench_opts o;
+	char err[256] = "";
+	int r;
+
+	if ((r = parse(argc, argv, &o)) != 0)
+		return r > 0 ? 0 : 1;
+	if (o.bots > 0)
+		r = bench_bots(&o, err, sizeof(err));
+	else if (o.connect_only)
+		r = bench_idle(&o, &res, err, sizeof(err));
+	else
+		r = bench_load(&o, &res, err, sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "%s: %s\n", PROG, err);
+		bench_stats_free(&res.stats);
+		return 2;
+	}
+	if (o.bots == 0)
+		bench_report(&o, &res);
+	bench_stats_free(&res.stats);
+	return 0;
+}
