@@ -1,0 +1,138 @@
+#!/bin/bash
+# scripts/bench.sh — `make bench`: the performance table.
+#
+# Starts each server on a free port, runs the fixed workloads W1-W6 against
+# it with chatbench, and prints one table with raw figures and ratios
+# against the seed 003 Python servers, all measured in this one run. Also
+# writes bench-results/bench.json. Everything it starts is stopped on exit.
+#
+#   W1 throughput  50 clients, 10 senders x 2000 x 64 B, blast
+#   W2 fan-out     200 clients, 5 senders x 500 x 64 B, blast
+#   W3 latency     50 clients, 10 senders at 100 msg/s for 5 s
+#   W4 memory      10,000 idle clients: server RSS per client
+#   W5 UDP         20 clients, 5 senders x 2000 x 64 B at 1000 msg/s, and blast
+#   W6 slow reader W1 with one client that never reads
+#
+# Environment: REDCHAT_BIN (programs, default bin/), PYTHON (the Python that
+# runs the seed servers, default /usr/bin/python3), BENCH_OUT (directory of
+# the JSON, default bench-results), BENCH_IDLE (W4's clients, default 10000).
+set -u
+cd "$(dirname "$0")/.."
+
+BIN=${REDCHAT_BIN:-$PWD/bin}
+PY=${PYTHON:-/usr/bin/python3}
+OUT=${BENCH_OUT:-bench-results}
+IDLE=${BENCH_IDLE:-10000}
+SEEDS=tests/seeds
+BENCH="$BIN/chatbench"
+WORK=$(mktemp -d /tmp/redchat-bench.XXXXXX)
+RESULTS="$WORK/results.jsonl"
+SERVER_PID=
+SERVER_PORT=
+
+# --- starting and stopping servers -------------------------------------------
+
+cleanup() {
+	stop_server
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Wait (up to 10 s) for a "listening" line in file $1; print its port.
+wait_listening() {
+	local i port
+	for i in $(seq 100); do
+		port=$(grep -aE 'listening on|escuchando en' "$1" 2>/dev/null |
+		       head -1 | sed 's/(.*//' | grep -oE '[0-9]+' | tail -1)
+		[ -n "$port" ] && { echo "$port"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
+# A port nobody uses now (for the seed TCP server, which cannot pick one).
+free_port() {
+	"$PY" -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])'
+}
+
+# Options for a redchat server: quiet, room for W4, and no per-client rate
+# limit (chatbench floods on purpose; the seed servers have none either).
+redchat_opts() {
+	echo -q -p 0 --max-clients 20000
+	LANG=C "$BIN/$1" --help 2>&1 | grep -q -- --rate-limit && echo --rate-limit 0
+}
+
+# start_server KIND: tcpchatd | threads | seed-tcp | udpchatd | seed-udp
+start_server() {
+	local log="$WORK/server.log" port cmd
+	: >"$log"
+	case $1 in
+	tcpchatd) cmd=("$BIN/tcpchatd" $(redchat_opts tcpchatd)) ;;
+	threads)  cmd=("$BIN/tcpchatd" $(redchat_opts tcpchatd) --threads) ;;
+	udpchatd) cmd=("$BIN/udpchatd" $(redchat_opts udpchatd)) ;;
+	seed-tcp) cmd=("$PY" "$SEEDS/seed003_server.py" "$(free_port)") ;;
+	seed-udp) cmd=("$PY" "$SEEDS/seed003_udp_server.py" 0) ;;
+	esac
+	"${cmd[@]}" </dev/null >"$log" 2>&1 &   # $! is the server itself
+	SERVER_PID=$!
+	if ! port=$(wait_listening "$log"); then
+		echo "bench: $1 did not start:" >&2
+		cat "$log" >&2
+		stop_server
+		return 1
+	fi
+	SERVER_PORT=$port
+}
+
+stop_server() {
+	[ -n "$SERVER_PID" ] || return 0
+	kill "$SERVER_PID" 2>/dev/null
+	for _ in $(seq 50); do
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=
+}
+
+# run WORKLOAD SERVER CHATBENCH-OPTIONS...: a fresh server, one chatbench
+# run, one JSON line appended to the results.
+run() {
+	local workload=$1 server=$2 out; shift 2
+	local udp=
+	case $server in udpchatd|seed-udp) udp=--udp ;; esac
+	printf '  %-3s %-9s ' "$workload" "$server" >&2
+	start_server "$server" || return 0
+	if out=$("$BENCH" $udp -p "$SERVER_PORT" --server-pid "$SERVER_PID" \
+	             --json --timeout 60 "$@" 2>"$WORK/bench.err"); then
+		echo "{\"workload\":\"$workload\",\"server\":\"$server\",\"result\":$out}" \
+		    >>"$RESULTS"
+		echo "done" >&2
+	else
+		echo "failed: $(cat "$WORK/bench.err")" >&2
+	fi
+	stop_server
+}
+
+# --- the workloads -------------------------------------------------------------
+
+ulimit -n "$(ulimit -Hn)" 2>/dev/null
+mkdir -p "$OUT"
+: >"$RESULTS"
+echo "bench: running W1-W6 (a few minutes)..." >&2
+
+for s in tcpchatd threads seed-tcp; do
+	run W1 "$s" --clients 50 --senders 10 --messages 2000 --size 64
+	run W2 "$s" --clients 200 --senders 5 --messages 500 --size 64
+	run W3 "$s" --clients 50 --senders 10 --messages 500 --rate 100
+	run W4 "$s" --connect-only --clients "$IDLE" --hold 2
+	run W6 "$s" --clients 50 --senders 10 --messages 2000 --size 64 --stall 1
+done
+for s in udpchatd seed-udp; do
+	run W5r "$s" --clients 20 --senders 5 --messages 2000 --rate 1000
+	run W5b "$s" --clients 20 --senders 5 --messages 2000
+done
+
+"$PY" scripts/bench_table.py "$RESULTS" "$OUT/bench.json"

@@ -1,0 +1,179 @@
+"""Print `make bench`'s table from chatbench's JSON lines and save it all
+as one JSON document.
+
+    bench_table.py RESULTS.jsonl OUT.json
+
+Each input line is {"workload": "W1", "server": "tcpchatd", "result": {...}}
+with chatbench --json's object as result. Ratios compare each redchat
+server with the seed 003 Python server of the same transport."""
+import datetime
+import json
+import os
+import platform
+import sys
+
+TCP = ["tcpchatd", "threads", "seed-tcp"]
+UDP = ["udpchatd", "seed-udp"]
+
+
+def machine():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {"cpu": model, "cpus": os.cpu_count(),
+            "kernel": platform.release(),
+            "load": os.getloadavg()[0],
+            "date": datetime.datetime.now(datetime.timezone.utc)
+                    .strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def num(v, digits=0):
+    if v is None:
+        return "-"
+    if digits:
+        return f"{v:,.{digits}f}"
+    return f"{v:,.0f}"
+
+
+def ratio(a, b, invert=False):
+    """a relative to b ("3.2x"); invert when less is better."""
+    if a is None or b is None:
+        return "-"
+    if invert:
+        a, b = b, a
+    if b == 0:
+        return "inf" if a > 0 else "-"
+    return f"{a / b:.1f}x"
+
+
+def get(runs, w, s):
+    return runs.get((w, s))
+
+
+def rate(r):
+    return r and r["deliveries_per_s"]
+
+
+def errors(r):
+    if not r:
+        return "-"
+    return f'{r["lost"]}/{r["duplicated"]}/{r["garbled"]}'
+
+
+def per_client(r):
+    return r and r.get("rss_per_client_bytes")
+
+
+def loss_pct(r):
+    if not r or not r["expected"]:
+        return None
+    return 100.0 * r["lost"] / r["expected"]
+
+
+def lat(r, p):
+    return r and r["latency_us"][p]
+
+
+def rows_tcp(runs):
+    g = lambda w, s: get(runs, w, s)
+    rows = []
+    for w, label in (("W1", "W1 throughput, deliveries/s"),
+                     ("W2", "W2 fan-out 200, deliveries/s")):
+        vals = [rate(g(w, s)) for s in TCP]
+        rows.append((label, [num(v) for v in vals],
+                     [ratio(vals[0], vals[2]), ratio(vals[1], vals[2])]))
+        rows.append(("   lost/dup/garbled", [errors(g(w, s)) for s in TCP],
+                     ["", ""]))
+        rows.append(("   chatbench CPU / server CPU (s)",
+                     [f'{g(w, s)["cpu_s"]:.2f} / {g(w, s)["server_cpu_s"]:.2f}'
+                      if g(w, s) else "-" for s in TCP], ["", ""]))
+    for p, label in (("p50", "W3 latency p50 (us)"),
+                     ("p99", "W3 latency p99 (us)"),
+                     ("max", "W3 latency max (us)")):
+        vals = [lat(g("W3", s), p) for s in TCP]
+        rows.append((label, [num(v) for v in vals],
+                     [ratio(vals[0], vals[2], True),
+                      ratio(vals[1], vals[2], True)]))
+    rows.append(("   lost/dup/garbled", [errors(g("W3", s)) for s in TCP],
+                 ["", ""]))
+    vals = [per_client(g("W4", s)) for s in TCP]
+    rows.append(("W4 RSS per idle client (bytes)", [num(v) for v in vals],
+                 [ratio(vals[0], vals[2], True),
+                  ratio(vals[1], vals[2], True)]))
+    rows.append(("   clients connected / threads",
+                 [f'{g("W4", s)["connected"]} / {g("W4", s)["server_threads"]}'
+                  if g("W4", s) else "-" for s in TCP], ["", ""]))
+    rows.append(("W6 one stuck reader: others lost",
+                 [num(g("W6", s) and g("W6", s)["lost"]) for s in TCP],
+                 ["", ""]))
+    rows.append(("   stuck client dropped",
+                 [("yes" if g("W6", s)["stall_dropped"] else "no")
+                  if g("W6", s) else "-" for s in TCP], ["", ""]))
+    vals = [rate(g("W6", s)) for s in TCP]
+    rows.append(("   others' deliveries/s", [num(v) for v in vals],
+                 [ratio(vals[0], vals[2]), ratio(vals[1], vals[2])]))
+    return rows
+
+
+def rows_udp(runs):
+    g = lambda w, s: get(runs, w, s)
+    rows = []
+    for w, label in (("W5r", "W5 1000 msg/s: lost %"),
+                     ("W5b", "W5 blast: lost %")):
+        vals = [loss_pct(g(w, s)) for s in UDP]
+        rows.append((label, [num(v, 2) for v in vals], [""]))
+        rows.append(("   deliveries/s", [num(rate(g(w, s))) for s in UDP],
+                     [ratio(rate(g(w, UDP[0])), rate(g(w, UDP[1])))]))
+        rows.append(("   dup/reordered/garbled",
+                     [f'{g(w, s)["duplicated"]}/{g(w, s)["reordered"]}/'
+                      f'{g(w, s)["garbled"]}' if g(w, s) else "-"
+                      for s in UDP], [""]))
+    vals = [lat(g("W5r", s), "p99") for s in UDP]
+    rows.append(("W5 1000 msg/s: p99 (us)", [num(v) for v in vals],
+                 [ratio(vals[0], vals[1], True)]))
+    return rows
+
+
+def table(title, heads, rows):
+    width = 34
+    cols = [max(14, len(h) + 2) for h in heads]
+    out = [title, " " * width + "".join(h.rjust(c) for h, c in zip(heads, cols))]
+    for label, vals, ratios in rows:
+        cells = list(vals) + list(ratios)
+        out.append(label.ljust(width) +
+                   "".join(str(v).rjust(c) for v, c in zip(cells, cols)))
+    return "\n".join(out)
+
+
+def main():
+    runs = {}
+    with open(sys.argv[1]) as f:
+        for line in f:
+            if line.strip():
+                d = json.loads(line)
+                runs[(d["workload"], d["server"])] = d["result"]
+    m = machine()
+    print()
+    print(f'redchat bench, {m["date"]}: {m["cpu"]}, {m["cpus"]} CPUs, '
+          f'Linux {m["kernel"]}, load {m["load"]:.2f} at the end')
+    print()
+    print(table("TCP (ratios: redchat / seed 003, higher is better)",
+                ["tcpchatd", "--threads", "seed003.py", "loop/seed",
+                 "thr/seed"], rows_tcp(runs)))
+    print()
+    print(table("UDP", ["udpchatd", "seed003.py", "ratio"], rows_udp(runs)))
+    print()
+    doc = {"machine": m, "runs": [{"workload": w, "server": s, "result": r}
+                                  for (w, s), r in runs.items()]}
+    with open(sys.argv[2], "w") as f:
+        json.dump(doc, f, indent=1)
+    print(f"written: {sys.argv[2]}")
+
+
+main()
