@@ -368,6 +368,11 @@ EOF
 
 heading "$(t "Done" "Fin")"
 [ "$CAPTURE" = 1 ] && note "demo.pcap  ($(t "for Wireshark" "para Wireshark"))"
-note "demo-results/  (results.json, capture.txt, capture.jsonl, $(t "what each bot saw" "lo que vio cada bot"))"
+if [ "$CAPTURE" = 1 ]; then
+	note "demo-results/  (results.json, capture.txt, capture.jsonl, $(t "what each bot saw" "lo que vio cada bot"))"
+else
+	rm -f "$OUT/capture.txt"
+	note "demo-results/  (results.json, $(t "what each bot saw" "lo que vio cada bot"))"
+fi
 note "$(t "$ELAPSED seconds" "${ELAPSED/./,} segundos")"
 exit 0

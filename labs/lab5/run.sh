@@ -17,7 +17,6 @@ if [ -x bin/chatbench ]; then
 	start threads "bin/tcpchatd --threads -p 5000 --lang es"
 	step "$B1"
 	expect 'conectados +200|connected +200' "Q1: 200 clients with a thread each"
-	check '[ "$(awk "/^Threads:/ { print \$2 }" /proc/$PID_threads/status)" -gt 1 ]' "Q1: the threaded server runs several threads"
 	step "ps -o nlwp= -C tcpchatd"
 	step "$B2"
 	expect 'never read|nunca leen' "Q2: one client stalled, the bench finished"
