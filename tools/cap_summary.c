@@ -12,12 +12,15 @@
 #define LABEL_W 34 /* columns of the row labels */
 #define VALUE_W 18 /* columns of each value */
 
-/* Print s right-aligned in w display columns. */
+/* Print s right-aligned in w display columns (and apart from what is on
+ * its left even when it is wider). */
 static void
 cell(FILE *f, const char *s, size_t w)
 {
 	size_t n = cap_fmt_width(s);
 
+	if (n >= w)
+		fputc(' ', f);
 	while (n++ < w)
 		fputc(' ', f);
 	fputs(s, f);
