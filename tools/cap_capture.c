@@ -205,6 +205,40 @@ cap_source_open(struct cap_source *s, const char *file, const char *iface,
  * Reading
  * ------------------------------------------------------------------------ */
 
+/* Hand one packet to fn; count it (and save it) when fn kept it. */
+static int
+take(struct cap_source *s, struct pcap_pkthdr *h, const u_char *bytes,
+     uint64_t *kept, cap_packet_fn fn, void *arg)
+{
+	int r = fn(arg, h, bytes);
+
+	if (r > 0) {
+		(*kept)++;
+		if (s->dump != NULL)
+			pcap_dump((u_char *)s->dump, h, bytes);
+	}
+	return r;
+}
+
+/* After Ctrl-C: the packets the kernel already captured are still shown
+ * (without this, the last ones of a conversation could be missing). */
+static enum cap_exit
+drain(struct cap_source *s, uint64_t count, uint64_t *kept, cap_packet_fn fn,
+      void *arg)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *bytes;
+
+	if (pcap_setnonblock(s->pcap, 1, ebuf) < 0)
+		return CAP_EXIT_OK;
+	while ((count == 0 || *kept < count) &&
+	       pcap_next_ex(s->pcap, &h, &bytes) == 1)
+		if (take(s, h, bytes, kept, fn, arg) < 0)
+			return CAP_EXIT_CAPTURE;
+	return CAP_EXIT_OK;
+}
+
 enum cap_exit
 cap_source_run(struct cap_source *s, uint64_t count, cap_packet_fn fn,
                void *arg, char *err, size_t errlen)
@@ -214,7 +248,7 @@ cap_source_run(struct cap_source *s, uint64_t count, cap_packet_fn fn,
 	const u_char *bytes;
 	enum cap_exit status = CAP_EXIT_OK;
 	uint64_t kept = 0;
-	int r;
+	int r = 0;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;           /* no SA_RESTART: wake the read */
@@ -227,8 +261,11 @@ cap_source_run(struct cap_source *s, uint64_t count, cap_packet_fn fn,
 		r = pcap_next_ex(s->pcap, &h, &bytes);
 		if (r == 0)
 			continue;                    /* live: timeout, nothing came */
-		if (r == PCAP_ERROR_BREAK)
-			break;                       /* end of file, or Ctrl-C */
+		if (r == PCAP_ERROR_BREAK) {         /* end of file, or Ctrl-C */
+			if (s->live)
+				status = drain(s, count, &kept, fn, arg);
+			break;
+		}
 		if (r == PCAP_ERROR) {
 			const char *e = pcap_geterr(s->pcap);
 
@@ -242,18 +279,13 @@ cap_source_run(struct cap_source *s, uint64_t count, cap_packet_fn fn,
 			         : "%s: %s", s->name, e);
 			break;
 		}
-		r = fn(arg, h, bytes);
-		if (r < 0) {
-			snprintf(err, errlen, TR("out of memory", "sin memoria"));
+		if (take(s, h, bytes, &kept, fn, arg) < 0) {
 			status = CAP_EXIT_CAPTURE;
 			break;
 		}
-		if (r > 0) {
-			kept++;
-			if (s->dump != NULL)
-				pcap_dump((u_char *)s->dump, h, bytes);
-		}
 	}
+	if (status == CAP_EXIT_CAPTURE && r != PCAP_ERROR)
+		snprintf(err, errlen, TR("out of memory", "sin memoria"));
 	active = NULL;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
