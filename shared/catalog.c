@@ -147,6 +147,14 @@ static const char *const texts[CAT_COUNT][2] = {
 		"***   /ping               el servidor responde pong\n"
 		"***   /salir  (o salir)   salir del chat\n"
 		"***   //texto             enviar un texto que empieza por '/'\n" },
+	[CAT_RATE_LIMIT] = {
+		"*** Slow down: more than %u messages a second; "
+		"the extra ones are dropped.\n",
+		"*** Más despacio: más de %u mensajes por segundo; "
+		"los que sobran se descartan.\n" },
+	[CAT_NICK_TIMEOUT] = {
+		"*** Disconnected: no nickname chosen in %u seconds.\n",
+		"*** Desconectado: no elegiste apodo en %u segundos.\n" },
 };
 
 int

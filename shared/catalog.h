@@ -48,6 +48,8 @@ enum cat_id {
 	CAT_SERVER_SAYS,      /* %s text from the operator */
 	CAT_SERVER_CLOSING,
 	CAT_HELP,             /* (no args) several lines, each ending in \n */
+	CAT_RATE_LIMIT,       /* %u messages a second */
+	CAT_NICK_TIMEOUT,     /* %u seconds */
 	CAT_COUNT
 };
 

@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "catalog.h"
 #include "log.h"
 #include "msg.h"
 #include "net.h"
+#include "rate.h"
 #include "room.h"
 #include "text.h"
 
@@ -34,6 +36,9 @@ struct room_member {
 	char  nick[TEXT_NICK_MAX + 1];
 	char  folded[2 * TEXT_NICK_MAX + 1];
 	char  peer[NET_ADDR_LEN];
+	struct rate   rate;              /* the flood limit's bucket */
+	uint64_t      noticed_ms;        /* last "slow down" notice; 0 none */
+	unsigned long dropped;           /* messages over the rate, since */
 };
 
 struct room {
@@ -246,7 +251,7 @@ set_nick(struct room *room, struct room_member *member, const char *name,
 	}
 	memcpy(nick, name, len);
 	nick[len] = '\0';
-	text_nick_fold(nick, len, folded);
+	text_nick_key(nick, len, folded);
 	owner = find_folded(room, folded);
 	if (owner == member && strcmp(member->nick, nick) == 0) {
 		TELL(room, member, catalog_text(CAT_NICK_SAME), nick);
@@ -364,7 +369,7 @@ cmd_private(struct room *room, struct room_member *from, const struct msg *m)
 		return;
 	}
 	if (m->arg_len <= TEXT_NICK_MAX) {
-		text_nick_fold(m->arg, m->arg_len, nick);
+		text_nick_key(m->arg, m->arg_len, nick);
 		to = find_folded(room, nick);
 	}
 	if (to == NULL) {
@@ -426,6 +431,53 @@ relay(struct room *room, struct room_member *from, const char *text,
 	room->line[n++] = '\n';
 	broadcast(room, from, n);
 	log_info("%.*s", (int)(n - 1), room->line);
+}
+
+/* ---------------------------------------------------------------------------
+ * Limits: the longest message and the flood limit. A member over its rate
+ * loses the extra messages (nobody else is affected) and is told why, once
+ * every ROOM_RATE_NOTICE_MS, so a flood cannot turn into a flood of notices.
+ * ------------------------------------------------------------------------ */
+
+static uint64_t
+now_ms(const struct room *room)
+{
+	struct timespec ts;
+
+	if (room->cfg.clock_ms != NULL)
+		return room->cfg.clock_ms(room->transport);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static size_t
+max_line(const struct room *room)
+{
+	return room->cfg.max_line != 0 ? room->cfg.max_line : MSG_MAX;
+}
+
+/* True if member may send one more message now; else it is dropped. */
+static bool
+within_rate(struct room *room, struct room_member *member)
+{
+	uint64_t now = now_ms(room);
+
+	if (rate_take(&member->rate, room->cfg.rate_limit, room->cfg.rate_burst,
+	              now))
+		return true;
+	member->dropped++;
+	if (member->noticed_ms == 0 ||
+	    now - member->noticed_ms >= ROOM_RATE_NOTICE_MS) {
+		TELL(room, member, catalog_text(CAT_RATE_LIMIT),
+		     room->cfg.rate_limit);
+		log_info(TR("%s: over %u messages a second, %lu dropped",
+		            "%s: más de %u mensajes por segundo, %lu descartados"),
+		         member->named ? member->nick : member->peer,
+		         room->cfg.rate_limit, member->dropped);
+		member->noticed_ms = now != 0 ? now : 1;
+		member->dropped = 0;
+	}
+	return false;
 }
 
 /* ---------------------------------------------------------------------------
@@ -507,6 +559,12 @@ room_input(struct room *room, struct room_member *member, const char *line,
 {
 	struct msg m;
 
+	if (len > max_line(room)) {
+		room_too_long(room, member);
+		return true;
+	}
+	if (!within_rate(room, member))
+		return true;
 	if (!member->named)
 		return choose_nick(room, member, line, len);
 
@@ -565,10 +623,13 @@ room_leave(struct room *room, struct room_member *member, enum room_leave why)
 void
 room_too_long(struct room *room, struct room_member *member)
 {
-	TELL(room, member, catalog_text(CAT_TOO_LONG), MSG_MAX);
+	if (!within_rate(room, member))
+		return;
+	TELL(room, member, catalog_text(CAT_TOO_LONG), (int)max_line(room));
 	log_info(TR("%s: message over %d bytes dropped",
 	            "%s: mensaje de más de %d bytes descartado"),
-	         member->named ? member->nick : member->peer, MSG_MAX);
+	         member->named ? member->nick : member->peer,
+	         (int)max_line(room));
 }
 
 bool
@@ -595,7 +656,7 @@ room_console(struct room *room, const char *line, size_t len)
 	case MSG_UNKNOWN:
 		if (m.cmd_len == 5 && strncasecmp(m.cmd, "/kick", 5) == 0) {
 			if (m.arg != NULL && m.arg_len <= TEXT_NICK_MAX) {
-				text_nick_fold(m.arg, m.arg_len, nick);
+				text_nick_key(m.arg, m.arg_len, nick);
 				target = find_folded(room, nick);
 			}
 			if (target == NULL) {

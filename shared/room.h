@@ -12,9 +12,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct room;
 struct room_member;
+
+#define ROOM_RATE_NOTICE_MS 5000 /* "slow down" at most this often */
 
 /* Why a member left; chooses the notice the others see. */
 enum room_leave {
@@ -42,6 +45,12 @@ struct room_config {
 	unsigned max_members;  /* 0: no limit */
 	unsigned idle_timeout; /* seconds, stated when a nick is accepted; 0: none */
 	bool     greet;        /* send the welcome line on join (TCP) */
+	size_t   max_line;     /* longest message; 0: MSG_MAX */
+	unsigned rate_limit;   /* messages a second per member; 0: no limit */
+	unsigned rate_burst;   /* ...in bursts of up to this many */
+	/* milliseconds on a monotonic clock; NULL: CLOCK_MONOTONIC (tests and
+	 * fuzzers supply their own) */
+	uint64_t (*clock_ms)(void *transport);
 };
 
 /* A new, empty room. Returns NULL when out of memory. */
@@ -63,6 +72,10 @@ struct room_member *room_join(struct room *room, void *conn, const char *peer);
 /*
  * One message from member (no terminator; any bytes). Returns false when the
  * member has left by it (/quit): ops->close was called, forget the member.
+ * A message over cfg.max_line is answered as by room_too_long(). Each
+ * message takes a token from the member's bucket (cfg.rate_limit); without
+ * one it is dropped, and the member is told so at most every
+ * ROOM_RATE_NOTICE_MS.
  */
 bool room_input(struct room *room, struct room_member *member,
                 const char *line, size_t len);
@@ -72,7 +85,8 @@ bool room_input(struct room *room, struct room_member *member,
 void room_leave(struct room *room, struct room_member *member,
                 enum room_leave why);
 
-/* A message over MSG_MAX arrived from member: tell it, drop the message. */
+/* A message over the limit (cfg.max_line) arrived from member: tell it,
+ * drop the message. Rate-limited like any message. */
 void room_too_long(struct room *room, struct room_member *member);
 
 /*

@@ -21,7 +21,8 @@
  * ------------------------------------------------------------------------ */
 
 enum { OPT_LANG = 256, OPT_MAX_CLIENTS, OPT_THREADS, OPT_IDLE, OPT_HELP,
-       OPT_VERSION };
+       OPT_VERSION, OPT_MAX_LINE, OPT_MAX_QUEUE, OPT_RATE, OPT_BURST,
+       OPT_NICK_TIMEOUT };
 
 static void
 usage(FILE *out, const struct server_opts *o, enum server_kind kind)
@@ -48,11 +49,33 @@ usage(FILE *out, const struct server_opts *o, enum server_kind kind)
 	    "  -q, --quiet             registrar solo errores\n"),
 	    kind == SERVER_TCP ? SERVER_TCP_PORT : SERVER_UDP_PORT,
 	    SERVER_MAX_CLIENTS);
+	fprintf(out, TR(
+	    "      --max-line N        longest message in bytes (default and "
+	    "most %d)\n"
+	    "      --rate-limit N      at most N messages a second per client "
+	    "(default %d; 0: none)\n"
+	    "      --rate-burst N      ...with bursts of N messages (default %d)\n"
+	    "      --nick-timeout S    close a client with no nickname after S "
+	    "seconds (default %d; 0: never)\n",
+	    "      --max-line N        mensaje más largo en bytes (por defecto y "
+	    "como mucho %d)\n"
+	    "      --rate-limit N      como mucho N mensajes por segundo y cliente "
+	    "(por defecto %d; 0: sin límite)\n"
+	    "      --rate-burst N      ...con ráfagas de N mensajes (por defecto "
+	    "%d)\n"
+	    "      --nick-timeout S    cerrar a quien no elija apodo en S "
+	    "segundos (por defecto %d; 0: nunca)\n"),
+	    MSG_MAX, SERVER_RATE_LIMIT, SERVER_RATE_BURST, SERVER_NICK_TIMEOUT);
 	if (kind == SERVER_TCP)
-		fputs(TR("      --threads           one thread per client "
-		         "(default: one event loop)\n",
-		         "      --threads           un hilo por cliente "
-		         "(por defecto: un bucle de eventos)\n"), out);
+		fprintf(out, TR("      --threads           one thread per client "
+		                "(default: one event loop)\n"
+		                "      --max-queue BYTES   drop a client with more "
+		                "than BYTES unread (default %d)\n",
+		                "      --threads           un hilo por cliente "
+		                "(por defecto: un bucle de eventos)\n"
+		                "      --max-queue BYTES   desconectar a quien deje "
+		                "más de BYTES sin leer (por defecto %d)\n"),
+		        SERVER_MAX_QUEUE);
 	else
 		fprintf(out, TR("      --idle-timeout S    remove members silent "
 		                "for S seconds (default %d)\n",
@@ -96,6 +119,11 @@ server_options(int argc, char **argv, enum server_kind kind,
 		{ "max-clients",  required_argument, NULL, OPT_MAX_CLIENTS },
 		{ "threads",      no_argument,       NULL, OPT_THREADS },
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+		{ "max-line",     required_argument, NULL, OPT_MAX_LINE },
+		{ "max-queue",    required_argument, NULL, OPT_MAX_QUEUE },
+		{ "rate-limit",   required_argument, NULL, OPT_RATE },
+		{ "rate-burst",   required_argument, NULL, OPT_BURST },
+		{ "nick-timeout", required_argument, NULL, OPT_NICK_TIMEOUT },
 		{ "help",         no_argument,       NULL, OPT_HELP },
 		{ "version",      no_argument,       NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
@@ -110,6 +138,11 @@ server_options(int argc, char **argv, enum server_kind kind,
 	o->port = kind == SERVER_TCP ? SERVER_TCP_PORT : SERVER_UDP_PORT;
 	o->max_clients = SERVER_MAX_CLIENTS;
 	o->idle_timeout = kind == SERVER_UDP ? SERVER_IDLE_TIMEOUT : 0;
+	o->max_line = MSG_MAX;
+	o->max_queue = SERVER_MAX_QUEUE;
+	o->rate_limit = SERVER_RATE_LIMIT;
+	o->rate_burst = SERVER_RATE_BURST;
+	o->nick_timeout = SERVER_NICK_TIMEOUT;
 	cli_lang(o->prog, NULL);                /* the locale, until --lang */
 
 	while ((c = getopt_long(argc, argv, "b:p:vq", longopts, NULL)) != -1) {
@@ -127,6 +160,42 @@ server_options(int argc, char **argv, enum server_kind kind,
 			                    1000000)) < 0)
 				return -1;
 			o->max_clients = (unsigned)v;
+			break;
+		case OPT_MAX_LINE:
+			if ((v = number_arg(o, "--max-line", optarg, 1,
+			                    MSG_MAX)) < 0)
+				return -1;
+			o->max_line = (size_t)v;
+			break;
+		case OPT_RATE:
+			if ((v = number_arg(o, "--rate-limit", optarg, 0,
+			                    100000)) < 0)
+				return -1;
+			o->rate_limit = (unsigned)v;
+			break;
+		case OPT_BURST:
+			if ((v = number_arg(o, "--rate-burst", optarg, 1,
+			                    100000)) < 0)
+				return -1;
+			o->rate_burst = (unsigned)v;
+			break;
+		case OPT_NICK_TIMEOUT:
+			if ((v = number_arg(o, "--nick-timeout", optarg, 0,
+			                    86400)) < 0)
+				return -1;
+			o->nick_timeout = (unsigned)v;
+			break;
+		case OPT_MAX_QUEUE:
+			if (kind != SERVER_TCP) {
+				fprintf(stderr, TR("%s: option not available here\n",
+				                   "%s: opción no disponible aquí\n"),
+				        o->prog);
+				return -1;
+			}
+			if ((v = number_arg(o, "--max-queue", optarg, 4096,
+			                    1LL << 30)) < 0)
+				return -1;
+			o->max_queue = (size_t)v;
 			break;
 		case OPT_THREADS:
 		case OPT_IDLE:
@@ -169,6 +238,19 @@ server_options(int argc, char **argv, enum server_kind kind,
 		return -1;
 	log_set_level(level);
 	return 0;
+}
+
+void
+server_room_config(const struct server_opts *o, enum server_kind kind,
+                   struct room_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_members = o->max_clients;
+	cfg->idle_timeout = o->idle_timeout;
+	cfg->greet = kind == SERVER_TCP;        /* seed 003's UDP: no welcome */
+	cfg->max_line = o->max_line;
+	cfg->rate_limit = o->rate_limit;
+	cfg->rate_burst = o->rate_burst;
 }
 
 /* ---------------------------------------------------------------------------

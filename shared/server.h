@@ -12,6 +12,7 @@
 #include "msg.h"
 
 struct room;
+struct room_config;
 
 enum server_kind { SERVER_TCP, SERVER_UDP };
 
@@ -19,6 +20,10 @@ enum server_kind { SERVER_TCP, SERVER_UDP };
 #define SERVER_UDP_PORT     5001
 #define SERVER_MAX_CLIENTS  4096
 #define SERVER_IDLE_TIMEOUT 300
+#define SERVER_MAX_QUEUE    (256 * 1024) /* bytes queued for one TCP client */
+#define SERVER_RATE_LIMIT   50  /* messages a second from one client... */
+#define SERVER_RATE_BURST   100 /* ...with bursts of up to this many */
+#define SERVER_NICK_TIMEOUT 60  /* seconds to choose a nickname */
 
 struct server_opts {
 	const char *prog;
@@ -27,6 +32,11 @@ struct server_opts {
 	unsigned    max_clients;
 	bool        threads;      /* tcpchatd --threads */
 	unsigned    idle_timeout; /* udpchatd --idle-timeout, seconds */
+	size_t      max_line;     /* --max-line: longest message, <= MSG_MAX */
+	size_t      max_queue;    /* tcpchatd --max-queue: output cap, bytes */
+	unsigned    rate_limit;   /* --rate-limit: messages/s; 0: no limit */
+	unsigned    rate_burst;   /* --rate-burst: bucket size, messages */
+	unsigned    nick_timeout; /* --nick-timeout: seconds; 0: none */
 };
 
 /*
@@ -36,6 +46,11 @@ struct server_opts {
  */
 int server_options(int argc, char **argv, enum server_kind kind,
                    struct server_opts *o);
+
+/* The room's configuration from the options: one place for both servers,
+ * so a limit means the same over TCP and UDP. */
+void server_room_config(const struct server_opts *o, enum server_kind kind,
+                        struct room_config *cfg);
 
 /*
  * Ignore SIGPIPE (a write to a closed connection is an error code, not a

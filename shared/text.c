@@ -213,7 +213,7 @@ text_nick_check(const char *s, size_t len)
 		p += used;
 		left -= used;
 	}
-	n = text_nick_fold(s, len, folded);
+	n = text_nick_key(s, len, folded);
 	for (i = 0; i < sizeof(reserved_nicks) / sizeof(reserved_nicks[0]); i++)
 		if (strlen(reserved_nicks[i]) == n &&
 		    memcmp(reserved_nicks[i], folded, n) == 0)
@@ -273,8 +273,37 @@ utf8_encode(uint32_t cp, char *out)
 	return 4;
 }
 
-size_t
-text_nick_fold(const char *s, size_t len, char *out)
+/*
+ * Letters of other scripts that look like a Latin small letter, for the
+ * nickname key: Cyrillic а е о р с у х ѕ і ј ԁ һ, Greek ο α ν ι κ ρ τ,
+ * and the fullwidth forms of ASCII. A short list against the obvious
+ * impersonations ("sеrver" with a Cyrillic е), not Unicode's full
+ * confusables table: a named simplification.
+ */
+static uint32_t
+latin_lookalike(uint32_t cp)
+{
+	static const uint32_t map[][2] = {
+		{ 0x430, 'a' }, { 0x435, 'e' }, { 0x43E, 'o' }, { 0x440, 'p' },
+		{ 0x441, 'c' }, { 0x443, 'y' }, { 0x445, 'x' }, { 0x455, 's' },
+		{ 0x456, 'i' }, { 0x458, 'j' }, { 0x501, 'd' }, { 0x4BB, 'h' },
+		{ 0x3BF, 'o' }, { 0x3B1, 'a' }, { 0x3BD, 'v' }, { 0x3B9, 'i' },
+		{ 0x3BA, 'k' }, { 0x3C1, 'p' }, { 0x3C4, 't' },
+	};
+	size_t i;
+
+	if (cp >= 0xFF01 && cp <= 0xFF5E)               /* fullwidth ASCII */
+		return fold_cp(cp - 0xFF01 + 0x21);
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i][0] == cp)
+			return map[i][1];
+	return cp;
+}
+
+/* Fold s into out, each character through fold_cp and, for a key, through
+ * latin_lookalike. Invalid bytes are copied as they are. */
+static size_t
+fold_with(const char *s, size_t len, char *out, bool key)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t used, o = 0;
@@ -286,11 +315,24 @@ text_nick_fold(const char *s, size_t len, char *out)
 			out[o++] = (char)*p;
 		} else {
 			/* a folded letter never needs more than twice the bytes */
-			o += utf8_encode(fold_cp(cp), out + o);
+			cp = fold_cp(cp);
+			o += utf8_encode(key ? latin_lookalike(cp) : cp, out + o);
 		}
 		p += used;
 		len -= used;
 	}
 	out[o] = '\0';
 	return o;
+}
+
+size_t
+text_nick_fold(const char *s, size_t len, char *out)
+{
+	return fold_with(s, len, out, false);
+}
+
+size_t
+text_nick_key(const char *s, size_t len, char *out)
+{
+	return fold_with(s, len, out, true);
 }

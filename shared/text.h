@@ -51,4 +51,12 @@ enum text_nick text_nick_check(const char *s, size_t len);
  */
 size_t text_nick_fold(const char *s, size_t len, char *out);
 
+/*
+ * The key two nicknames are compared by: folded as above, then the letters
+ * of other scripts that look like Latin ones (Cyrillic "е", fullwidth "Ｓ")
+ * replaced by them, so that "sеrver" is reserved and "аna" is taken while
+ * "ana" is here. out must hold 2 * len + 1 bytes. Returns its length.
+ */
+size_t text_nick_key(const char *s, size_t len, char *out);
+
 #endif

@@ -15,6 +15,7 @@
 
 #include "catalog.h"
 #include "log.h"
+#include "server.h"
 #include "tcp_conn.h"
 
 uint64_t
@@ -54,14 +55,34 @@ tcp_accept(int lfd, int *fd, char *peer)
 	}
 }
 
+/* The nearest of the connection's deadlines, 0 when none is set. */
+static void
+rearm(struct tcp_conn *c)
+{
+	uint64_t t[3] = { c->silence_at, c->nick_by, c->drain_by };
+	size_t i;
+
+	c->deadline = 0;
+	for (i = 0; i < 3; i++)
+		if (t[i] != 0 && (c->deadline == 0 || t[i] < c->deadline))
+			c->deadline = t[i];
+}
+
 void
-tcp_conn_init(struct tcp_conn *c, int fd, const char *peer)
+tcp_conn_init(struct tcp_conn *c, int fd, const char *peer,
+              const struct server_opts *o)
 {
 	int one = 1, sndbuf = TCP_SNDBUF;
 
 	c->fd = fd;
 	c->state = TCP_CONN_OPEN;
 	c->why = ROOM_LEAVE_CLOSED;
+	c->framer.max = o->max_line;
+	c->out_max = o->max_queue;
+	c->nick_timeout = o->nick_timeout;
+	if (o->nick_timeout > 0)
+		c->nick_by = tcp_now_ms() + o->nick_timeout * 1000ull;
+	rearm(c);
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	/* Chat lines are small and wanted now: no Nagle delay. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -82,7 +103,7 @@ tcp_conn_close(struct tcp_conn *c)
 
 /* ---------------------------------------------------------------------------
  * Output: a bounded queue per client, so one client that stops reading
- * costs at most TCP_OUT_MAX bytes and never makes anyone else wait.
+ * costs at most --max-queue bytes and never makes anyone else wait.
  * ------------------------------------------------------------------------ */
 
 int
@@ -92,7 +113,7 @@ tcp_conn_queue(struct tcp_conn *c, const char *line, size_t len)
 
 	if (c->state == TCP_CONN_DEAD || c->state == TCP_CONN_DRAINING)
 		return -1;
-	if (buf_append(&c->out, line, len, TCP_OUT_MAX) == 0)
+	if (buf_append(&c->out, line, len, c->out_max) == 0)
 		return 0;
 
 	/* Over the cap. What is queued will never be read in time: replace
@@ -103,8 +124,8 @@ tcp_conn_queue(struct tcp_conn *c, const char *line, size_t len)
 	             ? room_member_nick(c->member) : c->peer, c->out.len);
 	notice = catalog_text(CAT_OVERFLOW);
 	buf_free(&c->out);
-	buf_append(&c->out, "\n", 1, TCP_OUT_MAX);
-	buf_append(&c->out, notice, strlen(notice), TCP_OUT_MAX);
+	buf_append(&c->out, "\n", 1, SIZE_MAX);
+	buf_append(&c->out, notice, strlen(notice), SIZE_MAX);
 	c->state = TCP_CONN_DEAD;
 	c->why = ROOM_LEAVE_DROPPED;
 	return -1;
@@ -171,24 +192,51 @@ tcp_conn_feed(struct tcp_conn *c, struct room *room, const char *data,
 
 	/* The silence rule (DESIGN.md): a client that has never sent a
 	 * newline ends each message by pausing. */
-	c->deadline = msg_framer_pending(&c->framer)
-	                  ? tcp_now_ms() + MSG_SILENCE_MS : 0;
+	c->silence_at = msg_framer_pending(&c->framer)
+	                    ? tcp_now_ms() + MSG_SILENCE_MS : 0;
+	if (c->member != NULL && room_member_named(c->member))
+		c->nick_by = 0;
+	rearm(c);
 }
 
 void
 tcp_conn_deadline(struct tcp_conn *c, struct room *room)
 {
+	uint64_t now = tcp_now_ms();
 	const char *line;
 	size_t len;
+	char notice[128];
+	int n;
 
-	c->deadline = 0;
-	if (c->state == TCP_CONN_DRAINING) {
+	if (c->drain_by != 0 && c->drain_by <= now) {
+		c->drain_by = 0;
 		c->state = TCP_CONN_DEAD;    /* the peer never sent its FIN */
-		return;
 	}
-	if (msg_framer_flush(&c->framer, &line, &len))
-		deliver(c, room, MSG_FRAME_LINE, line, len);
-	msg_framer_trim(&c->framer);    /* idle now: hold no buffer */
+	if (c->silence_at != 0 && c->silence_at <= now) {
+		c->silence_at = 0;
+		if (msg_framer_flush(&c->framer, &line, &len))
+			deliver(c, room, MSG_FRAME_LINE, line, len);
+		msg_framer_trim(&c->framer);    /* idle now: hold no buffer */
+	}
+	if (c->member != NULL && room_member_named(c->member))
+		c->nick_by = 0;
+	if (c->nick_by != 0 && c->nick_by <= now) {
+		/* Slowloris and forgotten terminals: a place in the room is
+		 * for clients that talk. Tell it why, then close. */
+		c->nick_by = 0;
+		if (c->state == TCP_CONN_OPEN) {
+			log_info(TR("%s: no nickname in %u s, disconnected",
+			            "%s: sin apodo en %u s, desconectado"),
+			         c->peer, c->nick_timeout);
+			n = snprintf(notice, sizeof(notice),
+			             catalog_text(CAT_NICK_TIMEOUT), c->nick_timeout);
+			if (n > 0 && (size_t)n < sizeof(notice))
+				buf_append(&c->out, notice, (size_t)n, SIZE_MAX);
+			c->state = TCP_CONN_DEAD;
+			c->why = ROOM_LEAVE_TIMEOUT;
+		}
+	}
+	rearm(c);
 }
 
 void
@@ -209,5 +257,8 @@ tcp_conn_shutdown(struct tcp_conn *c)
 {
 	shutdown(c->fd, SHUT_WR);
 	c->state = TCP_CONN_DRAINING;
-	c->deadline = tcp_now_ms() + TCP_DRAIN_MS;
+	c->silence_at = 0;
+	c->nick_by = 0;
+	c->drain_by = tcp_now_ms() + TCP_DRAIN_MS;
+	rearm(c);
 }

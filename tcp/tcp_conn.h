@@ -17,7 +17,6 @@
 #include "net.h"
 #include "room.h"
 
-#define TCP_OUT_MAX (256 * 1024) /* queued output before a client is dropped */
 #define TCP_SNDBUF  (64 * 1024)  /* the kernel's share of a client's backlog */
 #define TCP_DRAIN_MS 2000        /* wait for the peer's FIN after ours */
 
@@ -35,9 +34,17 @@ struct tcp_conn {
 	struct room_member *member;     /* NULL once out of the room */
 	struct msg_framer   framer;
 	struct buf          out;
-	uint64_t            deadline;   /* ms (monotonic): silence or drain; 0 */
+	uint64_t            deadline;   /* ms (monotonic): the nearest of the
+	                                   three below; 0 when none */
+	uint64_t            silence_at; /* silence rule ends a message; 0 */
+	uint64_t            nick_by;    /* no nickname by then: close; 0 */
+	uint64_t            drain_by;   /* peer's FIN by then, or close; 0 */
+	size_t              out_max;    /* queued output before it is dropped */
+	unsigned            nick_timeout; /* seconds, for the notice */
 	char                peer[NET_ADDR_LEN];
 };
+
+struct server_opts;
 
 enum tcp_accept {
 	TCP_ACCEPT_OK,     /* *fd is a new non-blocking connection */
@@ -55,15 +62,17 @@ enum tcp_accept tcp_accept(int lfd, int *fd, char *peer);
 /* Milliseconds on the monotonic clock. */
 uint64_t tcp_now_ms(void);
 
-/* Start a connection for an accepted socket (c zeroed by the caller). */
-void tcp_conn_init(struct tcp_conn *c, int fd, const char *peer);
+/* Start a connection for an accepted socket (c zeroed by the caller), with
+ * the limits of o: longest line, output cap, nickname timeout. */
+void tcp_conn_init(struct tcp_conn *c, int fd, const char *peer,
+                   const struct server_opts *o);
 
 /* Close the socket and free the buffers (not c itself, which belongs to
  * the model); the member must be out of the room already. */
 void tcp_conn_close(struct tcp_conn *c);
 
 /*
- * Queue a line for the client. If the queue would pass TCP_OUT_MAX, the
+ * Queue a line for the client. If the queue would pass c->out_max, the
  * client is not reading: its queue is replaced by a notice saying so and
  * it becomes TCP_CONN_DEAD (why = ROOM_LEAVE_DROPPED). Returns 0 or -1.
  */
@@ -86,7 +95,8 @@ void tcp_conn_feed(struct tcp_conn *c, struct room *room, const char *data,
 
 /*
  * The deadline passed: an unterminated message becomes a message (silence
- * rule), or a drain that took too long ends (the connection becomes DEAD).
+ * rule), a drain that took too long ends, or a client that has not chosen
+ * a nickname in time is told so (the last two make the connection DEAD).
  */
 void tcp_conn_deadline(struct tcp_conn *c, struct room *room);
 

@@ -40,6 +40,7 @@ struct lset {
 };
 
 struct loop {
+	const struct server_opts *opts;
 	int                   ep, lfd, sigfd;
 	bool                  accepting;
 	uint64_t              accept_resume;
@@ -170,7 +171,7 @@ add_client(struct loop *L, int fd, const char *peer)
 		close(fd);
 		return;
 	}
-	tcp_conn_init(&l->c, fd, peer);
+	tcp_conn_init(&l->c, fd, peer, L->opts);
 	ev.data.ptr = l;
 	if (epoll_ctl(L->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		log_error("epoll_ctl: %s", strerror(errno));
@@ -186,6 +187,7 @@ add_client(struct loop *L, int fd, const char *peer)
 	l->c.member = room_join(L->room, l, peer);
 	if (l->c.member == NULL)        /* full: the notice is queued */
 		loop_close(L, l);
+	track(L, l);                    /* the nickname deadline */
 }
 
 static void
@@ -360,8 +362,7 @@ close_all(struct loop *L)
 int
 tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
 {
-	struct room_config cfg = { .max_members = o->max_clients,
-	                           .greet = true };
+	struct room_config cfg;
 	struct epoll_event ev[LOOP_EVENTS];
 	struct signalfd_siginfo si;
 	struct loop *L;
@@ -370,8 +371,10 @@ tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
 
 	if ((L = calloc(1, sizeof(*L))) == NULL)
 		return 1;
+	L->opts = o;
 	L->lfd = lfd;
 	L->sigfd = sigfd;
+	server_room_config(o, SERVER_TCP, &cfg);
 	server_console_init(&L->console);
 	if (net_set_nonblock(lfd, NULL) < 0 ||
 	    (L->ep = epoll_create1(EPOLL_CLOEXEC)) < 0 ||

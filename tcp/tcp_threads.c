@@ -9,7 +9,7 @@
  * each receiver's socket without blocking; what the kernel does not take
  * stays queued, and the receiver's own thread is woken (eventfd) to send
  * it when its socket can take more. So a client that stops reading delays
- * nobody: its queue grows to TCP_OUT_MAX and it is dropped.
+ * nobody: its queue grows to --max-queue bytes and it is dropped.
  */
 #include <errno.h>
 #include <poll.h>
@@ -46,6 +46,7 @@ struct tconn {
 };
 
 struct tserver {
+	const struct server_opts *opts;
 	pthread_mutex_t lock;        /* the room, every queue, the list */
 	pthread_cond_t  gone;        /* a thread ended */
 	struct room    *room;
@@ -212,7 +213,7 @@ start_client(struct tserver *S, int fd, const char *peer,
 		close(fd);
 		return;
 	}
-	tcp_conn_init(&k->c, fd, peer);
+	tcp_conn_init(&k->c, fd, peer, S->opts);
 	k->S = S;
 	pthread_mutex_lock(&S->lock);
 	k->next = S->all;
@@ -274,8 +275,7 @@ stop_all(struct tserver *S)
 int
 tcp_threads_run(const struct server_opts *o, int lfd, int sigfd)
 {
-	struct room_config cfg = { .max_members = o->max_clients,
-	                           .greet = true };
+	struct room_config cfg;
 	struct server_console console;
 	struct signalfd_siginfo si;
 	struct tserver S;
@@ -285,6 +285,8 @@ tcp_threads_run(const struct server_opts *o, int lfd, int sigfd)
 	char err[NET_ERR_LEN];
 
 	memset(&S, 0, sizeof(S));
+	S.opts = o;
+	server_room_config(o, SERVER_TCP, &cfg);
 	pthread_mutex_init(&S.lock, NULL);
 	pthread_cond_init(&S.gone, NULL);
 	pthread_attr_init(&attr);

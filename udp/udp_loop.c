@@ -38,7 +38,6 @@
 #define UDPD_BATCH      32                /* datagrams per recvmmsg() */
 #define UDPD_BATCHES    8                 /* recvmmsg() calls per wake-up */
 #define UDPD_SOCKBUF    (4 * 1024 * 1024) /* asked for each way */
-#define UDPD_NAMELESS_S 30  /* seconds an address may go without a nickname */
 
 /* What an epoll event is about. */
 enum udpd_source { UDPD_SOCKET, UDPD_TIMER, UDPD_SIGNAL, UDPD_CONSOLE };
@@ -48,6 +47,7 @@ struct udpd {
 	int                   ep, timer;  /* ours; -1 when not open */
 	uint64_t              timer_at;   /* when the timer fires; 0: disarmed */
 	unsigned              max_clients;
+	size_t                max_line;
 	struct room          *room;
 	struct udp_peers      peers;
 	struct udp_outbox     out;
@@ -217,7 +217,7 @@ udpd_datagram(struct udpd *d, const union udp_addr *from, socklen_t fromlen,
 		len--;
 	if (len > 0 && data[len - 1] == '\r')
 		len--;
-	if (truncated || len > MSG_MAX) {
+	if (truncated || len > d->max_line) {
 		d->too_long++;
 		room_too_long(d->room, peer->data);
 		return;
@@ -313,16 +313,20 @@ udpd_watch(struct udpd *d, int fd, enum udpd_source what)
 static int
 udpd_init(struct udpd *d, const struct server_opts *o, int fd, int sig)
 {
-	struct room_config cfg = { .max_members = o->max_clients,
-	                           .idle_timeout = o->idle_timeout,
-	                           .greet = false };   /* seed 003: no welcome */
-	unsigned nameless = o->idle_timeout < UDPD_NAMELESS_S
-	                    ? o->idle_timeout : UDPD_NAMELESS_S;
+	struct room_config cfg;
+	/* An address that has not chosen a nickname is forgotten after
+	 * --nick-timeout, or the idle timeout if shorter. */
+	unsigned nameless = o->nick_timeout > 0 &&
+	                    o->nick_timeout < o->idle_timeout
+	                    ? o->nick_timeout : o->idle_timeout;
 	char err[NET_ERR_LEN];
+
+	server_room_config(o, SERVER_UDP, &cfg);
 
 	d->fd = fd;
 	d->sig = sig;
 	d->max_clients = o->max_clients;
+	d->max_line = o->max_line;
 	server_console_init(&d->console);
 	udp_outbox_init(&d->out, fd);
 	if (net_set_nonblock(fd, err) < 0) {

@@ -32,6 +32,16 @@ def server(mode):
     assert rc == 0, log.decode(errors="replace")
 
 
+@pytest.fixture
+def unlimited_server(mode):
+    """A server without the per-client rate limit, for tests that push
+    thousands of lines through one sender."""
+    s = Server("tcpchatd", "--lang", "en", "--rate-limit", "0", *mode)
+    yield s
+    rc, log = s.stop()
+    assert rc == 0, log.decode(errors="replace")
+
+
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -252,9 +262,10 @@ def test_abrupt_disconnect_mid_message(server):
     assert ana.expect("^luis: ") == "luis: sigo aquí"
 
 
-def test_client_that_never_reads(server):
+def test_client_that_never_reads(unlimited_server):
     """The others get every message promptly; the stuck client is dropped
     with a reason; the server's memory stays bounded."""
+    server = unlimited_server
     stuck = socket.socket()
     stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     stuck.connect(("127.0.0.1", server.port))

@@ -1,0 +1,41 @@
+/*
+ * rate.c — the token bucket behind the servers' per-client rate limit.
+ *
+ *   tokens += elapsed_seconds * per_s     (never above burst)
+ *   an event costs one token; with none left it is refused
+ *
+ * Tokens are counted in thousandths so that a rate of 1/s refills exactly,
+ * with integers only.
+ */
+#include "rate.h"
+
+bool
+rate_take(struct rate *r, unsigned per_s, unsigned burst, uint64_t now_ms)
+{
+	uint64_t cap, add;
+
+	if (per_s == 0)
+		return true;
+	cap = (uint64_t)(burst > 0 ? burst : 1) * 1000;
+	if (!r->started) {
+		r->started = true;
+		r->milli = cap;
+		r->last_ms = now_ms;
+	} else if (now_ms > r->last_ms) {
+		/* elapsed ms * per_s tokens/s = thousandths of tokens. A
+		 * pause long enough to fill the bucket fills it: the product
+		 * is only formed when it is below cap + per_s (no overflow). */
+		add = now_ms - r->last_ms;
+		if (add >= (cap + per_s - 1) / per_s)
+			r->milli = cap;
+		else
+			r->milli += add * per_s;
+		if (r->milli > cap)
+			r->milli = cap;
+		r->last_ms = now_ms;
+	}
+	if (r->milli < 1000)
+		return false;
+	r->milli -= 1000;
+	return true;
+}

@@ -1,0 +1,116 @@
+/*
+ * test_rate.c — unit tests for shared/rate.c, the token bucket behind the
+ * servers' per-client rate limit. The clock is a number we pass in.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "rate.h"
+
+/* How many of n events at time t get through. */
+static unsigned
+passes(struct rate *r, unsigned per_s, unsigned burst, unsigned n, uint64_t t)
+{
+	unsigned i, ok = 0;
+
+	for (i = 0; i < n; i++)
+		ok += rate_take(r, per_s, burst, t);
+	return ok;
+}
+
+static void
+test_rate_take_no_limit(void **state)
+{
+	struct rate r = { 0 };
+
+	(void)state;
+	assert_int_equal(passes(&r, 0, 0, 100000, 5), 100000);
+}
+
+static void
+test_rate_take_burst_then_refused(void **state)
+{
+	struct rate r = { 0 };
+
+	(void)state;
+	assert_int_equal(passes(&r, 10, 20, 50, 1000), 20);
+	assert_false(rate_take(&r, 10, 20, 1000));
+}
+
+static void
+test_rate_take_refills_at_the_rate(void **state)
+{
+	struct rate r = { 0 };
+
+	(void)state;
+	assert_int_equal(passes(&r, 10, 5, 5, 0), 5);
+	assert_int_equal(passes(&r, 10, 5, 5, 99), 0);    /* 0.99 token */
+	assert_int_equal(passes(&r, 10, 5, 5, 100), 1);   /* one token */
+	assert_int_equal(passes(&r, 10, 5, 5, 350), 2);   /* 2.5 more */
+	assert_int_equal(passes(&r, 10, 5, 5, 400), 1);   /* the half + half */
+}
+
+static void
+test_rate_take_long_pause_fills_to_burst_only(void **state)
+{
+	struct rate r = { 0 };
+
+	(void)state;
+	assert_int_equal(passes(&r, 3, 4, 4, 0), 4);
+	assert_int_equal(passes(&r, 3, 4, 100, 1000000000), 4);
+}
+
+static void
+test_rate_take_steady_flood_gets_the_rate(void **state)
+{
+	struct rate r = { 0 };
+	unsigned ok = 0;
+	uint64_t t;
+
+	(void)state;
+	/* one attempt every millisecond for 10 s at 50/s, burst 100 */
+	for (t = 0; t < 10000; t++)
+		ok += rate_take(&r, 50, 100, t);
+	assert_in_range(ok, 100 + 499, 100 + 500);
+}
+
+static void
+test_rate_take_clock_backwards(void **state)
+{
+	struct rate r = { 0 };
+
+	(void)state;
+	assert_int_equal(passes(&r, 1, 1, 1, 5000), 1);
+	assert_int_equal(passes(&r, 1, 1, 3, 10), 0);      /* no refill */
+	assert_int_equal(passes(&r, 1, 1, 3, 6000), 1);
+}
+
+static void
+test_rate_take_huge_values_do_not_overflow(void **state)
+{
+	struct rate r = { 0 }, one = { 0 };
+
+	(void)state;
+	assert_int_equal(passes(&r, 4000000000u, 4000000000u, 3, 0), 3);
+	assert_true(rate_take(&r, 4000000000u, 4000000000u, UINT64_MAX));
+	assert_int_equal(passes(&one, 1, 0, 2, 0), 1);      /* burst 0 is 1 */
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rate_take_no_limit),
+		cmocka_unit_test(test_rate_take_burst_then_refused),
+		cmocka_unit_test(test_rate_take_refills_at_the_rate),
+		cmocka_unit_test(test_rate_take_long_pause_fills_to_burst_only),
+		cmocka_unit_test(test_rate_take_steady_flood_gets_the_rate),
+		cmocka_unit_test(test_rate_take_clock_backwards),
+		cmocka_unit_test(test_rate_take_huge_values_do_not_overflow),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
