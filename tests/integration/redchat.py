@@ -4,6 +4,7 @@ talk to them over real loopback sockets, and wait for events with deadlines
 import os
 import re
 import select
+import shlex
 import socket
 import subprocess
 import threading
@@ -28,8 +29,13 @@ class Server:
 
     def __init__(self, name, *args, timeout=10, stdin=subprocess.DEVNULL,
                  stdout=subprocess.PIPE):
+        # REDCHAT_WRAP="valgrind --error-exitcode=99 ..." runs the server
+        # under that command (make valgrind); startup is slower then.
+        wrap = shlex.split(os.environ.get("REDCHAT_WRAP", ""))
+        if wrap:
+            timeout = max(timeout, 60)
         self.proc = subprocess.Popen(
-            [program(name), "-p", "0", *args],
+            [*wrap, program(name), "-p", "0", *args],
             stdin=stdin, stdout=stdout, stderr=subprocess.PIPE)
         self.log = b""
         self.lines = []

@@ -1,0 +1,32 @@
+# tests/hardening.mk: the long runs that `make check` leaves out.
+#
+#   make soak          every server under chatbench load for SOAK_SECONDS
+#                      each (default 180), RSS and descriptors sampled from
+#                      /proc after every round; PASS/FAIL on flatness
+#   make valgrind      the servers' integration and hostile tests with each
+#                      server under valgrind (REDCHAT_WRAP); any leak or
+#                      memory error fails the test that started the server
+#   make hostile-full  the hostile suite at full size (10,000 connections
+#                      in both TCP models)
+SOAK_SECONDS ?= 180
+VALGRIND     ?= valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
+                --max-threads=3000 \
+                --error-exitcode=99 --quiet
+VALGRIND_TESTS ?= tests/integration/test_tcpchatd.py \
+                  tests/integration/test_udpchatd.py \
+                  tests/integration/test_hostile.py \
+                  tests/integration/test_hostile_udp.py
+
+.PHONY: soak valgrind hostile-full
+
+soak: all
+	REDCHAT_BIN=$(abspath $(BIN)) $(PYTHON) tests/soak.py $(SOAK_SECONDS)
+
+valgrind: all
+	REDCHAT_BIN=$(abspath $(BIN)) REDCHAT_WRAP="$(VALGRIND)" \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider $(VALGRIND_TESTS)
+
+hostile-full: all
+	REDCHAT_BIN=$(abspath $(BIN)) REDCHAT_HOSTILE_FULL=1 \
+	  $(PYTHON) -m pytest -q -p no:cacheprovider \
+	  tests/integration/test_hostile.py tests/integration/test_hostile_udp.py

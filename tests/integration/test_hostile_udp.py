@@ -1,0 +1,176 @@
+"""udpchatd against hostile senders: datagrams from thousands of distinct
+source addresses and ports, oversized datagrams, a flood from one member,
+random bytes, and a new port that claims an existing member's nickname.
+Whatever one sender does, the members keep chatting and lose nothing."""
+import random
+import socket
+import time
+
+import pytest
+
+from redchat import Server, Udp, udp_join, wait_log
+
+
+def start(*args):
+    return Server("udpchatd", "--lang", "en", *args)
+
+
+def stop_ok(s):
+    rc, log = s.stop()
+    assert rc == 0, log.decode(errors="replace")[-3000:]
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def spray(port, n, payload):
+    """n datagrams, each from its own address and port: 127.x.y.z is all
+    loopback on Linux, so these look like n different machines."""
+    for i in range(n):
+        src = f"127.{1 + i // 65025 % 250}.{i // 255 % 255}.{1 + i % 254}"
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            s.bind((src, 0))
+            s.sendto(payload(i), ("127.0.0.1", port))
+        finally:
+            s.close()
+
+
+def test_thousands_of_source_addresses():
+    """5,000 datagrams from 5,000 addresses, half of them valid nicknames,
+    into a room of 200 places: the two members chat on, a newcomer still
+    gets in once the nameless give way, memory stays bounded."""
+    s = start("--max-clients", "200", "--nick-timeout", "2")
+    ana = udp_join(s.port, "ana")
+    luis = udp_join(s.port, "luis")
+    ana.expect("luis has joined")
+    spray(s.port, 5000, lambda i: b"/bad" if i % 2 else b"\xff\xfe junk")
+    for k in range(20):
+        ana.sendline(f"hola {k}")
+    for k in range(20):
+        assert luis.expect(r"^ana: ") == f"ana: hola {k}"
+    # nameless addresses hold places for --nick-timeout only; a newcomer
+    # gets in (the oldest nameless gives way at once when full)
+    eva = udp_join(s.port, "eva")
+    eva.sendline("aquí estoy")
+    assert luis.expect(r"^eva: ") == "eva: aquí estoy"
+    assert rss_kib(s.proc.pid) < 64 * 1024
+    stop_ok(s)
+
+
+def test_spoofed_nicknames_cannot_lock_out_members():
+    """Addresses that do choose nicknames take places until the idle
+    timeout (a documented limit: --max-clients and --idle-timeout bound
+    it); the members already in keep chatting and are never displaced."""
+    s = start("--max-clients", "50", "--idle-timeout", "3")
+    ana = udp_join(s.port, "ana")
+    luis = udp_join(s.port, "luis")
+    ana.expect("luis has joined")
+    spray(s.port, 2000, lambda i: f"bot{i}".encode())
+    ana.sendline("seguimos")
+    assert luis.expect(r"^ana: ") == "ana: seguimos"
+    # the room is full now: a newcomer is told so ...
+    late = Udp(s.port)
+    late.sendline("late")
+    assert "full" in late.readline()
+    # ... until the bots' idle timeout frees their places (ana and luis
+    # keep themselves alive with /ping, as udpchat does)
+    deadline = time.monotonic() + 30
+    while True:
+        ana.sync()
+        luis.sync()
+        late.sendline("late")
+        line = late.readline()
+        if line.startswith("*** Hello late"):
+            break
+        assert time.monotonic() < deadline, line
+        time.sleep(0.5)
+    stop_ok(s)
+
+
+def test_oversized_and_empty_datagrams():
+    s = start()
+    ana = udp_join(s.port, "ana")
+    big = udp_join(s.port, "big")
+    ana.expect("big has joined")
+    for size in (1025, 1500, 9000, 65507):
+        big.send(b"x" * size)
+        assert "message too long" in big.readline()
+    big.send(b"")
+    big.send(b"y" * 1024 + b"\r\n")             # exactly the limit passes
+    assert ana.readline() == "big: " + "y" * 1024
+    assert big.sync() == []
+    stop_ok(s)
+
+
+def test_flood_from_one_member_is_rate_limited():
+    s = start("--rate-limit", "20", "--rate-burst", "40")
+    ana = udp_join(s.port, "ana")
+    flood = udp_join(s.port, "flood")
+    ana.expect("flood has joined")
+    t0 = time.monotonic()
+    for k in range(2000):
+        flood.send(f"spam {k}")
+    ana.sendline("sigo")
+    got = ana.sync(timeout=30)
+    elapsed = time.monotonic() - t0
+    spam = [x for x in got if x.startswith("flood: ")]
+    assert len(spam) <= 40 + 20 * elapsed + 5, (len(spam), elapsed)
+    assert flood.expect(r"^\*\*\* Slow down").startswith(
+        "*** Slow down: more than 20")
+    assert wait_log(s, r"flood: over 20 messages a second")
+    stop_ok(s)
+
+
+def test_random_datagrams_change_nothing_for_others():
+    s = start("--rate-limit", "0")
+    ana = udp_join(s.port, "ana")
+    noise = udp_join(s.port, "noise")
+    ana.expect("noise has joined")
+    rnd = random.Random(11)
+    for _ in range(300):
+        noise.send(bytes(rnd.getrandbits(8)
+                         for _ in range(rnd.randrange(1, 1200))))
+    for line in ana.sync(timeout=30):
+        assert line.startswith("noise: ") or line.startswith("*** ") or \
+            line.startswith("* noise"), line
+        assert all(ord(c) >= 0x20 or c == "\t" for c in line), line
+    assert noise.sync(timeout=30) is not None
+    stop_ok(s)
+
+
+def test_new_port_claims_existing_nickname():
+    """A member's nickname cannot be taken from another port (same host or
+    not), in any case or look-alike; text from the impostor is never shown
+    as the member's. Once the member times out, the name is free."""
+    s = start("--idle-timeout", "3")
+    ana = udp_join(s.port, "ana")
+    luis = udp_join(s.port, "luis")
+    ana.expect("luis has joined")
+    imp = Udp(s.port)                       # same host, a new port
+    for nick in ["ana", "ANA", "\u0430na", "ana\u200b"]:
+        imp.sendline(nick)
+        reply = imp.readline()
+        assert reply.startswith("*** Error") or "taken" in reply, reply
+    imp.sendline("hola soy ana")            # still a nickname attempt
+    assert not imp.readline().startswith("*** Hello")
+    for line in luis.sync():
+        assert not line.startswith("ana: "), line
+    # ana goes silent; after the idle timeout the name is free
+    deadline = time.monotonic() + 30
+    while True:
+        luis.sync()
+        imp.sendline("ana")
+        line = imp.readline()
+        if line.startswith("*** Hello ana"):
+            break
+        assert time.monotonic() < deadline, line
+        time.sleep(0.5)
+    # the old ana was told why it is out
+    assert "silent for too long" in ana.expect("silent for too long")
+    stop_ok(s)
