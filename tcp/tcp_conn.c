@@ -109,15 +109,21 @@ tcp_conn_close(struct tcp_conn *c)
 int
 tcp_conn_queue(struct tcp_conn *c, const char *line, size_t len)
 {
-	const char *notice;
-
 	if (c->state == TCP_CONN_DEAD || c->state == TCP_CONN_DRAINING)
 		return -1;
 	if (buf_append(&c->out, line, len, c->out_max) == 0)
 		return 0;
+	tcp_conn_drop(c);               /* over the cap */
+	return -1;
+}
 
-	/* Over the cap. What is queued will never be read in time: replace
-	 * it with the reason, to be tried once before closing. */
+void
+tcp_conn_drop(struct tcp_conn *c)
+{
+	const char *notice;
+
+	/* What is queued will never be read in time: replace it with the
+	 * reason, to be tried once before closing. */
 	log_info(TR("%s: not reading (%zu bytes queued), disconnected",
 	            "%s: no lee (%zu bytes en cola), desconectado"),
 	         c->member && room_member_nick(c->member)
@@ -128,7 +134,14 @@ tcp_conn_queue(struct tcp_conn *c, const char *line, size_t len)
 	buf_append(&c->out, notice, strlen(notice), SIZE_MAX);
 	c->state = TCP_CONN_DEAD;
 	c->why = ROOM_LEAVE_DROPPED;
-	return -1;
+}
+
+bool
+tcp_conn_backlogged(const struct tcp_conn *c)
+{
+	return c->state != TCP_CONN_DEAD &&
+	       c->out.len > (c->out_max / 4 < TCP_OUT_HIGH ? c->out_max / 4
+	                                                   : TCP_OUT_HIGH);
 }
 
 int

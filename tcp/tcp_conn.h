@@ -19,6 +19,16 @@
 
 #define TCP_SNDBUF  (64 * 1024)  /* the kernel's share of a client's backlog */
 #define TCP_DRAIN_MS 2000        /* wait for the peer's FIN after ours */
+/*
+ * Backpressure. A client that reads more slowly than others write makes
+ * its queue grow; past TCP_OUT_HIGH (or a quarter of --max-queue) the
+ * server stops reading everyone's input until that queue drains, so the
+ * room goes at the pace of its slowest reader, as TCP itself would. A
+ * client whose queue stays over that mark for TCP_STUCK_MS is not reading
+ * at all: it is dropped, with the reason, and the room goes on.
+ */
+#define TCP_OUT_HIGH (64 * 1024)
+#define TCP_STUCK_MS 2000
 
 enum tcp_state {
 	TCP_CONN_OPEN,      /* chatting */
@@ -77,6 +87,13 @@ void tcp_conn_close(struct tcp_conn *c);
  * it becomes TCP_CONN_DEAD (why = ROOM_LEAVE_DROPPED). Returns 0 or -1.
  */
 int tcp_conn_queue(struct tcp_conn *c, const char *line, size_t len);
+
+/* Replace c's queue by the notice that it was not reading, and make it
+ * TCP_CONN_DEAD (why = ROOM_LEAVE_DROPPED). */
+void tcp_conn_drop(struct tcp_conn *c);
+
+/* Whether c's queue is over the mark that holds back the room's input. */
+bool tcp_conn_backlogged(const struct tcp_conn *c);
 
 /*
  * Write what the kernel takes. Returns 1 when the queue is empty, 0 when

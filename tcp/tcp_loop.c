@@ -5,8 +5,15 @@
  * Each turn of the loop: wait for events (or the nearest deadline), read
  * what arrived and hand it to the room, then "settle": write the output
  * the room queued (one write per client per turn, however many lines), and
- * remove the clients that died. A client whose output queue fills up is
- * dropped; nobody else ever waits for it.
+ * remove the clients that died.
+ *
+ * Backpressure (see TCP_OUT_HIGH): while some client's queue is long, the
+ * loop "parks" every client that has input instead of reading it (it stops
+ * watching it for EPOLLIN), so senders are slowed down by TCP flow control
+ * instead of their lines piling up in memory. When the queue drains, the
+ * parked clients are read again. A client that keeps its queue long for
+ * TCP_STUCK_MS is not reading at all: it is dropped, and nobody waits
+ * for it any longer.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,7 +29,10 @@
 #include "tcp_loop.h"
 
 #define LOOP_EVENTS     256
-#define LOOP_READ       65536 /* bytes read from one client per turn */
+/* Bytes read from one client per turn. Small enough that what one read
+ * makes the room queue for each receiver (a line can grow tenfold: a short
+ * line gets "NICK: " in front) stays well under the output cap. */
+#define LOOP_READ       16384
 #define LOOP_ACCEPT_MS  100   /* pause accepting when out of descriptors */
 
 /* A connection as the loop sees it. */
@@ -31,6 +41,8 @@ struct lconn {
 	struct lconn   *prev, *next; /* every connection */
 	struct lconn   *tprev, *tnext; /* connections with a deadline */
 	bool            timed, dirty, dead, polling_out;
+	bool            backlogged, parked;
+	uint64_t        backlog_since; /* ms: queue over the high mark since */
 };
 
 /* Grow-only array of connections waiting for a settle step. */
@@ -48,6 +60,8 @@ struct loop {
 	struct room          *room;
 	struct lconn         *all, *timed;
 	struct lset           dirty, dead;
+	struct lset           backlog;  /* queues over the high mark */
+	struct lset           parked;   /* input waiting for them to drain */
 	char                  rbuf[LOOP_READ];
 };
 
@@ -120,6 +134,56 @@ mark_dirty(struct loop *L, struct lconn *l)
 	}
 }
 
+/* The events to watch for l: input unless parked, output while queued. */
+static void
+watch_events(struct loop *L, struct lconn *l)
+{
+	struct epoll_event ev = { .data.ptr = l };
+
+	ev.events = (l->parked ? 0 : EPOLLIN) | (l->polling_out ? EPOLLOUT : 0);
+	epoll_ctl(L->ep, EPOLL_CTL_MOD, l->c.fd, &ev);
+}
+
+/* Keep the backlog set in step with l's queue. */
+static void
+note_backlog(struct loop *L, struct lconn *l)
+{
+	bool over = !l->dead && tcp_conn_backlogged(&l->c);
+
+	if (over && !l->backlogged) {
+		l->backlogged = true;
+		l->backlog_since = tcp_now_ms();
+		lset_push(&L->backlog, l);
+	} else if (!over && l->backlogged) {
+		l->backlogged = false;
+		lset_remove(&L->backlog, l);
+	}
+}
+
+/* Stop reading l until no queue is backlogged. */
+static void
+park(struct loop *L, struct lconn *l)
+{
+	if (l->parked)
+		return;
+	l->parked = true;
+	lset_push(&L->parked, l);
+	watch_events(L, l);
+}
+
+/* Every queue has drained: read the parked clients again. */
+static void
+unpark_all(struct loop *L)
+{
+	struct lconn *l;
+
+	while (L->parked.n > 0) {
+		l = L->parked.v[--L->parked.n];
+		l->parked = false;
+		watch_events(L, l);
+	}
+}
+
 /* ---------------------------------------------------------------------------
  * The room's callbacks
  * ------------------------------------------------------------------------ */
@@ -133,6 +197,7 @@ loop_send(void *transport, void *conn, const char *line, size_t len)
 	if (tcp_conn_queue(&l->c, line, len) == 0)
 		mark_dirty(L, l);
 	track(L, l);
+	note_backlog(L, l);
 }
 
 static void
@@ -220,6 +285,10 @@ reap(struct loop *L, struct lconn *l)
 	track(L, l);
 	if (l->dirty)
 		lset_remove(&L->dirty, l);
+	if (l->backlogged)
+		lset_remove(&L->backlog, l);
+	if (l->parked)
+		lset_remove(&L->parked, l);
 	if (l->prev != NULL)
 		l->prev->next = l->next;
 	else
@@ -237,7 +306,6 @@ reap(struct loop *L, struct lconn *l)
 static void
 settle(struct loop *L)
 {
-	struct epoll_event ev;
 	struct lconn *l;
 	size_t i;
 	int r;
@@ -253,16 +321,17 @@ settle(struct loop *L)
 				tcp_conn_shutdown(&l->c);
 			if (r >= 0 && (r == 0) != l->polling_out) {
 				l->polling_out = (r == 0);
-				ev.events = EPOLLIN | (l->polling_out ? EPOLLOUT : 0);
-				ev.data.ptr = l;
-				epoll_ctl(L->ep, EPOLL_CTL_MOD, l->c.fd, &ev);
+				watch_events(L, l);
 			}
 			track(L, l);
+			note_backlog(L, l);
 		}
 		L->dirty.n = 0;
 		while (L->dead.n > 0)
 			reap(L, L->dead.v[--L->dead.n]);
 	}
+	if (L->backlog.n == 0 && L->parked.n > 0)
+		unpark_all(L);
 }
 
 /* ---------------------------------------------------------------------------
@@ -276,6 +345,14 @@ client_event(struct loop *L, struct lconn *l, uint32_t events)
 
 	if (l->dead)
 		return;
+	/* Someone's queue is long: leave this input in the kernel for now
+	 * (a hang-up or an error is still read, or it would be reported
+	 * again at once and the loop would spin). */
+	if (L->backlog.n > 0 && (events & EPOLLIN) &&
+	    !(events & (EPOLLHUP | EPOLLERR))) {
+		park(L, l);
+		events &= ~(uint32_t)EPOLLIN;
+	}
 	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		n = read(l->c.fd, L->rbuf, sizeof(L->rbuf));
 		if (n > 0) {
@@ -299,10 +376,14 @@ next_timeout(const struct loop *L)
 {
 	uint64_t now = tcp_now_ms(), first = UINT64_MAX;
 	const struct lconn *l;
+	size_t i;
 
 	for (l = L->timed; l != NULL; l = l->tnext)
 		if (l->c.deadline < first)
 			first = l->c.deadline;
+	for (i = 0; i < L->backlog.n; i++)
+		if (L->backlog.v[i]->backlog_since + TCP_STUCK_MS < first)
+			first = L->backlog.v[i]->backlog_since + TCP_STUCK_MS;
 	if (!L->accepting && L->accept_resume < first)
 		first = L->accept_resume;
 	if (first == UINT64_MAX)
@@ -315,11 +396,20 @@ expire(struct loop *L)
 {
 	uint64_t now = tcp_now_ms();
 	struct lconn *l, *next;
+	size_t i;
 
 	for (l = L->timed; l != NULL; l = next) {
 		next = l->tnext;
 		if (l->c.deadline <= now) {
 			tcp_conn_deadline(&l->c, L->room);
+			track(L, l);
+		}
+	}
+	/* Queues that stayed long: those clients are not reading. */
+	for (i = 0; i < L->backlog.n; i++) {
+		l = L->backlog.v[i];
+		if (!l->dead && l->backlog_since + TCP_STUCK_MS <= now) {
+			tcp_conn_drop(&l->c);
 			track(L, l);
 		}
 	}
@@ -424,6 +514,8 @@ out:
 		close(L->ep);
 	free(L->dirty.v);
 	free(L->dead.v);
+	free(L->backlog.v);
+	free(L->parked.v);
 	free(L);
 	return status;
 }
