@@ -22,7 +22,11 @@
 #define ENGINE_READ     65536   /* one read, plus a carried partial token */
 #define ENGINE_DGRAMS   64      /* datagrams per recvmmsg */
 #define ENGINE_DGRAM    2048
-#define ENGINE_QUIET_US 300000  /* UDP join: no news for this long ends it */
+/* Joining: no news for this long ends the wait for confirmations. The
+ * seed 003 UDP server confirms nothing; its TCP server announces a join
+ * only to those already accepted, so the first nickname may go unseen. */
+#define ENGINE_QUIET_UDP 300000
+#define ENGINE_QUIET_TCP 1000000
 
 /* ---------------------------------------------------------------------------
  * Setting up
@@ -453,10 +457,9 @@ bench_engine_join(struct bench_engine *E, uint64_t until_us)
 		now = bench_now_us();
 		if (now > until_us)
 			break;
-		/* The seed UDP server confirms nothing: when nothing has
-		 * come for a while, assume the nicknames arrived. */
-		if (E->o->udp && now - E->progress_us > ENGINE_QUIET_US)
-			break;
+		if (now - E->progress_us > (E->o->udp ? ENGINE_QUIET_UDP
+		                                      : ENGINE_QUIET_TCP))
+			break;          /* assume the rest arrived too */
 		bench_engine_turn(E, 20, NULL);
 	}
 }
