@@ -41,9 +41,11 @@ for name in "${names[@]}"; do
 		-max_len=4096 -print_final_stats=1 -close_fd_mask=1 \
 		-artifact_prefix="$work/crashes/$name-" \
 		"$corpus" "$work/seeds/$name" >"$work/$name.log" 2>&1; then
-		execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$name.log")
-		cov=$(grep -o 'cov: [0-9]*' "$work/$name.log" | tail -1)
-		ft=$(grep -o 'ft: [0-9]*' "$work/$name.log" | tail -1)
+		# -a: a target's log may hold raw bytes of its inputs
+		execs=$(grep -a '^stat::number_of_executed_units:' "$work/$name.log" |
+			tail -1 | tr -dc 0-9)
+		cov=$(grep -ao 'cov: [0-9]*' "$work/$name.log" | tail -1)
+		ft=$(grep -ao 'ft: [0-9]*' "$work/$name.log" | tail -1)
 		n=$(ls "$corpus" | wc -l)
 		printf 'ok   %-12s %ss, %s runs, %s, %s, corpus %s\n' \
 			"$name" "$secs" "$execs" "$cov" "$ft" "$n"
