@@ -5,11 +5,17 @@
  *
  * One mutex guards the room and every connection's output queue (the
  * simplest correct choice, named here so a lab can point at it: every
- * message serialises on it). A thread that broadcasts writes straight to
- * each receiver's socket without blocking; what the kernel does not take
- * stays queued, and the receiver's own thread is woken (eventfd) to send
- * it when its socket can take more. So a client that stops reading delays
- * nobody: its queue grows to --max-queue bytes and it is dropped.
+ * message serialises on it). A thread that broadcasts queues each line for
+ * its receivers and, once the whole read is handled, writes to each
+ * receiver's socket once, without blocking (one write for many lines, not
+ * one per line). What the kernel does not take stays queued, and the
+ * receiver's own thread is woken (eventfd) to send it when its socket can
+ * take more.
+ *
+ * Backpressure, as in the event loop (TCP_OUT_HIGH): while a receiver's
+ * queue is long, the threads that just read input wait before reading
+ * more. A receiver whose queue stays long for TCP_STUCK_MS is not reading:
+ * its own thread drops it, and the others go on.
  */
 #include <errno.h>
 #include <poll.h>
@@ -43,15 +49,22 @@ struct tconn {
 	struct tserver *S;
 	int             wake;        /* eventfd: "look at your queue" */
 	struct tconn   *prev, *next;
+	bool            pending;     /* in S->pending: to be written */
+	bool            backlogged;  /* queue over the high mark... */
+	uint64_t        backlog_since; /* ...since then (ms) */
 };
 
 struct tserver {
 	const struct server_opts *opts;
 	pthread_mutex_t lock;        /* the room, every queue, the list */
 	pthread_cond_t  gone;        /* a thread ended */
+	pthread_cond_t  drained;     /* no queue is backlogged any more */
 	struct room    *room;
 	struct tconn   *all;
 	size_t          threads;
+	size_t          backlogged;  /* queues over the high mark */
+	struct tconn  **pending;     /* receivers with lines to write */
+	size_t          npending, cap;
 };
 
 static void
@@ -67,21 +80,70 @@ wake(struct tconn *k)
  * The room's callbacks (called with S->lock held)
  * ------------------------------------------------------------------------ */
 
+/* Keep S->backlogged in step with k's queue. */
+static void
+note_backlog(struct tserver *S, struct tconn *k)
+{
+	bool over = tcp_conn_backlogged(&k->c);
+
+	if (over && !k->backlogged) {
+		k->backlogged = true;
+		k->backlog_since = tcp_now_ms();
+		S->backlogged++;
+	} else if (!over && k->backlogged) {
+		k->backlogged = false;
+		if (--S->backlogged == 0)
+			pthread_cond_broadcast(&S->drained);
+	}
+}
+
+/*
+ * Write each receiver's new lines with one send(), after the room has
+ * handled a whole read (lock held). Must run before the lock is released
+ * after any room call: S->pending points at connections that only the
+ * lock keeps alive. A receiver with bytes left over is woken to wait for
+ * its socket.
+ */
+static void
+write_pending(struct tserver *S)
+{
+	struct tconn *k;
+	size_t i;
+
+	for (i = 0; i < S->npending; i++) {
+		k = S->pending[i];
+		k->pending = false;
+		if (tcp_conn_flush(&k->c) != 1)
+			wake(k);
+		note_backlog(S, k);
+	}
+	S->npending = 0;
+}
+
 static void
 threads_send(void *transport, void *conn, const char *line, size_t len)
 {
-	struct tconn *k = conn;
-	bool was_empty = buf_empty(&k->c.out);
+	struct tserver *S = transport;
+	struct tconn *k = conn, **v;
 
-	(void)transport;
 	if (tcp_conn_queue(&k->c, line, len) < 0) {
 		wake(k);                /* dropped: its thread cleans up */
 		return;
 	}
-	/* An empty queue means its thread is not waiting to write: try now,
-	 * and wake it only if something is left over. */
-	if (was_empty && tcp_conn_flush(&k->c) != 1)
-		wake(k);
+	if (k->pending)
+		return;
+	if (S->npending == S->cap) {
+		v = realloc(S->pending, (S->cap ? S->cap * 2 : 64) * sizeof(*v));
+		if (v == NULL) {        /* no room to remember: write now */
+			if (tcp_conn_flush(&k->c) != 1)
+				wake(k);
+			return;
+		}
+		S->pending = v;
+		S->cap = S->cap ? S->cap * 2 : 64;
+	}
+	k->pending = true;
+	S->pending[S->npending++] = k;
 }
 
 static void
@@ -107,6 +169,11 @@ settle(struct tconn *k)
 {
 	int r = buf_empty(&k->c.out) ? 1 : tcp_conn_flush(&k->c);
 
+	note_backlog(k->S, k);
+	if (k->backlogged && tcp_now_ms() >= k->backlog_since + TCP_STUCK_MS) {
+		tcp_conn_drop(&k->c);   /* long queue, no reading: not here */
+		note_backlog(k->S, k);
+	}
 	if (r == 1 && k->c.state == TCP_CONN_CLOSING)
 		tcp_conn_shutdown(&k->c);
 	if (k->c.state == TCP_CONN_DEAD)
@@ -125,7 +192,13 @@ finish(struct tconn *k)
 		k->c.member = NULL;
 		room_leave(S->room, m, k->c.why);
 	}
+	write_pending(S);               /* the others' leave notice */
 	tcp_conn_flush(&k->c);          /* one try for a last notice */
+	if (k->backlogged) {
+		k->backlogged = false;
+		if (--S->backlogged == 0)
+			pthread_cond_broadcast(&S->drained);
+	}
 	if (k->prev != NULL)
 		k->prev->next = k->next;
 	else
@@ -143,6 +216,26 @@ finish(struct tconn *k)
 	free(k);
 }
 
+/* This thread just handed input to the room: while some receiver's queue
+ * is long, wait before reading more (lock held; the wait releases it). A
+ * stuck receiver is dropped within TCP_STUCK_MS, so the wait ends. */
+static void
+hold_back(struct tserver *S, struct tconn *k)
+{
+	struct timespec until;
+
+	while (S->backlogged > (k->backlogged ? 1u : 0u) && S->room != NULL &&
+	       k->c.state == TCP_CONN_OPEN) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 100 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&S->drained, &S->lock, &until);
+	}
+}
+
 static void *
 client_thread(void *arg)
 {
@@ -151,7 +244,7 @@ client_thread(void *arg)
 	struct pollfd pfd[2];
 	char rbuf[THREAD_READ];
 	uint64_t now, deadline, junk;
-	ssize_t n;
+	ssize_t n = 0;
 	int timeout;
 
 	pthread_mutex_lock(&S->lock);
@@ -161,10 +254,16 @@ client_thread(void *arg)
 		tcp_conn_leave_room(&k->c);
 
 	for (;;) {                      /* the lock is held at the top */
+		write_pending(S);
+		if (n > 0)
+			hold_back(S, k);
 		pfd[0].fd = k->c.fd;
 		if ((pfd[0].events = settle(k)) == 0)
 			break;
 		deadline = k->c.deadline;
+		if (k->backlogged && (deadline == 0 ||
+		                      k->backlog_since + TCP_STUCK_MS < deadline))
+			deadline = k->backlog_since + TCP_STUCK_MS;
 		pthread_mutex_unlock(&S->lock);
 
 		pfd[1].fd = k->wake;
@@ -260,6 +359,8 @@ stop_all(struct tserver *S)
 	         room_connections(S->room));
 	room_free(S->room, true);
 	S->room = NULL;
+	write_pending(S);
+	pthread_cond_broadcast(&S->drained);
 	for (k = S->all; k != NULL; k = k->next) {
 		tcp_conn_leave_room(&k->c);
 		wake(k);
@@ -289,6 +390,7 @@ tcp_threads_run(const struct server_opts *o, int lfd, int sigfd)
 	server_room_config(o, SERVER_TCP, &cfg);
 	pthread_mutex_init(&S.lock, NULL);
 	pthread_cond_init(&S.gone, NULL);
+	pthread_cond_init(&S.drained, NULL);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, THREAD_STACK);
@@ -317,10 +419,13 @@ tcp_threads_run(const struct server_opts *o, int lfd, int sigfd)
 			pthread_mutex_lock(&S.lock);
 			if (!server_console_read(&console, S.room))
 				running = false;
+			write_pending(&S);
 			pthread_mutex_unlock(&S.lock);
 		}
 	}
 	stop_all(&S);
+	if (S.threads == 0)             /* else a late thread may still use it */
+		free(S.pending);
 	server_console_free(&console);
 	pthread_attr_destroy(&attr);
 	return 0;
