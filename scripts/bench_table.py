@@ -109,15 +109,18 @@ def rows_tcp(runs):
     rows.append(("   clients connected / threads",
                  [f'{g("W4", s)["connected"]} / {g("W4", s)["server_threads"]}'
                   if g("W4", s) else "-" for s in TCP], ["", ""]))
-    rows.append(("W6 one stuck reader: others lost",
-                 [num(g("W6", s) and g("W6", s)["lost"]) for s in TCP],
+    rows.append(("W6 one stuck reader: others got",
+                 [f'{100.0 * g("W6", s)["delivered"] / g("W6", s)["expected"]:.1f} %'
+                  if g("W6", s) and g("W6", s)["expected"] else "-"
+                  for s in TCP], ["", ""]))
+    rows.append(("   lost/dup/garbled", [errors(g("W6", s)) for s in TCP],
                  ["", ""]))
     rows.append(("   stuck client dropped",
                  [("yes" if g("W6", s)["stall_dropped"] else "no")
                   if g("W6", s) else "-" for s in TCP], ["", ""]))
-    vals = [rate(g("W6", s)) for s in TCP]
-    rows.append(("   others' deliveries/s", [num(v) for v in vals],
-                 [ratio(vals[0], vals[2]), ratio(vals[1], vals[2])]))
+    rows.append(("   last delivery after (s)",
+                 [num(g("W6", s) and g("W6", s)["duration_s"], 2)
+                  for s in TCP], ["", ""]))
     return rows
 
 
@@ -142,7 +145,7 @@ def rows_udp(runs):
 
 def table(title, heads, rows):
     width = 34
-    cols = [max(14, len(h) + 2) for h in heads]
+    cols = [max(16, len(h) + 2) for h in heads]
     out = [title, " " * width + "".join(h.rjust(c) for h, c in zip(heads, cols))]
     for label, vals, ratios in rows:
         cells = list(vals) + list(ratios)
