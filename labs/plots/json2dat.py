@@ -2,7 +2,8 @@
 # labs/plots/json2dat.py — chatcap --json (JSON Lines) to gnuplot columns.
 #
 #   json2dat.py tseq FILE.jsonl      time, seq end, ack, retransmitted? (the
-#                                    TCP connection whose client sent most, client to server data
+#                                    TCP connection with most retransmitted
+#                                    client data, else whose client sent most: client to server data
 #                                    and server to client ACKs, in bytes)
 #   json2dat.py overhead FILE.jsonl  protocol, payload bytes, header bytes
 import json
@@ -15,11 +16,16 @@ def main():
     packets = [r for r in rows if r.get("type") == "packet" and "proto" in r]
     summary = rows[-1] if rows and rows[-1].get("type") == "summary" else {}
     if mode == "tseq":
-        sent = {}
+        sent, again = {}, {}
         for p in packets:
             if p["proto"] == "tcp" and p["dir"] == "to_server":
                 sent[p["conv"]] = sent.get(p["conv"], 0) + p["len"]
-        conv = max(sent, key=lambda c: (sent[c], -c)) if sent else None
+                if p["len"] > 0 and p["retransmission"]:
+                    again[p["conv"]] = again.get(p["conv"], 0) + 1
+        # the connection with most retransmitted client data, else the
+        # one whose client sent most
+        conv = max(sent, key=lambda c: (again.get(c, 0), sent[c], -c)) \
+            if sent else None
         print("# time seq_end ack retransmission")
         for p in packets:
             if p["proto"] != "tcp" or p["conv"] != conv:
