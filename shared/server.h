@@ -60,6 +60,11 @@ void server_room_config(const struct server_opts *o, enum server_kind kind,
  */
 int server_signals(char *err);
 
+/* Raise the soft limit on open descriptors to the hard limit: a shell's
+ * usual 1024 would stop a server near a thousand clients. Returns the new
+ * soft limit. */
+long server_raise_fd_limit(void);
+
 /* Log "listening on ADDR:PORT (PROTO)", the line tests wait for. */
 void server_announce(int fd, const char *proto);
 

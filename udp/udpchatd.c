@@ -25,6 +25,8 @@ main(int argc, char **argv)
 
 	if ((r = server_options(argc, argv, SERVER_UDP, &o)) != 0)
 		return r > 0 ? 0 : 1;
+	log_debug(TR("descriptor limit: %ld", "límite de descriptores: %ld"),
+	          server_raise_fd_limit());
 	if ((sigfd = server_signals(err)) < 0) {
 		log_error("%s", err);
 		return 1;
