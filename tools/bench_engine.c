@@ -22,6 +22,7 @@
 #define ENGINE_READ     65536   /* one read, plus a carried partial token */
 #define ENGINE_DGRAMS   64      /* datagrams per recvmmsg */
 #define ENGINE_DGRAM    2048
+#define ENGINE_UDP_RCVBUF (1 << 20) /* per UDP client, while it fills */
 /* Joining: no news for this long ends the wait for confirmations. The
  * seed 003 UDP server confirms nothing; its TCP server announces a join
  * only to those already accepted, so the first nickname may go unseen. */
@@ -146,12 +147,14 @@ static void
 conn_up(struct bench_engine *E, struct bconn *c, bool nick, int op)
 {
 	char name[BENCH_NICK_LEN + 2];
-	int one = 1;
+	int one = 1, rcvbuf = ENGINE_UDP_RCVBUF;
 
 	c->up = true;
 	E->res->connected++;
 	if (!E->o->udp)  /* chat lines are small and timed: no Nagle delay */
 		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	else             /* a burst must not be lost here, in the measurer */
+		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	set_events(E, c, op, EPOLLIN);
 	if (!nick)
 		return;
