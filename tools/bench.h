@@ -28,6 +28,7 @@ struct bench_opts {
 	double        hold;         /* --connect-only: seconds to hold */
 	double        duration;     /* --bots: seconds, 0: until a signal */
 	double        timeout;      /* seconds for the whole run */
+	double        connect_rate; /* connections opened per second; 0: at once */
 	long          server_pid;   /* 0: none */
 	unsigned long seed;         /* --bots: random seed */
 };

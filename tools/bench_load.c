@@ -270,7 +270,9 @@ bench_load(const struct bench_opts *o, struct bench_result *res, char *err,
 		         res->connected, o->clients, o->host, o->port);
 		goto out;
 	}
-	bench_engine_join(&L->E, bench_now_us() + 10000000 + o->clients * 1000);
+	/* Up to 30 s: a server with a short listen backlog (the seed's is 5)
+	 * admits a crowd over several SYN-ACK retransmissions. */
+	bench_engine_join(&L->E, bench_now_us() + 30000000 + o->clients * 1000);
 	for (i = o->clients - o->stall; i < o->clients; i++) {
 		bench_engine_stall(&L->E, &L->E.c[i]);
 		bench_stats_ignore(&res->stats, i);

@@ -23,7 +23,7 @@
 enum { OPT_CLIENTS = 256, OPT_SENDERS, OPT_MESSAGES, OPT_SIZE, OPT_RATE,
        OPT_JSON, OPT_STALL, OPT_CONNECT_ONLY, OPT_HOLD, OPT_SERVER_PID,
        OPT_BOTS, OPT_SEED, OPT_DURATION, OPT_TIMEOUT, OPT_UDP, OPT_LANG,
-       OPT_HELP, OPT_VERSION };
+       OPT_CONNECT_RATE, OPT_HELP, OPT_VERSION };
 
 static void
 usage(FILE *f)
@@ -52,6 +52,7 @@ usage(FILE *f)
 	"  --seed N           random seed of the bots (same seed, same chat)\n"
 	"  --duration SECONDS how long the bots chat (default: until Ctrl-C)\n"
 	"  --timeout SECONDS  give up on a run after this long (default 60)\n"
+	"  --connect-rate N   open at most N connections a second\n"
 	"  --json             one JSON object instead of text\n"
 	"  --lang es|en       language of the output\n"
 	"  --help, --version\n",
@@ -81,6 +82,7 @@ usage(FILE *f)
 	"  --duration SEGUNDOS cuánto charlan los bots (por omisión: hasta "
 	"Ctrl-C)\n"
 	"  --timeout SEGUNDOS abandonar tras este tiempo (por omisión 60)\n"
+	"  --connect-rate N   abrir como mucho N conexiones por segundo\n"
 	"  --json             un objeto JSON en vez de texto\n"
 	"  --lang es|en       idioma de la salida\n"
 	"  --help, --version\n"));
@@ -137,6 +139,7 @@ parse(int argc, char **argv, struct bench_opts *o)
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "duration", required_argument, NULL, OPT_DURATION },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "connect-rate", required_argument, NULL, OPT_CONNECT_RATE },
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -178,6 +181,7 @@ parse(int argc, char **argv, struct bench_opts *o)
 		case OPT_SEED: o->seed = (unsigned long)number("--seed", optarg, 0, 1LL << 62); break;
 		case OPT_DURATION: o->duration = seconds("--duration", optarg); break;
 		case OPT_TIMEOUT: o->timeout = seconds("--timeout", optarg); break;
+		case OPT_CONNECT_RATE: o->connect_rate = (double)number("--connect-rate", optarg, 1, 1000000); break;
 		case OPT_LANG: break;                   /* applied above */
 		case OPT_HELP: usage(stdout); return 1;
 		case OPT_VERSION: cli_version(PROG); return 1;
