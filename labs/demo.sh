@@ -132,8 +132,11 @@ if [ "$LOSS" != 0 ]; then
 		NFT_TABLE=redchat_demo_$$ &&
 		nft -f - 2>"$WORK/nft.err" <<-EOF
 		table inet $NFT_TABLE {
-			chain out {
-				type filter hook output priority 0; policy accept;
+			# input, not output: on lo the capture sees a packet
+			# as it is sent, so a packet lost on the way in is
+			# still in the capture, and so is its retransmission
+			chain in {
+				type filter hook input priority 0; policy accept;
 				meta l4proto { tcp, udp } th dport { $TP, $UP } numgen random mod 100 < $LOSS counter drop
 				meta l4proto { tcp, udp } th sport { $TP, $UP } numgen random mod 100 < $LOSS counter drop
 			}

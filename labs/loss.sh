@@ -18,8 +18,11 @@ on)
 		echo "loss.sh: tc netem: $pct % of every packet on lo is dropped"
 	elif nft -f - <<-EOF2
 		table inet $TABLE {
-			chain out {
-				type filter hook output priority 0; policy accept;
+			# input, not output: on lo the capture sees a packet
+			# as it is sent, so a packet lost on the way in is
+			# still in the capture, and so is its retransmission
+			chain in {
+				type filter hook input priority 0; policy accept;
 				meta l4proto { tcp, udp } th dport { $tp, $up } numgen random mod 100 < $pct counter drop
 				meta l4proto { tcp, udp } th sport { $tp, $up } numgen random mod 100 < $pct counter drop
 			}
