@@ -34,6 +34,7 @@
  * line gets "NICK: " in front) stays well under the output cap. */
 #define LOOP_READ       16384
 #define LOOP_ACCEPT_MS  100   /* pause accepting when out of descriptors */
+#define LOOP_WRITE_EARLY 16384 /* queued in one turn: write before its end */
 
 /* A connection as the loop sees it. */
 struct lconn {
@@ -196,6 +197,14 @@ loop_send(void *transport, void *conn, const char *line, size_t len)
 
 	if (tcp_conn_queue(&l->c, line, len) == 0)
 		mark_dirty(L, l);
+	/* A queue that grew past LOOP_WRITE_EARLY within this turn is written
+	 * now (unless the socket is known to be full): the kernel takes it,
+	 * and the queue stays small enough to be reused, not reallocated. */
+	if (l->c.out.len >= LOOP_WRITE_EARLY && !l->polling_out &&
+	    tcp_conn_flush(&l->c) == 0) {
+		l->polling_out = true;
+		watch_events(L, l);
+	}
 	track(L, l);
 	note_backlog(L, l);
 }
