@@ -23,6 +23,7 @@
 #define ENGINE_DGRAMS   64      /* datagrams per recvmmsg */
 #define ENGINE_DGRAM    2048
 #define ENGINE_UDP_RCVBUF (1 << 20) /* per UDP client, while it fills */
+#define ENGINE_STALL_RCVBUF 4096    /* a --stall client's receive buffer */
 /* Joining: no news for this long ends the wait for confirmations. The
  * seed 003 UDP server confirms nothing; its TCP server announces a join
  * only to those already accepted, so one nickname (the first) may go
@@ -170,12 +171,19 @@ open_next(struct bench_engine *E, bool nick)
 {
 	struct bconn *c = &E->c[E->opened++];
 	int type = E->o->udp ? SOCK_DGRAM : SOCK_STREAM;
+	int stall_rcvbuf = ENGINE_STALL_RCVBUF;
 
 	c->fd = socket(E->addr.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (c->fd < 0) {
 		E->res->failed++;
 		return;
 	}
+	/* A client that will stall gets a small receive buffer (set before
+	 * connecting, so the window is small from the start): the stall then
+	 * shows within the run, not after megabytes of kernel buffering. */
+	if (!E->o->udp && c->id >= E->n - E->o->stall)
+		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &stall_rcvbuf,
+		           sizeof(stall_rcvbuf));
 	if (connect(c->fd, (struct sockaddr *)&E->addr, E->addrlen) == 0) {
 		conn_up(E, c, nick, EPOLL_CTL_ADD);
 	} else if (errno == EINPROGRESS) {

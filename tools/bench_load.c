@@ -16,7 +16,10 @@
 
 #define LOAD_BATCH      64        /* messages built per write */
 #define LOAD_ROUNDS     4         /* batches per sender per turn (fairness) */
-#define LOAD_LINGER_TCP 2000000   /* us without news: the run is over */
+/* Microseconds without news after which the run is over. For TCP, longer
+ * than tcpchatd's TCP_STUCK_MS (2 s): a room held back by a stuck reader
+ * moves again once that reader is dropped. */
+#define LOAD_LINGER_TCP 3000000
 #define LOAD_LINGER_UDP 1000000
 #define LOAD_DRAIN_MAX  (64 << 20) /* bytes read from a stalled client */
 
