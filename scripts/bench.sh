@@ -12,6 +12,8 @@
 #   W4 memory      10,000 idle clients: server RSS per client
 #   W5 UDP         20 clients, 5 senders x 2000 x 64 B at 1000 msg/s, and blast
 #   W6 slow reader W1 with one client that never reads
+#   W6h            the same with 10 MB for each reader (5000 x 200 B): more
+#                  than the kernel buffers for the stuck one (W6's 1.6 MB fit)
 #
 # TCP clients connect at 2000 a second for every server: the seed server
 # listens with a backlog of 5, and a crowd arriving at once would be let in
@@ -133,6 +135,7 @@ for s in tcpchatd threads seed-tcp; do
 	run W3 "$s" --clients 50 --senders 10 --messages 500 --rate 100
 	run W4 "$s" --connect-only --clients "$IDLE" --hold 2
 	run W6 "$s" --clients 50 --senders 10 --messages 2000 --size 64 --stall 1
+	run W6h "$s" --clients 50 --senders 10 --messages 5000 --size 200 --stall 1
 done
 for s in udpchatd seed-udp; do
 	run W5r "$s" --clients 20 --senders 5 --messages 2000 --rate 1000

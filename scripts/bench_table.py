@@ -109,18 +109,20 @@ def rows_tcp(runs):
     rows.append(("   clients connected / threads",
                  [f'{g("W4", s)["connected"]} / {g("W4", s)["server_threads"]}'
                   if g("W4", s) else "-" for s in TCP], ["", ""]))
-    rows.append(("W6 one stuck reader: others got",
-                 [f'{100.0 * g("W6", s)["delivered"] / g("W6", s)["expected"]:.1f} %'
-                  if g("W6", s) and g("W6", s)["expected"] else "-"
-                  for s in TCP], ["", ""]))
-    rows.append(("   lost/dup/garbled", [errors(g("W6", s)) for s in TCP],
-                 ["", ""]))
-    rows.append(("   stuck client dropped",
-                 [("yes" if g("W6", s)["stall_dropped"] else "no")
-                  if g("W6", s) else "-" for s in TCP], ["", ""]))
-    rows.append(("   last delivery after (s)",
-                 [num(g("W6", s) and g("W6", s)["duration_s"], 2)
-                  for s in TCP], ["", ""]))
+    for w, label in (("W6", "W6 one stuck reader: others got"),
+                     ("W6h", "W6h same, 10 MB each: others got")):
+        rows.append((label,
+                     [f'{100.0 * g(w, s)["delivered"] / g(w, s)["expected"]:.1f} %'
+                      if g(w, s) and g(w, s)["expected"] else "-"
+                      for s in TCP], ["", ""]))
+        rows.append(("   lost/dup/garbled", [errors(g(w, s)) for s in TCP],
+                     ["", ""]))
+        rows.append(("   stuck client dropped",
+                     [("yes" if g(w, s)["stall_dropped"] else "no")
+                      if g(w, s) else "-" for s in TCP], ["", ""]))
+        rows.append(("   last delivery after (s)",
+                     [num(g(w, s) and g(w, s)["duration_s"], 2)
+                      for s in TCP], ["", ""]))
     return rows
 
 
