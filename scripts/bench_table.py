@@ -53,7 +53,8 @@ def ratio(a, b, invert=False):
 
 
 def get(runs, w, s):
-    return runs.get((w, s))
+    d = runs.get((w, s))
+    return d and d["result"]
 
 
 def rate(r):
@@ -147,7 +148,7 @@ def rows_udp(runs):
 
 def table(title, heads, rows):
     width = 34
-    cols = [max(16, len(h) + 2) for h in heads]
+    cols = [max(18, len(h) + 2) for h in heads]
     out = [title, " " * width + "".join(h.rjust(c) for h, c in zip(heads, cols))]
     for label, vals, ratios in rows:
         cells = list(vals) + list(ratios)
@@ -162,20 +163,20 @@ def main():
         for line in f:
             if line.strip():
                 d = json.loads(line)
-                runs[(d["workload"], d["server"])] = d["result"]
+                runs[(d["workload"], d["server"])] = d
     m = machine()
     print()
     print(f'redchat bench, {m["date"]}: {m["cpu"]}, {m["cpus"]} CPUs, '
           f'Linux {m["kernel"]}, load {m["load"]:.2f} at the end')
     print()
-    print(table("TCP (ratios: redchat / seed 003, higher is better)",
+    print(table("TCP (ratios: redchat / seed 003, higher is better; "
+                "W1, W2: median of 3 runs)",
                 ["tcpchatd", "--threads", "seed003.py", "loop/seed",
                  "thr/seed"], rows_tcp(runs)))
     print()
     print(table("UDP", ["udpchatd", "seed003.py", "ratio"], rows_udp(runs)))
     print()
-    doc = {"machine": m, "runs": [{"workload": w, "server": s, "result": r}
-                                  for (w, s), r in runs.items()]}
+    doc = {"machine": m, "runs": list(runs.values())}
     with open(sys.argv[2], "w") as f:
         json.dump(doc, f, indent=1)
     print(f"written: {sys.argv[2]}")
