@@ -4,8 +4,9 @@
  *
  * Each turn of the loop: wait for events (or the nearest deadline), read
  * what arrived and hand it to the room, then "settle": write the output
- * the room queued (one write per client per turn, however many lines), and
- * remove the clients that died.
+ * the room queued (one write per client per turn, however many lines; a
+ * queue that passes LOOP_WRITE_EARLY is written at once), and remove the
+ * clients that died.
  *
  * Backpressure (see TCP_OUT_HIGH): while some client's queue is long, the
  * loop "parks" every client that has input instead of reading it (it stops
