@@ -133,14 +133,19 @@ def test_random_datagrams_change_nothing_for_others():
     noise = udp_join(s.port, "noise")
     ana.expect("noise has joined")
     rnd = random.Random(11)
-    for _ in range(300):
-        noise.send(bytes(rnd.getrandbits(8)
-                         for _ in range(rnd.randrange(1, 1200))))
-    for line in ana.sync(timeout=30):
-        assert line.startswith("noise: ") or line.startswith("*** ") or \
-            line.startswith("* noise"), line
-        assert all(ord(c) >= 0x20 or c == "\t" for c in line), line
-    assert noise.sync(timeout=30) is not None
+    # In batches, ana reading between them: relayed noise is escaped and
+    # grows up to threefold, and a UDP receiver whose socket buffer fills
+    # loses datagrams (the pong among them) -- UDP's nature, not the test's
+    # subject.
+    for _ in range(12):
+        for _ in range(25):
+            noise.send(bytes(rnd.getrandbits(8)
+                             for _ in range(rnd.randrange(1, 1200))))
+        for line in ana.sync(timeout=30):
+            assert line.startswith("noise: ") or line.startswith("*** ") or \
+                line.startswith("* noise"), line
+            assert all(ord(c) >= 0x20 or c == "\t" for c in line), line
+        assert noise.sync(timeout=30) is not None
     stop_ok(s)
 
 
