@@ -16,6 +16,21 @@ SEEDS = os.path.join(os.path.dirname(ROOT), "shared", "seeds")
 LISTEN_RE = re.compile(rb"(?:listening on|escuchando en) (\S+):(\d+)")
 
 
+def stop_ok(server):
+    """Stop a server; it must exit 0 (no crash, no sanitizer report)."""
+    rc, log = server.stop()
+    assert rc == 0, log.decode(errors="replace")[-3000:]
+
+
+def rss_kib(pid):
+    """The resident memory of a process, in KiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
 def program(name):
     """Absolute path of a built redchat program."""
     return os.path.join(BIN, name)

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from redchat import Line, Server, join, wait_log
+from redchat import Line, Server, join, rss_kib, stop_ok, wait_log
 
 MODES = {"loop": [], "threads": ["--threads"]}
 FULL = os.environ.get("REDCHAT_HOSTILE_FULL") == "1"
@@ -30,19 +30,6 @@ def mode(request):
 
 def start(mode, *args):
     return Server("tcpchatd", "--lang", "en", *mode, *args)
-
-
-def stop_ok(s):
-    rc, log = s.stop()
-    assert rc == 0, log.decode(errors="replace")[-3000:]
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def assert_safe(line):

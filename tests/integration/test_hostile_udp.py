@@ -8,24 +8,11 @@ import time
 
 import pytest
 
-from redchat import Server, Udp, udp_join, wait_log
+from redchat import Server, Udp, rss_kib, stop_ok, udp_join, wait_log
 
 
 def start(*args):
     return Server("udpchatd", "--lang", "en", *args)
-
-
-def stop_ok(s):
-    rc, log = s.stop()
-    assert rc == 0, log.decode(errors="replace")[-3000:]
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def spray(port, n, payload):

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from redchat import ROOT, Line, Server, join, program, wait_log
+from redchat import ROOT, Line, Server, join, program, rss_kib, wait_log
 
 MODES = {"loop": [], "threads": ["--threads"]}
 
@@ -40,14 +40,6 @@ def unlimited_server(mode):
     yield s
     rc, log = s.stop()
     assert rc == 0, log.decode(errors="replace")
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 # --- chatting ---------------------------------------------------------------
