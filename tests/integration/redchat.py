@@ -1,6 +1,7 @@
 """Helpers for redchat's integration tests: start real servers on free ports,
 talk to them over real loopback sockets, and wait for events with deadlines
 (never a fixed sleep followed by a check)."""
+import atexit
 import os
 import re
 import select
@@ -39,6 +40,17 @@ def program(name):
     return os.path.join(BIN, name)
 
 
+_started = []          # every Server, so none outlives a failed test
+
+
+@atexit.register
+def _stop_leftovers():
+    for server in _started:
+        if server.proc.poll() is None:
+            server.proc.kill()
+            server.proc.wait()
+
+
 class Server:
     """A redchat server started with -p 0; .port is the port it chose.
 
@@ -55,6 +67,7 @@ class Server:
         self.proc = subprocess.Popen(
             [*wrap, program(name), "-p", "0", *args],
             stdin=stdin, stdout=stdout, stderr=subprocess.PIPE)
+        _started.append(self)
         self.log = b""
         self.lines = []
         self.seen = 0                     # lines already matched by wait_log
