@@ -25,15 +25,6 @@
  * Small helpers
  * ------------------------------------------------------------------------ */
 
-int64_t
-client_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* End the session with status; fmt (may be NULL) is said on stderr. */
 void
 client_finish(struct client *c, int status, const char *fmt, ...)

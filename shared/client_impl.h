@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "client.h"
+#include "clock.h"
 #include "net.h"
 #include "term.h"
 #include "text.h"
@@ -58,8 +59,8 @@ struct client {
 	struct client_ping  pings[CLIENT_PINGS];
 };
 
-/* Microseconds on the monotonic clock. */
-int64_t client_now(void);
+/* Microseconds on the monotonic clock, signed: the client subtracts them. */
+static inline int64_t client_now(void) { return (int64_t)clock_us(); }
 
 /* End the session with status; fmt (may be NULL) is said on stderr at the
  * end. A session already ended keeps its first status. */

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "catalog.h"
+#include "clock.h"
 #include "log.h"
 #include "msg.h"
 #include "net.h"
@@ -442,12 +443,9 @@ relay(struct room *room, struct room_member *from, const char *text,
 static uint64_t
 now_ms(const struct room *room)
 {
-	struct timespec ts;
-
 	if (room->cfg.clock_ms != NULL)
 		return room->cfg.clock_ms(room->transport);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return clock_ms();
 }
 
 static size_t

@@ -14,18 +14,10 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "clock.h"
 #include "log.h"
 #include "server.h"
 #include "tcp_conn.h"
-
-uint64_t
-tcp_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 enum tcp_accept
 tcp_accept(int lfd, int *fd, char *peer)
@@ -81,7 +73,7 @@ tcp_conn_init(struct tcp_conn *c, int fd, const char *peer,
 	c->out_max = o->max_queue;
 	c->nick_timeout = o->nick_timeout;
 	if (o->nick_timeout > 0)
-		c->nick_by = tcp_now_ms() + o->nick_timeout * 1000ull;
+		c->nick_by = clock_ms() + o->nick_timeout * 1000ull;
 	rearm(c);
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	/* Chat lines are small and wanted now: no Nagle delay. */
@@ -206,7 +198,7 @@ tcp_conn_feed(struct tcp_conn *c, struct room *room, const char *data,
 	/* The silence rule (DESIGN.md): a client that has never sent a
 	 * newline ends each message by pausing. */
 	c->silence_at = msg_framer_pending(&c->framer)
-	                    ? tcp_now_ms() + MSG_SILENCE_MS : 0;
+	                    ? clock_ms() + MSG_SILENCE_MS : 0;
 	if (c->member != NULL && room_member_named(c->member))
 		c->nick_by = 0;
 	rearm(c);
@@ -215,7 +207,7 @@ tcp_conn_feed(struct tcp_conn *c, struct room *room, const char *data,
 void
 tcp_conn_deadline(struct tcp_conn *c, struct room *room)
 {
-	uint64_t now = tcp_now_ms();
+	uint64_t now = clock_ms();
 	const char *line;
 	size_t len;
 	char notice[128];
@@ -272,6 +264,6 @@ tcp_conn_shutdown(struct tcp_conn *c)
 	c->state = TCP_CONN_DRAINING;
 	c->silence_at = 0;
 	c->nick_by = 0;
-	c->drain_by = tcp_now_ms() + TCP_DRAIN_MS;
+	c->drain_by = clock_ms() + TCP_DRAIN_MS;
 	rearm(c);
 }

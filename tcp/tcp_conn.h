@@ -69,9 +69,6 @@ enum tcp_accept {
  */
 enum tcp_accept tcp_accept(int lfd, int *fd, char *peer);
 
-/* Milliseconds on the monotonic clock. */
-uint64_t tcp_now_ms(void);
-
 /* Start a connection for an accepted socket (c zeroed by the caller), with
  * the limits of o: longest line, output cap, nickname timeout. */
 void tcp_conn_init(struct tcp_conn *c, int fd, const char *peer,

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "clock.h"
 #include "log.h"
 #include "server.h"
 #include "tcp_conn.h"
@@ -154,7 +155,7 @@ note_backlog(struct loop *L, struct lconn *l)
 
 	if (over && !l->backlogged) {
 		l->backlogged = true;
-		l->backlog_since = tcp_now_ms();
+		l->backlog_since = clock_ms();
 		lset_push(&L->backlog, l);
 	} else if (!over && l->backlogged) {
 		l->backlogged = false;
@@ -276,7 +277,7 @@ accept_clients(struct loop *L)
 		add_client(L, fd, peer);
 	if (r == TCP_ACCEPT_FULL) {
 		set_accepting(L, false);
-		L->accept_resume = tcp_now_ms() + LOOP_ACCEPT_MS;
+		L->accept_resume = clock_ms() + LOOP_ACCEPT_MS;
 	}
 }
 
@@ -384,7 +385,7 @@ client_event(struct loop *L, struct lconn *l, uint32_t events)
 static int
 next_timeout(const struct loop *L)
 {
-	uint64_t now = tcp_now_ms(), first = UINT64_MAX;
+	uint64_t now = clock_ms(), first = UINT64_MAX;
 	const struct lconn *l;
 	size_t i;
 
@@ -404,7 +405,7 @@ next_timeout(const struct loop *L)
 static void
 expire(struct loop *L)
 {
-	uint64_t now = tcp_now_ms();
+	uint64_t now = clock_ms();
 	struct lconn *l, *next;
 	size_t i;
 

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "clock.h"
 #include "log.h"
 #include "server.h"
 #include "tcp_conn.h"
@@ -88,7 +89,7 @@ note_backlog(struct tserver *S, struct tconn *k)
 
 	if (over && !k->backlogged) {
 		k->backlogged = true;
-		k->backlog_since = tcp_now_ms();
+		k->backlog_since = clock_ms();
 		S->backlogged++;
 	} else if (!over && k->backlogged) {
 		k->backlogged = false;
@@ -170,7 +171,7 @@ settle(struct tconn *k)
 	int r = buf_empty(&k->c.out) ? 1 : tcp_conn_flush(&k->c);
 
 	note_backlog(k->S, k);
-	if (k->backlogged && tcp_now_ms() >= k->backlog_since + TCP_STUCK_MS) {
+	if (k->backlogged && clock_ms() >= k->backlog_since + TCP_STUCK_MS) {
 		tcp_conn_drop(&k->c);   /* long queue, no reading: not here */
 		note_backlog(k->S, k);
 	}
@@ -268,7 +269,7 @@ client_thread(void *arg)
 
 		pfd[1].fd = k->wake;
 		pfd[1].events = POLLIN;
-		now = tcp_now_ms();
+		now = clock_ms();
 		timeout = deadline == 0 ? -1
 		          : deadline <= now ? 0 : (int)(deadline - now);
 		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
@@ -286,7 +287,7 @@ client_thread(void *arg)
 		else if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR) &&
 		         (n == 0 || (errno != EAGAIN && errno != EINTR)))
 			k->c.state = TCP_CONN_DEAD;  /* EOF, reset, or error */
-		if (k->c.deadline != 0 && k->c.deadline <= tcp_now_ms())
+		if (k->c.deadline != 0 && k->c.deadline <= clock_ms())
 			tcp_conn_deadline(&k->c, S->room);
 	}
 	finish(k);                      /* unlocks */

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "clock.h"
+
 #include "bench_stats.h"
 
 #define BENCH_NICK_LEN 10   /* "b" + 4 hex (run) + 5 digits (client) */
@@ -79,9 +81,6 @@ struct bench_engine {
 	char                    *rbuf;
 	size_t                   rbuf_len;
 };
-
-/* Microseconds on the monotonic clock. */
-uint64_t bench_now_us(void);
 
 /* Prepare n clients for host:port (nothing connected yet). Returns 0, or -1
  * with err (errlen bytes) filled. */

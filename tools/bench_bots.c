@@ -88,7 +88,7 @@ bench_bots(const struct bench_opts *o, char *err, size_t errlen)
 	if (bench_engine_init(&E, o, &res, o->bots, err, errlen) < 0)
 		return -1;
 	if ((next = calloc(o->bots, sizeof(*next))) == NULL ||
-	    bench_engine_connect(&E, false, bench_now_us() + 10000000) < 0 ||
+	    bench_engine_connect(&E, false, clock_us() + 10000000) < 0 ||
 	    res.connected == 0) {
 		snprintf(err, errlen, "%zu of %zu bots connected to %s:%d",
 		         res.connected, o->bots, o->host, o->port);
@@ -96,7 +96,7 @@ bench_bots(const struct bench_opts *o, char *err, size_t errlen)
 		bench_engine_free(&E);
 		return -1;
 	}
-	now = bench_now_us();
+	now = clock_us();
 	for (i = 0; i < o->bots; i++) {
 		bot_name(i, name, sizeof(name));
 		snprintf(line, sizeof(line), "%s%s", name, o->udp ? "" : "\n");
@@ -104,7 +104,7 @@ bench_bots(const struct bench_opts *o, char *err, size_t errlen)
 		next[i] = now + BOTS_MIN_US / 2 + next_random(&rng) % BOTS_SPAN_US;
 	}
 	end = o->duration > 0 ? now + (uint64_t)(o->duration * 1e6) : UINT64_MAX;
-	while (!stop && (now = bench_now_us()) < end) {
+	while (!stop && (now = clock_us()) < end) {
 		for (i = 0; i < o->bots; i++) {
 			if (now < next[i] || E.c[i].fd < 0)
 				continue;

@@ -290,7 +290,7 @@ read_stream(struct bench_engine *E, struct bconn *c)
 		conn_closed(E, c);
 		return;
 	}
-	now = bench_now_us();
+	now = clock_us();
 	E->progress_us = now;
 	total = keep + (size_t)n;
 	used = consume(E, c, E->rbuf, total, now);
@@ -323,7 +323,7 @@ read_dgrams(struct bench_engine *E, struct bconn *c)
 	n = recvmmsg(c->fd, mm, ENGINE_DGRAMS, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return;        /* EAGAIN, or ECONNREFUSED: nobody listens (yet) */
-	now = bench_now_us();
+	now = clock_us();
 	E->progress_us = now;
 	for (i = 0; i < n; i++)      /* each datagram stands alone: no carry */
 		consume(E, c, iov[i].iov_base, mm[i].msg_len, now);
@@ -449,13 +449,13 @@ int
 bench_engine_connect(struct bench_engine *E, bool nicks, uint64_t until_us)
 {
 	double gap = E->o->connect_rate > 0 ? 1e6 / E->o->connect_rate : 0;
-	uint64_t start = bench_now_us(), now;
+	uint64_t start = clock_us(), now;
 
 	E->phase = nicks ? BENCH_JOIN : BENCH_IDLE;
 	while (E->opened < E->n || E->pending > 0) {
 		/* --connect-rate: the n-th connection opens n gaps after start
 		 * (a server with a short listen backlog cannot take a crowd). */
-		now = bench_now_us();
+		now = clock_us();
 		while (E->opened < E->n && E->pending < ENGINE_WINDOW &&
 		       (gap == 0 || now >= start + (uint64_t)(gap * (double)E->opened)))
 			open_next(E, nicks);
@@ -471,9 +471,9 @@ bench_engine_join(struct bench_engine *E, uint64_t until_us)
 {
 	uint64_t now;
 
-	E->progress_us = bench_now_us();
+	E->progress_us = clock_us();
 	while (E->res->registered < E->res->connected) {
-		now = bench_now_us();
+		now = clock_us();
 		if (now > until_us)
 			break;
 		if (E->o->udp && now - E->progress_us > ENGINE_QUIET_UDP)

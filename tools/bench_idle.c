@@ -21,7 +21,7 @@ bench_idle(const struct bench_opts *o, struct bench_result *res, char *err,
 		return -1;
 	res->rss_base_kib = bench_proc_rss_kib(o->server_pid);
 	cpu0 = bench_self_cpu_s();
-	t0 = bench_now_us();
+	t0 = clock_us();
 	if (bench_engine_connect(&E, false, t0 + (uint64_t)(o->timeout * 1e6))
 	    < 0)
 		snprintf(err, errlen, "only %zu of %zu clients connected in %.0f s",
@@ -33,13 +33,13 @@ bench_idle(const struct bench_opts *o, struct bench_result *res, char *err,
 		goto out;
 	}
 	/* Hold: read (and forget) whatever the server says meanwhile. */
-	hold_until = bench_now_us() + (uint64_t)(o->hold * 1e6);
-	while (bench_now_us() < hold_until)
+	hold_until = clock_us() + (uint64_t)(o->hold * 1e6);
+	while (clock_us() < hold_until)
 		bench_engine_turn(&E, 50, NULL);
 	res->rss_kib = bench_proc_rss_kib(o->server_pid);
 	res->server_threads = bench_proc_threads(o->server_pid);
 	res->cpu_s = bench_self_cpu_s() - cpu0;
-	res->wall_s = (double)(bench_now_us() - t0) / 1e6;
+	res->wall_s = (double)(clock_us() - t0) / 1e6;
 	status = 0;
 out:
 	bench_engine_free(&E);

@@ -43,7 +43,7 @@ static size_t
 build(struct load *L, struct bconn *c, size_t n)
 {
 	size_t size = L->E.o->size, i;
-	struct bench_token t = { c->id, 0, bench_now_us() };
+	struct bench_token t = { c->id, 0, clock_us() };
 	char *p = L->scratch;
 
 	for (i = 0; i < n; i++) {
@@ -136,7 +136,7 @@ static int
 pace(struct load *L)
 {
 	const struct bench_opts *o = L->E.o;
-	uint64_t now = bench_now_us(), due, next = UINT64_MAX, at;
+	uint64_t now = clock_us(), due, next = UINT64_MAX, at;
 	double elapsed;
 	struct bconn *c;
 	size_t i;
@@ -221,7 +221,7 @@ chat(struct load *L)
 	L->E.phase = BENCH_CHAT;
 	for (i = 0; i < L->E.n; i++)
 		L->E.c[i].carry_len = 0;        /* nicknames are over */
-	L->start_us = L->moved_us = L->E.progress_us = bench_now_us();
+	L->start_us = L->moved_us = L->E.progress_us = clock_us();
 	until = L->start_us + (uint64_t)(o->timeout * 1e6);
 	for (i = 0; i < o->senders; i++) {
 		L->E.c[i].sent = 0;
@@ -231,7 +231,7 @@ chat(struct load *L)
 	for (;;) {
 		wait = o->rate > 0 ? pace(L) : 10;
 		bench_engine_turn(&L->E, wait > 10 ? 10 : wait, fn);
-		now = bench_now_us();
+		now = clock_us();
 		if (now > until)
 			break;
 		if (L->senders_done == o->senders &&
@@ -266,7 +266,7 @@ bench_load(const struct bench_opts *o, struct bench_result *res, char *err,
 	    bench_engine_init(&L->E, o, res, o->clients, err, errlen) < 0)
 		goto out;
 	L->interval_us = o->rate > 0 ? 1e6 / o->rate : 0;
-	t0 = bench_now_us();
+	t0 = clock_us();
 	if (bench_engine_connect(&L->E, true, t0 + (uint64_t)(o->timeout * 1e6))
 	    < 0 || res->connected == 0) {
 		snprintf(err, errlen, "%zu of %zu clients connected to %s:%d",
@@ -275,7 +275,7 @@ bench_load(const struct bench_opts *o, struct bench_result *res, char *err,
 	}
 	/* Up to 30 s: a server with a short listen backlog (the seed's is 5)
 	 * admits a crowd over several SYN-ACK retransmissions. */
-	bench_engine_join(&L->E, bench_now_us() + 30000000 + o->clients * 1000);
+	bench_engine_join(&L->E, clock_us() + 30000000 + o->clients * 1000);
 	for (i = o->clients - o->stall; i < o->clients; i++) {
 		bench_engine_stall(&L->E, &L->E.c[i]);
 		bench_stats_ignore(&res->stats, i);
@@ -285,7 +285,7 @@ bench_load(const struct bench_opts *o, struct bench_result *res, char *err,
 	srv0 = bench_proc_cpu_s(o->server_pid);
 	chat(L);
 	res->cpu_s = bench_self_cpu_s() - cpu0;
-	res->wall_s = (double)(bench_now_us() - L->start_us) / 1e6;
+	res->wall_s = (double)(clock_us() - L->start_us) / 1e6;
 	res->server_cpu_s = srv0 < 0 ? -1 : bench_proc_cpu_s(o->server_pid) - srv0;
 	res->rss_kib = bench_proc_rss_kib(o->server_pid);
 	res->server_threads = bench_proc_threads(o->server_pid);

@@ -12,15 +12,6 @@
 
 #include "bench.h"
 
-uint64_t
-bench_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /* The number after "key:" in /proc/PID/status, or -1. */
 static long
 status_field(long pid, const char *key)

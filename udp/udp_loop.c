@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "clock.h"
 #include "log.h"
 #include "msg.h"
 #include "net.h"
@@ -59,16 +60,6 @@ struct udpd {
 	union udp_addr        from[UDPD_BATCH];
 	char                  data[UDPD_BATCH][UDPD_DGRAM_MAX];
 };
-
-/* Milliseconds on the monotonic clock (the one the timerfd uses). */
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* ---------------------------------------------------------------------------
  * The room's callbacks: a line for a member is a datagram to its address;
@@ -158,7 +149,7 @@ static void
 udpd_on_timer(struct udpd *d)
 {
 	struct udp_peer *peer;
-	uint64_t ticks, now = now_ms();
+	uint64_t ticks, now = clock_ms();
 
 	if (read(d->timer, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 		log_debug("timerfd: %s", strerror(errno));
@@ -257,7 +248,7 @@ udpd_on_socket(struct udpd *d)
 				log_debug("recvmmsg: %s", strerror(errno));
 			break;
 		}
-		now = now_ms();
+		now = clock_ms();
 		for (i = 0; i < n; i++) {
 			h = &d->msgs[i].msg_hdr;
 			d->received++;
