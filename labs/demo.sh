@@ -130,18 +130,8 @@ if [ "$LOSS" != 0 ]; then
 		                   "cada paquete en lo se descarta con probabilidad") $LOSS %"
 	elif command -v nft >/dev/null &&
 		NFT_TABLE=redchat_demo_$$ &&
-		nft -f - 2>"$WORK/nft.err" <<-EOF
-		table inet $NFT_TABLE {
-			# input, not output: on lo the capture sees a packet
-			# as it is sent, so a packet lost on the way in is
-			# still in the capture, and so is its retransmission
-			chain in {
-				type filter hook input priority 0; policy accept;
-				meta l4proto { tcp, udp } th dport { $TP, $UP } numgen random mod 100 < $LOSS counter drop
-				meta l4proto { tcp, udp } th sport { $TP, $UP } numgen random mod 100 < $LOSS counter drop
-			}
-		}
-		EOF
+		"$ROOT/labs/loss.sh" rules "$NFT_TABLE" "$LOSS" "$TP" "$UP" |
+			nft -f - 2>"$WORK/nft.err"
 	then
 		LOSS_MECH=nftables
 		note "$(t "this kernel has no sch_netem (tc netem unavailable)" \

@@ -27,7 +27,7 @@ LAB_CLEANUP_HOOK="$LAB_ROOT/labs/loss.sh off"
 
 start cap "sudo bin/chatcap -i lo -w lab4.pcap --lang es"
 step "${ALL[0]}"
-expect 'tc netem|nftables table redchat_loss' "Q1: the mechanism is named"
+expect 'tc netem|redchat_loss' "Q1: the mechanism is named"
 step "${ALL[1]}"
 step "${ALL[2]}"
 step "${ALL[3]}"
