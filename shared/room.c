@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <strings.h>
 #include <time.h>
 
@@ -30,7 +31,7 @@
 _Static_assert(ROOM_LINE_MAX <= MSG_LINE_MAX, "room lines fit MSG_LINE_MAX");
 
 struct room_member {
-	struct room_member *prev, *next; /* everyone, in order of arrival */
+	TAILQ_ENTRY(room_member) link;   /* everyone, in order of arrival */
 	struct room_member *hnext;       /* same hash bucket (named only) */
 	void *conn;                      /* the transport's handle */
 	bool  named;
@@ -46,7 +47,7 @@ struct room {
 	struct room_config     cfg;
 	const struct room_ops *ops;
 	void                  *transport;
-	struct room_member    *head, *tail;
+	TAILQ_HEAD(, room_member) members;
 	struct room_member   **buckets;  /* nickname hash, by folded nick */
 	size_t                 nbuckets;
 	size_t                 named;    /* members with a nickname */
@@ -161,7 +162,7 @@ broadcast(struct room *room, struct room_member *except, size_t len)
 {
 	struct room_member *m;
 
-	for (m = room->head; m != NULL; m = m->next)
+	TAILQ_FOREACH(m, &room->members, link)
 		if (m->named && m != except)
 			send_line(room, m, room->line, len);
 }
@@ -196,14 +197,7 @@ remove_member(struct room *room, struct room_member *member, enum cat_id why)
 	} else {
 		log_debug("%s: closed before choosing a nickname", member->peer);
 	}
-	if (member->prev != NULL)
-		member->prev->next = member->next;
-	else
-		room->head = member->next;
-	if (member->next != NULL)
-		member->next->prev = member->prev;
-	else
-		room->tail = member->prev;
+	TAILQ_REMOVE(&room->members, member, link);
 	room->total--;
 	free(member);
 }
@@ -341,7 +335,7 @@ cmd_list(struct room *room, struct room_member *to)
 	size_t n = 0, shown = 0, len;
 
 	names[0] = '\0';
-	for (m = room->head; m != NULL; m = m->next) {
+	TAILQ_FOREACH(m, &room->members, link) {
 		if (!m->named)
 			continue;
 		if (n + strlen(m->nick) + 2 > ROOM_LIST_MAX)
@@ -496,6 +490,7 @@ room_new(const struct room_config *cfg, const struct room_ops *ops,
 		return NULL;
 	}
 	room->nbuckets = ROOM_BUCKETS;
+	TAILQ_INIT(&room->members);
 	room->cfg = *cfg;
 	room->ops = ops;
 	room->transport = transport;
@@ -505,14 +500,14 @@ room_new(const struct room_config *cfg, const struct room_ops *ops,
 void
 room_free(struct room *room, bool announce)
 {
-	struct room_member *m, *next;
+	struct room_member *m;
 	size_t len;
 
 	if (room == NULL)
 		return;
 	len = format(room, "%s", catalog_text(CAT_SERVER_CLOSING));
-	for (m = room->head; m != NULL; m = next) {
-		next = m->next;
+	while ((m = TAILQ_FIRST(&room->members)) != NULL) {
+		TAILQ_REMOVE(&room->members, m, link);
 		if (announce)
 			send_line(room, m, room->line, len);
 		free(m);
@@ -538,12 +533,7 @@ room_join(struct room *room, void *conn, const char *peer)
 		return NULL;
 	m->conn = conn;
 	snprintf(m->peer, sizeof(m->peer), "%s", peer);
-	m->prev = room->tail;
-	if (room->tail != NULL)
-		room->tail->next = m;
-	else
-		room->head = m;
-	room->tail = m;
+	TAILQ_INSERT_TAIL(&room->members, m, link);
 	room->total++;
 	log_debug(TR("%s connected", "%s conectado"), peer);
 	if (room->cfg.greet)
@@ -634,7 +624,7 @@ bool
 room_console(struct room *room, const char *line, size_t len)
 {
 	char nick[2 * TEXT_NICK_MAX + 1], text[TEXT_SANITIZE_MAX(MSG_MAX)];
-	struct room_member *target = NULL;
+	struct room_member *target = NULL, *p;
 	struct msg m;
 
 	msg_parse(line, len, &m);
@@ -647,7 +637,7 @@ room_console(struct room *room, const char *line, size_t len)
 		printf(TR("%zu users, %zu connections\n",
 		          "%zu usuarios, %zu conexiones\n"),
 		       room->named, room->total);
-		for (struct room_member *p = room->head; p != NULL; p = p->next)
+		TAILQ_FOREACH(p, &room->members, link)
 			printf("  %-20s %s\n", p->named ? p->nick : "-", p->peer);
 		fflush(stdout);
 		return true;

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -41,8 +42,8 @@
 /* A connection as the loop sees it. */
 struct lconn {
 	struct tcp_conn c;           /* first: the room's handle is &c */
-	struct lconn   *prev, *next; /* every connection */
-	struct lconn   *tprev, *tnext; /* connections with a deadline */
+	LIST_ENTRY(lconn) link;      /* every connection */
+	LIST_ENTRY(lconn) tlink;     /* connections with a deadline */
 	bool            timed, dirty, dead, polling_out;
 	bool            backlogged, parked;
 	uint64_t        backlog_since; /* ms: queue over the high mark since */
@@ -61,7 +62,7 @@ struct loop {
 	uint64_t              accept_resume;
 	struct server_console console;
 	struct room          *room;
-	struct lconn         *all, *timed;
+	LIST_HEAD(, lconn)    all, timed;
 	struct lset           dirty, dead;
 	struct lset           backlog;  /* queues over the high mark */
 	struct lset           parked;   /* input waiting for them to drain */
@@ -112,19 +113,10 @@ track(struct loop *L, struct lconn *l)
 	}
 	if (l->c.deadline != 0 && !l->timed) {
 		l->timed = true;
-		l->tprev = NULL;
-		l->tnext = L->timed;
-		if (L->timed != NULL)
-			L->timed->tprev = l;
-		L->timed = l;
+		LIST_INSERT_HEAD(&L->timed, l, tlink);
 	} else if (l->c.deadline == 0 && l->timed) {
 		l->timed = false;
-		if (l->tprev != NULL)
-			l->tprev->tnext = l->tnext;
-		else
-			L->timed = l->tnext;
-		if (l->tnext != NULL)
-			l->tnext->tprev = l->tprev;
+		LIST_REMOVE(l, tlink);
 	}
 }
 
@@ -255,10 +247,7 @@ add_client(struct loop *L, int fd, const char *peer)
 		free(l);
 		return;
 	}
-	l->next = L->all;
-	if (L->all != NULL)
-		L->all->prev = l;
-	L->all = l;
+	LIST_INSERT_HEAD(&L->all, l, link);
 
 	l->c.member = room_join(L->room, l, peer);
 	if (l->c.member == NULL)        /* full: the notice is queued */
@@ -300,12 +289,7 @@ reap(struct loop *L, struct lconn *l)
 		lset_remove(&L->backlog, l);
 	if (l->parked)
 		lset_remove(&L->parked, l);
-	if (l->prev != NULL)
-		l->prev->next = l->next;
-	else
-		L->all = l->next;
-	if (l->next != NULL)
-		l->next->prev = l->prev;
+	LIST_REMOVE(l, link);
 	log_debug(TR("%s: connection closed", "%s: conexión cerrada"),
 	          l->c.peer);
 	tcp_conn_close(&l->c);          /* closing the fd leaves epoll too */
@@ -389,7 +373,7 @@ next_timeout(const struct loop *L)
 	const struct lconn *l;
 	size_t i;
 
-	for (l = L->timed; l != NULL; l = l->tnext)
+	LIST_FOREACH(l, &L->timed, tlink)
 		if (l->c.deadline < first)
 			first = l->c.deadline;
 	for (i = 0; i < L->backlog.n; i++)
@@ -409,8 +393,8 @@ expire(struct loop *L)
 	struct lconn *l, *next;
 	size_t i;
 
-	for (l = L->timed; l != NULL; l = next) {
-		next = l->tnext;
+	for (l = LIST_FIRST(&L->timed); l != NULL; l = next) {
+		next = LIST_NEXT(l, tlink);     /* l may leave the list */
 		if (l->c.deadline <= now) {
 			tcp_conn_deadline(&l->c, L->room);
 			track(L, l);
@@ -444,20 +428,19 @@ watch(struct loop *L, int fd, void *tag)
 static void
 close_all(struct loop *L)
 {
-	struct lconn *l, *next;
+	struct lconn *l;
 
-	for (l = L->all; l != NULL; l = l->next)
+	LIST_FOREACH(l, &L->all, link)
 		l->c.member = NULL;     /* the room frees its members */
 	room_free(L->room, true);
 	L->room = NULL;
-	for (l = L->all; l != NULL; l = next) {
-		next = l->next;
+	while ((l = LIST_FIRST(&L->all)) != NULL) {
+		LIST_REMOVE(l, link);
 		tcp_conn_flush(&l->c);
 		shutdown(l->c.fd, SHUT_WR);
 		tcp_conn_close(&l->c);
 		free(l);
 	}
-	L->all = NULL;
 }
 
 int
@@ -472,6 +455,8 @@ tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
 
 	if ((L = calloc(1, sizeof(*L))) == NULL)
 		return 1;
+	LIST_INIT(&L->all);
+	LIST_INIT(&L->timed);
 	L->opts = o;
 	L->lfd = lfd;
 	L->sigfd = sigfd;

@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -49,7 +50,7 @@ struct tconn {
 	struct tcp_conn c;           /* first: the room's handle is &c */
 	struct tserver *S;
 	int             wake;        /* eventfd: "look at your queue" */
-	struct tconn   *prev, *next;
+	LIST_ENTRY(tconn) link;      /* every connection */
 	bool            pending;     /* in S->pending: to be written */
 	bool            backlogged;  /* queue over the high mark... */
 	uint64_t        backlog_since; /* ...since then (ms) */
@@ -61,7 +62,7 @@ struct tserver {
 	pthread_cond_t  gone;        /* a thread ended */
 	pthread_cond_t  drained;     /* no queue is backlogged any more */
 	struct room    *room;
-	struct tconn   *all;
+	LIST_HEAD(, tconn) all;
 	size_t          threads;
 	size_t          backlogged;  /* queues over the high mark */
 	struct tconn  **pending;     /* receivers with lines to write */
@@ -200,12 +201,7 @@ finish(struct tconn *k)
 		if (--S->backlogged == 0)
 			pthread_cond_broadcast(&S->drained);
 	}
-	if (k->prev != NULL)
-		k->prev->next = k->next;
-	else
-		S->all = k->next;
-	if (k->next != NULL)
-		k->next->prev = k->prev;
+	LIST_REMOVE(k, link);
 	S->threads--;
 	pthread_cond_signal(&S->gone);
 	pthread_mutex_unlock(&S->lock);
@@ -316,10 +312,7 @@ start_client(struct tserver *S, int fd, const char *peer,
 	tcp_conn_init(&k->c, fd, peer, S->opts);
 	k->S = S;
 	pthread_mutex_lock(&S->lock);
-	k->next = S->all;
-	if (S->all != NULL)
-		S->all->prev = k;
-	S->all = k;
+	LIST_INSERT_HEAD(&S->all, k, link);
 	S->threads++;
 	err = pthread_create(&th, attr, client_thread, k);
 	if (err != 0) {
@@ -354,7 +347,7 @@ stop_all(struct tserver *S)
 	struct tconn *k;
 
 	pthread_mutex_lock(&S->lock);
-	for (k = S->all; k != NULL; k = k->next)
+	LIST_FOREACH(k, &S->all, link)
 		k->c.member = NULL;     /* the room frees its members */
 	log_info(TR("closing: %zu clients told", "cerrando: avisados %zu clientes"),
 	         room_connections(S->room));
@@ -362,7 +355,7 @@ stop_all(struct tserver *S)
 	S->room = NULL;
 	write_pending(S);
 	pthread_cond_broadcast(&S->drained);
-	for (k = S->all; k != NULL; k = k->next) {
+	LIST_FOREACH(k, &S->all, link) {
 		tcp_conn_leave_room(&k->c);
 		wake(k);
 	}
@@ -387,6 +380,7 @@ tcp_threads_run(const struct server_opts *o, int lfd, int sigfd)
 	char err[NET_ERR_LEN];
 
 	memset(&S, 0, sizeof(S));
+	LIST_INIT(&S.all);
 	S.opts = o;
 	server_room_config(o, SERVER_TCP, &cfg);
 	pthread_mutex_init(&S.lock, NULL);

@@ -85,7 +85,7 @@ maybe_grow(struct udp_peers *p)
 }
 
 /* ---------------------------------------------------------------------------
- * Expiry queues: doubly linked, oldest at the head.
+ * Expiry queues: sys/queue.h tail queues, oldest at the head.
  * ------------------------------------------------------------------------ */
 
 static struct udp_queue *
@@ -94,39 +94,15 @@ queue_of(struct udp_peers *p, const struct udp_peer *peer)
 	return peer->named ? &p->named : &p->nameless;
 }
 
-static void
-queue_unlink(struct udp_queue *q, struct udp_peer *peer)
-{
-	if (peer->prev != NULL)
-		peer->prev->next = peer->next;
-	else
-		q->head = peer->next;
-	if (peer->next != NULL)
-		peer->next->prev = peer->prev;
-	else
-		q->tail = peer->prev;
-	peer->prev = peer->next = NULL;
-}
-
-static void
-queue_append(struct udp_queue *q, struct udp_peer *peer)
-{
-	peer->prev = q->tail;
-	peer->next = NULL;
-	if (q->tail != NULL)
-		q->tail->next = peer;
-	else
-		q->head = peer;
-	q->tail = peer;
-}
-
 /* The head of q if its time is up at now_ms. */
 static struct udp_peer *
 queue_due(const struct udp_queue *q, uint64_t now_ms)
 {
-	if (q->head != NULL && now_ms >= q->head->last_ms &&
-	    now_ms - q->head->last_ms >= q->timeout_ms)
-		return q->head;
+	struct udp_peer *oldest = TAILQ_FIRST(&q->peers);
+
+	if (oldest != NULL && now_ms >= oldest->last_ms &&
+	    now_ms - oldest->last_ms >= q->timeout_ms)
+		return oldest;
 	return NULL;
 }
 
@@ -145,6 +121,8 @@ udp_peers_init(struct udp_peers *p, uint64_t named_ms, uint64_t nameless_ms)
 	if (getrandom(&p->seed, sizeof(p->seed), GRND_NONBLOCK) !=
 	    (ssize_t)sizeof(p->seed))
 		p->seed = (uint32_t)(uintptr_t)p;   /* still fine, less random */
+	TAILQ_INIT(&p->named.peers);
+	TAILQ_INIT(&p->nameless.peers);
 	p->named.timeout_ms = named_ms;
 	p->nameless.timeout_ms = nameless_ms;
 	return 0;
@@ -204,7 +182,7 @@ udp_peers_add(struct udp_peers *p, const struct sockaddr *sa, socklen_t len,
 	peer->hnext = p->buckets[b];
 	p->buckets[b] = peer;
 	p->count++;
-	queue_append(&p->nameless, peer);
+	TAILQ_INSERT_TAIL(&p->nameless.peers, peer, qlink);
 	return peer;
 }
 
@@ -214,9 +192,9 @@ udp_peers_touch(struct udp_peers *p, struct udp_peer *peer, uint64_t now_ms)
 	struct udp_queue *q = queue_of(p, peer);
 
 	peer->last_ms = now_ms;
-	if (q->tail != peer) {
-		queue_unlink(q, peer);
-		queue_append(q, peer);
+	if (TAILQ_LAST(&q->peers, udp_peer_queue) != peer) {
+		TAILQ_REMOVE(&q->peers, peer, qlink);
+		TAILQ_INSERT_TAIL(&q->peers, peer, qlink);
 	}
 }
 
@@ -225,9 +203,9 @@ udp_peers_set_named(struct udp_peers *p, struct udp_peer *peer)
 {
 	if (peer->named)
 		return;
-	queue_unlink(&p->nameless, peer);
+	TAILQ_REMOVE(&p->nameless.peers, peer, qlink);
 	peer->named = true;
-	queue_append(&p->named, peer);
+	TAILQ_INSERT_TAIL(&p->named.peers, peer, qlink);
 }
 
 void
@@ -239,7 +217,7 @@ udp_peers_remove(struct udp_peers *p, struct udp_peer *peer)
 		pp = &(*pp)->hnext;
 	if (*pp != NULL)
 		*pp = peer->hnext;
-	queue_unlink(queue_of(p, peer), peer);
+	TAILQ_REMOVE(&queue_of(p, peer)->peers, peer, qlink);
 	p->count--;
 	free(peer);
 }
@@ -258,7 +236,7 @@ udp_peers_expired(const struct udp_peers *p, uint64_t now_ms)
 struct udp_peer *
 udp_peers_oldest_nameless(const struct udp_peers *p)
 {
-	return p->nameless.head;
+	return TAILQ_FIRST(&p->nameless.peers);
 }
 
 uint64_t
@@ -266,9 +244,12 @@ udp_peers_next_expiry(const struct udp_peers *p)
 {
 	uint64_t a = UINT64_MAX, b = UINT64_MAX;
 
-	if (p->nameless.head != NULL)
-		a = p->nameless.head->last_ms + p->nameless.timeout_ms;
-	if (p->named.head != NULL)
-		b = p->named.head->last_ms + p->named.timeout_ms;
+	const struct udp_peer *n = TAILQ_FIRST(&p->nameless.peers),
+	                      *m = TAILQ_FIRST(&p->named.peers);
+
+	if (n != NULL)
+		a = n->last_ms + p->nameless.timeout_ms;
+	if (m != NULL)
+		b = m->last_ms + p->named.timeout_ms;
 	return a < b ? a : b;
 }

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 /* A source address as recvfrom() gave it, and as sendto() wants it back. */
@@ -38,11 +39,11 @@ struct udp_peer {
 	/* private to udp_peers.c */
 	unsigned char    key[24];   /* address normalised to IPv6 + port */
 	struct udp_peer *hnext;     /* same hash bucket */
-	struct udp_peer *prev, *next; /* expiry queue */
+	TAILQ_ENTRY(udp_peer) qlink; /* expiry queue */
 };
 
 struct udp_queue {
-	struct udp_peer *head, *tail;
+	TAILQ_HEAD(udp_peer_queue, udp_peer) peers; /* oldest first */
 	uint64_t         timeout_ms;
 };
 
