@@ -155,3 +155,13 @@ def test_short_snaplen_counts_truncated_and_cut():
 def test_invalid_and_other():
     s = summary("invalid.pcap")
     assert (s["invalid"], s["other"], s["udp"]["datagrams"]) == (4, 3, 2)
+
+
+def test_summary_columns_stay_apart_with_long_headers():
+    """"UDP (puerto 58433)" fills its column exactly; it must still not run
+    into the TCP header on its left."""
+    r = chatcap("-r", os.path.join(FIXTURES, "udp_chat.pcap"), "--summary",
+                "--lang", "es", "--color=never", "--tcp-port", "44671",
+                "--udp-port", "58433")
+    assert r.returncode == 0
+    assert b"TCP (puerto 44671) UDP (puerto 58433)" in r.stdout

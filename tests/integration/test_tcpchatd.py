@@ -421,3 +421,27 @@ def test_tcpchat_shows_the_longest_line_the_server_sends(server):
     mallory.sendline("\x1b" * 1024)
     out, _ = tc.communicate(timeout=20)
     assert ("mallory: " + "^[" * 1024).encode() in out
+
+
+def test_descriptor_soft_limit_raised_to_the_hard_limit():
+    """A shell's soft limit (often 1024) would stop the server near a
+    thousand clients: it raises its own to the hard limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard <= 256:
+        pytest.skip(f"hard descriptor limit {hard} is too low to tell")
+
+    def low_soft_limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+
+    proc = subprocess.Popen([program("tcpchatd"), "-p", "0", "-v"],
+                            stdin=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=low_soft_limit)
+    try:
+        line = proc.stderr.readline().decode()
+        assert line.rstrip().endswith(f"descriptor limit: {hard}"), line
+        with open(f"/proc/{proc.pid}/limits") as f:
+            row = next(r for r in f if r.startswith("Max open files"))
+        assert row.split()[3] == str(hard), row
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
