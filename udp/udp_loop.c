@@ -48,7 +48,6 @@ struct udpd {
 	int                   ep, timer;  /* ours; -1 when not open */
 	uint64_t              timer_at;   /* when the timer fires; 0: disarmed */
 	unsigned              max_clients;
-	size_t                max_line;
 	struct room          *room;
 	struct udp_peers      peers;
 	struct udp_outbox     out;
@@ -208,7 +207,7 @@ udpd_datagram(struct udpd *d, const union udp_addr *from, socklen_t fromlen,
 		len--;
 	if (len > 0 && data[len - 1] == '\r')
 		len--;
-	if (truncated || len > d->max_line) {
+	if (truncated) {        /* over the buffer; shorter ones: the room */
 		d->too_long++;
 		room_too_long(d->room, peer->data);
 		return;
@@ -317,7 +316,6 @@ udpd_init(struct udpd *d, const struct server_opts *o, int fd, int sig)
 	d->fd = fd;
 	d->sig = sig;
 	d->max_clients = o->max_clients;
-	d->max_line = o->max_line;
 	server_console_init(&d->console);
 	udp_outbox_init(&d->out, fd);
 	if (net_set_nonblock(fd, err) < 0) {

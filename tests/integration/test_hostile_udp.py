@@ -166,3 +166,16 @@ def test_new_port_claims_existing_nickname():
     # the old ana was told why it is out
     assert "silent for too long" in ana.expect("silent for too long")
     stop_ok(s)
+
+
+def test_max_line_applies_to_datagrams():
+    s = start("--max-line", "10")
+    ana = udp_join(s.port, "ana")
+    luis = udp_join(s.port, "luis")
+    ana.expect("luis has joined")
+    luis.sendline("12345678901")                 # 11 bytes: refused
+    assert "too long" in luis.readline()
+    luis.sendline("1234567890")                  # 10 bytes: relayed
+    # the refused one never reached ana: her next line is the 10-byte one
+    assert ana.readline() == "luis: 1234567890"
+    stop_ok(s)
