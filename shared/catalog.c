@@ -122,8 +122,15 @@ static const char *const texts[CAT_COUNT][2] = {
 		"*** You have been removed from the chat by the server.\n",
 		"*** El servidor te ha expulsado del chat.\n" },
 	[CAT_OVERFLOW] = {
-		"*** Disconnected: you were not reading your messages.\n",
-		"*** Desconectado: no estabas leyendo tus mensajes.\n" },
+		"*** Disconnected: more than %zu KiB of messages were waiting "
+		"for you (you were not reading them).\n",
+		"*** Desconectado: más de %zu KiB de mensajes esperaban a que "
+		"los leyeras (no los estabas leyendo).\n" },
+	[CAT_OVERFLOW_SLOW] = {
+		"*** Disconnected: more than %zu KiB of messages were waiting "
+		"for you for %u seconds (you were reading too slowly).\n",
+		"*** Desconectado: más de %zu KiB de mensajes esperaron %u "
+		"segundos a que los leyeras (leías demasiado despacio).\n" },
 	[CAT_SERVER_SAYS] = {
 		"*** [server] %s\n",
 		"*** [servidor] %s\n" },
@@ -152,6 +159,16 @@ static const char *const texts[CAT_COUNT][2] = {
 		"the extra ones are dropped.\n",
 		"*** Más despacio: más de %u mensajes por segundo; "
 		"los que sobran se descartan.\n" },
+	[CAT_RATE_SLOWED] = {
+		"*** Slow down: more than %u messages a second; the server "
+		"reads you more slowly (nothing is lost).\n",
+		"*** Más despacio: más de %u mensajes por segundo; el servidor "
+		"te lee más despacio (no se pierde nada).\n" },
+	[CAT_NAMELESS_EVICTED] = {
+		"*** Disconnected: the chat is full and you had not chosen a "
+		"nickname; your place went to a newcomer.\n",
+		"*** Desconectado: el chat está lleno y no habías elegido "
+		"apodo; tu lugar fue para alguien que acaba de llegar.\n" },
 	[CAT_NICK_TIMEOUT] = {
 		"*** Disconnected: no nickname chosen in %u seconds.\n",
 		"*** Desconectado: no elegiste apodo en %u segundos.\n" },

@@ -44,11 +44,14 @@ enum cat_id {
 	CAT_TOO_LONG,         /* %d max bytes */
 	CAT_FULL,             /* %u max clients */
 	CAT_KICKED,           /* (no args) to the kicked member */
-	CAT_OVERFLOW,         /* (no args) to a member dropped for not reading */
+	CAT_OVERFLOW,         /* %zu KiB: dropped over the hard output limit */
+	CAT_OVERFLOW_SLOW,    /* %zu KiB, %u s: over the soft limit too long */
 	CAT_SERVER_SAYS,      /* %s text from the operator */
 	CAT_SERVER_CLOSING,
 	CAT_HELP,             /* (no args) several lines, each ending in \n */
-	CAT_RATE_LIMIT,       /* %u messages a second */
+	CAT_RATE_LIMIT,       /* %u messages a second (UDP: extra dropped) */
+	CAT_RATE_SLOWED,      /* %u messages a second (TCP: read slower) */
+	CAT_NAMELESS_EVICTED, /* (no args) full room, no nickname: give way */
 	CAT_NICK_TIMEOUT,     /* %u seconds */
 	CAT_COUNT
 };

@@ -143,6 +143,24 @@ msg_framer_flush(struct msg_framer *f, const char **line, size_t *line_len)
 	return *line_len <= limit(f);
 }
 
+bool
+msg_framer_finish(struct msg_framer *f, const char **line, size_t *line_len)
+{
+	if (f->discarding) {    /* an overlong line: reported, stays dropped */
+		f->discarding = false;
+		f->len = 0;
+		return false;
+	}
+	if (f->len == 0)
+		return false;
+	*line = f->buf;
+	*line_len = f->len;
+	f->len = 0;
+	if ((*line)[*line_len - 1] == '\r')    /* half of a "\r\n" */
+		(*line_len)--;
+	return *line_len <= limit(f);
+}
+
 void
 msg_framer_trim(struct msg_framer *f)
 {

@@ -66,6 +66,15 @@ bool msg_framer_pending(const struct msg_framer *f);
 bool msg_framer_flush(struct msg_framer *f, const char **line,
                       size_t *line_len);
 
+/*
+ * The stream ended in an orderly way (the peer's FIN): hand over the
+ * unterminated bytes as a last message, newline or not ("bye" then close
+ * must not lose "bye"). Returns true with *line set, or false when nothing
+ * waits.
+ */
+bool msg_framer_finish(struct msg_framer *f, const char **line,
+                       size_t *line_len);
+
 /* Give back the partial-line buffer if it holds nothing (a line handed out
  * before must no longer be in use). For a connection going idle. */
 void msg_framer_trim(struct msg_framer *f);

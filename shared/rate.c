@@ -2,21 +2,20 @@
  * rate.c — the token bucket behind the servers' per-client rate limit.
  *
  *   tokens += elapsed_seconds * per_s     (never above burst)
- *   an event costs one token; with none left it is refused
+ *   an event costs one token; with none left it is refused (UDP) or waits
+ *   until one is there (TCP: the server stops reading the sender)
  *
  * Tokens are counted in thousandths so that a rate of 1/s refills exactly,
  * with integers only.
  */
 #include "rate.h"
 
-bool
-rate_take(struct rate *r, unsigned per_s, unsigned burst, uint64_t now_ms)
+/* Bring r's tokens up to now_ms; returns the bucket's size in thousandths. */
+static uint64_t
+refill(struct rate *r, unsigned per_s, unsigned burst, uint64_t now_ms)
 {
-	uint64_t cap, add;
+	uint64_t cap = (uint64_t)(burst > 0 ? burst : 1) * 1000, add;
 
-	if (per_s == 0)
-		return true;
-	cap = (uint64_t)(burst > 0 ? burst : 1) * 1000;
 	if (!r->started) {
 		r->started = true;
 		r->milli = cap;
@@ -34,8 +33,30 @@ rate_take(struct rate *r, unsigned per_s, unsigned burst, uint64_t now_ms)
 			r->milli = cap;
 		r->last_ms = now_ms;
 	}
+	return cap;
+}
+
+bool
+rate_take(struct rate *r, unsigned per_s, unsigned burst, uint64_t now_ms)
+{
+	if (per_s == 0)
+		return true;
+	refill(r, per_s, burst, now_ms);
 	if (r->milli < 1000)
 		return false;
 	r->milli -= 1000;
 	return true;
+}
+
+uint64_t
+rate_wait(struct rate *r, unsigned per_s, unsigned burst, uint64_t now_ms)
+{
+	if (per_s == 0)
+		return 0;
+	refill(r, per_s, burst, now_ms);
+	if (r->milli >= 1000)
+		return 0;
+	/* (1000 - milli) thousandths at per_s thousandths a millisecond,
+	 * rounded up so that the token is whole when the wait ends. */
+	return (1000 - r->milli + per_s - 1) / per_s;
 }

@@ -23,4 +23,12 @@ struct rate {
 bool rate_take(struct rate *r, unsigned per_s, unsigned burst,
                uint64_t now_ms);
 
+/*
+ * Milliseconds from now_ms until rate_take() would let one event through:
+ * 0 when a token is there now (it is not taken). A sender that can be made
+ * to wait (TCP) is asked this before each message instead of losing it.
+ */
+uint64_t rate_wait(struct rate *r, unsigned per_s, unsigned burst,
+                   uint64_t now_ms);
+
 #endif

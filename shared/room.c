@@ -429,9 +429,12 @@ relay(struct room *room, struct room_member *from, const char *text,
 }
 
 /* ---------------------------------------------------------------------------
- * Limits: the longest message and the flood limit. A member over its rate
- * loses the extra messages (nobody else is affected) and is told why, once
- * every ROOM_RATE_NOTICE_MS, so a flood cannot turn into a flood of notices.
+ * Limits: the longest message and the flood limit. A transport that can
+ * make a sender wait (TCP) asks room_input_wait() before each message and
+ * stops reading the sender until its bucket refills: nothing is lost. Over
+ * UDP nothing can wait: a member over its rate loses the extra messages
+ * (nobody else is affected). Either way it is told why, once every
+ * ROOM_RATE_NOTICE_MS, so a flood cannot turn into a flood of notices.
  * ------------------------------------------------------------------------ */
 
 static uint64_t
@@ -455,8 +458,8 @@ within_rate(struct room *room, struct room_member *member)
 	uint64_t now = now_ms(room);
 
 	if (rate_take(&member->rate, room->cfg.rate_limit, room->cfg.rate_burst,
-	              now))
-		return true;
+	              now) || room->cfg.rate_paced)
+		return true;    /* paced: the transport already waited */
 	member->dropped++;
 	if (member->noticed_ms == 0 ||
 	    now - member->noticed_ms >= ROOM_RATE_NOTICE_MS) {
@@ -516,11 +519,34 @@ room_free(struct room *room, bool announce)
 	free(room);
 }
 
+/* The connection that has waited longest without a nickname, or NULL. */
+static struct room_member *
+oldest_nameless(const struct room *room)
+{
+	struct room_member *m;
+
+	TAILQ_FOREACH(m, &room->members, link)
+		if (!m->named)
+			return m;
+	return NULL;
+}
+
 struct room_member *
 room_join(struct room *room, void *conn, const char *peer)
 {
 	struct room_member *m;
 
+	if (room->cfg.max_members > 0 && room->total >= room->cfg.max_members &&
+	    (m = oldest_nameless(room)) != NULL) {
+		/* A place is for someone who talks: connections that never
+		 * chose a nickname give way to newcomers, so opening sockets
+		 * and saying nothing cannot lock the class out. */
+		log_info(TR("%s: no nickname, closed to make room for %s",
+		            "%s: sin apodo, cerrado para dejar sitio a %s"),
+		         m->peer, peer);
+		TELL(room, m, "%s", catalog_text(CAT_NAMELESS_EVICTED));
+		leave_and_close(room, m, CAT_LEFT);
+	}
 	if (room->cfg.max_members > 0 && room->total >= room->cfg.max_members) {
 		room->ops->send(room->transport, conn, room->line,
 		                format(room, catalog_text(CAT_FULL),
@@ -539,6 +565,29 @@ room_join(struct room *room, void *conn, const char *peer)
 	if (room->cfg.greet)
 		TELL(room, m, "%s", catalog_text(CAT_WELCOME));
 	return m;
+}
+
+uint64_t
+room_input_wait(struct room *room, struct room_member *member)
+{
+	uint64_t now = now_ms(room), wait;
+
+	wait = rate_wait(&member->rate, room->cfg.rate_limit,
+	                 room->cfg.rate_burst, now);
+	if (wait == 0)
+		return 0;
+	if (member->noticed_ms == 0 ||
+	    now - member->noticed_ms >= ROOM_RATE_NOTICE_MS) {
+		TELL(room, member, catalog_text(CAT_RATE_SLOWED),
+		     room->cfg.rate_limit);
+		log_info(TR("%s: over %u messages a second, read more slowly",
+		            "%s: más de %u mensajes por segundo, se le lee más "
+		            "despacio"),
+		         member->named ? member->nick : member->peer,
+		         room->cfg.rate_limit);
+		member->noticed_ms = now != 0 ? now : 1;
+	}
+	return wait;
 }
 
 bool

@@ -48,6 +48,8 @@ struct room_config {
 	size_t   max_line;     /* longest message; 0: MSG_MAX */
 	unsigned rate_limit;   /* messages a second per member; 0: no limit */
 	unsigned rate_burst;   /* ...in bursts of up to this many */
+	bool     rate_paced;   /* the transport waits room_input_wait() before
+	                          each message (TCP): never drop one */
 	/* milliseconds on a monotonic clock; NULL: CLOCK_MONOTONIC (tests and
 	 * fuzzers supply their own) */
 	uint64_t (*clock_ms)(void *transport);
@@ -63,19 +65,30 @@ void room_free(struct room *room, bool announce);
 
 /*
  * A connection arrives. It is a member without a nickname until its first
- * valid message. peer ("127.0.0.1:5342") is copied for the log. Returns the
- * member, or NULL when the room is full (the notice was already sent: close
- * the connection) or out of memory.
+ * valid message. peer ("127.0.0.1:5342") is copied for the log. When the
+ * room is full, the connection that has waited longest without a nickname
+ * gives way (it is told why and closed through ops->close). Returns the
+ * member, or NULL when the room is full of named members (the notice was
+ * already sent: close the connection) or out of memory.
  */
 struct room_member *room_join(struct room *room, void *conn, const char *peer);
+
+/*
+ * Milliseconds until member may send its next message under the rate limit
+ * (cfg.rate_limit), 0 for now. A transport that can make its sender wait
+ * (TCP: stop reading it) asks this before each message and holds the rest
+ * of the input until then, so that nothing is dropped; the member is told
+ * it is being slowed at most every ROOM_RATE_NOTICE_MS.
+ */
+uint64_t room_input_wait(struct room *room, struct room_member *member);
 
 /*
  * One message from member (no terminator; any bytes). Returns false when the
  * member has left by it (/quit): ops->close was called, forget the member.
  * A message over cfg.max_line is answered as by room_too_long(). Each
  * message takes a token from the member's bucket (cfg.rate_limit); without
- * one it is dropped, and the member is told so at most every
- * ROOM_RATE_NOTICE_MS.
+ * one it is dropped (unless cfg.rate_paced), and the member is told so at
+ * most every ROOM_RATE_NOTICE_MS.
  */
 bool room_input(struct room *room, struct room_member *member,
                 const char *line, size_t len);

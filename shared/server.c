@@ -23,7 +23,7 @@
 
 enum { OPT_LANG = 256, OPT_MAX_CLIENTS, OPT_THREADS, OPT_IDLE, OPT_HELP,
        OPT_VERSION, OPT_MAX_LINE, OPT_MAX_QUEUE, OPT_RATE, OPT_BURST,
-       OPT_NICK_TIMEOUT };
+       OPT_NICK_TIMEOUT, OPT_SOFT_QUEUE, OPT_SOFT_TIME };
 
 static void
 usage(FILE *out, const struct server_opts *o, enum server_kind kind)
@@ -71,12 +71,21 @@ usage(FILE *out, const struct server_opts *o, enum server_kind kind)
 		fprintf(out, TR("      --threads           one thread per client "
 		                "(default: one event loop)\n"
 		                "      --max-queue BYTES   drop a client with more "
-		                "than BYTES unread (default %d)\n",
+		                "than BYTES unread (default %d)\n"
+		                "      --soft-queue BYTES  ...or with more than "
+		                "BYTES unread (default %d)\n"
+		                "      --soft-queue-time S ...for S seconds "
+		                "(default %d)\n",
 		                "      --threads           un hilo por cliente "
 		                "(por defecto: un bucle de eventos)\n"
 		                "      --max-queue BYTES   desconectar a quien deje "
-		                "más de BYTES sin leer (por defecto %d)\n"),
-		        SERVER_MAX_QUEUE);
+		                "más de BYTES sin leer (por defecto %d)\n"
+		                "      --soft-queue BYTES  ...o más de BYTES sin "
+		                "leer (por defecto %d)\n"
+		                "      --soft-queue-time S ...durante S segundos "
+		                "(por defecto %d)\n"),
+		        SERVER_MAX_QUEUE, SERVER_SOFT_QUEUE,
+		        SERVER_SOFT_QUEUE_TIME);
 	else
 		fprintf(out, TR("      --idle-timeout S    remove members silent "
 		                "for S seconds (default %d)\n",
@@ -107,6 +116,29 @@ number_arg(const struct server_opts *o, const char *opt, const char *s,
 	return -1;
 }
 
+/* tcpchatd's output limits: --max-queue, --soft-queue, --soft-queue-time. */
+static int
+queue_option(struct server_opts *o, int opt, const char *arg)
+{
+	long long v;
+
+	if (opt == OPT_SOFT_TIME) {
+		if ((v = number_arg(o, "--soft-queue-time", arg, 1, 3600)) < 0)
+			return -1;
+		o->soft_queue_time = (unsigned)v;
+		return 0;
+	}
+	if ((v = number_arg(o, opt == OPT_MAX_QUEUE ? "--max-queue"
+	                                            : "--soft-queue",
+	                    arg, 4096, 1LL << 30)) < 0)
+		return -1;
+	if (opt == OPT_MAX_QUEUE)
+		o->max_queue = (size_t)v;
+	else
+		o->soft_queue = (size_t)v;
+	return 0;
+}
+
 int
 server_options(int argc, char **argv, enum server_kind kind,
                struct server_opts *o)
@@ -122,6 +154,8 @@ server_options(int argc, char **argv, enum server_kind kind,
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 		{ "max-line",     required_argument, NULL, OPT_MAX_LINE },
 		{ "max-queue",    required_argument, NULL, OPT_MAX_QUEUE },
+		{ "soft-queue",   required_argument, NULL, OPT_SOFT_QUEUE },
+		{ "soft-queue-time", required_argument, NULL, OPT_SOFT_TIME },
 		{ "rate-limit",   required_argument, NULL, OPT_RATE },
 		{ "rate-burst",   required_argument, NULL, OPT_BURST },
 		{ "nick-timeout", required_argument, NULL, OPT_NICK_TIMEOUT },
@@ -141,6 +175,8 @@ server_options(int argc, char **argv, enum server_kind kind,
 	o->idle_timeout = kind == SERVER_UDP ? SERVER_IDLE_TIMEOUT : 0;
 	o->max_line = MSG_MAX;
 	o->max_queue = SERVER_MAX_QUEUE;
+	o->soft_queue = SERVER_SOFT_QUEUE;
+	o->soft_queue_time = SERVER_SOFT_QUEUE_TIME;
 	o->rate_limit = SERVER_RATE_LIMIT;
 	o->rate_burst = SERVER_RATE_BURST;
 	o->nick_timeout = SERVER_NICK_TIMEOUT;
@@ -187,16 +223,16 @@ server_options(int argc, char **argv, enum server_kind kind,
 			o->nick_timeout = (unsigned)v;
 			break;
 		case OPT_MAX_QUEUE:
+		case OPT_SOFT_QUEUE:
+		case OPT_SOFT_TIME:
 			if (kind != SERVER_TCP) {
 				fprintf(stderr, TR("%s: option not available here\n",
 				                   "%s: opción no disponible aquí\n"),
 				        o->prog);
 				return -1;
 			}
-			if ((v = number_arg(o, "--max-queue", optarg, 4096,
-			                    1LL << 30)) < 0)
+			if (queue_option(o, c, optarg) < 0)
 				return -1;
-			o->max_queue = (size_t)v;
 			break;
 		case OPT_THREADS:
 		case OPT_IDLE:
@@ -237,6 +273,8 @@ server_options(int argc, char **argv, enum server_kind kind,
 	}
 	if (lang != NULL && cli_lang(o->prog, lang) < 0)
 		return -1;
+	if (o->soft_queue > o->max_queue)       /* the hard limit comes first */
+		o->soft_queue = o->max_queue;
 	log_set_level(level);
 	return 0;
 }
@@ -252,6 +290,7 @@ server_room_config(const struct server_opts *o, enum server_kind kind,
 	cfg->max_line = o->max_line;
 	cfg->rate_limit = o->rate_limit;
 	cfg->rate_burst = o->rate_burst;
+	cfg->rate_paced = kind == SERVER_TCP;   /* TCP can make a sender wait */
 }
 
 /* ---------------------------------------------------------------------------

@@ -20,9 +20,17 @@ enum server_kind { SERVER_TCP, SERVER_UDP };
 #define SERVER_UDP_PORT     5001
 #define SERVER_MAX_CLIENTS  4096
 #define SERVER_IDLE_TIMEOUT 300
-#define SERVER_MAX_QUEUE    (256 * 1024) /* bytes queued for one TCP client */
-#define SERVER_RATE_LIMIT   50  /* messages a second from one client... */
-#define SERVER_RATE_BURST   100 /* ...with bursts of up to this many */
+/* Output limits of one TCP client (the Redis client-output-buffer-limit
+ * model): dropped at once over the hard limit, or when over the soft one
+ * for longer than its time. A receiver never slows anyone else. */
+#define SERVER_MAX_QUEUE        (1024 * 1024) /* hard limit, bytes */
+#define SERVER_SOFT_QUEUE       (256 * 1024)  /* soft limit, bytes... */
+#define SERVER_SOFT_QUEUE_TIME  10            /* ...for this many seconds */
+/* Flood control: a human never comes near it, nor does a script of a few
+ * hundred lines (they fit in the burst). Over TCP a client over it is read
+ * more slowly (nothing is lost); over UDP the extra datagrams are dropped. */
+#define SERVER_RATE_LIMIT   100 /* messages a second from one client... */
+#define SERVER_RATE_BURST   500 /* ...with bursts of up to this many */
 #define SERVER_NICK_TIMEOUT 60  /* seconds to choose a nickname */
 
 struct server_opts {
@@ -33,7 +41,9 @@ struct server_opts {
 	bool        threads;      /* tcpchatd --threads */
 	unsigned    idle_timeout; /* udpchatd --idle-timeout, seconds */
 	size_t      max_line;     /* --max-line: longest message, <= MSG_MAX */
-	size_t      max_queue;    /* tcpchatd --max-queue: output cap, bytes */
+	size_t      max_queue;    /* tcpchatd --max-queue: hard output limit */
+	size_t      soft_queue;   /* tcpchatd --soft-queue: soft limit, bytes */
+	unsigned    soft_queue_time; /* --soft-queue-time: seconds over it */
 	unsigned    rate_limit;   /* --rate-limit: messages/s; 0: no limit */
 	unsigned    rate_burst;   /* --rate-burst: bucket size, messages */
 	unsigned    nick_timeout; /* --nick-timeout: seconds; 0: none */

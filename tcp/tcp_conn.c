@@ -51,11 +51,12 @@ tcp_accept(int lfd, int *fd, char *peer)
 static void
 rearm(struct tcp_conn *c)
 {
-	uint64_t t[3] = { c->silence_at, c->nick_by, c->drain_by };
+	uint64_t t[5] = { c->silence_at, c->nick_by, c->drain_by, c->resume_at,
+	                  c->soft_by };
 	size_t i;
 
 	c->deadline = 0;
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 5; i++)
 		if (t[i] != 0 && (c->deadline == 0 || t[i] < c->deadline))
 			c->deadline = t[i];
 }
@@ -70,7 +71,9 @@ tcp_conn_init(struct tcp_conn *c, int fd, const char *peer,
 	c->state = TCP_CONN_OPEN;
 	c->why = ROOM_LEAVE_CLOSED;
 	c->framer.max = o->max_line;
-	c->out_max = o->max_queue;
+	c->out_hard = o->max_queue;
+	c->out_soft = o->soft_queue;
+	c->soft_ms = o->soft_queue_time * 1000u;
 	c->nick_timeout = o->nick_timeout;
 	if (o->nick_timeout > 0)
 		c->nick_by = clock_ms() + o->nick_timeout * 1000ull;
@@ -90,56 +93,78 @@ tcp_conn_close(struct tcp_conn *c)
 		close(c->fd);
 	c->fd = -1;
 	msg_framer_free(&c->framer);
+	buf_free(&c->in);
 	buf_free(&c->out);
 }
 
 /* ---------------------------------------------------------------------------
- * Output: a bounded queue per client, so one client that stops reading
- * costs at most --max-queue bytes and never makes anyone else wait.
+ * Output: a queue per client with a soft and a hard limit, so one client
+ * that stops reading costs bounded memory and never makes anyone else wait.
  * ------------------------------------------------------------------------ */
+
+/* Arm or disarm the soft limit's clock after the queue changed. */
+static void
+watch_soft(struct tcp_conn *c)
+{
+	bool over = c->out_soft > 0 && c->out.len > c->out_soft;
+
+	if (over == (c->soft_by != 0))
+		return;
+	c->soft_by = over ? clock_ms() + c->soft_ms : 0;
+	rearm(c);
+}
 
 int
 tcp_conn_queue(struct tcp_conn *c, const char *line, size_t len)
 {
 	if (c->state == TCP_CONN_DEAD || c->state == TCP_CONN_DRAINING)
 		return -1;
-	if (buf_append(&c->out, line, len, c->out_max) == 0)
-		return 0;
-	tcp_conn_drop(c);               /* over the cap */
-	return -1;
+	if (buf_append(&c->out, line, len, c->out_hard) < 0) {
+		tcp_conn_drop(c, false);        /* over the hard limit */
+		return -1;
+	}
+	if (c->soft_by == 0 && c->out.len > c->out_soft)
+		watch_soft(c);
+	return 0;
 }
 
 void
-tcp_conn_drop(struct tcp_conn *c)
+tcp_conn_drop(struct tcp_conn *c, bool slow)
 {
-	const char *notice;
+	char notice[256];
+	int n;
 
 	/* What is queued will never be read in time: replace it with the
 	 * reason, to be tried once before closing. */
-	log_info(TR("%s: not reading (%zu bytes queued), disconnected",
-	            "%s: no lee (%zu bytes en cola), desconectado"),
+	log_info(slow ? TR("%s: over %zu KiB unread for %u s, disconnected",
+	                   "%s: más de %zu KiB sin leer durante %u s, "
+	                   "desconectado")
+	              : TR("%s: over %zu KiB unread, disconnected",
+	                   "%s: más de %zu KiB sin leer, desconectado"),
 	         c->member && room_member_nick(c->member)
-	             ? room_member_nick(c->member) : c->peer, c->out.len);
-	notice = catalog_text(CAT_OVERFLOW);
+	             ? room_member_nick(c->member) : c->peer,
+	         (slow ? c->out_soft : c->out_hard) / 1024, c->soft_ms / 1000);
+	n = slow ? snprintf(notice, sizeof(notice),
+	                    catalog_text(CAT_OVERFLOW_SLOW), c->out_soft / 1024,
+	                    c->soft_ms / 1000)
+	         : snprintf(notice, sizeof(notice), catalog_text(CAT_OVERFLOW),
+	                    c->out_hard / 1024);
 	buf_free(&c->out);
 	buf_append(&c->out, "\n", 1, SIZE_MAX);
-	buf_append(&c->out, notice, strlen(notice), SIZE_MAX);
+	if (n > 0 && (size_t)n < sizeof(notice))
+		buf_append(&c->out, notice, (size_t)n, SIZE_MAX);
+	c->soft_by = 0;
+	rearm(c);
 	c->state = TCP_CONN_DEAD;
 	c->why = ROOM_LEAVE_DROPPED;
-}
-
-bool
-tcp_conn_backlogged(const struct tcp_conn *c)
-{
-	return c->state != TCP_CONN_DEAD &&
-	       c->out.len > (c->out_max / 4 < TCP_OUT_HIGH ? c->out_max / 4
-	                                                   : TCP_OUT_HIGH);
+	c->farewell = true;
 }
 
 int
 tcp_conn_flush(struct tcp_conn *c)
 {
 	ssize_t n;
+	int err;
 
 	while (!buf_empty(&c->out)) {
 		n = send(c->fd, buf_head(&c->out), c->out.len, MSG_NOSIGNAL |
@@ -148,23 +173,30 @@ tcp_conn_flush(struct tcp_conn *c)
 			buf_consume(&c->out, (size_t)n);
 			continue;
 		}
-		if (n < 0 && errno == EINTR)
+		err = n < 0 ? errno : EPIPE;
+		if (err == EINTR)
 			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		if (err == EAGAIN || err == EWOULDBLOCK) {
+			if (c->soft_by != 0)
+				watch_soft(c);
 			return 0;
-		log_debug("%s: send: %s", c->peer, strerror(errno));
+		}
+		log_debug("%s: send: %s", c->peer, strerror(err));
 		buf_free(&c->out);
+		c->farewell = false;
 		if (c->state != TCP_CONN_DEAD) {
 			c->state = TCP_CONN_DEAD;
 			c->why = ROOM_LEAVE_CLOSED;
 		}
 		return -1;
 	}
+	if (c->soft_by != 0)
+		watch_soft(c);
 	return 1;
 }
 
 /* ---------------------------------------------------------------------------
- * Input: bytes to lines to the room.
+ * Input: bytes to lines to the room, at the pace the rate limit allows.
  * ------------------------------------------------------------------------ */
 
 /* One complete message (or the news that one was too long). */
@@ -181,33 +213,124 @@ deliver(struct tcp_conn *c, struct room *room, enum msg_frame f,
 	}
 }
 
-void
-tcp_conn_feed(struct tcp_conn *c, struct room *room, const char *data,
-              size_t len)
+/* Milliseconds until c may send its next message (0: now, or not in the
+ * room any more, where nothing is counted). */
+static uint64_t
+wait_for_rate(struct tcp_conn *c, struct room *room)
+{
+	if (c->member == NULL || c->state != TCP_CONN_OPEN)
+		return 0;
+	return room_input_wait(room, c->member);
+}
+
+/*
+ * Hand the lines of data[0..len) to the room while the sender's rate
+ * allows (every one when !paced). Returns how many bytes were not taken;
+ * then *wait says in how many milliseconds the next line may go.
+ */
+static size_t
+take_lines(struct tcp_conn *c, struct room *room, const char *data,
+           size_t len, bool paced, uint64_t *wait)
 {
 	enum msg_frame f;
 	const char *line;
 	size_t line_len;
 
-	if (c->state == TCP_CONN_DRAINING)
-		return;
-	while ((f = msg_framer_next(&c->framer, &data, &len, &line,
-	                            &line_len)) != MSG_FRAME_MORE)
+	for (;;) {
+		if (paced && len > 0 && (*wait = wait_for_rate(c, room)) > 0)
+			return len;
+		f = msg_framer_next(&c->framer, &data, &len, &line, &line_len);
+		if (f == MSG_FRAME_MORE)
+			return 0;
 		deliver(c, room, f, line, line_len);
+	}
+}
 
+/* After input was taken: the silence rule's clock, the nickname's. */
+static void
+input_taken(struct tcp_conn *c)
+{
 	/* The silence rule (DESIGN.md): a client that has never sent a
-	 * newline ends each message by pausing. */
-	c->silence_at = msg_framer_pending(&c->framer)
+	 * newline ends each message by pausing. Not while input is held:
+	 * the pause is the server's, not the client's. */
+	c->silence_at = msg_framer_pending(&c->framer) && buf_empty(&c->in)
 	                    ? clock_ms() + MSG_SILENCE_MS : 0;
 	if (c->member != NULL && room_member_named(c->member))
 		c->nick_by = 0;
 	rearm(c);
 }
 
+/* Go on with input held back by the rate limit. */
+static void
+resume(struct tcp_conn *c, struct room *room)
+{
+	uint64_t wait = 0;
+	size_t left;
+
+	left = take_lines(c, room, buf_head(&c->in), c->in.len, true, &wait);
+	buf_consume(&c->in, c->in.len - left);
+	c->resume_at = left > 0 ? clock_ms() + wait : 0;
+	input_taken(c);
+}
+
+bool
+tcp_conn_reading(const struct tcp_conn *c)
+{
+	return c->state != TCP_CONN_DEAD && buf_empty(&c->in);
+}
+
+void
+tcp_conn_feed(struct tcp_conn *c, struct room *room, const char *data,
+              size_t len)
+{
+	uint64_t wait = 0;
+	size_t left;
+
+	if (c->state == TCP_CONN_DRAINING)
+		return;
+	if (!buf_empty(&c->in)) {       /* read anyway (a hang-up): queue */
+		buf_append(&c->in, data, len, SIZE_MAX);
+		return;
+	}
+	left = take_lines(c, room, data, len, true, &wait);
+	if (left > 0) {
+		/* Over the rate: keep the rest (at most one read) and stop
+		 * reading until it has gone. Nothing is dropped. */
+		if (buf_append(&c->in, data + len - left, left, SIZE_MAX) < 0) {
+			c->state = TCP_CONN_DEAD;       /* out of memory */
+			return;
+		}
+		c->resume_at = clock_ms() + wait;
+	}
+	input_taken(c);
+}
+
+void
+tcp_conn_end(struct tcp_conn *c, struct room *room, bool eof)
+{
+	const char *line;
+	uint64_t wait;
+	size_t len;
+
+	/* What was read is the sender's, accepted by TCP: it all goes on,
+	 * whatever the rate (at most one read is held). */
+	if (!buf_empty(&c->in))
+		take_lines(c, room, buf_head(&c->in), c->in.len, false, &wait);
+	buf_free(&c->in);
+	if (eof && msg_framer_finish(&c->framer, &line, &len))
+		deliver(c, room, MSG_FRAME_LINE, line, len);
+	c->resume_at = c->silence_at = 0;
+	rearm(c);
+	if (c->state != TCP_CONN_DEAD) {
+		c->state = TCP_CONN_DEAD;
+		c->why = ROOM_LEAVE_CLOSED;
+	}
+}
+
 void
 tcp_conn_deadline(struct tcp_conn *c, struct room *room)
 {
-	uint64_t now = clock_ms();
+	uint64_t now = clock_ms(), wait;
 	const char *line;
 	size_t len;
 	char notice[128];
@@ -217,11 +340,18 @@ tcp_conn_deadline(struct tcp_conn *c, struct room *room)
 		c->drain_by = 0;
 		c->state = TCP_CONN_DEAD;    /* the peer never sent its FIN */
 	}
+	if (c->resume_at != 0 && c->resume_at <= now)
+		resume(c, room);
+	if (c->soft_by != 0 && c->soft_by <= now && c->state != TCP_CONN_DEAD)
+		tcp_conn_drop(c, true);
 	if (c->silence_at != 0 && c->silence_at <= now) {
 		c->silence_at = 0;
-		if (msg_framer_flush(&c->framer, &line, &len))
+		if ((wait = wait_for_rate(c, room)) > 0)
+			c->silence_at = now + wait;
+		else if (msg_framer_flush(&c->framer, &line, &len))
 			deliver(c, room, MSG_FRAME_LINE, line, len);
-		msg_framer_trim(&c->framer);    /* idle now: hold no buffer */
+		if (c->silence_at == 0)
+			msg_framer_trim(&c->framer);  /* idle now: hold no buffer */
 	}
 	if (c->member != NULL && room_member_named(c->member))
 		c->nick_by = 0;
@@ -239,9 +369,25 @@ tcp_conn_deadline(struct tcp_conn *c, struct room *room)
 				buf_append(&c->out, notice, (size_t)n, SIZE_MAX);
 			c->state = TCP_CONN_DEAD;
 			c->why = ROOM_LEAVE_TIMEOUT;
+			c->farewell = true;
 		}
 	}
 	rearm(c);
+}
+
+bool
+tcp_conn_retire(struct tcp_conn *c)
+{
+	if (!c->farewell || c->state != TCP_CONN_DEAD || buf_empty(&c->out))
+		return false;
+	c->farewell = false;
+	c->member = NULL;
+	c->state = TCP_CONN_CLOSING;
+	c->silence_at = c->nick_by = c->resume_at = c->soft_by = 0;
+	buf_free(&c->in);
+	c->drain_by = clock_ms() + TCP_DRAIN_MS;    /* read it by then */
+	rearm(c);
+	return true;
 }
 
 void
@@ -264,6 +410,9 @@ tcp_conn_shutdown(struct tcp_conn *c)
 	c->state = TCP_CONN_DRAINING;
 	c->silence_at = 0;
 	c->nick_by = 0;
+	c->resume_at = 0;
+	c->soft_by = 0;
+	buf_free(&c->in);
 	c->drain_by = clock_ms() + TCP_DRAIN_MS;
 	rearm(c);
 }

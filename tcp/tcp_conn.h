@@ -19,17 +19,24 @@
 
 #define TCP_SNDBUF  (64 * 1024)  /* the kernel's share of a client's backlog */
 #define TCP_DRAIN_MS 2000        /* wait for the peer's FIN after ours */
-/*
- * Backpressure. A client that reads more slowly than others write makes
- * its queue grow; past TCP_OUT_HIGH (or a quarter of --max-queue) the
- * server stops reading everyone's input until that queue drains, so the
- * room goes at the pace of its slowest reader, as TCP itself would. A
- * client whose queue stays over that mark for TCP_STUCK_MS is not reading
- * at all: it is dropped, with the reason, and the room goes on.
- */
-#define TCP_OUT_HIGH (64 * 1024)
-#define TCP_STUCK_MS 2000
 
+/*
+ * Two rules keep one client from hurting the room, and neither loses an
+ * accepted message:
+ *
+ * - Flood control (input). A client over its rate (--rate-limit) is read
+ *   more slowly, never trimmed: the lines of a read that go over the rate
+ *   wait in `in`, and the server does not read the socket again until they
+ *   have all gone to the room. TCP flow control then pushes back on the
+ *   sender (its window closes): that is what a lab can capture.
+ *
+ * - Output limits (the Redis client-output-buffer-limit model). What the
+ *   room queued for a client that does not read grows in `out`, never
+ *   holding back anyone else. Over the hard limit (--max-queue) it is
+ *   dropped at once; over the soft limit (--soft-queue) for longer than
+ *   --soft-queue-time it is dropped too. Either way it is told why, and the
+ *   others see it leave.
+ */
 enum tcp_state {
 	TCP_CONN_OPEN,      /* chatting */
 	TCP_CONN_CLOSING,   /* left the room: send what is queued, then FIN */
@@ -43,14 +50,21 @@ struct tcp_conn {
 	enum room_leave     why;        /* for TCP_CONN_DEAD: the leave notice */
 	struct room_member *member;     /* NULL once out of the room */
 	struct msg_framer   framer;
+	struct buf          in;         /* read, held back by the rate limit */
 	struct buf          out;
 	uint64_t            deadline;   /* ms (monotonic): the nearest of the
-	                                   three below; 0 when none */
+	                                   five below; 0 when none */
 	uint64_t            silence_at; /* silence rule ends a message; 0 */
 	uint64_t            nick_by;    /* no nickname by then: close; 0 */
 	uint64_t            drain_by;   /* peer's FIN by then, or close; 0 */
-	size_t              out_max;    /* queued output before it is dropped */
+	uint64_t            resume_at;  /* held input goes on then; 0 */
+	uint64_t            soft_by;    /* still over the soft limit then:
+	                                   drop; 0 while under it */
+	size_t              out_hard;   /* --max-queue, bytes */
+	size_t              out_soft;   /* --soft-queue, bytes */
+	unsigned            soft_ms;    /* --soft-queue-time, ms */
 	unsigned            nick_timeout; /* seconds, for the notice */
+	bool                farewell;   /* DEAD with a last notice queued */
 	char                peer[NET_ADDR_LEN];
 };
 
@@ -79,18 +93,20 @@ void tcp_conn_init(struct tcp_conn *c, int fd, const char *peer,
 void tcp_conn_close(struct tcp_conn *c);
 
 /*
- * Queue a line for the client. If the queue would pass c->out_max, the
- * client is not reading: its queue is replaced by a notice saying so and
- * it becomes TCP_CONN_DEAD (why = ROOM_LEAVE_DROPPED). Returns 0 or -1.
+ * Queue a line for the client. Over the hard limit the client is dropped
+ * (tcp_conn_drop); crossing the soft limit arms c->soft_by. Returns 0, or
+ * -1 when the line was not queued.
  */
 int tcp_conn_queue(struct tcp_conn *c, const char *line, size_t len);
 
-/* Replace c's queue by the notice that it was not reading, and make it
+/* Replace c's queue by the notice that says why it is dropped (slow: it
+ * stayed over the soft limit; else it passed the hard one), and make it
  * TCP_CONN_DEAD (why = ROOM_LEAVE_DROPPED). */
-void tcp_conn_drop(struct tcp_conn *c);
+void tcp_conn_drop(struct tcp_conn *c, bool slow);
 
-/* Whether c's queue is over the mark that holds back the room's input. */
-bool tcp_conn_backlogged(const struct tcp_conn *c);
+/* Whether the model should read c's socket now: not while input read
+ * before is held back by the rate limit (until c->resume_at). */
+bool tcp_conn_reading(const struct tcp_conn *c);
 
 /*
  * Write what the kernel takes. Returns 1 when the queue is empty, 0 when
@@ -100,19 +116,39 @@ bool tcp_conn_backlogged(const struct tcp_conn *c);
 int tcp_conn_flush(struct tcp_conn *c);
 
 /*
- * Hand data just read to the room, line by line (the caller holds whatever
- * lock guards the room). Arms c->deadline for the silence rule when an
- * unterminated message waits. In TCP_CONN_DRAINING, data is discarded.
+ * Hand data just read to the room, line by line, while the sender's rate
+ * allows; the rest is held in c->in until c->resume_at (the caller holds
+ * whatever lock guards the room). Arms c->deadline for the silence rule
+ * when an unterminated message waits. In TCP_CONN_DRAINING, data is
+ * discarded.
  */
 void tcp_conn_feed(struct tcp_conn *c, struct room *room, const char *data,
                    size_t len);
 
 /*
- * The deadline passed: an unterminated message becomes a message (silence
- * rule), a drain that took too long ends, or a client that has not chosen
- * a nickname in time is told so (the last two make the connection DEAD).
+ * The socket ended: an orderly close (eof: read() returned 0) or an error
+ * or reset. Every complete line held back is still handed to the room, and
+ * on an orderly close so is an unterminated last line: only a reset may cut
+ * a message. The connection becomes TCP_CONN_DEAD.
+ */
+void tcp_conn_end(struct tcp_conn *c, struct room *room, bool eof);
+
+/*
+ * The deadline passed: held input goes on to the room, an unterminated
+ * message becomes a message (silence rule), a drain that took too long
+ * ends, a client that has not chosen a nickname in time is told so, or one
+ * that stayed over the soft output limit is dropped (the last three make
+ * the connection DEAD).
  */
 void tcp_conn_deadline(struct tcp_conn *c, struct room *room);
+
+/*
+ * A DEAD connection has left the room. If it was closed by the server with
+ * a last notice queued (dropped, no nickname in time), it becomes CLOSING
+ * for up to TCP_DRAIN_MS, so that the client can still read why: returns
+ * true, and the model keeps it. Else returns false: close it now.
+ */
+bool tcp_conn_retire(struct tcp_conn *c);
 
 /* The room is done with this connection (quit, kick): switch to CLOSING. */
 void tcp_conn_leave_room(struct tcp_conn *c);

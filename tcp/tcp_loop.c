@@ -6,15 +6,13 @@
  * what arrived and hand it to the room, then "settle": write the output
  * the room queued (one write per client per turn, however many lines; a
  * queue that passes LOOP_WRITE_EARLY is written at once), and remove the
- * clients that died.
+ * clients that died; only then accept newcomers, so that places freed in
+ * this turn are theirs.
  *
- * Backpressure (see TCP_OUT_HIGH): while some client's queue is long, the
- * loop "parks" every client that has input instead of reading it (it stops
- * watching it for EPOLLIN), so senders are slowed down by TCP flow control
- * instead of their lines piling up in memory. When the queue drains, the
- * parked clients are read again. A client that keeps its queue long for
- * TCP_STUCK_MS is not reading at all: it is dropped, and nobody waits
- * for it any longer.
+ * No client waits for another (tcp_conn.h): a sender over its rate is not
+ * read (the loop stops watching it for EPOLLIN) until its held input has
+ * gone to the room, and a receiver that does not read only grows its own
+ * queue, up to its limits.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -44,9 +42,9 @@ struct lconn {
 	struct tcp_conn c;           /* first: the room's handle is &c */
 	LIST_ENTRY(lconn) link;      /* every connection */
 	LIST_ENTRY(lconn) tlink;     /* connections with a deadline */
-	bool            timed, dirty, dead, polling_out;
-	bool            backlogged, parked;
-	uint64_t        backlog_since; /* ms: queue over the high mark since */
+	bool            timed, dirty, dead;
+	uint32_t        events;      /* what epoll watches for */
+	bool            polling_out; /* output waits for the socket */
 };
 
 /* Grow-only array of connections waiting for a settle step. */
@@ -58,14 +56,12 @@ struct lset {
 struct loop {
 	const struct server_opts *opts;
 	int                   ep, lfd, sigfd;
-	bool                  accepting;
+	bool                  accepting, newcomers;
 	uint64_t              accept_resume;
 	struct server_console console;
 	struct room          *room;
 	LIST_HEAD(, lconn)    all, timed;
 	struct lset           dirty, dead;
-	struct lset           backlog;  /* queues over the high mark */
-	struct lset           parked;   /* input waiting for them to drain */
 	char                  rbuf[LOOP_READ];
 };
 
@@ -103,7 +99,22 @@ lset_remove(struct lset *s, struct lconn *l)
 		}
 }
 
-/* Keep l's flags and sets in step with its state after any call. */
+/* The events to watch for l: input unless it is held back, output while
+ * queued. */
+static void
+watch_events(struct loop *L, struct lconn *l)
+{
+	struct epoll_event ev = { .data.ptr = l };
+
+	ev.events = (tcp_conn_reading(&l->c) ? EPOLLIN : 0) |
+	            (l->polling_out ? EPOLLOUT : 0);
+	if (ev.events != l->events && !l->dead) {
+		l->events = ev.events;
+		epoll_ctl(L->ep, EPOLL_CTL_MOD, l->c.fd, &ev);
+	}
+}
+
+/* Keep l's flags, sets and events in step with its state after any call. */
 static void
 track(struct loop *L, struct lconn *l)
 {
@@ -118,6 +129,7 @@ track(struct loop *L, struct lconn *l)
 		l->timed = false;
 		LIST_REMOVE(l, tlink);
 	}
+	watch_events(L, l);
 }
 
 static void
@@ -126,56 +138,6 @@ mark_dirty(struct loop *L, struct lconn *l)
 	if (!l->dirty && !l->dead) {
 		l->dirty = true;
 		lset_push(&L->dirty, l);
-	}
-}
-
-/* The events to watch for l: input unless parked, output while queued. */
-static void
-watch_events(struct loop *L, struct lconn *l)
-{
-	struct epoll_event ev = { .data.ptr = l };
-
-	ev.events = (l->parked ? 0 : EPOLLIN) | (l->polling_out ? EPOLLOUT : 0);
-	epoll_ctl(L->ep, EPOLL_CTL_MOD, l->c.fd, &ev);
-}
-
-/* Keep the backlog set in step with l's queue. */
-static void
-note_backlog(struct loop *L, struct lconn *l)
-{
-	bool over = !l->dead && tcp_conn_backlogged(&l->c);
-
-	if (over && !l->backlogged) {
-		l->backlogged = true;
-		l->backlog_since = clock_ms();
-		lset_push(&L->backlog, l);
-	} else if (!over && l->backlogged) {
-		l->backlogged = false;
-		lset_remove(&L->backlog, l);
-	}
-}
-
-/* Stop reading l until no queue is backlogged. */
-static void
-park(struct loop *L, struct lconn *l)
-{
-	if (l->parked)
-		return;
-	l->parked = true;
-	lset_push(&L->parked, l);
-	watch_events(L, l);
-}
-
-/* Every queue has drained: read the parked clients again. */
-static void
-unpark_all(struct loop *L)
-{
-	struct lconn *l;
-
-	while (L->parked.n > 0) {
-		l = L->parked.v[--L->parked.n];
-		l->parked = false;
-		watch_events(L, l);
 	}
 }
 
@@ -195,12 +157,9 @@ loop_send(void *transport, void *conn, const char *line, size_t len)
 	 * now (unless the socket is known to be full): the kernel takes it,
 	 * and the queue stays small enough to be reused, not reallocated. */
 	if (l->c.out.len >= LOOP_WRITE_EARLY && !l->polling_out &&
-	    tcp_conn_flush(&l->c) == 0) {
+	    tcp_conn_flush(&l->c) == 0)
 		l->polling_out = true;
-		watch_events(L, l);
-	}
 	track(L, l);
-	note_backlog(L, l);
 }
 
 static void
@@ -240,6 +199,7 @@ add_client(struct loop *L, int fd, const char *peer)
 		return;
 	}
 	tcp_conn_init(&l->c, fd, peer, L->opts);
+	l->events = ev.events;
 	ev.data.ptr = l;
 	if (epoll_ctl(L->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		log_error("epoll_ctl: %s", strerror(errno));
@@ -270,7 +230,8 @@ accept_clients(struct loop *L)
 	}
 }
 
-/* Remove a dead connection from the room and from the loop, and free it. */
+/* Remove a dead connection from the room, then from the loop, and free it
+ * (unless it stays to deliver its last notice: tcp_conn_retire). */
 static void
 reap(struct loop *L, struct lconn *l)
 {
@@ -280,15 +241,17 @@ reap(struct loop *L, struct lconn *l)
 		l->c.member = NULL;
 		room_leave(L->room, m, l->c.why);
 	}
+	if (tcp_conn_retire(&l->c)) {   /* a last notice to deliver first */
+		l->dead = false;
+		mark_dirty(L, l);
+		track(L, l);
+		return;
+	}
 	tcp_conn_flush(&l->c);          /* one try for a last notice */
 	l->c.deadline = 0;
 	track(L, l);
 	if (l->dirty)
 		lset_remove(&L->dirty, l);
-	if (l->backlogged)
-		lset_remove(&L->backlog, l);
-	if (l->parked)
-		lset_remove(&L->parked, l);
 	LIST_REMOVE(l, link);
 	log_debug(TR("%s: connection closed", "%s: conexión cerrada"),
 	          l->c.peer);
@@ -314,19 +277,14 @@ settle(struct loop *L)
 			r = tcp_conn_flush(&l->c);
 			if (r == 1 && l->c.state == TCP_CONN_CLOSING)
 				tcp_conn_shutdown(&l->c);
-			if (r >= 0 && (r == 0) != l->polling_out) {
+			if (r >= 0)
 				l->polling_out = (r == 0);
-				watch_events(L, l);
-			}
 			track(L, l);
-			note_backlog(L, l);
 		}
 		L->dirty.n = 0;
 		while (L->dead.n > 0)
 			reap(L, L->dead.v[--L->dead.n]);
 	}
-	if (L->backlog.n == 0 && L->parked.n > 0)
-		unpark_all(L);
 }
 
 /* ---------------------------------------------------------------------------
@@ -337,27 +295,24 @@ static void
 client_event(struct loop *L, struct lconn *l, uint32_t events)
 {
 	ssize_t n;
+	int err;
 
 	if (l->dead)
 		return;
-	/* Someone's queue is long: leave this input in the kernel for now
-	 * (a hang-up or an error is still read, or it would be reported
-	 * again at once and the loop would spin). */
-	if (L->backlog.n > 0 && (events & EPOLLIN) &&
-	    !(events & (EPOLLHUP | EPOLLERR))) {
-		park(L, l);
-		events &= ~(uint32_t)EPOLLIN;
-	}
-	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+	/* Input held back by the rate limit is not read; a hang-up or an
+	 * error is (it would be reported again at once, and the loop spin). */
+	if ((events & EPOLLIN && tcp_conn_reading(&l->c)) ||
+	    events & (EPOLLHUP | EPOLLERR)) {
 		n = read(l->c.fd, L->rbuf, sizeof(L->rbuf));
+		err = errno;
 		if (n > 0) {
 			log_debug("%s: %zd bytes", l->c.peer, n);
 			tcp_conn_feed(&l->c, L->room, L->rbuf, (size_t)n);
-		} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+		} else if (n == 0 || (err != EAGAIN && err != EINTR)) {
 			if (n < 0)
 				log_debug("%s: read: %s", l->c.peer,
-				          strerror(errno));
-			l->c.state = TCP_CONN_DEAD;  /* EOF, reset, or error */
+				          strerror(err));
+			tcp_conn_end(&l->c, L->room, n == 0);
 		}
 		track(L, l);
 	}
@@ -371,14 +326,10 @@ next_timeout(const struct loop *L)
 {
 	uint64_t now = clock_ms(), first = UINT64_MAX;
 	const struct lconn *l;
-	size_t i;
 
 	LIST_FOREACH(l, &L->timed, tlink)
 		if (l->c.deadline < first)
 			first = l->c.deadline;
-	for (i = 0; i < L->backlog.n; i++)
-		if (L->backlog.v[i]->backlog_since + TCP_STUCK_MS < first)
-			first = L->backlog.v[i]->backlog_since + TCP_STUCK_MS;
 	if (!L->accepting && L->accept_resume < first)
 		first = L->accept_resume;
 	if (first == UINT64_MAX)
@@ -391,20 +342,11 @@ expire(struct loop *L)
 {
 	uint64_t now = clock_ms();
 	struct lconn *l, *next;
-	size_t i;
 
 	for (l = LIST_FIRST(&L->timed); l != NULL; l = next) {
 		next = LIST_NEXT(l, tlink);     /* l may leave the list */
 		if (l->c.deadline <= now) {
 			tcp_conn_deadline(&l->c, L->room);
-			track(L, l);
-		}
-	}
-	/* Queues that stayed long: those clients are not reading. */
-	for (i = 0; i < L->backlog.n; i++) {
-		l = L->backlog.v[i];
-		if (!l->dead && l->backlog_since + TCP_STUCK_MS <= now) {
-			tcp_conn_drop(&l->c);
 			track(L, l);
 		}
 	}
@@ -455,6 +397,7 @@ tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
 
 	if ((L = calloc(1, sizeof(*L))) == NULL)
 		return 1;
+	L->ep = -1;                     /* never close(0) on the way out */
 	LIST_INIT(&L->all);
 	LIST_INIT(&L->timed);
 	L->opts = o;
@@ -482,7 +425,7 @@ tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
 			void *tag = ev[i].data.ptr;
 
 			if (tag == &L->lfd) {
-				accept_clients(L);
+				L->newcomers = true;    /* after settle() */
 			} else if (tag == &L->sigfd) {
 				if (read(sigfd, &si, sizeof(si)) > 0)
 					running = false;
@@ -498,6 +441,11 @@ tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
 		}
 		expire(L);
 		settle(L);
+		if (L->newcomers) {
+			L->newcomers = false;
+			accept_clients(L);
+			settle(L);
+		}
 	}
 	log_info(TR("closing: %zu clients told", "cerrando: avisados %zu clientes"),
 	         room_connections(L->room));
@@ -510,8 +458,6 @@ out:
 		close(L->ep);
 	free(L->dirty.v);
 	free(L->dead.v);
-	free(L->backlog.v);
-	free(L->parked.v);
 	free(L);
 	return status;
 }

@@ -12,10 +12,13 @@
  * receiver's own thread is woken (eventfd) to send it when its socket can
  * take more.
  *
- * Backpressure, as in the event loop (TCP_OUT_HIGH): while a receiver's
- * queue is long, the threads that just read input wait before reading
- * more. A receiver whose queue stays long for TCP_STUCK_MS is not reading:
- * its own thread drops it, and the others go on.
+ * No client waits for another (tcp_conn.h): a sender over its rate is not
+ * read by its own thread until its held input has gone to the room, and a
+ * receiver that does not read only grows its own queue, up to its limits.
+ *
+ * The server's state (struct tserver) is on the heap and counted: the last
+ * of the accepting thread and the client threads frees it, so a thread
+ * that outlives the shutdown's wait never touches freed memory.
  */
 #include <errno.h>
 #include <poll.h>
@@ -52,19 +55,16 @@ struct tconn {
 	int             wake;        /* eventfd: "look at your queue" */
 	LIST_ENTRY(tconn) link;      /* every connection */
 	bool            pending;     /* in S->pending: to be written */
-	bool            backlogged;  /* queue over the high mark... */
-	uint64_t        backlog_since; /* ...since then (ms) */
 };
 
 struct tserver {
 	const struct server_opts *opts;
-	pthread_mutex_t lock;        /* the room, every queue, the list */
-	pthread_cond_t  gone;        /* a thread ended */
-	pthread_cond_t  drained;     /* no queue is backlogged any more */
-	struct room    *room;
+	pthread_mutex_t lock;        /* everything below, every queue */
+	pthread_cond_t  gone;        /* a thread ended (monotonic clock) */
+	struct room    *room;        /* NULL once the server is closing */
 	LIST_HEAD(, tconn) all;
-	size_t          threads;
-	size_t          backlogged;  /* queues over the high mark */
+	size_t          threads;     /* client threads running */
+	bool            orphaned;    /* the accepting thread has left */
 	struct tconn  **pending;     /* receivers with lines to write */
 	size_t          npending, cap;
 };
@@ -81,23 +81,6 @@ wake(struct tconn *k)
 /* ---------------------------------------------------------------------------
  * The room's callbacks (called with S->lock held)
  * ------------------------------------------------------------------------ */
-
-/* Keep S->backlogged in step with k's queue. */
-static void
-note_backlog(struct tserver *S, struct tconn *k)
-{
-	bool over = tcp_conn_backlogged(&k->c);
-
-	if (over && !k->backlogged) {
-		k->backlogged = true;
-		k->backlog_since = clock_ms();
-		S->backlogged++;
-	} else if (!over && k->backlogged) {
-		k->backlogged = false;
-		if (--S->backlogged == 0)
-			pthread_cond_broadcast(&S->drained);
-	}
-}
 
 /*
  * Write each receiver's new lines with one send(), after the room has
@@ -116,8 +99,7 @@ write_pending(struct tserver *S)
 		k = S->pending[i];
 		k->pending = false;
 		if (tcp_conn_flush(&k->c) != 1)
-			wake(k);
-		note_backlog(S, k);
+			wake(k);        /* its thread waits for the socket */
 	}
 	S->npending = 0;
 }
@@ -165,44 +147,54 @@ static const struct room_ops threads_ops = { threads_send, threads_close };
  * ------------------------------------------------------------------------ */
 
 /* With the lock held: write what is queued, move CLOSING on to DRAINING.
- * Returns the poll events to wait for, or 0 when the connection is dead. */
-static short
+ * Returns the poll events to wait for, or -1 when the connection is dead. */
+static int
 settle(struct tconn *k)
 {
 	int r = buf_empty(&k->c.out) ? 1 : tcp_conn_flush(&k->c);
 
-	note_backlog(k->S, k);
-	if (k->backlogged && clock_ms() >= k->backlog_since + TCP_STUCK_MS) {
-		tcp_conn_drop(&k->c);   /* long queue, no reading: not here */
-		note_backlog(k->S, k);
-	}
 	if (r == 1 && k->c.state == TCP_CONN_CLOSING)
 		tcp_conn_shutdown(&k->c);
 	if (k->c.state == TCP_CONN_DEAD)
-		return 0;
-	return POLLIN | (r == 0 ? POLLOUT : 0);
+		return -1;
+	return (tcp_conn_reading(&k->c) ? POLLIN : 0) | (r == 0 ? POLLOUT : 0);
 }
 
-/* Leave the room if still in it, unlink, and free (lock held on entry). */
 static void
-finish(struct tconn *k)
+server_free(struct tserver *S)
+{
+	pthread_cond_destroy(&S->gone);
+	pthread_mutex_destroy(&S->lock);
+	free(S->pending);
+	free(S);
+}
+
+/* k is dead: leave the room if still in it (lock held). Returns true when
+ * it stays a while to deliver a last notice (tcp_conn_retire). */
+static bool
+leave_room(struct tconn *k)
 {
 	struct tserver *S = k->S;
 	struct room_member *m = k->c.member;
 
-	if (m != NULL) {
-		k->c.member = NULL;
+	k->c.member = NULL;
+	if (m != NULL && S->room != NULL)
 		room_leave(S->room, m, k->c.why);
-	}
 	write_pending(S);               /* the others' leave notice */
+	return tcp_conn_retire(&k->c);
+}
+
+/* Unlink and free k, out of the room already (lock held on entry). */
+static void
+finish(struct tconn *k)
+{
+	struct tserver *S = k->S;
+	bool last;
+
 	tcp_conn_flush(&k->c);          /* one try for a last notice */
-	if (k->backlogged) {
-		k->backlogged = false;
-		if (--S->backlogged == 0)
-			pthread_cond_broadcast(&S->drained);
-	}
 	LIST_REMOVE(k, link);
 	S->threads--;
+	last = S->orphaned && S->threads == 0;
 	pthread_cond_signal(&S->gone);
 	pthread_mutex_unlock(&S->lock);
 
@@ -211,26 +203,24 @@ finish(struct tconn *k)
 	tcp_conn_close(&k->c);
 	close(k->wake);
 	free(k);
+	if (last)                       /* nobody else holds S any more */
+		server_free(S);
 }
 
-/* This thread just handed input to the room: while some receiver's queue
- * is long, wait before reading more (lock held; the wait releases it). A
- * stuck receiver is dropped within TCP_STUCK_MS, so the wait ends. */
-static void
-hold_back(struct tserver *S, struct tconn *k)
+/* Read what the socket has (lock not held). Returns the byte count, 0 at
+ * end of stream, -1 on an error (*err set) or when there was nothing. */
+static ssize_t
+read_input(struct tconn *k, const struct pollfd *p, char *rbuf, size_t cap,
+           int *err)
 {
-	struct timespec until;
+	ssize_t n;
 
-	while (S->backlogged > (k->backlogged ? 1u : 0u) && S->room != NULL &&
-	       k->c.state == TCP_CONN_OPEN) {
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 100 * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&S->drained, &S->lock, &until);
-	}
+	*err = EAGAIN;
+	if (!(p->revents & (POLLIN | POLLHUP | POLLERR)))
+		return -1;
+	n = read(k->c.fd, rbuf, cap);
+	*err = n < 0 ? errno : 0;       /* before anything can change it */
+	return n;
 }
 
 static void *
@@ -240,9 +230,9 @@ client_thread(void *arg)
 	struct tserver *S = k->S;
 	struct pollfd pfd[2];
 	char rbuf[THREAD_READ];
-	uint64_t now, deadline, junk;
-	ssize_t n = 0;
-	int timeout;
+	uint64_t now, junk;
+	ssize_t n;
+	int timeout, events, err;
 
 	pthread_mutex_lock(&S->lock);
 	if (S->room != NULL)
@@ -252,37 +242,30 @@ client_thread(void *arg)
 
 	for (;;) {                      /* the lock is held at the top */
 		write_pending(S);
-		if (n > 0)
-			hold_back(S, k);
-		pfd[0].fd = k->c.fd;
-		if ((pfd[0].events = settle(k)) == 0)
+		if ((events = settle(k)) < 0) {
+			if (leave_room(k))
+				continue;       /* CLOSING: deliver its notice */
 			break;
-		deadline = k->c.deadline;
-		if (k->backlogged && (deadline == 0 ||
-		                      k->backlog_since + TCP_STUCK_MS < deadline))
-			deadline = k->backlog_since + TCP_STUCK_MS;
+		}
+		pfd[0] = (struct pollfd){ .fd = k->c.fd, .events = (short)events };
+		pfd[1] = (struct pollfd){ .fd = k->wake, .events = POLLIN };
+		now = clock_ms();
+		timeout = k->c.deadline == 0 ? -1
+		          : k->c.deadline <= now ? 0
+		          : (int)(k->c.deadline - now);
 		pthread_mutex_unlock(&S->lock);
 
-		pfd[1].fd = k->wake;
-		pfd[1].events = POLLIN;
-		now = clock_ms();
-		timeout = deadline == 0 ? -1
-		          : deadline <= now ? 0 : (int)(deadline - now);
 		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
 			log_debug("poll: %s", strerror(errno));
 		if (pfd[1].revents & POLLIN)
 			(void)!read(k->wake, &junk, sizeof(junk));
-
-		n = 0;
-		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
-			n = read(k->c.fd, rbuf, sizeof(rbuf));
+		n = read_input(k, &pfd[0], rbuf, sizeof(rbuf), &err);
 
 		pthread_mutex_lock(&S->lock);
 		if (n > 0)
 			tcp_conn_feed(&k->c, S->room, rbuf, (size_t)n);
-		else if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR) &&
-		         (n == 0 || (errno != EAGAIN && errno != EINTR)))
-			k->c.state = TCP_CONN_DEAD;  /* EOF, reset, or error */
+		else if (n == 0 || (err != EAGAIN && err != EINTR))
+			tcp_conn_end(&k->c, S->room, n == 0);
 		if (k->c.deadline != 0 && k->c.deadline <= clock_ms())
 			tcp_conn_deadline(&k->c, S->room);
 	}
@@ -309,9 +292,9 @@ start_client(struct tserver *S, int fd, const char *peer,
 		close(fd);
 		return;
 	}
-	tcp_conn_init(&k->c, fd, peer, S->opts);
 	k->S = S;
 	pthread_mutex_lock(&S->lock);
+	tcp_conn_init(&k->c, fd, peer, S->opts);
 	LIST_INSERT_HEAD(&S->all, k, link);
 	S->threads++;
 	err = pthread_create(&th, attr, client_thread, k);
@@ -339,12 +322,30 @@ accept_clients(struct tserver *S, int lfd, const pthread_attr_t *attr)
 	return r != TCP_ACCEPT_FULL;
 }
 
-/* Tell everyone the server closes and wait (a while) for the threads. */
+/* A deadline ms from now on the monotonic clock (S->gone's). */
+static struct timespec
+after_ms(unsigned ms)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
+/* Tell everyone the server closes, wait (a while) for the threads, and
+ * hand S to the last of them if some are still running. */
 static void
 stop_all(struct tserver *S)
 {
-	struct timespec until;
+	struct timespec until = after_ms(THREAD_STOP_MS);
 	struct tconn *k;
+	bool last;
 
 	pthread_mutex_lock(&S->lock);
 	LIST_FOREACH(k, &S->all, link)
@@ -354,47 +355,69 @@ stop_all(struct tserver *S)
 	room_free(S->room, true);
 	S->room = NULL;
 	write_pending(S);
-	pthread_cond_broadcast(&S->drained);
 	LIST_FOREACH(k, &S->all, link) {
 		tcp_conn_leave_room(&k->c);
 		wake(k);
 	}
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += THREAD_STOP_MS / 1000;
 	while (S->threads > 0)
 		if (pthread_cond_timedwait(&S->gone, &S->lock, &until) != 0)
-			break;          /* threads left are cut off by exit() */
+			break;          /* the rest end with the process */
+	S->orphaned = true;
+	last = S->threads == 0;
 	pthread_mutex_unlock(&S->lock);
+	if (last)
+		server_free(S);
+}
+
+/* The server's state, with a condition variable on the monotonic clock
+ * (a change of the wall clock must not stretch or cut a wait). */
+static struct tserver *
+server_new(const struct server_opts *o)
+{
+	pthread_condattr_t ca;
+	struct tserver *S;
+	struct room_config cfg;
+
+	if ((S = calloc(1, sizeof(*S))) == NULL)
+		return NULL;
+	LIST_INIT(&S->all);
+	S->opts = o;
+	pthread_mutex_init(&S->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&S->gone, &ca);
+	pthread_condattr_destroy(&ca);
+	server_room_config(o, SERVER_TCP, &cfg);
+	if ((S->room = room_new(&cfg, &threads_ops, S)) == NULL) {
+		server_free(S);
+		return NULL;
+	}
+	return S;
 }
 
 int
 tcp_threads_run(const struct server_opts *o, int lfd, int sigfd)
 {
-	struct room_config cfg;
 	struct server_console console;
 	struct signalfd_siginfo si;
-	struct tserver S;
+	struct tserver *S;
 	struct pollfd pfd[3];
 	pthread_attr_t attr;
 	bool running = true, accepting = true;
 	char err[NET_ERR_LEN];
 
-	memset(&S, 0, sizeof(S));
-	LIST_INIT(&S.all);
-	S.opts = o;
-	server_room_config(o, SERVER_TCP, &cfg);
-	pthread_mutex_init(&S.lock, NULL);
-	pthread_cond_init(&S.gone, NULL);
-	pthread_cond_init(&S.drained, NULL);
+	if (net_set_nonblock(lfd, err) < 0) {
+		log_error("%s", err);
+		return 1;
+	}
+	if ((S = server_new(o)) == NULL) {
+		log_error("%s", strerror(ENOMEM));
+		return 1;
+	}
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, THREAD_STACK);
 	server_console_init(&console);
-	if ((S.room = room_new(&cfg, &threads_ops, &S)) == NULL ||
-	    net_set_nonblock(lfd, err) < 0) {
-		log_error("%s", strerror(errno));
-		return 1;
-	}
 
 	while (running) {
 		pfd[0] = (struct pollfd){ .fd = accepting ? lfd : -1,
@@ -405,22 +428,20 @@ tcp_threads_run(const struct server_opts *o, int lfd, int sigfd)
 		    errno != EINTR)
 			break;
 		if (pfd[0].revents & POLLIN)
-			accepting = accept_clients(&S, lfd, &attr);
+			accepting = accept_clients(S, lfd, &attr);
 		else
 			accepting = true;
 		if ((pfd[1].revents & POLLIN) && read(sigfd, &si, sizeof(si)) > 0)
 			running = false;
 		if (pfd[2].revents & (POLLIN | POLLHUP)) {
-			pthread_mutex_lock(&S.lock);
-			if (!server_console_read(&console, S.room))
+			pthread_mutex_lock(&S->lock);
+			if (!server_console_read(&console, S->room))
 				running = false;
-			write_pending(&S);
-			pthread_mutex_unlock(&S.lock);
+			write_pending(S);
+			pthread_mutex_unlock(&S->lock);
 		}
 	}
-	stop_all(&S);
-	if (S.threads == 0)             /* else a late thread may still use it */
-		free(S.pending);
+	stop_all(S);                    /* S is not ours after this */
 	server_console_free(&console);
 	pthread_attr_destroy(&attr);
 	return 0;

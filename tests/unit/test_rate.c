@@ -99,6 +99,42 @@ test_rate_take_huge_values_do_not_overflow(void **state)
 	assert_int_equal(passes(&one, 1, 0, 2, 0), 1);      /* burst 0 is 1 */
 }
 
+static void
+test_rate_wait_says_when_the_next_token_is_whole(void **state)
+{
+	struct rate r = { 0 };
+
+	(void)state;
+	assert_int_equal(rate_wait(&r, 0, 0, 0), 0);        /* no limit */
+	assert_int_equal(passes(&r, 10, 2, 2, 0), 2);
+	assert_int_equal(rate_wait(&r, 10, 2, 0), 100);     /* 1/10 s */
+	assert_int_equal(rate_wait(&r, 10, 2, 60), 40);     /* 0.6 there */
+	assert_false(rate_take(&r, 10, 2, 99));
+	assert_int_equal(rate_wait(&r, 10, 2, 100), 0);     /* waiting took
+	                                                       nothing */
+	assert_int_equal(rate_wait(&r, 10, 2, 100), 0);
+	assert_true(rate_take(&r, 10, 2, 100));
+	assert_int_equal(rate_wait(&r, 3, 2, 100), 334);    /* rounded up */
+}
+
+static void
+test_rate_wait_then_take_never_refused(void **state)
+{
+	struct rate r = { 0 };
+	uint64_t t = 0, w;
+	unsigned i;
+
+	(void)state;
+	/* A sender that always waits what it is told is never refused, and
+	 * 1000 events at 7/s, burst 3, take (1000 - 3) / 7 s. */
+	for (i = 0; i < 1000; i++) {
+		while ((w = rate_wait(&r, 7, 3, t)) != 0)
+			t += w;
+		assert_true(rate_take(&r, 7, 3, t));
+	}
+	assert_in_range(t, 997 * 1000 / 7, 997 * 1000 / 7 + 1000);
+}
+
 int
 main(void)
 {
@@ -110,6 +146,8 @@ main(void)
 		cmocka_unit_test(test_rate_take_steady_flood_gets_the_rate),
 		cmocka_unit_test(test_rate_take_clock_backwards),
 		cmocka_unit_test(test_rate_take_huge_values_do_not_overflow),
+		cmocka_unit_test(test_rate_wait_says_when_the_next_token_is_whole),
+		cmocka_unit_test(test_rate_wait_then_take_never_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1101,7 +1101,7 @@ test_room_join_full(void **state)
 	struct fx *fx = *state;
 
 	join(fx, 1, "ana");
-	join(fx, 2, NULL);
+	join(fx, 2, "eva");
 	assert_null(room_join(fx->room, CONN(3), "127.0.0.1:3"));
 	expect_only(fx, 3, fmt(catalog_text(CAT_FULL), 2u));
 	expect_none(fx, 1);
@@ -1112,6 +1112,36 @@ test_room_join_full(void **state)
 	room_leave(fx->room, fx->m[2], ROOM_LEAVE_CLOSED);
 	join(fx, 3, "luis");                     /* room again */
 	assert_int_equal(room_count(fx->room), 2);
+}
+
+static void
+test_room_join_full_nameless_gives_way(void **state)
+{
+	struct fx *fx = *state;
+
+	join(fx, 1, "ana");
+	join(fx, 2, NULL);                       /* never says a nickname */
+	fx->m[3] = room_join(fx->room, CONN(3), "127.0.0.1:3");
+	assert_non_null(fx->m[3]);               /* 2 made room for 3 */
+	assert_true(was_closed(fx, 2));
+	assert_true(say(fx, 3, "luis"));
+	expect_only(fx, 1, fmt(catalog_text(CAT_JOINED), "luis"));
+	assert_int_equal(room_connections(fx->room), 2);
+	assert_int_equal(room_count(fx->room), 2);
+}
+
+static void
+test_room_join_full_told_why_when_giving_way(void **state)
+{
+	struct fx *fx = *state;
+
+	join(fx, 1, "ana");
+	join(fx, 2, NULL);
+	assert_non_null(room_join(fx->room, CONN(3), "127.0.0.1:3"));
+	expect_only(fx, 2, catalog_text(CAT_NAMELESS_EVICTED));
+	expect_none(fx, 1);                      /* no leave: it had no name */
+	assert_true(was_closed(fx, 2));
+	fx->m[2] = NULL;
 }
 
 static void
@@ -1369,6 +1399,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_room_console_text_to_everyone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_room_input_random_against_model, setup_no_greet, teardown),
 		cmocka_unit_test_setup_teardown(test_room_join_full, setup_max2, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_room_join_full_nameless_gives_way, setup_max2, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_room_join_full_told_why_when_giving_way, setup_max2,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_room_join_ten_thousand, setup_no_greet, teardown),
 		cmocka_unit_test_setup_teardown(test_room_free_announces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_room_free_silent, setup, teardown),

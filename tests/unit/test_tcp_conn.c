@@ -1,8 +1,9 @@
 /*
- * test_tcp_conn.c — unit tests for tcp/tcp_conn.c's output side: the high
- * mark that holds back the room's input (backpressure), the cap, and the
- * drop of a client that does not read (its queue becomes the notice).
- * No socket is written: only queues are filled.
+ * test_tcp_conn.c — unit tests for tcp/tcp_conn.c: the output limits (hard:
+ * dropped at once; soft: dropped after its time), the flood control that
+ * holds input back instead of dropping it, and the end of a stream, where
+ * nothing said may be lost. A socketpair stands for the client; the room is
+ * real, with a fake transport that records what each member receives.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,20 +11,114 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "catalog.h"
+#include "room.h"
+#include "server.h"
 #include "tcp_conn.h"
 
-/* A connection with no socket, an output cap of out_max bytes. */
+/* ---------------------------------------------------------------------------
+ * A room whose other member records what it receives
+ * ------------------------------------------------------------------------ */
+
+struct fx {
+	uint64_t            now;        /* the room's clock, ms */
+	struct room        *room;
+	struct tcp_conn     c;          /* the connection under test */
+	int                 peer;       /* the client's end of c's socket */
+	struct room_member *listener;
+	char                heard[8192]; /* the listener's lines */
+	size_t              heard_len;
+};
+
 static void
-conn(struct tcp_conn *c, size_t out_max)
+fake_send(void *transport, void *conn, const char *line, size_t len)
 {
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
-	c->state = TCP_CONN_OPEN;
-	c->out_max = out_max;
-	strcpy(c->peer, "127.0.0.1:5555");
+	struct fx *fx = transport;
+
+	if (conn == &fx->c) {
+		tcp_conn_queue(&fx->c, line, len);
+		return;
+	}
+	assert_true(fx->heard_len + len < sizeof(fx->heard));
+	memcpy(fx->heard + fx->heard_len, line, len);
+	fx->heard_len += len;
+	fx->heard[fx->heard_len] = '\0';
+}
+
+static void
+fake_close(void *transport, void *conn)
+{
+	struct fx *fx = transport;
+
+	if (conn == &fx->c)
+		tcp_conn_leave_room(&fx->c);
+}
+
+static uint64_t
+fake_clock(void *transport)
+{
+	return ((struct fx *)transport)->now;
+}
+
+static const struct room_ops ops = { fake_send, fake_close };
+
+/* A room with a rate of 10 messages a second in bursts of 3, a listener
+ * called "eva", and c on a socketpair, not yet in the room. */
+static int
+setup(void **state)
+{
+	struct room_config cfg = { .rate_limit = 10, .rate_burst = 3,
+	                           .rate_paced = true, .clock_ms = fake_clock };
+	struct server_opts o = { .max_line = MSG_MAX, .max_queue = 8192,
+	                         .soft_queue = 2048, .soft_queue_time = 5 };
+	struct fx *fx = calloc(1, sizeof(*fx));
+	int sv[2];
+
+	if (fx == NULL || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		return -1;
+	catalog_set_lang(LANG_EN);
+	fx->now = 1000;
+	fx->room = room_new(&cfg, &ops, fx);
+	fx->listener = room_join(fx->room, fx, "127.0.0.1:1");
+	room_input(fx->room, fx->listener, "eva", 3);
+	fx->heard_len = 0;
+	tcp_conn_init(&fx->c, sv[0], "127.0.0.1:2", &o);
+	fx->peer = sv[1];
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	if (fx->c.member != NULL)
+		room_leave(fx->room, fx->c.member, ROOM_LEAVE_CLOSED);
+	room_free(fx->room, false);
+	tcp_conn_close(&fx->c);
+	close(fx->peer);
+	free(fx);
+	return 0;
+}
+
+static void
+enter(struct fx *fx)
+{
+	fx->c.member = room_join(fx->room, &fx->c, fx->c.peer);
+	assert_non_null(fx->c.member);
+}
+
+static void
+feed(struct fx *fx, const char *s)
+{
+	tcp_conn_feed(&fx->c, fx->room, s, strlen(s));
 }
 
 /* Queue n bytes in lines of 100 (the last one shorter). */
@@ -44,80 +139,190 @@ fill(struct tcp_conn *c, size_t n)
 	return 0;
 }
 
-static void
-test_tcp_conn_backlogged_above_the_high_mark(void **state)
-{
-	struct tcp_conn c;
+/* ---------------------------------------------------------------------------
+ * Output limits
+ * ------------------------------------------------------------------------ */
 
-	(void)state;
-	conn(&c, 256 * 1024);
-	assert_false(tcp_conn_backlogged(&c));
-	assert_int_equal(fill(&c, TCP_OUT_HIGH), 0);
-	assert_false(tcp_conn_backlogged(&c));          /* at the mark: no */
-	assert_int_equal(fill(&c, 1), 0);
-	assert_true(tcp_conn_backlogged(&c));
-	buf_consume(&c.out, 2);                         /* drained a little */
-	assert_false(tcp_conn_backlogged(&c));
-	tcp_conn_close(&c);
+static void
+test_tcp_conn_queue_over_the_hard_limit_drops(void **state)
+{
+	struct fx *fx = *state;
+	char notice[256];
+
+	snprintf(notice, sizeof(notice), catalog_text(CAT_OVERFLOW),
+	         (size_t)8);
+	assert_int_equal(fill(&fx->c, 8192), 0);
+	assert_int_equal(fill(&fx->c, 1), -1);
+	assert_int_equal(fx->c.state, TCP_CONN_DEAD);
+	assert_int_equal(fx->c.why, ROOM_LEAVE_DROPPED);
+	/* the queue is now the reason alone, after a line break */
+	assert_int_equal(fx->c.out.len, 1 + strlen(notice));
+	assert_memory_equal(buf_head(&fx->c.out) + 1, notice, strlen(notice));
+	assert_int_equal(tcp_conn_queue(&fx->c, "late\n", 5), -1);
 }
 
 static void
-test_tcp_conn_backlogged_quarter_of_a_small_cap(void **state)
+test_tcp_conn_queue_soft_limit_arms_and_disarms(void **state)
 {
-	struct tcp_conn c;
+	struct fx *fx = *state;
+	char sink[16384];
 
-	(void)state;
-	conn(&c, 8192);                 /* --max-queue 8192: mark at 2048 */
-	assert_int_equal(fill(&c, 2048), 0);
-	assert_false(tcp_conn_backlogged(&c));
-	assert_int_equal(fill(&c, 1), 0);
-	assert_true(tcp_conn_backlogged(&c));
-	tcp_conn_close(&c);
+	assert_int_equal(fill(&fx->c, 2048), 0);
+	assert_int_equal(fx->c.soft_by, 0);             /* at the limit: no */
+	assert_int_equal(fill(&fx->c, 1), 0);
+	assert_true(fx->c.soft_by != 0);
+	assert_int_equal(fx->c.deadline, fx->c.soft_by < fx->c.nick_by ||
+	                 fx->c.nick_by == 0 ? fx->c.soft_by : fx->c.nick_by);
+	/* the client reads: the queue goes, and so does the clock */
+	assert_int_equal(tcp_conn_flush(&fx->c), 1);
+	assert_true(read(fx->peer, sink, sizeof(sink)) > 0);
+	assert_int_equal(fx->c.soft_by, 0);
+	assert_int_equal(fx->c.state, TCP_CONN_OPEN);
 }
 
 static void
-test_tcp_conn_drop_leaves_only_the_notice(void **state)
+test_tcp_conn_deadline_over_the_soft_limit_too_long_drops(void **state)
 {
-	const char *notice = catalog_text(CAT_OVERFLOW);
-	struct tcp_conn c;
+	struct fx *fx = *state;
+	char notice[256];
 
-	(void)state;
-	conn(&c, 256 * 1024);
-	assert_int_equal(fill(&c, 100000), 0);
-	tcp_conn_drop(&c);
-	assert_int_equal(c.state, TCP_CONN_DEAD);
-	assert_int_equal(c.why, ROOM_LEAVE_DROPPED);
-	assert_false(tcp_conn_backlogged(&c));          /* dead: not waited for */
-	assert_int_equal(c.out.len, 1 + strlen(notice));
-	assert_memory_equal(buf_head(&c.out) + 1, notice, strlen(notice));
-	assert_int_equal(tcp_conn_queue(&c, "late\n", 5), -1);
-	tcp_conn_close(&c);
+	snprintf(notice, sizeof(notice), catalog_text(CAT_OVERFLOW_SLOW),
+	         (size_t)2, 5u);
+	enter(fx);
+	assert_int_equal(fill(&fx->c, 3000), 0);
+	fx->c.soft_by = 1;                              /* its time is up */
+	tcp_conn_deadline(&fx->c, fx->room);
+	assert_int_equal(fx->c.state, TCP_CONN_DEAD);
+	assert_int_equal(fx->c.why, ROOM_LEAVE_DROPPED);
+	assert_memory_equal(buf_head(&fx->c.out) + 1, notice, strlen(notice));
+}
+
+/* ---------------------------------------------------------------------------
+ * Flood control: held, never dropped
+ * ------------------------------------------------------------------------ */
+
+static void
+test_tcp_conn_feed_over_the_rate_holds_the_rest(void **state)
+{
+	struct fx *fx = *state;
+
+	enter(fx);
+	/* the nickname and two lines use the burst of 3 */
+	feed(fx, "ana\none\ntwo\nthree\nfour\n");
+	assert_string_equal(fx->heard, "*** ana has joined the chat\n"
+	                               "ana: one\nana: two\n");
+	assert_false(tcp_conn_reading(&fx->c));
+	assert_int_equal(fx->c.in.len, strlen("three\nfour\n"));
+	assert_true(fx->c.resume_at != 0);
+	/* the sender is told once that it is read more slowly */
+	assert_non_null(strstr(buf_head(&fx->c.out), "Slow down"));
+
+	/* 100 ms later one token is there: "three", then held again */
+	fx->now += 100;
+	fx->c.resume_at = 1;
+	tcp_conn_deadline(&fx->c, fx->room);
+	assert_non_null(strstr(fx->heard, "ana: three\n"));
+	assert_null(strstr(fx->heard, "four"));
+	assert_false(tcp_conn_reading(&fx->c));
+
+	fx->now += 100;
+	fx->c.resume_at = 1;
+	tcp_conn_deadline(&fx->c, fx->room);
+	assert_non_null(strstr(fx->heard, "ana: three\nana: four\n"));
+	assert_true(tcp_conn_reading(&fx->c));          /* read it again */
+	assert_int_equal(fx->c.resume_at, 0);
+	assert_int_equal(fx->c.state, TCP_CONN_OPEN);
 }
 
 static void
-test_tcp_conn_queue_over_the_cap_drops(void **state)
+test_tcp_conn_feed_a_flood_arrives_whole_and_in_order(void **state)
 {
-	struct tcp_conn c;
+	struct fx *fx = *state;
+	char line[32], want[32];
+	size_t i, n = 0;
+	const char *p;
 
-	(void)state;
-	conn(&c, 4096);
-	assert_int_equal(fill(&c, 4096), 0);
-	assert_int_equal(fill(&c, 1), -1);
-	assert_int_equal(c.state, TCP_CONN_DEAD);
-	assert_int_equal(c.why, ROOM_LEAVE_DROPPED);
-	tcp_conn_close(&c);
+	enter(fx);
+	feed(fx, "ana\n");
+	for (i = 0; i < 50; i++) {
+		snprintf(line, sizeof(line), "m%zu\n", i);
+		while (!tcp_conn_reading(&fx->c)) {     /* the model's wait */
+			fx->now += 100;
+			fx->c.resume_at = 1;
+			tcp_conn_deadline(&fx->c, fx->room);
+		}
+		feed(fx, line);
+	}
+	while (!tcp_conn_reading(&fx->c)) {
+		fx->now += 100;
+		fx->c.resume_at = 1;
+		tcp_conn_deadline(&fx->c, fx->room);
+	}
+	for (p = fx->heard; (p = strstr(p, "ana: m")) != NULL; p++) {
+		snprintf(want, sizeof(want), "ana: m%zu\n", n++);
+		assert_memory_equal(p, want, strlen(want));
+	}
+	assert_int_equal(n, 50);
+}
+
+/* ---------------------------------------------------------------------------
+ * The end of a stream
+ * ------------------------------------------------------------------------ */
+
+static void
+test_tcp_conn_end_eof_delivers_the_unterminated_last_line(void **state)
+{
+	struct fx *fx = *state;
+
+	enter(fx);
+	feed(fx, "ana\nfirst\nlast line without newline");
+	tcp_conn_end(&fx->c, fx->room, true);
+	assert_non_null(strstr(fx->heard, "ana: first\n"
+	                                  "ana: last line without newline\n"));
+	assert_int_equal(fx->c.state, TCP_CONN_DEAD);
+	assert_int_equal(fx->c.why, ROOM_LEAVE_CLOSED);
+}
+
+static void
+test_tcp_conn_end_eof_delivers_what_was_held(void **state)
+{
+	struct fx *fx = *state;
+
+	enter(fx);
+	feed(fx, "ana\n1\n2\n3\n4\n5");
+	assert_false(tcp_conn_reading(&fx->c));
+	tcp_conn_end(&fx->c, fx->room, true);
+	assert_non_null(strstr(fx->heard, "ana: 1\nana: 2\nana: 3\nana: 4\n"
+	                                  "ana: 5\n"));
+}
+
+static void
+test_tcp_conn_end_reset_cuts_only_the_unterminated_line(void **state)
+{
+	struct fx *fx = *state;
+
+	enter(fx);
+	feed(fx, "ana\n1\n2\n3\nhalf a li");
+	tcp_conn_end(&fx->c, fx->room, false);
+	assert_non_null(strstr(fx->heard, "ana: 1\nana: 2\nana: 3\n"));
+	assert_null(strstr(fx->heard, "half"));
+	assert_int_equal(fx->c.state, TCP_CONN_DEAD);
 }
 
 int
 main(void)
 {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tcp_conn_backlogged_above_the_high_mark),
-		cmocka_unit_test(test_tcp_conn_backlogged_quarter_of_a_small_cap),
-		cmocka_unit_test(test_tcp_conn_drop_leaves_only_the_notice),
-		cmocka_unit_test(test_tcp_conn_queue_over_the_cap_drops),
+		T(test_tcp_conn_queue_over_the_hard_limit_drops),
+		T(test_tcp_conn_queue_soft_limit_arms_and_disarms),
+		T(test_tcp_conn_deadline_over_the_soft_limit_too_long_drops),
+		T(test_tcp_conn_feed_over_the_rate_holds_the_rest),
+		T(test_tcp_conn_feed_a_flood_arrives_whole_and_in_order),
+		T(test_tcp_conn_end_eof_delivers_the_unterminated_last_line),
+		T(test_tcp_conn_end_eof_delivers_what_was_held),
+		T(test_tcp_conn_end_reset_cuts_only_the_unterminated_line),
 	};
 
-	catalog_set_lang(LANG_EN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
