@@ -14,6 +14,13 @@
 #   W6 slow reader W1 with one client that never reads
 #   W6h            the same with 10 MB for each reader (5000 x 200 B): more
 #                  than the kernel buffers for the stuck one (W6's 1.6 MB fit)
+#   W6r            W3 (paced, so latency means something) with one client
+#                  that never reads
+#   W7 attack mix  20 honest clients at 40 msg/s while 5 clients send random
+#                  bytes and 1 MiB lines without reading, 200 slowloris
+#                  connections, a flooder and a stuck reader
+#                  (scripts/bench_attack.py); the servers keep their default
+#                  limits here, the only workload where they do
 #
 # TCP clients connect at 2000 a second for every server: the seed server
 # listens with a backlog of 5, and a crowd arriving at once would be let in
@@ -69,13 +76,16 @@ redchat_opts() {
 	LANG=C "$BIN/$1" --help 2>&1 | grep -q -- --rate-limit && echo --rate-limit 0
 }
 
-# start_server KIND: tcpchatd | threads | seed-tcp | udpchatd | seed-udp
+# start_server KIND: tcpchatd | threads | seed-tcp | udpchatd | seed-udp;
+# with DEFAULTS=1, the redchat servers keep their default limits.
 start_server() {
-	local log="$WORK/server.log" port cmd
+	local log="$WORK/server.log" port cmd opts
 	: >"$log"
+	opts=$(redchat_opts tcpchatd)
+	[ "${DEFAULTS:-0}" = 1 ] && opts="-q -p 0"
 	case $1 in
-	tcpchatd) cmd=("$BIN/tcpchatd" $(redchat_opts tcpchatd)) ;;
-	threads)  cmd=("$BIN/tcpchatd" $(redchat_opts tcpchatd) --threads) ;;
+	tcpchatd) cmd=("$BIN/tcpchatd" $opts) ;;
+	threads)  cmd=("$BIN/tcpchatd" $opts --threads) ;;
 	udpchatd) cmd=("$BIN/udpchatd" $(redchat_opts udpchatd)) ;;
 	seed-tcp) cmd=("$PY" "$SEEDS/seed003_server.py" "$(free_port)") ;;
 	seed-udp) cmd=("$PY" "$SEEDS/seed003_udp_server.py" 0) ;;
@@ -137,12 +147,32 @@ print(json.dumps({"workload": sys.argv[1], "server": sys.argv[2],
 	echo "done" >&2
 }
 
+# run_attack SERVER: W7 against a fresh server with its default limits.
+run_attack() {
+	local out
+	printf '  %-3s %-9s ' W7 "$1" >&2
+	DEFAULTS=1 start_server "$1" || return 0
+	if out=$("$PY" scripts/bench_attack.py "$BENCH" "$SERVER_PORT" \
+	             "$SERVER_PID" 2>"$WORK/bench.err"); then
+		printf '%s\n' "$out" | "$PY" -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+print(json.dumps({"workload": "W7", "server": sys.argv[1], "result": r,
+                  "repeats": [r]}))
+' "$1" >>"$RESULTS"
+		echo "done" >&2
+	else
+		echo "failed: $(cat "$WORK/bench.err")" >&2
+	fi
+	stop_server
+}
+
 # --- the workloads -------------------------------------------------------------
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
 mkdir -p "$OUT"
 : >"$RESULTS"
-echo "bench: running W1-W6 (a few minutes)..." >&2
+echo "bench: running W1-W7 (a few minutes)..." >&2
 
 for s in tcpchatd threads seed-tcp; do
 	run -n 3 W1 "$s" --clients 50 --senders 10 --messages 2000 --size 64
@@ -151,6 +181,8 @@ for s in tcpchatd threads seed-tcp; do
 	run W4 "$s" --connect-only --clients "$IDLE" --hold 2
 	run W6 "$s" --clients 50 --senders 10 --messages 2000 --size 64 --stall 1
 	run W6h "$s" --clients 50 --senders 10 --messages 5000 --size 200 --stall 1
+	run W6r "$s" --clients 50 --senders 10 --messages 500 --rate 100 --stall 1
+	run_attack "$s"
 done
 for s in udpchatd seed-udp; do
 	run W5r "$s" --clients 20 --senders 5 --messages 2000 --rate 1000

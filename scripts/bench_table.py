@@ -124,6 +124,24 @@ def rows_tcp(runs):
         rows.append(("   last delivery after (s)",
                      [num(g(w, s) and g(w, s)["duration_s"], 2)
                       for s in TCP], ["", ""]))
+    for p in ("p50", "p99", "max"):
+        vals = [lat(g("W6r", s), p) for s in TCP]
+        rows.append((f"W6r paced, one stuck: {p} (us)", [num(v) for v in vals],
+                     [ratio(vals[0], vals[2], True),
+                      ratio(vals[1], vals[2], True)]))
+    rows.append(("   lost/dup/garbled", [errors(g("W6r", s)) for s in TCP],
+                 ["", ""]))
+    rows.append(("W7 attack mix: honest lost",
+                 [num(g("W7", s) and g("W7", s)["lost"]) for s in TCP],
+                 ["", ""]))
+    for p in ("p50", "p99", "max"):
+        vals = [lat(g("W7", s), p) for s in TCP]
+        rows.append((f"   honest latency {p} (us)", [num(v) for v in vals],
+                     [ratio(vals[0], vals[2], True),
+                      ratio(vals[1], vals[2], True)]))
+    rows.append(("   server RSS, largest (KiB)",
+                 [num(g("W7", s) and g("W7", s).get("rss_max_kib"))
+                  for s in TCP], ["", ""]))
     return rows
 
 

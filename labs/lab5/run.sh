@@ -20,6 +20,8 @@ if [ -x bin/chatbench ]; then
 	step "ps -o nlwp= -C tcpchatd"
 	step "$B2"
 	expect 'never read|nunca leen' "Q2: one client stalled, the bench finished"
+	expect '(lost|perdidos) 0,' "Q2: the others lost nothing"
+	expect '(delivered|entregados) +18000 (of|de) 18000' "Q2: every message reached the 18 readers"
 else
 	lab_skip "bin/chatbench is not built: steps 1 and 2 not run"
 	skipped "$B1" "ps -o nlwp= -C tcpchatd" "bin/tcpchatd --threads -p 5000 --lang es" "$B2"
