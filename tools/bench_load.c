@@ -6,6 +6,7 @@
  * server that stalls or drops), or at --timeout.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +17,13 @@
 
 #define LOAD_BATCH      64        /* messages built per write */
 #define LOAD_ROUNDS     4         /* batches per sender per turn (fairness) */
-/* Microseconds without news after which the run is over. For TCP, longer
- * than tcpchatd's TCP_STUCK_MS (2 s): a room held back by a stuck reader
- * moves again once that reader is dropped. */
+/* Microseconds without news after which the run is over. For TCP, long
+ * enough for a server that holds its room back while a stuck reader's
+ * queue is full (the seed server does) to move again if it ever does. */
 #define LOAD_LINGER_TCP 3000000
 #define LOAD_LINGER_UDP 1000000
 #define LOAD_DRAIN_MAX  (64 << 20) /* bytes read from a stalled client */
+#define LOAD_STALL_WAIT_MS 3000    /* ...until the server closes it */
 
 /* The engine first, so a write callback can find the rest. */
 struct load {
@@ -183,24 +185,33 @@ drain_out(struct bench_engine *E, struct bconn *c)
  * The run
  * ------------------------------------------------------------------------ */
 
-/* After the run: did the server close each stalled client (and say why)? */
+/* After the run: did the server close each stalled client (and say why)?
+ * Its queue is read until the server's FIN, for up to LOAD_STALL_WAIT_MS
+ * (a dropped client is given time to read the reason before the close). */
 static void
 check_stalled(struct load *L)
 {
 	struct bench_engine *E = &L->E;
+	uint64_t until = clock_us() + LOAD_STALL_WAIT_MS * 1000ull;
+	struct pollfd p;
 	size_t i, total;
 	ssize_t n;
 
 	for (i = E->n - E->o->stall; i < E->n; i++) {
 		if (E->c[i].fd < 0)
 			continue;
+		p = (struct pollfd){ .fd = E->c[i].fd, .events = POLLIN };
 		for (total = 0; total < LOAD_DRAIN_MAX; total += (size_t)n) {
 			n = recv(E->c[i].fd, E->rbuf, E->rbuf_len, MSG_DONTWAIT);
 			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 				E->res->stall_dropped++;
 				break;
 			}
-			if (n < 0)
+			if (n > 0)
+				continue;
+			n = 0;
+			if (clock_us() >= until ||
+			    poll(&p, 1, (int)((until - clock_us()) / 1000)) <= 0)
 				break;
 		}
 	}

@@ -40,7 +40,7 @@ fi
 # The capture is complete once every connection's teardown is in it: two
 # clients, and the bench's two when it ran.
 closes=2; [ -x bin/chatbench ] && closes=4
-wait_count cap.log 'cierre ACK del FIN|RST:' "$closes" 10 || lab_fail "the capture missed a teardown"
+wait_count cap.log 'cierre ACK del FIN|RST:' "$closes" 30 || lab_fail "the capture missed a teardown"
 stop cap
 step "bin/chatcap -r lab2.pcap --summary --lang es"
 expect 'saludos completos +[2-9]' "Q3: the summary counts the connections"

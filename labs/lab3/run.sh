@@ -34,8 +34,8 @@ fi
 
 if [ "$CAPTURE" = 1 ]; then
 	closes=0; [ "$BENCH" = 1 ] && closes=2
-	wait_count cap.log 'cierre ACK del FIN|RST:' "$closes" 10 || lab_fail "the capture missed a teardown"
-	wait_count cap.log 'UDP#' 8 10 || lab_fail "the capture missed datagrams"
+	wait_count cap.log 'cierre ACK del FIN|RST:' "$closes" 30 || lab_fail "the capture missed a teardown"
+	wait_count cap.log 'UDP#' 8 30 || lab_fail "the capture missed datagrams"
 	stop cap
 	step "bin/chatcap -r lab3.pcap --summary --lang es"
 	step "bin/chatcap -r lab3.pcap --json > lab3.jsonl"

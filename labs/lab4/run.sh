@@ -33,7 +33,7 @@ step "${ALL[2]}"
 step "${ALL[3]}"
 expect 'removed' "the loss is removed"
 check '! nft list table inet redchat_loss >/dev/null 2>&1' "no rule left behind"
-wait_count cap.log 'cierre ACK del FIN|RST:' 2 15 || lab_fail "the capture missed a teardown"
+wait_count cap.log 'cierre ACK del FIN|RST:' 2 30 || lab_fail "the capture missed a teardown"
 stop cap
 step "${ALL[4]}"
 step "${ALL[5]}"

@@ -181,9 +181,10 @@ def test_nameless_connections_give_way_to_newcomers(mode):
     real user still gets in; the socket that waited longest is told why
     and closed."""
     s = start(mode, "--max-clients", "5")
-    idle = [Line(s.port) for _ in range(5)]
-    for c in idle:
-        c.readline()                  # welcome
+    idle = []
+    for _ in range(5):                # one after the other: in this order
+        idle.append(Line(s.port))
+        idle[-1].readline()           # welcome
     ana = join(s.port, "ana")
     assert idle[0].expect(r"^\*\*\* Disconnected") .endswith(
         "your place went to a newcomer.")
