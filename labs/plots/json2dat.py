@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 # labs/plots/json2dat.py — chatcap --json (JSON Lines) to gnuplot columns.
 #
-#   json2dat.py tseq FILE.jsonl      time, seq end, ack, retransmitted? (the
-#                                    TCP connection with most retransmitted
-#                                    client data, else whose client sent most: client to server data
-#                                    and server to client ACKs, in bytes)
+#   json2dat.py tseq FILE.jsonl      the TCP connection with most
+#                                    retransmitted client data, else whose
+#                                    client sent most: block 0, its data
+#                                    (time, seq end, retransmitted?); block
+#                                    1, the server's ACKs (time, ack, ack +
+#                                    advertised window), in bytes
 #   json2dat.py overhead FILE.jsonl  protocol, payload bytes, header bytes
 import json
 import sys
@@ -26,14 +28,18 @@ def main():
         # one whose client sent most
         conv = max(sent, key=lambda c: (again.get(c, 0), sent[c], -c)) \
             if sent else None
-        print("# time seq_end ack retransmission")
-        for p in packets:
-            if p["proto"] != "tcp" or p["conv"] != conv:
-                continue
+        # Two blocks (gnuplot's "index"): the client's data segments, then
+        # the server's acknowledgements with the window it advertises, so
+        # that each line is drawn from its own points without gaps.
+        conn = [p for p in packets if p["proto"] == "tcp" and p["conv"] == conv]
+        print("# time seq_end retransmission")
+        for p in conn:
             if p["dir"] == "to_server" and p["len"] > 0:
-                print(p["time"], p["seq"] + p["len"], "NaN", int(p["retransmission"]))
-            elif p["dir"] == "to_client" and p["ack"] is not None:
-                print(p["time"], "NaN", p["ack"], 0)
+                print(p["time"], p["seq"] + p["len"], int(p["retransmission"]))
+        print("\n\n# time ack window_edge")
+        for p in conn:
+            if p["dir"] == "to_client" and p["ack"] is not None:
+                print(p["time"], p["ack"], p["ack"] + p["win"])
     elif mode == "overhead":
         print("# protocol payload headers packets")
         for proto in ("TCP", "UDP"):
