@@ -9,7 +9,8 @@
 # The guides use the course's ports (5000 TCP, 5001 UDP). Here every server
 # is started on a free port instead (-p 5000 becomes -p 0, and the port it
 # prints is used from then on wherever the guide says 5000 or 5001); chatcap
-# is told those ports, and 5999 (a closed port) becomes $CLOSED_PORT.
+# is told those ports, and 5999 (a closed port) becomes $CLOSED_PORT; the
+# newest tcpchatd (pgrep -n) is the one the lab started.
 # Commands run in a scratch directory where `bin`, `labs` and `tests` point
 # into the tree, so `bin/tcpchatd` works as in the guide.
 # `sudo` is dropped when root; steps that need root are skipped otherwise.
@@ -99,6 +100,10 @@ lab_subst() {
 	if [[ $c == *bin/chatcap* ]] && [[ $c != *--tcp-port* ]]; then
 		c=${c/bin\/chatcap/bin/chatcap --tcp-port ${TCP_PORT:-5000} --udp-port ${UDP_PORT:-5001}}
 	fi
+	# "your newest tcpchatd" is, here, the one this lab started (other
+	# servers may run on the machine at the same time)
+	[ -n "${TCP_PID:-}" ] &&
+		c=${c//'"$(pgrep -n -x -u "$(id -u)" tcpchatd)"'/$TCP_PID}
 	is_root && c=${c//sudo /}
 	printf '%s' "$c"
 }
@@ -169,7 +174,7 @@ start() {
 		port=$(grep -oE '(\]|[0-9]):[0-9]+' "$LAB_LAST" | head -n 1 | sed 's/.*://')
 		case $c in
 		*udpchatd* | *seed003_udp*) UDP_PORT=${UDP_PORT:-$port} ;;
-		*) TCP_PORT=${TCP_PORT:-$port} ;;
+		*) TCP_PORT=${TCP_PORT:-$port} TCP_PID=$! ;;
 		esac ;;
 	*chatcap*)
 		wait_for "$LAB_LAST" 'capturing on|capturando en' ||
