@@ -155,6 +155,11 @@ static const char *const texts[CAT_COUNT][2] = {
 	[CAT_NICK_TIMEOUT] = {
 		"*** Disconnected: no nickname chosen in %u seconds.\n",
 		"*** Desconectado: no elegiste apodo en %u segundos.\n" },
+	[CAT_LEFT_UNREACHABLE] = {
+		"*** %s has left the chat (its port is closed: ICMP port "
+		"unreachable)\n",
+		"*** %s ha salido del chat (su puerto está cerrado: ICMP puerto "
+		"inalcanzable)\n" },
 };
 
 int

@@ -193,6 +193,8 @@ remove_member(struct room *room, struct room_member *member, enum cat_id why)
 		         why == CAT_LEFT_TIMEOUT ? TR("idle timeout", "inactividad") :
 		         why == CAT_LEFT_KICKED ? TR("kicked", "expulsado") :
 		         why == CAT_LEFT_DROPPED ? TR("not reading", "no leía") :
+		         why == CAT_LEFT_UNREACHABLE ?
+		         TR("port unreachable", "puerto inalcanzable") :
 		         TR("closed", "cerrado"));
 	} else {
 		log_debug("%s: closed before choosing a nickname", member->peer);
@@ -605,7 +607,9 @@ room_leave(struct room *room, struct room_member *member, enum room_leave why)
 {
 	remove_member(room, member,
 	              why == ROOM_LEAVE_TIMEOUT ? CAT_LEFT_TIMEOUT :
-	              why == ROOM_LEAVE_DROPPED ? CAT_LEFT_DROPPED : CAT_LEFT);
+	              why == ROOM_LEAVE_DROPPED ? CAT_LEFT_DROPPED :
+	              why == ROOM_LEAVE_UNREACHABLE ? CAT_LEFT_UNREACHABLE :
+	              CAT_LEFT);
 }
 
 void

@@ -24,6 +24,7 @@ enum room_leave {
 	ROOM_LEAVE_CLOSED,   /* connection closed or failed */
 	ROOM_LEAVE_TIMEOUT,  /* silent for too long (UDP idle timeout) */
 	ROOM_LEAVE_DROPPED,  /* the transport dropped it (did not read) */
+	ROOM_LEAVE_UNREACHABLE, /* its port is closed (UDP: ICMP error) */
 };
 
 struct room_ops {
