@@ -4,6 +4,7 @@ random bytes, and a new port that claims an existing member's nickname.
 Whatever one sender does, the members keep chatting and lose nothing."""
 import os
 import random
+import re
 import socket
 import time
 
@@ -121,6 +122,31 @@ def test_flood_from_one_member_is_rate_limited():
     assert flood.expect(r"^\*\*\* Slow down").startswith(
         "*** Slow down: more than 20")
     assert wait_log(s, r"flood: over 20 messages a second")
+    stop_ok(s)
+
+
+def test_flooder_is_told_at_most_every_five_seconds():
+    """UDP cannot push back on a sender: over-rate datagrams are dropped
+    and counted, and the sender hears about it at most once every 5 s,
+    however long the flood lasts (not once per dropped datagram)."""
+    s = start("--rate-limit", "10", "--rate-burst", "10")
+    ana = udp_join(s.port, "ana")
+    flood = udp_join(s.port, "flood")
+    ana.expect("flood has joined")
+    t0 = time.monotonic()
+    k = 0
+    while time.monotonic() - t0 < 3:
+        flood.send(f"spam {k}")                 # 100 a second, 10 allowed
+        k += 1
+        time.sleep(0.01)
+    notices = [x for x in flood.sync(timeout=30)
+               if x.startswith("*** Slow down")]
+    elapsed = time.monotonic() - t0
+    assert 1 <= len(notices) <= 1 + elapsed / 5, (notices, elapsed)
+    dropped = sum(int(m) for m in re.findall(
+        rb"flood: over 10 messages a second, (\d+) dropped", s.log))
+    assert dropped > 0, s.log
+    ana.sync(timeout=30)
     stop_ok(s)
 
 
