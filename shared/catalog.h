@@ -50,6 +50,7 @@ enum cat_id {
 	CAT_HELP,             /* (no args) several lines, each ending in \n */
 	CAT_RATE_LIMIT,       /* %u messages a second */
 	CAT_NICK_TIMEOUT,     /* %u seconds */
+	CAT_WHO_ARE_YOU,      /* %s the start of the message not delivered (UDP) */
 	CAT_LEFT_UNREACHABLE, /* %s nick: ICMP port unreachable (UDP) */
 	CAT_COUNT
 };

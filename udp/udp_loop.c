@@ -3,9 +3,12 @@
  * event loop, on the same room as tcpchatd (seed 003, "Versión UDP").
  *
  * There are no connections. One socket receives every datagram; the source
- * address and port say who sent it (udp_peers.c). The first datagram from an
- * unknown address is its nickname; every later one is one message (a
- * trailing "\n" or "\r\n" is optional and removed). Every line the room produces leaves as one
+ * address and port say who sent it (udp_peers.c). From an unknown address,
+ * a datagram is a nickname when it is "/nick NAME" or one word; anything
+ * else is answered "who are you?" (the room's ask_who), so that a line from
+ * a member the server has forgotten (it restarted) is never taken for a
+ * nickname. Every later datagram is one message (a trailing "\n" or "\r\n"
+ * is optional and removed). Every line the room produces leaves as one
  * datagram (udp_outbox.c). Nothing tells the server that a member has
  * gone, except two hints: an ICMP "port unreachable" for a member whose
  * socket is closed (udp_sock.c) removes it at once; a member silent for
@@ -357,6 +360,7 @@ udpd_init(struct udpd *d, const struct server_opts *o, int fd, int sig)
 	char err[NET_ERR_LEN];
 
 	server_room_config(o, SERVER_UDP, &cfg);
+	cfg.ask_who = true;             /* UDP sessions: see the top */
 
 	d->fd = fd;
 	d->sig = sig;
