@@ -260,6 +260,10 @@ client_udp_who(struct client *c, const struct reply *r)
 
 	if (c->state == CLIENT_NAMING)
 		return;                 /* the nickname is on its way */
+	if (c->state == CLIENT_QUITTING) {
+		client_finish(c, CLIENT_OK, NULL);  /* nobody to say goodbye to */
+		return;
+	}
 	l = find_sent(c, r->echo, r->echo_len, true);
 	if (l != NULL)
 		l->state = LINE_BOUNCED;
