@@ -266,3 +266,32 @@ def test_lines_survive_a_server_restart(typed_while_down):
         assert b"Sanitizer" not in log and b"runtime error" not in log, log
     finally:
         uli.kill()
+
+
+@pytest.mark.skipif(not Tmux.available(), reason="tmux is not installed")
+def test_typing_while_the_server_is_down_keeps_the_client():
+    """At a terminal: the server stops; a line typed then bounces (ICMP
+    port unreachable), the client says so and stays; when the server is
+    back on the same port, the line arrives as uli's."""
+    first = Server("udpchatd", "--lang", "en")
+    port = first.port
+    term = Tmux([program("udpchat"), "-p", str(port), "-n", "uli",
+                 "--lang", "en", "--color=never"])
+    try:
+        term.wait_screen(lambda s: re.search(r"^uli>\s*$", s, re.M))
+        first.proc.kill()           # gone without a word (SIGTERM: "the
+        first.stop()                # server is closing" ends the client)
+        term.type("sigo aquí")
+        term.keys("Enter")
+        term.wait_screen(lambda s: "port unreachable (ICMP)" in s, 30)
+        assert "[exit" not in term.screen()
+        second = Server("udpchatd", "--lang", "en", "-p", str(port))
+        lis = Udp(port)
+        lis.sendline("lis")
+        lis.expect(ACCEPTED + "lis")
+        assert lis.expect(r"^uli: ", timeout=60) == "uli: sigo aquí"
+        term.keys("C-d")
+        assert term.exit_status(30) == 0
+        second.stop()
+    finally:
+        term.close()
