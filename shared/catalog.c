@@ -172,6 +172,21 @@ static const char *const texts[CAT_COUNT][2] = {
 	[CAT_NICK_TIMEOUT] = {
 		"*** Disconnected: no nickname chosen in %u seconds.\n",
 		"*** Desconectado: no elegiste apodo en %u segundos.\n" },
+	/* UDP: a datagram from an address the server does not know that is
+	 * not a nickname (DESIGN.md, "UDP sessions"). Clients match the text
+	 * up to the "%s" and re-send what follows it. */
+	[CAT_WHO_ARE_YOU] = {
+		"*** Who are you? This server does not know your address (it is "
+		"new, or the server restarted): send your nickname first, alone "
+		"or as /nick NAME. Not delivered: %s\n",
+		"*** ¿Quién eres? Este servidor no conoce tu dirección (es nueva, "
+		"o el servidor se reinició): envía primero tu apodo, solo o como "
+		"/nick APODO. No entregado: %s\n" },
+	[CAT_LEFT_UNREACHABLE] = {
+		"*** %s has left the chat (its port is closed: ICMP port "
+		"unreachable)\n",
+		"*** %s ha salido del chat (su puerto está cerrado: ICMP puerto "
+		"inalcanzable)\n" },
 };
 
 int

@@ -53,6 +53,8 @@ enum cat_id {
 	CAT_RATE_SLOWED,      /* %u messages a second (TCP: read slower) */
 	CAT_NAMELESS_EVICTED, /* (no args) full room, no nickname: give way */
 	CAT_NICK_TIMEOUT,     /* %u seconds */
+	CAT_WHO_ARE_YOU,      /* %s the start of the message not delivered (UDP) */
+	CAT_LEFT_UNREACHABLE, /* %s nick: ICMP port unreachable (UDP) */
 	CAT_COUNT
 };
 

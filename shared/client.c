@@ -96,6 +96,8 @@ client_io_failed(struct client *c, int err)
 	}
 	if (c->state == CLIENT_QUITTING)
 		client_finish(c, CLIENT_OK, NULL);
+	else if (err == ECONNREFUSED && c->tr->datagram)
+		client_bounced(c, NULL, 0);     /* ICMP: not a "connection" */
 	else if (err == ECONNREFUSED)
 		client_unreachable(c, client_cause(err));
 	else
@@ -104,8 +106,8 @@ client_io_failed(struct client *c, int err)
 		       c->where, client_cause(err));
 }
 
-static void
-send_msg(struct client *c, const char *msg, size_t len)
+void
+client_send_msg(struct client *c, const char *msg, size_t len)
 {
 	if (len > MSG_MAX) {
 		term_note(c->term, TR("not sent: longer than %d bytes",
@@ -137,7 +139,7 @@ client_send_ping(struct client *c, bool keepalive)
 		p->sent = client_now();
 		n = snprintf(msg, sizeof(msg), "/ping t%u", c->ping_seq);
 	}
-	send_msg(c, msg, (size_t)n);
+	client_send_msg(c, msg, (size_t)n);
 }
 
 void
@@ -154,7 +156,10 @@ client_send_nick(struct client *c, const char *name, size_t len,
 	c->nick_from_option = from_option;
 	c->nick_sent = client_now();
 	c->heard = false;
-	send_msg(c, name, len);
+	if (c->tr->datagram)
+		client_udp_nick(c);     /* as "/nick NAME", retried */
+	else
+		client_send_msg(c, name, len);
 }
 
 static void
@@ -173,7 +178,7 @@ client_leave(struct client *c)
 		client_finish(c, CLIENT_OK, NULL);     /* the server never heard of us */
 		return;
 	}
-	send_msg(c, "/quit", 5);
+	client_send_msg(c, "/quit", 5);
 	if (c->state != CLIENT_DONE)
 		start_quit(c);
 }
@@ -212,17 +217,23 @@ pong(struct client *c, const struct reply *r)
 	return true;
 }
 
+/* The server took our nickname. UDP: it may be an answer to a nickname
+ * sent again (the server had forgotten us) while chatting. The server
+ * forgets a silent UDP member: speak at a third of its timeout. */
 static void
 accepted(struct client *c, const struct reply *r)
 {
+	if (c->state != CLIENT_NAMING && !(c->tr->datagram && c->nick_pending))
+		return;
+	if (c->tr->datagram && r->idle_timeout > 0)
+		c->keepalive = (int64_t)r->idle_timeout * 1000000 / 3;
+	if (c->tr->datagram)
+		client_udp_welcomed(c);         /* sends the lines that waited */
 	if (c->state != CLIENT_NAMING)
 		return;
 	c->state = CLIENT_CHATTING;
 	c->nick_pending = false;
 	term_prompt(c->term, c->nick);
-	/* The server forgets a silent UDP member: speak at a third of it. */
-	if (c->tr->datagram && r->idle_timeout > 0)
-		c->keepalive = (int64_t)r->idle_timeout * 1000000 / 3;
 }
 
 static void
@@ -231,33 +242,13 @@ refused(struct client *c)
 	if (c->state != CLIENT_NAMING || !c->nick_pending)
 		return;
 	c->nick_pending = false;
+	c->udp.retry_at = 0;
 	if (!term_interactive(c->term) && c->nick_from_option)
 		client_finish(c, CLIENT_NICK, TR("the server refused the nickname %s",
 		                          "el servidor rechazó el apodo %s"),
 		       c->nick);
 	else
 		term_prompt(c->term, NULL);     /* type another */
-}
-
-/* UDP: a member the server has dropped (it restarted, or we were silent
- * past its idle timeout, e.g. suspended with Ctrl-Z) is a stranger to it
- * again, and its next datagram would be taken for a nickname. Say so and
- * join again with the same nickname. */
-static void
-forgotten(struct client *c)
-{
-	char nick[sizeof(c->nick)];
-
-	term_note(c->term, "%s", TR("the server no longer knows you (it "
-	                            "restarted, or you were silent too long): "
-	                            "sending your nickname again",
-	                            "el servidor ya no te conoce (se reinició, "
-	                            "o estuviste callado demasiado tiempo): se "
-	                            "envía otra vez tu apodo"));
-	memcpy(nick, c->nick, sizeof(nick));    /* send_nick rewrites c->nick */
-	c->state = CLIENT_NAMING;
-	c->keepalive = 0;
-	client_send_nick(c, nick, strlen(nick), c->nick_from_option);
 }
 
 void
@@ -278,8 +269,9 @@ client_message(struct client *c, const char *line, size_t len)
 		accepted(c, &r);
 		break;
 	case REPLY_NEED_NICK:
-		if (c->tr->datagram && c->state == CLIENT_CHATTING)
-			forgotten(c);
+	case REPLY_WHO:
+		if (c->tr->datagram && c->state != CLIENT_NAMING)
+			client_udp_who(c, &r);
 		else
 			refused(c);
 		break;
@@ -335,15 +327,20 @@ user_line(struct client *c, const char *line, size_t len)
 	if (m.kind == MSG_EMPTY)
 		return;
 	if (m.kind == MSG_QUIT) {       /* salir, /quit, /quitar, /salir */
-		send_msg(c, line, len);
+		client_send_msg(c, line, len);
 		if (c->state != CLIENT_DONE)
 			start_quit(c);
+	} else if (c->state == CLIENT_NAMING && m.kind == MSG_NICK &&
+	           m.arg != NULL) {
+		client_send_nick(c, m.arg, m.arg_len, false);
 	} else if (c->state == CLIENT_NAMING) {
 		client_send_nick(c, line, len, false);
 	} else if (m.kind == MSG_PING) {
 		client_send_ping(c, false);
+	} else if (c->tr->datagram) {
+		client_udp_line(c, line, len);  /* kept until the server has it */
 	} else {
-		send_msg(c, line, len);
+		client_send_msg(c, line, len);
 	}
 }
 

@@ -81,4 +81,11 @@ void client_message(struct client *c, const char *line, size_t len);
 /* The server sent a line over MSG_MAX bytes, dropped by the framer. */
 void client_overlong(struct client *c);
 
+/*
+ * UDP: a datagram we sent came back as ICMP "port unreachable" (no server
+ * listens there). data[0..len) is its start when the transport knows it
+ * (IP_RECVERR), else NULL. For transports only.
+ */
+void client_bounced(struct client *c, const char *data, size_t len);
+
 #endif

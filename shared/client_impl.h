@@ -12,6 +12,7 @@
 
 #include "client.h"
 #include "clock.h"
+#include "msg.h"
 #include "net.h"
 #include "term.h"
 #include "text.h"
@@ -23,6 +24,15 @@
 #define CLIENT_QUIT_WAIT_US  (3 * 1000000LL) /* for the server to close */
 #define CLIENT_PINGS         8               /* /ping awaiting their pong */
 #define CLIENT_MISSED_PINGS  3               /* UDP: "the server is silent" */
+/* UDP: the nickname is sent up to CLIENT_NICK_TRIES times, waiting 0.5 s,
+ * then 1 s, then 2 s between tries (about 18 s in all); a client that was
+ * in the chat keeps trying every CLIENT_RETRY_SLOW_US while a person types
+ * (client_udp.c). */
+#define CLIENT_NICK_TRIES     10
+#define CLIENT_RETRY_FIRST_US (500 * 1000LL)
+#define CLIENT_RETRY_MAX_US   (2 * 1000000LL)
+#define CLIENT_RETRY_SLOW_US  (10 * 1000000LL)
+#define CLIENT_LINES          32              /* UDP: lines remembered */
 
 enum client_state {
 	CLIENT_NAMING,   /* no nickname accepted yet */
@@ -35,6 +45,24 @@ enum client_state {
 struct client_ping {
 	unsigned seq;
 	int64_t  sent; /* µs; 0: the slot is free */
+};
+
+/* UDP: a line typed lately, and whether the server has it (client_udp.c). */
+enum client_line_state { LINE_FREE, LINE_SENT, LINE_BOUNCED, LINE_HELD };
+
+struct client_line {
+	enum client_line_state state;
+	size_t len;
+	char   text[MSG_MAX + 1];
+};
+
+struct client_udp {
+	bool     welcomed;          /* the server has accepted us once */
+	bool     rejoining;         /* it forgot us: lines wait, nick resent */
+	unsigned tries;             /* nickname datagrams sent this time */
+	int64_t  first_try, retry_at; /* retry_at 0: no retry planned */
+	unsigned next;              /* ring slot of the oldest line */
+	struct client_line lines[CLIENT_LINES];
 };
 
 struct client {
@@ -57,6 +85,7 @@ struct client {
 	bool         silence_told;
 	unsigned     ping_seq;
 	struct client_ping  pings[CLIENT_PINGS];
+	struct client_udp   udp;        /* datagram transports only */
 };
 
 /* Microseconds on the monotonic clock, signed: the client subtracts them. */
@@ -79,6 +108,9 @@ void client_io_failed(struct client *c, int err);
 /* The transport has bytes queued (wait for POLLOUT). */
 bool client_pending(const struct client *c);
 
+/* Send one message as it is (or say why it could not go). */
+void client_send_msg(struct client *c, const char *msg, size_t len);
+
 /* "/ping TOKEN": timed for the user, or a hidden keepalive. */
 void client_send_ping(struct client *c, bool keepalive);
 
@@ -94,5 +126,13 @@ bool client_want_input(const struct client *c);
 
 /* Take what the user typed (readable: poll said so). */
 void client_read_input(struct client *c, bool readable);
+
+/* client_udp.c: the UDP session. */
+struct reply;
+void    client_udp_nick(struct client *c);       /* send c->nick, retried */
+int64_t client_udp_timers(struct client *c, int64_t now);
+void    client_udp_welcomed(struct client *c);
+void    client_udp_who(struct client *c, const struct reply *r);
+void    client_udp_line(struct client *c, const char *line, size_t len);
 
 #endif

@@ -64,25 +64,20 @@ timers(struct client *c, int64_t now)
 {
 	int64_t next = INT64_MAX, t;
 
-	if (c->state == CLIENT_NAMING && c->nick_pending) {
+	if (c->tr->datagram) {
+		next = client_udp_timers(c, now);       /* nickname retries */
+		if (c->state == CLIENT_DONE)
+			return now;
+	} else if (c->state == CLIENT_NAMING && c->nick_pending) {
 		if ((t = c->nick_sent + CLIENT_NICK_WAIT_US) > now) {
 			next = t;
-		} else if (c->tr->datagram && !c->heard) {
-			client_finish(c, CLIENT_UNREACHABLE,
-			       TR("the server at %s does not answer (UDP has no "
-			          "connection to tell whether a server is there): "
-			          "is %s running?",
-			          "el servidor en %s no responde (UDP no establece "
-			          "conexión, nada indica si hay un servidor): ¿está "
-			          "%s en marcha?"), c->where, c->tr->server);
-			return now;
 		} else {                /* a server that does not answer nicks */
 			c->state = CLIENT_CHATTING;
 			c->nick_pending = false;
 			term_prompt(c->term, c->nick);
 		}
 	}
-	if (c->keepalive > 0 &&
+	if (c->keepalive > 0 && !c->udp.rejoining &&
 	    (c->state == CLIENT_CHATTING || c->state == CLIENT_DRAINING)) {
 		if ((t = c->last_tx + c->keepalive) <= now) {
 			if (c->keepalive_missed >= CLIENT_MISSED_PINGS && !c->silence_told) {
@@ -99,7 +94,7 @@ timers(struct client *c, int64_t now)
 		next = t < next ? t : next;
 	}
 	if (c->state == CLIENT_DRAINING) {
-		if (client_pending(c))
+		if (client_pending(c) || c->udp.rejoining)
 			c->drain_start = now;   /* not all sent yet */
 		else if ((t = drain_deadline(c)) <= now)
 			client_leave(c);

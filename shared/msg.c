@@ -187,6 +187,7 @@ msg_framer_free(struct msg_framer *f)
  *   "/msg luis hola"        command word, first argument, rest of the text
  *   "//etc/passwd"          chat "/etc/passwd" (a doubled slash escapes)
  *   "salir"                 quit (the seed lab's way out)
+ *   "/say hola"             chat "hola", never a nickname (UDP sessions)
  * ------------------------------------------------------------------------ */
 
 struct command {
@@ -203,6 +204,7 @@ static const struct command commands[] = {
 	{ "ping",    MSG_PING },
 	{ "quit",    MSG_QUIT },    { "quitar",  MSG_QUIT },
 	{ "salir",   MSG_QUIT },
+	{ "say",     MSG_CHAT },    { "decir",   MSG_CHAT },
 };
 
 static bool
@@ -281,8 +283,11 @@ msg_parse(const char *line, size_t len, struct msg *out)
 	out->cmd_len = take_word(&p, end);
 	out->kind = lookup_command(out->cmd + 1, out->cmd_len - 1);
 	skip_blanks(&p, end);
-	if (p == end)
+	if (p == end) {
+		if (out->kind == MSG_CHAT)      /* "/say" alone: nothing */
+			out->kind = MSG_EMPTY;
 		return;
+	}
 
 	if (out->kind == MSG_PRIVATE) {       /* /msg NICK TEXT */
 		word = p;
@@ -298,6 +303,19 @@ msg_parse(const char *line, size_t len, struct msg *out)
 	}
 	out->arg = p;                           /* everything after the word */
 	out->arg_len = (size_t)(end - p);
+}
+
+bool
+msg_nick_shaped(const char *line, size_t len)
+{
+	const char *p = line, *end = line + len;
+
+	trim_end(line, &end);
+	skip_blanks(&p, end);
+	if (p == end || *p == '/')
+		return false;
+	take_word(&p, end);
+	return p == end;
 }
 
 const char *

@@ -84,7 +84,8 @@ void msg_framer_free(struct msg_framer *f);
 /* What a message asks for. Spanish and English command names map to one. */
 enum msg_kind {
 	MSG_EMPTY,   /* nothing but spaces */
-	MSG_CHAT,    /* text for the others (a leading "//" sends one "/") */
+	MSG_CHAT,    /* text for the others (a leading "//" sends one "/");
+	                "/say TEXT" = "/decir TEXT" is chat TEXT too */
 	MSG_NICK,    /* /nick NEW */
 	MSG_LIST,    /* /list, /listar */
 	MSG_PRIVATE, /* /msg NICK TEXT, /privado NICK TEXT */
@@ -108,6 +109,17 @@ struct msg {
 
 /* Parse one message (no terminator). Never fails: see enum msg_kind. */
 void msg_parse(const char *line, size_t len, struct msg *out);
+
+/*
+ * The UDP session rule (DESIGN.md): from an address the server does not
+ * know, a message is taken for a nickname when it is "/nick NAME" or when
+ * it has this shape: one word (no blank inside, blanks around ignored)
+ * that does not start with '/'. Anything else is answered "who are you?".
+ * A UDP client that is a member therefore sends a chat line of this shape
+ * as "/say LINE", so that a server that has forgotten it (a restart) can
+ * never take the line for a nickname.
+ */
+bool msg_nick_shaped(const char *line, size_t len);
 
 /* The command's canonical English name ("list", "msg", ...), for logs. */
 const char *msg_kind_name(enum msg_kind kind);

@@ -168,7 +168,14 @@ parse_notice(const char *line, size_t len, struct reply *out)
 		out->kind = REPLY_WELCOME;
 	else if (match_whole(line, len, CAT_NEED_NICK))
 		out->kind = REPLY_NEED_NICK;
-	else if (match_start(line, len, CAT_NICK_ACCEPTED, "%") > 0) {
+	else if ((n = match_start(line, len, CAT_WHO_ARE_YOU, "%")) > 0) {
+		out->kind = REPLY_WHO;
+		out->echo = line + n;
+		out->echo_len = len - n;
+	} else if (match_start(line, len, CAT_NICK_ACCEPTED, "%") > 0 ||
+	           match_start(line, len, CAT_NICK_SAME, "%") > 0) {
+		/* "You are already called NICK": the answer to a nickname
+		 * sent again (UDP, its first answer lost) is an acceptance */
 		out->kind = REPLY_ACCEPTED;
 		out->idle_timeout = idle_timeout(line, len);
 	} else if (match_start(line, len, CAT_BYE, ",%!") > 0)

@@ -24,6 +24,7 @@ enum reply_kind {
 	REPLY_WELCOME,   /* the greeting that asks for a nickname (TCP) */
 	REPLY_ACCEPTED,  /* "*** Hello NICK, ..." the nickname was taken */
 	REPLY_NEED_NICK, /* "*** Type your nickname first." */
+	REPLY_WHO,       /* UDP: "*** Who are you? ... Not delivered: TEXT" */
 	REPLY_PONG,      /* "*** pong TOKEN" */
 	REPLY_BYE,       /* "*** Goodbye..." after /quit */
 	REPLY_CLOSING,   /* the server is shutting down */
@@ -37,6 +38,8 @@ struct reply {
 	const char     *token;        /* PONG: the token (may be empty) */
 	size_t          token_len;
 	unsigned        idle_timeout; /* ACCEPTED: seconds, 0 when not stated */
+	const char     *echo;         /* WHO: the message not delivered, as */
+	size_t          echo_len;     /* the room echoes it (ROOM_WHO_ECHO) */
 };
 
 /* Classify one line (no terminator). Never fails: see enum reply_kind.

@@ -26,6 +26,7 @@
 #define ROOM_LIST_MAX  2048 /* names shown by /list before "and N more" */
 #define ROOM_TOKEN_MAX 64   /* bytes of a /ping token echoed back */
 #define ROOM_BUCKETS   64   /* initial nickname hash buckets (power of 2) */
+#define ROOM_ECHO_MAX  ROOM_WHO_ECHO /* bytes of a message echoed back */
 
 /* Clients frame the server's lines with MSG_LINE_MAX: never send longer. */
 _Static_assert(ROOM_LINE_MAX <= MSG_LINE_MAX, "room lines fit MSG_LINE_MAX");
@@ -193,6 +194,8 @@ remove_member(struct room *room, struct room_member *member, enum cat_id why)
 		         why == CAT_LEFT_TIMEOUT ? TR("idle timeout", "inactividad") :
 		         why == CAT_LEFT_KICKED ? TR("kicked", "expulsado") :
 		         why == CAT_LEFT_DROPPED ? TR("not reading", "no leía") :
+		         why == CAT_LEFT_UNREACHABLE ?
+		         TR("port unreachable", "puerto inalcanzable") :
 		         TR("closed", "cerrado"));
 	} else {
 		log_debug("%s: closed before choosing a nickname", member->peer);
@@ -212,6 +215,24 @@ leave_and_close(struct room *room, struct room_member *member,
 
 	remove_member(room, member, why);
 	room->ops->close(room->transport, conn);
+}
+
+/*
+ * Send room->line[0..n) to member with " [idle-timeout=N]" before its
+ * newline when the transport forgets silent members (UDP): the answers to
+ * a nickname state it, so that a client knows how often to keep alive.
+ */
+static void
+tell_with_timeout(struct room *room, struct room_member *member, size_t n)
+{
+	if (n > 0 && room->line[n - 1] == '\n')
+		n--;
+	if (room->cfg.idle_timeout > 0)
+		n += (size_t)snprintf(room->line + n, sizeof(room->line) - n,
+		                      catalog_text(CAT_IDLE_TIMEOUT),
+		                      room->cfg.idle_timeout);
+	n += (size_t)snprintf(room->line + n, sizeof(room->line) - n, "\n");
+	send_line(room, member, room->line, n);
 }
 
 /* Take `name` as member's nickname if the rules allow it. On failure the
@@ -249,7 +270,8 @@ set_nick(struct room *room, struct room_member *member, const char *name,
 	text_nick_key(nick, len, folded);
 	owner = find_folded(room, folded);
 	if (owner == member && strcmp(member->nick, nick) == 0) {
-		TELL(room, member, catalog_text(CAT_NICK_SAME), nick);
+		tell_with_timeout(room, member,
+		                  format(room, catalog_text(CAT_NICK_SAME), nick));
 		return false;
 	}
 	if (owner != NULL && owner != member) {
@@ -267,15 +289,38 @@ set_nick(struct room *room, struct room_member *member, const char *name,
 	return true;
 }
 
+/*
+ * UDP sessions: a member without a nickname sent something that is not
+ * one (chat with spaces, a command): the server may have forgotten it
+ * (restart, idle timeout). Ask who it is, and say which message was not
+ * delivered (its first ROOM_ECHO_MAX bytes, made safe), so that a client
+ * can send its nickname and then that message again.
+ */
+static void
+ask_who(struct room *room, struct room_member *member, const char *line,
+        size_t len)
+{
+	char echo[ROOM_ECHO_MAX];
+
+	text_sanitize(line, len, echo, sizeof(echo));
+	TELL(room, member, catalog_text(CAT_WHO_ARE_YOU), echo);
+}
+
 /* The first valid message of a member without a nickname. */
 static bool
 choose_nick(struct room *room, struct room_member *member, const char *line,
             size_t len)
 {
 	struct msg m;
-	size_t n;
 
 	msg_parse(line, len, &m);
+	if (room->cfg.ask_who && !msg_nick_shaped(line, len) &&
+	    (m.kind == MSG_CHAT || m.kind == MSG_ME || m.kind == MSG_LIST ||
+	     m.kind == MSG_PRIVATE || m.kind == MSG_PING ||
+	     m.kind == MSG_UNKNOWN)) {
+		ask_who(room, member, line, len);
+		return true;
+	}
 	switch (m.kind) {
 	case MSG_EMPTY:
 		return true;
@@ -307,14 +352,9 @@ choose_nick(struct room *room, struct room_member *member, const char *line,
 	if (!set_nick(room, member, line, len))
 		return true;
 
-	n = format(room, catalog_text(CAT_NICK_ACCEPTED), member->nick,
-	           room->named);
-	if (room->cfg.idle_timeout > 0)
-		n += snprintf(room->line + n, sizeof(room->line) - n,
-		              catalog_text(CAT_IDLE_TIMEOUT),
-		              room->cfg.idle_timeout);
-	n += snprintf(room->line + n, sizeof(room->line) - n, "\n");
-	send_line(room, member, room->line, n);
+	tell_with_timeout(room, member,
+	                  format(room, catalog_text(CAT_NICK_ACCEPTED),
+	                         member->nick, room->named));
 	broadcast(room, member, format(room, catalog_text(CAT_JOINED),
 	                               member->nick));
 	log_info(TR("%s (%s) joined", "%s (%s) se ha unido"), member->nick,
@@ -654,7 +694,9 @@ room_leave(struct room *room, struct room_member *member, enum room_leave why)
 {
 	remove_member(room, member,
 	              why == ROOM_LEAVE_TIMEOUT ? CAT_LEFT_TIMEOUT :
-	              why == ROOM_LEAVE_DROPPED ? CAT_LEFT_DROPPED : CAT_LEFT);
+	              why == ROOM_LEAVE_DROPPED ? CAT_LEFT_DROPPED :
+	              why == ROOM_LEAVE_UNREACHABLE ? CAT_LEFT_UNREACHABLE :
+	              CAT_LEFT);
 }
 
 void

@@ -18,12 +18,18 @@ struct room;
 struct room_member;
 
 #define ROOM_RATE_NOTICE_MS 5000 /* "slow down" at most this often */
+/* The "who are you?" notice (cfg.ask_who) ends with the message it did not
+ * deliver, made safe by text_sanitize() into this many bytes (NUL
+ * included), so that a client can tell which of its messages it was. */
+#define ROOM_WHO_ECHO       81
+
 
 /* Why a member left; chooses the notice the others see. */
 enum room_leave {
 	ROOM_LEAVE_CLOSED,   /* connection closed or failed */
 	ROOM_LEAVE_TIMEOUT,  /* silent for too long (UDP idle timeout) */
 	ROOM_LEAVE_DROPPED,  /* the transport dropped it (did not read) */
+	ROOM_LEAVE_UNREACHABLE, /* its port is closed (UDP: ICMP error) */
 };
 
 struct room_ops {
@@ -50,6 +56,10 @@ struct room_config {
 	unsigned rate_burst;   /* ...in bursts of up to this many */
 	bool     rate_paced;   /* the transport waits room_input_wait() before
 	                          each message (TCP): never drop one */
+	/* UDP sessions: a member without a nickname whose message is not one
+	 * (see msg_nick_shaped) is asked who it is (CAT_WHO_ARE_YOU) instead
+	 * of having the message taken for a bad nickname. */
+	bool     ask_who;
 	/* milliseconds on a monotonic clock; NULL: CLOCK_MONOTONIC (tests and
 	 * fuzzers supply their own) */
 	uint64_t (*clock_ms)(void *transport);

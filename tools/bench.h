@@ -18,6 +18,9 @@
 #include "bench_stats.h"
 
 #define BENCH_NICK_LEN 10   /* "b" + 4 hex (run) + 5 digits (client) */
+/* UDP: a nickname is sent again, up to BENCH_NICK_TRIES times in all, while
+ * its confirmation has not come (it or its answer may have been lost). */
+#define BENCH_NICK_TRIES 10
 
 struct bench_opts {
 	const char   *host;
@@ -80,6 +83,10 @@ struct bench_engine {
 	uint64_t                 progress_us; /* last time something arrived */
 	char                    *rbuf;
 	size_t                   rbuf_len;
+	/* BENCH_IDLE: each datagram or read also goes here (NULL: ignored) */
+	void (*on_data)(struct bench_engine *E, struct bconn *c, const char *p,
+	                size_t len);
+	void                    *user;        /* on_data's */
 };
 
 /* Prepare n clients for host:port (nothing connected yet). Returns 0, or -1
@@ -116,6 +123,9 @@ int bench_engine_send(struct bench_engine *E, struct bconn *c,
 
 /* Try to write what c has queued: 1 all written, 0 some left, -1 error. */
 int bench_engine_flush(struct bench_engine *E, struct bconn *c);
+
+/* The wait after the n-th nickname try: 0.5 s, doubled, at most 2 s. */
+uint64_t bench_nick_backoff(unsigned n);
 
 /* The nickname of client id into out (BENCH_NICK_LEN + 1 bytes). */
 void bench_nick(const struct bench_engine *E, size_t id, char *out);

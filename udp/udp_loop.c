@@ -3,12 +3,17 @@
  * event loop, on the same room as tcpchatd (seed 003, "Versión UDP").
  *
  * There are no connections. One socket receives every datagram; the source
- * address and port say who sent it (udp_peers.c). The first datagram from an
- * unknown address is its nickname; every later one is one message (a
- * trailing "\n" or "\r\n" is optional and removed). Every line the room
- * produces leaves as one datagram (udp_outbox.c). Since nothing tells the
- * server that a member has gone, a member silent for longer than
- * --idle-timeout is removed; clients keep themselves alive with /ping.
+ * address and port say who sent it (udp_peers.c). From an unknown address,
+ * a datagram is a nickname when it is "/nick NAME" or one word; anything
+ * else is answered "who are you?" (the room's ask_who), so that a line from
+ * a member the server has forgotten (it restarted) is never taken for a
+ * nickname. Every later datagram is one message (a trailing "\n" or "\r\n"
+ * is optional and removed). Every line the room produces leaves as one
+ * datagram (udp_outbox.c). Nothing tells the server that a member has
+ * gone, except two hints: an ICMP "port unreachable" for a member whose
+ * socket is closed (udp_sock.c) removes it at once; a member silent for
+ * longer than --idle-timeout is removed too (clients keep alive with /ping).
+ * Datagrams from the server's own address and port are ignored.
  *
  * One thread, one epoll loop over four descriptors: the socket, a timerfd for
  * the next expiry, a signalfd for Ctrl-C/SIGTERM and the operator's console.
@@ -34,6 +39,7 @@
 #include "udp_loop.h"
 #include "udp_outbox.h"
 #include "udp_peers.h"
+#include "udp_sock.h"
 
 #define UDPD_DGRAM_MAX  (MSG_MAX + 2)     /* a message and its "\r\n" */
 #define UDPD_BATCH      32                /* datagrams per recvmmsg() */
@@ -48,11 +54,12 @@ struct udpd {
 	int                   ep, timer;  /* ours; -1 when not open */
 	uint64_t              timer_at;   /* when the timer fires; 0: disarmed */
 	unsigned              max_clients;
+	int                   port;       /* ours, to know our own datagrams */
 	struct room          *room;
 	struct udp_peers      peers;
 	struct udp_outbox     out;
 	struct server_console console;
-	unsigned long         received, too_long;
+	unsigned long         received, too_long, self, unreachable;
 	/* One recvmmsg() batch: a header, an address and a buffer each. */
 	struct mmsghdr        msgs[UDPD_BATCH];
 	struct iovec          iov[UDPD_BATCH];
@@ -195,8 +202,17 @@ udpd_datagram(struct udpd *d, const union udp_addr *from, socklen_t fromlen,
               const char *data, size_t len, bool truncated, uint64_t now)
 {
 	struct udp_peer *peer;
+	char addr[NET_ADDR_LEN];
 
 	peer = udp_peers_find(&d->peers, &from->sa, fromlen);
+	if (peer == NULL && udp_sock_is_self(d->port, &from->sa, fromlen)) {
+		d->self++;      /* forged: answering would talk to ourselves */
+		log_debug(TR("%s: a datagram from the server's own address and "
+		             "port, ignored", "%s: un datagrama desde la propia "
+		             "dirección y puerto del servidor, ignorado"),
+		          net_addr_str(&from->sa, fromlen, addr));
+		return;
+	}
 	if (peer == NULL && (peer = udpd_admit(d, from, fromlen, now)) == NULL)
 		return;
 	udp_peers_touch(&d->peers, peer, now);
@@ -242,6 +258,8 @@ udpd_on_socket(struct udpd *d)
 			h->msg_iovlen = 1;
 		}
 		n = recvmmsg(d->fd, d->msgs, UDPD_BATCH, MSG_DONTWAIT, NULL);
+		if (n < 0 && udp_sock_icmp_errno(errno))
+			continue;       /* reported and cleared; see udpd_on_errors */
 		if (n < 0) {
 			if (errno != EAGAIN && errno != EINTR)
 				log_debug("recvmmsg: %s", strerror(errno));
@@ -259,6 +277,36 @@ udpd_on_socket(struct udpd *d)
 		if (n < UDPD_BATCH)
 			break;
 	}
+}
+
+/*
+ * ICMP errors queued on the socket (epoll says EPOLLERR). A member whose
+ * address answered "port unreachable" has closed its socket: it is removed
+ * now, with a leave notice, rather than after the idle timeout. Other
+ * errors (host unreachable, ...) may pass; the idle timeout handles them.
+ */
+static void
+udpd_on_errors(struct udpd *d)
+{
+	struct udp_peer *peer;
+	union udp_addr to;
+	socklen_t tolen;
+	char addr[NET_ADDR_LEN];
+	int err, n;
+
+	while ((n = udp_sock_error(d->fd, &to, &tolen, &err)) > 0) {
+		log_debug("%s: %s (ICMP)", net_addr_str(&to.sa, tolen, addr),
+		          strerror(err));
+		if (err != ECONNREFUSED ||
+		    (peer = udp_peers_find(&d->peers, &to.sa, tolen)) == NULL)
+			continue;
+		d->unreachable++;
+		room_leave(d->room, peer->data, ROOM_LEAVE_UNREACHABLE);
+		udp_peers_remove(&d->peers, peer);
+	}
+	if (n < 0)
+		log_debug("MSG_ERRQUEUE: %s", strerror(errno));
+	udp_outbox_flush(&d->out);
 }
 
 /* ---------------------------------------------------------------------------
@@ -293,7 +341,7 @@ udpd_watch(struct udpd *d, int fd, enum udpd_source what)
 	struct epoll_event ev;
 
 	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN;
+	ev.events = EPOLLIN;           /* EPOLLERR is always reported */
 	ev.data.u32 = what;
 	return epoll_ctl(d->ep, EPOLL_CTL_ADD, fd, &ev);
 }
@@ -312,6 +360,7 @@ udpd_init(struct udpd *d, const struct server_opts *o, int fd, int sig)
 	char err[NET_ERR_LEN];
 
 	server_room_config(o, SERVER_UDP, &cfg);
+	cfg.ask_who = true;             /* UDP sessions: see the top */
 
 	d->fd = fd;
 	d->sig = sig;
@@ -323,6 +372,9 @@ udpd_init(struct udpd *d, const struct server_opts *o, int fd, int sig)
 		return -1;
 	}
 	udpd_buffers(fd);
+	d->port = net_local_port(fd);
+	if (udp_sock_recverr(fd) < 0)
+		log_debug("IP_RECVERR: %s", strerror(errno));
 	d->timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	d->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (d->timer < 0 || d->ep < 0 ||
@@ -364,7 +416,10 @@ udpd_serve(struct udpd *d)
 		for (i = 0; i < n; i++) {
 			switch (ev[i].data.u32) {
 			case UDPD_SOCKET:
-				udpd_on_socket(d);
+				if (ev[i].events & EPOLLERR)
+					udpd_on_errors(d);
+				if (ev[i].events & EPOLLIN)
+					udpd_on_socket(d);
 				break;
 			case UDPD_TIMER:
 				udpd_on_timer(d);
@@ -397,11 +452,15 @@ udpd_free(struct udpd *d)
 		         room_connections(d->room));
 		room_free(d->room, true);
 		udp_outbox_flush(&d->out);
-		log_debug(TR("%lu datagrams received (%lu too long), %lu sent, "
-		             "%lu refused by the kernel",
-		             "%lu datagramas recibidos (%lu demasiado largos), "
-		             "%lu enviados, %lu rechazados por el núcleo"),
-		          d->received, d->too_long, d->out.sent, d->out.failed);
+		log_debug(TR("%lu datagrams received (%lu too long, %lu from "
+		             "the server's own address), %lu sent, %lu refused "
+		             "by the kernel, %lu members unreachable",
+		             "%lu datagramas recibidos (%lu demasiado largos, %lu "
+		             "desde la propia dirección del servidor), %lu "
+		             "enviados, %lu rechazados por el núcleo, %lu miembros "
+		             "inalcanzables"),
+		          d->received, d->too_long, d->self, d->out.sent,
+		          d->out.failed, d->unreachable);
 	}
 	udp_peers_free(&d->peers);
 	server_console_free(&d->console);

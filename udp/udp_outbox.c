@@ -9,6 +9,7 @@
 #include "log.h"
 #include "net.h"
 #include "udp_outbox.h"
+#include "udp_sock.h"
 
 void
 udp_outbox_init(struct udp_outbox *o, int fd)
@@ -69,6 +70,7 @@ void
 udp_outbox_flush(struct udp_outbox *o)
 {
 	unsigned i = 0;
+	bool retried = false;
 	int r;
 
 	while (i < o->n) {
@@ -76,14 +78,20 @@ udp_outbox_flush(struct udp_outbox *o)
 		if (r > 0) {
 			o->sent += (unsigned)r;
 			i += (unsigned)r;
+			retried = false;
 		} else if (r < 0 && errno == EINTR) {
 			continue;
+		} else if (r < 0 && udp_sock_icmp_errno(errno) && !retried) {
+			/* An ICMP error about an earlier datagram (with
+			 * IP_RECVERR the socket reports it once, on the next
+			 * call): this one was not sent yet, try it again. */
+			retried = true;
 		} else {
-			/* EAGAIN (send buffer full), ECONNREFUSED (an ICMP
-			 * error from an earlier datagram), EPERM (a firewall),
-			 * ...: this datagram is lost, the next one is tried. */
+			/* EAGAIN (send buffer full), EPERM (a firewall), ...:
+			 * this datagram is lost, the next one is tried. */
 			refused(o, i, r < 0 ? errno : EIO);
 			i++;
+			retried = false;
 		}
 	}
 	o->n = 0;

@@ -1,6 +1,6 @@
 # udp/udpchatd.mk: the UDP chat server. Its member registry and batched
 # sending live in libudpchatd.a, which the unit tests link too.
-UDPCHATD_LIB_SRC := udp/udp_peers.c udp/udp_outbox.c
+UDPCHATD_LIB_SRC := udp/udp_peers.c udp/udp_outbox.c udp/udp_sock.c
 LIBUDPCHATD      := $(BUILD)/libudpchatd.a
 
 PROGRAMS  += $(BIN)/udpchatd

@@ -67,5 +67,6 @@ fi
 
 stop udp
 step -x 2 "printf 'luis\nhola\n' | bin/udpchat -p 5001"
-expect 'conexión rechazada|connection refused' "Q5: ICMP port unreachable reaches the client"
+expect 'puerto inalcanzable \(ICMP\)|port unreachable \(ICMP\)' "Q5: ICMP port unreachable reaches the client"
+expect_not 'conexión rechazada|connection refused' "Q5: no \"connection\" to refuse over UDP"
 lab_done

@@ -2,6 +2,7 @@
 count every message once, intact, and measure idle connections. These
 tests check counting, never speed."""
 import json
+import re
 import os
 import subprocess
 
@@ -123,3 +124,33 @@ def test_nothing_listening_exits_2():
                         "2", "--timeout", "5"], capture_output=True, timeout=30)
     assert p.returncode == 2
     assert b"connect" in p.stderr
+
+
+def test_udp_bots_introduce_themselves_again_after_a_restart():
+    """UDP bots send "/nick NAME" until welcomed and speak only then; when
+    the server restarts, the next line a bot says is answered "who are
+    you?", and the bot introduces itself again: its lines come back as its
+    own, never as a nickname."""
+    from redchat import wait_log
+    first = Server("udpchatd", "--lang", "en")
+    port = first.port
+    bots = subprocess.Popen([program("chatbench"), "--udp", "-p", str(port),
+                             "--bots", "2", "--seed", "7", "--duration",
+                             "120"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    try:
+        for nick in ("ana", "luis"):
+            wait_log(first, nick + r" \(127\.0\.0\.1:\d+\) joined", 30)
+        wait_log(first, r"(ana|luis): ", 30)          # they chat
+        first.proc.kill()
+        first.stop()
+        second = Server("udpchatd", "--lang", "en", "-p", str(port))
+        for _ in range(2):
+            wait_log(second, r"(ana|luis) \(127\.0\.0\.1:\d+\) joined", 60)
+        wait_log(second, r"(ana|luis): ", 60)
+        _, log = second.stop()
+        assert not any(b" joined" in line and not re.search(
+            rb"(ana|luis) \(", line) for line in log.splitlines()), log
+    finally:
+        bots.kill()
+        bots.wait()

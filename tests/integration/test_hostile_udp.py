@@ -2,7 +2,9 @@
 source addresses and ports, oversized datagrams, a flood from one member,
 random bytes, and a new port that claims an existing member's nickname.
 Whatever one sender does, the members keep chatting and lose nothing."""
+import os
 import random
+import re
 import socket
 import time
 
@@ -15,9 +17,12 @@ def start(*args):
     return Server("udpchatd", "--lang", "en", *args)
 
 
-def spray(port, n, payload):
+def spray(port, n, payload, keep=None):
     """n datagrams, each from its own address and port: 127.x.y.z is all
-    loopback on Linux, so these look like n different machines."""
+    loopback on Linux, so these look like n different machines. Their
+    sockets are closed at once (the server's answers then bounce as ICMP
+    port unreachable), unless kept open in the list `keep`, as a forged
+    address on a machine that drops the answers would be."""
     for i in range(n):
         src = f"127.{1 + i // 65025 % 250}.{i // 255 % 255}.{1 + i % 254}"
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -25,7 +30,10 @@ def spray(port, n, payload):
             s.bind((src, 0))
             s.sendto(payload(i), ("127.0.0.1", port))
         finally:
-            s.close()
+            if keep is None:
+                s.close()
+            else:
+                keep.append(s)
 
 
 def test_thousands_of_source_addresses():
@@ -58,7 +66,8 @@ def test_spoofed_nicknames_cannot_lock_out_members():
     ana = udp_join(s.port, "ana")
     luis = udp_join(s.port, "luis")
     ana.expect("luis has joined")
-    spray(s.port, 2000, lambda i: f"bot{i}".encode())
+    bots = []
+    spray(s.port, 200, lambda i: f"bot{i}".encode(), keep=bots)
     ana.sendline("seguimos")
     assert luis.expect(r"^ana: ") == "ana: seguimos"
     # the room is full now: a newcomer is told so ...
@@ -77,6 +86,8 @@ def test_spoofed_nicknames_cannot_lock_out_members():
             break
         assert time.monotonic() < deadline, line
         time.sleep(0.5)
+    for b in bots:
+        b.close()
     stop_ok(s)
 
 
@@ -111,6 +122,31 @@ def test_flood_from_one_member_is_rate_limited():
     assert flood.expect(r"^\*\*\* Slow down").startswith(
         "*** Slow down: more than 20")
     assert wait_log(s, r"flood: over 20 messages a second")
+    stop_ok(s)
+
+
+def test_flooder_is_told_at_most_every_five_seconds():
+    """UDP cannot push back on a sender: over-rate datagrams are dropped
+    and counted, and the sender hears about it at most once every 5 s,
+    however long the flood lasts (not once per dropped datagram)."""
+    s = start("--rate-limit", "10", "--rate-burst", "10")
+    ana = udp_join(s.port, "ana")
+    flood = udp_join(s.port, "flood")
+    ana.expect("flood has joined")
+    t0 = time.monotonic()
+    k = 0
+    while time.monotonic() - t0 < 3:
+        flood.send(f"spam {k}")                 # 100 a second, 10 allowed
+        k += 1
+        time.sleep(0.01)
+    notices = [x for x in flood.sync(timeout=30)
+               if x.startswith("*** Slow down")]
+    elapsed = time.monotonic() - t0
+    assert 1 <= len(notices) <= 1 + elapsed / 5, (notices, elapsed)
+    dropped = sum(int(m) for m in re.findall(
+        rb"flood: over 10 messages a second, (\d+) dropped", s.log))
+    assert dropped > 0, s.log
+    ana.sync(timeout=30)
     stop_ok(s)
 
 
@@ -178,4 +214,65 @@ def test_max_line_applies_to_datagrams():
     luis.sendline("1234567890")                  # 10 bytes: relayed
     # the refused one never reached ana: her next line is the 10-byte one
     assert ana.readline() == "luis: 1234567890"
+    stop_ok(s)
+
+
+def forge_udp4(src, dst, payload):
+    """Send one UDP datagram with a forged IPv4 source (a raw socket, root
+    only): the only way to make a datagram look as if it came from the
+    server's own address and port, which no ordinary socket can bind."""
+    import struct
+    udp = struct.pack("!HHHH", src[1], dst[1], 8 + len(payload), 0)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp) + len(payload),
+                     0, 0, 64, socket.IPPROTO_UDP, 0,
+                     socket.inet_aton(src[0]), socket.inet_aton(dst[0]))
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    try:
+        raw.sendto(ip + udp + payload, (dst[0], 0))
+    finally:
+        raw.close()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="forging a source address "
+                    "needs a raw socket (root)")
+def test_datagrams_from_the_servers_own_address_are_ignored():
+    """A forged datagram from the server's own address and port must not
+    join a "ghost" member: the server would send every broadcast to itself
+    and take it back in as the ghost's chat."""
+    s = start("-v")
+    ana = udp_join(s.port, "ana")
+    luis = udp_join(s.port, "luis")
+    ana.expect("luis has joined")
+    me = ("127.0.0.1", s.port)
+    forge_udp4(me, me, b"ghost")
+    wait_log(s, r"127\.0\.0\.1:%d: a datagram from the server's own "
+             r"address and port, ignored" % s.port)
+    forge_udp4(me, me, b"/msg luis boo")
+    wait_log(s, r"own address and port, ignored")
+    luis.sendline("hola")
+    assert ana.readline() == "luis: hola"
+    ana.sendline("/list")
+    assert ana.readline() == "*** Users (2): ana, luis"
+    assert ana.sync() == [] and luis.sync() == []
+    stop_ok(s)
+
+
+def test_member_whose_port_is_closed_is_removed_at_once():
+    """A member that closes its socket without /quit: the next datagram to
+    it bounces (ICMP port unreachable), and the server removes it then,
+    with a leave notice, not after the idle timeout (300 s here)."""
+    s = start()
+    ana = udp_join(s.port, "ana")
+    gone = udp_join(s.port, "gone")
+    ana.expect("gone has joined")
+    gone.close()
+    t0 = time.monotonic()
+    ana.sendline("¿sigues ahí?")
+    assert ana.expect(r"^\*\*\* gone has left") == \
+        "*** gone has left the chat (its port is closed: ICMP port " \
+        "unreachable)"
+    assert time.monotonic() - t0 < 60              # not 300 s
+    ana.sendline("/list")
+    assert ana.expect(r"^\*\*\* Users") == "*** Users (1): ana"
+    wait_log(s, r"gone \(127\.0\.0\.1:\d+\) left: port unreachable")
     stop_ok(s)

@@ -60,26 +60,39 @@ def test_leaving_words_end_the_client(server, word):
 
 
 def test_unreachable_port_is_reported(server):
+    """ICMP port unreachable is not a refused "connection" (UDP has none):
+    the client says what came back and exits at once."""
     port = free_port(socket.SOCK_DGRAM)
-    for lang, words in (("en", r"cannot reach .*connection refused"),
-                        ("es", r"no se puede contactar .*conexión rechazada")):
+    for lang, words in (("en", r"^udpchat: port unreachable \(ICMP\): no "
+                               r"server listens at "),
+                        ("es", r"^udpchat: puerto inalcanzable \(ICMP\): "
+                               r"ningún servidor escucha en ")):
         status, out, err = run("udpchat", port, "ana\nhola\n", "--lang", lang)
         assert status == 2, (out, err)
         assert f"127.0.0.1:{port}" in err
         assert re.search(words, err), err
         assert "udpchatd" in err
+        assert "connection" not in err and "conexión" not in err
 
 
 def test_silent_server_is_reported():
-    # A socket that receives and never answers: no ICMP, no reply.
+    """A socket that receives and never answers (no ICMP, no reply): the
+    nickname is sent again with a growing wait, each retry said, then the
+    client gives up with "no answer", not "unreachable"."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("127.0.0.1", 0))
     try:
         status, out, err = run("udpchat", s.getsockname()[1], "ana\nhola\n",
-                               "--lang", "en")
+                               "--lang", "es", timeout=90)
         assert status == 2, (out, err)
-        assert "does not answer" in err
-        assert s.recv(100) == b"ana"    # the nickname did go out
+        assert re.search(r"^udpchat: sin respuesta de 127\.0\.0\.1:\d+ tras "
+                         r"10 intentos en \d+ s \(se perdieron los datagramas "
+                         r"o sus respuestas, o nada escucha ahí", err), err
+        for k in range(2, 11):
+            assert f"reintento {k}/10…" in out, out
+        s.settimeout(10)
+        tries = [s.recv(100) for _ in range(10)]
+        assert tries == [b"/nick ana"] * 10  # the nickname, marked as one
     finally:
         s.close()
 
@@ -204,5 +217,81 @@ def test_terminal_line_survives_an_incoming_message(server):
                                   "Goodbye, ana!" in s)
         wait_log(server, r"ana .* left: (quit|closed)")
         assert term.exit_status() == 0
+    finally:
+        term.close()
+
+
+@pytest.mark.parametrize("typed_while_down", [False, True])
+def test_lines_survive_a_server_restart(typed_while_down):
+    """udpchat joined as uli; the server is killed, then started again on
+    the same port. Lines typed after the restart are answered "who are
+    you?": uli introduces itself again and sends them again. A line typed
+    while the server is down bounces (ICMP) and waits for it. The listener
+    gets every line as uli's, in order, and no line becomes a nickname."""
+    first = Server("udpchatd", "--lang", "en")
+    port = first.port
+    uli = Chat("udpchat", port, "--lang", "en", nick="uli", timeout=30)
+    try:
+        uli.expect(ACCEPTED + "uli")
+        lis = Udp(port)
+        lis.sendline("lis")
+        lis.expect(ACCEPTED + "lis")
+        uli.send("antes")
+        assert lis.expect(r"^uli: ") == "uli: antes"
+        first.proc.kill()                       # a crash: no goodbye
+        first.stop()
+        if typed_while_down:
+            uli.send("mientras")                # nothing listens: ICMP
+            uli.expect(r"^\*\*\* port unreachable \(ICMP\)")
+        second = Server("udpchatd", "--lang", "en", "-p", str(port))
+        lis = Udp(port)
+        lis.sendline("lis")
+        lis.expect(ACCEPTED + "lis")
+        said = ["hola", "sigo aquí", "ok", "/me vuelve", "tercera línea"]
+        for line in said:
+            uli.send(line)
+        want = ["uli: mientras"] * typed_while_down + ["uli: hola", "uli: sigo aquí", "uli: ok",
+                "* uli vuelve", "uli: tercera línea"]
+        got = [lis.expect(r"^(uli: |\* uli )", timeout=60) for _ in want]
+        assert got == want
+        if not typed_while_down:
+            uli.expect(r"^\*\*\* the server no longer knows you")
+        lis.sendline("/list")
+        assert lis.expect(r"^\*\*\* Users") == "*** Users (2): lis, uli"
+        status, out, err = uli.wait(timeout=30)
+        assert status == 0, err
+        _, log = second.stop()
+        joined = re.findall(rb"(\S+) \(127\.0\.0\.1:\d+\) joined", log)
+        assert sorted(joined) == [b"lis", b"uli"], log
+        assert b"Sanitizer" not in log and b"runtime error" not in log, log
+    finally:
+        uli.kill()
+
+
+@pytest.mark.skipif(not Tmux.available(), reason="tmux is not installed")
+def test_typing_while_the_server_is_down_keeps_the_client():
+    """At a terminal: the server stops; a line typed then bounces (ICMP
+    port unreachable), the client says so and stays; when the server is
+    back on the same port, the line arrives as uli's."""
+    first = Server("udpchatd", "--lang", "en")
+    port = first.port
+    term = Tmux([program("udpchat"), "-p", str(port), "-n", "uli",
+                 "--lang", "en", "--color=never"])
+    try:
+        term.wait_screen(lambda s: re.search(r"^uli>\s*$", s, re.M))
+        first.proc.kill()           # gone without a word (SIGTERM: "the
+        first.stop()                # server is closing" ends the client)
+        term.type("sigo aquí")
+        term.keys("Enter")
+        term.wait_screen(lambda s: "port unreachable (ICMP)" in s, 30)
+        assert "[exit" not in term.screen()
+        second = Server("udpchatd", "--lang", "en", "-p", str(port))
+        lis = Udp(port)
+        lis.sendline("lis")
+        lis.expect(ACCEPTED + "lis")
+        assert lis.expect(r"^uli: ", timeout=60) == "uli: sigo aquí"
+        term.keys("C-d")
+        assert term.exit_status(30) == 0
+        second.stop()
     finally:
         term.close()

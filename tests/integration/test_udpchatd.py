@@ -179,12 +179,15 @@ def test_udpchat_pipe_mode(server):
 def test_nickname_rules_and_duplicates(server):
     ana = udp_join(server.port, "Ana")
     m = Udp(server.port)
-    for bad, error in [("a b", r"cannot contain spaces"),
+    # One word is a nickname attempt; anything else from an address the
+    # server does not know is answered "who are you?" (UDP sessions).
+    for bad, error in [("a b", r"Who are you\?.* Not delivered: a b$"),
+                       ("/nick a b", r"cannot contain spaces"),
                        ("x" * 21, r"too long"),
                        (b"\xff\xfe", r"not valid UTF-8"),
                        ("ANA", r"the nickname ANA is taken"),
-                       ("ana", r"the nickname ana is taken"),
-                       ("/list", r"Type your nickname first")]:
+                       ("/nick ana", r"the nickname ana is taken"),
+                       ("/list", r"Who are you\?.* Not delivered: /list$")]:
         m.sendline(bad)
         assert re.search(error, m.readline()), bad
     m.sendline("")                              # empty: still waiting
@@ -196,6 +199,39 @@ def test_nickname_rules_and_duplicates(server):
     m.sendline("/nick bea")
     assert m.readline() == "*** luis is now called bea"
     assert ana.readline() == "*** luis is now called bea"
+
+
+def test_unknown_address_is_asked_who_it_is(server):
+    """The UDP session rule: from an address the server does not know, a
+    datagram is a nickname when it is "/nick NAME" or one word; anything
+    else (text with spaces, a command, "/say WORD") is answered "who are
+    you?" with the start of the message it did not deliver, and is never
+    taken for a nickname nor relayed."""
+    luis = udp_join(server.port, "luis")
+    m = Udp(server.port)
+    for line, echo in [("sigo aquí", "sigo aquí"),
+                       ("/say hola", "/say hola"),
+                       ("/me llega", "/me llega"),
+                       ("/ping k1", "/ping k1"),
+                       ("x\x1b[2J " + "y" * 200, "x^[[2J " + "y" * 73)]:
+        m.sendline(line)
+        assert m.readline() == (
+            "*** Who are you? This server does not know your address (it "
+            "is new, or the server restarted): send your nickname first, "
+            "alone or as /nick NAME. Not delivered: " + echo)
+    m.sendline("/nick uli")
+    m.expect(r"^\*\*\* Hello uli, .* \[idle-timeout=300\]$")
+    m.sendline("/nick uli")                 # sent again: its answer lost
+    assert m.readline() == "*** You are already called uli. " \
+        "[idle-timeout=300]"
+    m.sendline("/say hola")                 # a member: plain chat
+    assert luis.sync() == ["*** uli has joined the chat", "uli: hola"]
+    m2 = Udp(server.port, "::1") if socket.has_ipv6 else None
+    if m2 is not None:                      # the Spanish alias, from IPv6
+        m2.sendline("eva")
+        m2.expect(r"^\*\*\* Hello eva")
+        m2.sendline("/decir ok")
+        assert luis.sync() == ["*** eva has joined the chat", "eva: ok"]
 
 
 def test_same_address_is_one_member(server):
@@ -237,7 +273,7 @@ def test_nameless_address_expires(start):
     s = start("-v", "--idle-timeout", "2")
     x = Udp(s.port)
     x.sendline("/ping")                     # no nickname chosen
-    x.expect(r"^\*\*\* Type your nickname first")
+    x.expect(r"^\*\*\* Who are you\? ")
     wait_log(s, r"closed before choosing a nickname")
 
 
@@ -264,7 +300,7 @@ def test_nameless_address_gives_way_when_full(start):
     ana = udp_join(s.port, "ana")
     stray = Udp(s.port)
     stray.sendline("a b")                   # holds the last place
-    stray.expect(r"cannot contain spaces")
+    stray.expect(r"^\*\*\* Who are you\? ")
     eva = Udp(s.port)
     eva.sendline("eva")                     # takes it over
     eva.expect(r"^\*\*\* Hello eva")

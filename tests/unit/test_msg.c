@@ -641,6 +641,11 @@ static const struct parse_case parse_cases[] = {
 	{ " \t \t",              MSG_EMPTY,   NULL, NULL, NULL },
 	/* chat keeps its own spacing */
 	{ "hola",                MSG_CHAT,    "hola", NULL, NULL },
+	/* "/say TEXT": chat that is never a nickname (UDP sessions) */
+	{ "/say hola",           MSG_CHAT,    "hola", NULL, NULL },
+	{ "/DECIR  hola a todos ", MSG_CHAT,  "hola a todos", NULL, NULL },
+	{ "/say",                MSG_EMPTY,   NULL, NULL, NULL },
+	{ "/say   ",             MSG_EMPTY,   NULL, NULL, NULL },
 	{ "  hola  a todos ",    MSG_CHAT,    "  hola  a todos ", NULL, NULL },
 	{ "salir ya",            MSG_CHAT,    "salir ya", NULL, NULL },
 	{ "salirr",              MSG_CHAT,    "salirr", NULL, NULL },
@@ -747,6 +752,28 @@ test_msg_parse_table(void **state)
 	}
 }
 
+/* The UDP session rule's shape: one word, not starting with '/'. */
+static void
+test_msg_nick_shaped(void **state)
+{
+	static const struct { const char *line; bool shaped; } cases[] = {
+		{ "ana", true },          { "  ana\t", true },
+		{ "María", true },        { "x\n", true },  /* one "word" */
+		{ "salir", true },        { "hola que tal", false },
+		{ "", false },            { "   ", false },
+		{ "/nick ana", false },   { "/say hola", false },
+		{ "//ana", false },       { "a\tb", false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++)
+		if (msg_nick_shaped(cases[i].line, strlen(cases[i].line)) !=
+		    cases[i].shaped)
+			fail_msg("\"%s\": want %s", cases[i].line,
+			         cases[i].shaped ? "shaped" : "not shaped");
+}
+
 static void
 test_msg_parse_pointers_into_line(void **state)
 {
@@ -835,6 +862,7 @@ main(void)
 		cmocka_unit_test(test_msg_framer_flush_overlong_dropped),
 		cmocka_unit_test(test_msg_framer_flush_one_over_reported),
 		cmocka_unit_test(test_msg_parse_table),
+		cmocka_unit_test(test_msg_nick_shaped),
 		cmocka_unit_test(test_msg_parse_pointers_into_line),
 		cmocka_unit_test(test_msg_parse_not_nul_terminated),
 		cmocka_unit_test(test_msg_parse_embedded_nul),

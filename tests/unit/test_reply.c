@@ -160,6 +160,32 @@ test_reply_parse_pong_token(void **state)
 	assert_int_equal(parse("*** pongo").kind, REPLY_NOTICE);
 }
 
+/* UDP: "who are you?" in either language, with the message echoed back;
+ * "already called" answers a nickname sent again, so it accepts. */
+static void
+test_reply_parse_who_and_same(void **state)
+{
+	static const enum lang langs[] = { LANG_EN, LANG_ES };
+	char buf[1024];
+	struct reply r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		r = parse(server_line(buf, sizeof(buf), langs[i],
+		                      CAT_WHO_ARE_YOU, "sigo aquí"));
+		assert_int_equal(r.kind, REPLY_WHO);
+		assert_int_equal(r.echo_len, strlen("sigo aquí"));
+		assert_memory_equal(r.echo, "sigo aquí", r.echo_len);
+		r = parse(server_line(buf, sizeof(buf), langs[i], CAT_NICK_SAME,
+		                      "uli"));
+		assert_int_equal(r.kind, REPLY_ACCEPTED);
+	}
+	r = parse("*** You are already called uli. [idle-timeout=30]");
+	assert_int_equal(r.kind, REPLY_ACCEPTED);
+	assert_int_equal(r.idle_timeout, 30);
+}
+
 static void
 test_reply_parse_other_lines(void **state)
 {
@@ -199,6 +225,7 @@ main(void)
 		cmocka_unit_test(test_reply_parse_notices_from_catalogue),
 		cmocka_unit_test(test_reply_parse_bye_before_nick),
 		cmocka_unit_test(test_reply_parse_pong_token),
+		cmocka_unit_test(test_reply_parse_who_and_same),
 		cmocka_unit_test(test_reply_parse_other_lines),
 		cmocka_unit_test(test_reply_parse_truncated_prefixes),
 	};

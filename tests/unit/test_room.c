@@ -401,6 +401,54 @@ test_room_input_before_nick(void **state)
 	assert_false(room_member_named(fx->m[2]));
 }
 
+/* UDP sessions (cfg.ask_who): a member without a nickname is asked who it
+ * is when its message is not a nickname; one word or "/nick NAME" still
+ * is. Without ask_who (TCP), the same text is a bad nickname. */
+static void
+test_room_input_ask_who(void **state)
+{
+	struct fx *fx = *state;
+	char line[2048];
+
+	fx->cfg.ask_who = true;
+	room_free(fx->room, false);
+	fx_open(fx);
+	join(fx, 1, "eva");
+	join(fx, 2, NULL);
+	assert_true(say(fx, 2, "sigo aquí"));
+	expect_only(fx, 2, fmt(catalog_text(CAT_WHO_ARE_YOU), "sigo aquí"));
+	fake_clear(&fx->t);
+	assert_true(say(fx, 2, "/say hola"));
+	expect_only(fx, 2, fmt(catalog_text(CAT_WHO_ARE_YOU), "/say hola"));
+	fake_clear(&fx->t);
+	memset(line, 'z', sizeof(line));        /* the echo is cut */
+	line[1] = ' ';
+	assert_true(room_input(fx->room, fx->m[2], line, 1000));
+	line[ROOM_WHO_ECHO - 1] = '\0';
+	expect_only(fx, 2, fmt(catalog_text(CAT_WHO_ARE_YOU), line));
+	expect_none(fx, 1);
+	assert_false(room_member_named(fx->m[2]));
+	fake_clear(&fx->t);
+	assert_true(say(fx, 2, "x y"));
+	fake_clear(&fx->t);
+	assert_true(say(fx, 2, "/nick uli"));
+	assert_true(room_member_named(fx->m[2]));
+	fake_clear(&fx->t);
+	assert_true(say(fx, 2, "/nick uli"));   /* again: states the timeout */
+	expect_only(fx, 2, "*** You are already called uli. "
+	                   "[idle-timeout=300]\n");
+}
+
+static void
+test_room_input_no_ask_who_over_tcp(void **state)
+{
+	struct fx *fx = *state;
+
+	join(fx, 2, NULL);
+	assert_true(say(fx, 2, "sigo aquí"));
+	expect_only(fx, 2, catalog_text(CAT_NICK_SPACE));
+}
+
 static void
 test_room_input_duplicate_nicks(void **state)
 {
@@ -1369,6 +1417,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_room_input_nick_accepted_no_timeout_stated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_room_input_invalid_nicks_then_valid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_room_input_before_nick, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_room_input_ask_who, setup_idle, teardown),
+		cmocka_unit_test_setup_teardown(test_room_input_no_ask_who_over_tcp, setup, teardown),
 		cmocka_unit_test(test_room_input_duplicate_nicks),
 		cmocka_unit_test_setup_teardown(test_room_input_accented_nicks_distinct, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_room_input_chat_to_all_but_sender, setup, teardown),
