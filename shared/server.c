@@ -238,6 +238,7 @@ server_options(int argc, char **argv, enum server_kind kind,
 	if (lang != NULL && cli_lang(o->prog, lang) < 0)
 		return -1;
 	log_set_level(level);
+	log_start();
 	return 0;
 }
 
@@ -300,8 +301,8 @@ server_announce(int fd, const char *proto)
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
 		return;
 	/* Shown even with --quiet: scripts and tests wait for this line. */
-	fprintf(stderr, TR("listening on %s (%s)\n", "escuchando en %s (%s)\n"),
-	        net_addr_str((struct sockaddr *)&ss, len, addr), proto);
+	log_plain(TR("listening on %s (%s)", "escuchando en %s (%s)"),
+	          net_addr_str((struct sockaddr *)&ss, len, addr), proto);
 }
 
 /* ---------------------------------------------------------------------------
