@@ -259,22 +259,59 @@ server_room_config(const struct server_opts *o, enum server_kind kind,
  * Signals and the listening line
  * ------------------------------------------------------------------------ */
 
+/* The signals that stop a server the way Ctrl-C does: clients are told
+ * "server closing", and it exits 0. SIGHUP is the terminal or the SSH
+ * session closing; SIGQUIT is Ctrl-\. SIGUSR1 asks for a status line. */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+/* Was sig ignored when the server started? nohup(1) ignores SIGHUP so that
+ * a program outlives its terminal: a signal blocked for the signalfd would
+ * be queued all the same, so SIGHUP is then left alone. */
+static bool
+ignored(int sig)
+{
+	struct sigaction sa;
+
+	return sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
+}
+
 int
 server_signals(char *err)
 {
 	sigset_t set;
+	size_t i;
 	int fd;
 
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
+	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		if (stop_signals[i] != SIGHUP || !ignored(SIGHUP))
+			sigaddset(&set, stop_signals[i]);
+	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
 	    (fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
 		snprintf(err, NET_ERR_LEN, "signalfd: %s", strerror(errno));
 		return -1;
 	}
 	return fd;
+}
+
+bool
+server_signal_read(int sigfd, const struct room *room)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo != SIGUSR1) {
+			log_info(TR("SIG%s received", "señal SIG%s recibida"),
+			         sigabbrev_np((int)si.ssi_signo));
+			return false;
+		}
+		log_info(TR("status: in the chat %zu, connections %zu",
+		            "estado: en el chat %zu, conexiones %zu"),
+		         room_count(room), room_connections(room));
+	}
+	return true;
 }
 
 long

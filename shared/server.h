@@ -54,11 +54,20 @@ void server_room_config(const struct server_opts *o, enum server_kind kind,
 
 /*
  * Ignore SIGPIPE (a write to a closed connection is an error code, not a
- * death), block SIGINT and SIGTERM, and return a signalfd that becomes
- * readable when one arrives; -1 with err filled on failure. Threads created
- * afterwards inherit the blocked mask.
+ * death), block SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGUSR1, and return a
+ * signalfd that becomes readable when one arrives; -1 with err filled on
+ * failure. Threads created afterwards inherit the blocked mask.
+ * (server_options() has already made SIGTTIN and SIGTTOU harmless.)
  */
 int server_signals(char *err);
+
+/*
+ * Read what arrived on the signalfd. SIGUSR1 logs a status line (members,
+ * connections); returns false when a signal asks the server to stop (the
+ * caller then tells the clients and exits 0). In tcpchatd --threads, call
+ * it with the room's lock held.
+ */
+bool server_signal_read(int sigfd, const struct room *room);
 
 /* Raise the soft limit on open descriptors to the hard limit: a shell's
  * usual 1024 would stop a server near a thousand clients. Returns the new

@@ -448,7 +448,6 @@ tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
 {
 	struct room_config cfg;
 	struct epoll_event ev[LOOP_EVENTS];
-	struct signalfd_siginfo si;
 	struct loop *L;
 	bool running = true;
 	int i, n, status = 1;
@@ -484,7 +483,7 @@ tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
 			if (tag == &L->lfd) {
 				accept_clients(L);
 			} else if (tag == &L->sigfd) {
-				if (read(sigfd, &si, sizeof(si)) > 0)
+				if (!server_signal_read(sigfd, L->room))
 					running = false;
 			} else if (tag == &L->console) {
 				if (!server_console_read(&L->console, L->room))

@@ -348,7 +348,6 @@ udpd_init(struct udpd *d, const struct server_opts *o, int fd, int sig)
 static int
 udpd_serve(struct udpd *d)
 {
-	struct signalfd_siginfo si;
 	struct epoll_event ev[8];
 	int i, n;
 
@@ -370,7 +369,7 @@ udpd_serve(struct udpd *d)
 				udpd_on_timer(d);
 				break;
 			case UDPD_SIGNAL:
-				if (read(d->sig, &si, sizeof(si)) > 0)
+				if (!server_signal_read(d->sig, d->room))
 					return 0;
 				break;
 			case UDPD_CONSOLE:

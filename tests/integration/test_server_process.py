@@ -23,6 +23,49 @@ def member(server_name, port, nick):
     return (udp_join if server_name == "udpchatd" else join)(port, nick)
 
 
+@pytest.mark.parametrize("mode", MODES, ids=IDS)
+@pytest.mark.parametrize("sig", [signal.SIGHUP, signal.SIGQUIT],
+                         ids=["SIGHUP", "SIGQUIT"])
+def test_hangup_and_quit_close_like_sigterm(mode, sig):
+    s = Server(mode[0], "--lang", "en", *mode[1:])
+    try:
+        ana = member(mode[0], s.port, "ana")
+        s.proc.send_signal(sig)
+        ana.expect(r"^\*\*\* The server is closing\. Goodbye!$")
+        assert s.proc.wait(timeout=10) == 0
+        wait_log(s, rf"SIG{sig.name[3:]} received")
+    finally:
+        stop_ok(s)
+
+
+@pytest.mark.parametrize("mode", MODES, ids=IDS)
+def test_sigusr1_logs_a_status_line(mode):
+    with Server(mode[0], "--lang", "en", *mode[1:]) as s:
+        ana = member(mode[0], s.port, "ana")
+        bob = member(mode[0], s.port, "bob")
+        s.proc.send_signal(signal.SIGUSR1)
+        wait_log(s, r"status: in the chat 2, connections 2")
+        bob.close()
+        ana.sendline("/ping alive")
+        ana.expect(r"^\*\*\* pong alive$")
+        stop_ok(s)
+
+
+def test_under_nohup_sighup_stays_ignored():
+    old = signal.signal(signal.SIGHUP, signal.SIG_IGN)     # as nohup(1)
+    try:
+        s = Server("tcpchatd", "--lang", "en")
+    finally:
+        signal.signal(signal.SIGHUP, old)
+    ana = join(s.port, "ana")
+    s.proc.send_signal(signal.SIGHUP)
+    s.proc.send_signal(signal.SIGUSR1)     # read after a SIGHUP, if queued
+    wait_log(s, r"status: in the chat 1")
+    ana.sendline("/ping still-here")
+    ana.expect(r"^\*\*\* pong still-here$")
+    stop_ok(s)
+
+
 def read_until(fd, pattern, timeout=30):
     """Read a pipe until pattern (bytes regex) matches; return (match, all)."""
     data = b""
