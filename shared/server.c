@@ -107,6 +107,20 @@ number_arg(const struct server_opts *o, const char *opt, const char *s,
 	return -1;
 }
 
+/*
+ * A server started with '&' shares its terminal with the shell. Reading or
+ * (with 'stty tostop') writing it from the background would stop the whole
+ * server (SIGTTIN, SIGTTOU); ignored, the read fails with EIO instead and
+ * the write goes through. The console reads only in the foreground
+ * (server_console.c). Done before the log's thread writes anything.
+ */
+static void
+never_stop(void)
+{
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
+}
+
 int
 server_options(int argc, char **argv, enum server_kind kind,
                struct server_opts *o)
@@ -238,6 +252,7 @@ server_options(int argc, char **argv, enum server_kind kind,
 	if (lang != NULL && cli_lang(o->prog, lang) < 0)
 		return -1;
 	log_set_level(level);
+	never_stop();
 	log_start();
 	return 0;
 }
@@ -340,56 +355,4 @@ server_announce(int fd, const char *proto)
 	/* Shown even with --quiet: scripts and tests wait for this line. */
 	log_plain(TR("listening on %s (%s)", "escuchando en %s (%s)"),
 	          net_addr_str((struct sockaddr *)&ss, len, addr), proto);
-}
-
-/* ---------------------------------------------------------------------------
- * The operator's console
- * ------------------------------------------------------------------------ */
-
-void
-server_console_init(struct server_console *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->fd = isatty(STDIN_FILENO) ? STDIN_FILENO : -1;
-}
-
-bool
-server_console_read(struct server_console *c, struct room *room)
-{
-	char data[MSG_MAX + 1];
-	const char *p = data, *line;
-	size_t left, len;
-	ssize_t n;
-	bool go_on = true;
-
-	n = read(c->fd, data, sizeof(data));
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return true;
-	if (n <= 0) {                           /* Ctrl-D or an error */
-		c->fd = -1;
-		return true;
-	}
-	left = (size_t)n;
-	for (;;) {
-		switch (msg_framer_next(&c->framer, &p, &left, &line, &len)) {
-		case MSG_FRAME_LINE:
-			if (!room_console(room, line, len))
-				go_on = false;
-			continue;
-		case MSG_FRAME_TOO_LONG:
-			fprintf(stderr, TR("line too long, ignored\n",
-			                   "línea demasiado larga, ignorada\n"));
-			continue;
-		case MSG_FRAME_MORE:
-			break;
-		}
-		break;
-	}
-	return go_on;
-}
-
-void
-server_console_free(struct server_console *c)
-{
-	msg_framer_free(&c->framer);
 }

@@ -488,9 +488,6 @@ tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
 			} else if (tag == &L->console) {
 				if (!server_console_read(&L->console, L->room))
 					running = false;
-				if (L->console.fd < 0)
-					epoll_ctl(L->ep, EPOLL_CTL_DEL,
-					          STDIN_FILENO, NULL);
 			} else {
 				client_event(L, tag, ev[i].events);
 			}

@@ -375,9 +375,6 @@ udpd_serve(struct udpd *d)
 			case UDPD_CONSOLE:
 				if (!server_console_read(&d->console, d->room))
 					return 0;
-				if (d->console.fd < 0)   /* end of input */
-					epoll_ctl(d->ep, EPOLL_CTL_DEL, STDIN_FILENO,
-					          NULL);
 				udp_outbox_flush(&d->out);
 				break;
 			}
