@@ -34,7 +34,7 @@ def proc_stat(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):   # gone, or going
         return None
     return fields[0], int(fields[2]), int(fields[5])
 
