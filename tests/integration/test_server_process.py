@@ -39,6 +39,17 @@ def proc_stat(pid):
     return fields[0], int(fields[2]), int(fields[5])
 
 
+def gone(pid):
+    st = proc_stat(pid)
+    return st is None or st[0] == "Z"
+
+
+def in_foreground(pid):
+    """Is pid's process group the one its terminal reads for?"""
+    st = proc_stat(pid)
+    return st is not None and st[2] == st[1]
+
+
 def wait_for(cond, what, timeout=10):
     deadline = time.monotonic() + timeout
     while not cond():
@@ -124,7 +135,7 @@ def test_background_server_leaves_the_terminal_to_the_shell(mode, tostop):
         assert proc_stat(pid)[0] != "T", "the server was stopped"
 
         sh.type("fg\n")
-        wait_for(lambda: proc_stat(pid)[2] == proc_stat(pid)[1],
+        wait_for(lambda: in_foreground(pid),
                  "the server never came to the foreground")
         sh.type("hello from the console\n")
         ana.expect(r"^\*\*\* \[server\] hello from the console$")
@@ -145,7 +156,7 @@ def test_background_server_leaves_the_terminal_to_the_shell(mode, tostop):
 
         sh.type("/quit\n")
         ana.expect(r"The server is closing")
-        wait_for(lambda: proc_stat(pid) is None or proc_stat(pid)[0] == "Z",
+        wait_for(lambda: gone(pid),
                  "the server did not exit")
         sh.type("echo rc=$?\n")
         sh.expect(rb"rc=0")
@@ -175,13 +186,13 @@ def test_ctrl_z_suspends_and_gives_the_terminal_back():
         bob = join(port, "bob")
         ana.expect(r"bob has joined")
         sh.type("fg\n")
-        wait_for(lambda: proc_stat(pid)[2] == proc_stat(pid)[1],
+        wait_for(lambda: in_foreground(pid),
                  "the server never came to the foreground")
         sh.type("again\n")
         bob.expect(r"^\*\*\* \[server\] again$")
         sh.type("\x03")
         bob.expect(r"The server is closing")
-        wait_for(lambda: proc_stat(pid) is None or proc_stat(pid)[0] == "Z",
+        wait_for(lambda: gone(pid),
                  "the server did not exit")
         sh.type("echo rc=$?\n")
         sh.expect(rb"rc=0")
