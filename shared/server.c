@@ -139,6 +139,20 @@ queue_option(struct server_opts *o, int opt, const char *arg)
 	return 0;
 }
 
+/*
+ * A server started with '&' shares its terminal with the shell. Reading or
+ * (with 'stty tostop') writing it from the background would stop the whole
+ * server (SIGTTIN, SIGTTOU); ignored, the read fails with EIO instead and
+ * the write goes through. The console reads only in the foreground
+ * (server_console.c). Done before the log's thread writes anything.
+ */
+static void
+never_stop(void)
+{
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
+}
+
 int
 server_options(int argc, char **argv, enum server_kind kind,
                struct server_opts *o)
@@ -276,6 +290,8 @@ server_options(int argc, char **argv, enum server_kind kind,
 	if (o->soft_queue > o->max_queue)       /* the hard limit comes first */
 		o->soft_queue = o->max_queue;
 	log_set_level(level);
+	never_stop();
+	log_start();
 	return 0;
 }
 
@@ -297,22 +313,59 @@ server_room_config(const struct server_opts *o, enum server_kind kind,
  * Signals and the listening line
  * ------------------------------------------------------------------------ */
 
+/* The signals that stop a server the way Ctrl-C does: clients are told
+ * "server closing", and it exits 0. SIGHUP is the terminal or the SSH
+ * session closing; SIGQUIT is Ctrl-\. SIGUSR1 asks for a status line. */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+/* Was sig ignored when the server started? nohup(1) ignores SIGHUP so that
+ * a program outlives its terminal: a signal blocked for the signalfd would
+ * be queued all the same, so SIGHUP is then left alone. */
+static bool
+ignored(int sig)
+{
+	struct sigaction sa;
+
+	return sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
+}
+
 int
 server_signals(char *err)
 {
 	sigset_t set;
+	size_t i;
 	int fd;
 
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
+	for (i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		if (stop_signals[i] != SIGHUP || !ignored(SIGHUP))
+			sigaddset(&set, stop_signals[i]);
+	sigaddset(&set, SIGUSR1);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0 ||
 	    (fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
 		snprintf(err, NET_ERR_LEN, "signalfd: %s", strerror(errno));
 		return -1;
 	}
 	return fd;
+}
+
+bool
+server_signal_read(int sigfd, const struct room *room)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo != SIGUSR1) {
+			log_info(TR("SIG%s received", "señal SIG%s recibida"),
+			         sigabbrev_np((int)si.ssi_signo));
+			return false;
+		}
+		log_info(TR("status: in the chat %zu, connections %zu",
+		            "estado: en el chat %zu, conexiones %zu"),
+		         room_count(room), room_connections(room));
+	}
+	return true;
 }
 
 long
@@ -339,58 +392,6 @@ server_announce(int fd, const char *proto)
 	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
 		return;
 	/* Shown even with --quiet: scripts and tests wait for this line. */
-	fprintf(stderr, TR("listening on %s (%s)\n", "escuchando en %s (%s)\n"),
-	        net_addr_str((struct sockaddr *)&ss, len, addr), proto);
-}
-
-/* ---------------------------------------------------------------------------
- * The operator's console
- * ------------------------------------------------------------------------ */
-
-void
-server_console_init(struct server_console *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->fd = isatty(STDIN_FILENO) ? STDIN_FILENO : -1;
-}
-
-bool
-server_console_read(struct server_console *c, struct room *room)
-{
-	char data[MSG_MAX + 1];
-	const char *p = data, *line;
-	size_t left, len;
-	ssize_t n;
-	bool go_on = true;
-
-	n = read(c->fd, data, sizeof(data));
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return true;
-	if (n <= 0) {                           /* Ctrl-D or an error */
-		c->fd = -1;
-		return true;
-	}
-	left = (size_t)n;
-	for (;;) {
-		switch (msg_framer_next(&c->framer, &p, &left, &line, &len)) {
-		case MSG_FRAME_LINE:
-			if (!room_console(room, line, len))
-				go_on = false;
-			continue;
-		case MSG_FRAME_TOO_LONG:
-			fprintf(stderr, TR("line too long, ignored\n",
-			                   "línea demasiado larga, ignorada\n"));
-			continue;
-		case MSG_FRAME_MORE:
-			break;
-		}
-		break;
-	}
-	return go_on;
-}
-
-void
-server_console_free(struct server_console *c)
-{
-	msg_framer_free(&c->framer);
+	log_plain(TR("listening on %s (%s)", "escuchando en %s (%s)"),
+	          net_addr_str((struct sockaddr *)&ss, len, addr), proto);
 }

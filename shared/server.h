@@ -64,11 +64,20 @@ void server_room_config(const struct server_opts *o, enum server_kind kind,
 
 /*
  * Ignore SIGPIPE (a write to a closed connection is an error code, not a
- * death), block SIGINT and SIGTERM, and return a signalfd that becomes
- * readable when one arrives; -1 with err filled on failure. Threads created
- * afterwards inherit the blocked mask.
+ * death), block SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGUSR1, and return a
+ * signalfd that becomes readable when one arrives; -1 with err filled on
+ * failure. Threads created afterwards inherit the blocked mask.
+ * (server_options() has already made SIGTTIN and SIGTTOU harmless.)
  */
 int server_signals(char *err);
+
+/*
+ * Read what arrived on the signalfd. SIGUSR1 logs a status line (members,
+ * connections); returns false when a signal asks the server to stop (the
+ * caller then tells the clients and exits 0). In tcpchatd --threads, call
+ * it with the room's lock held.
+ */
+bool server_signal_read(int sigfd, const struct room *room);
 
 /* Raise the soft limit on open descriptors to the hard limit: a shell's
  * usual 1024 would stop a server near a thousand clients. Returns the new
@@ -78,23 +87,32 @@ long server_raise_fd_limit(void);
 /* Log "listening on ADDR:PORT (PROTO)", the line tests wait for. */
 void server_announce(int fd, const char *proto);
 
-/* The operator's console: lines typed on the server's terminal. */
+/*
+ * The operator's console (server_console.c): lines typed on the server's
+ * terminal. A thread reads the terminal (only while the server is in the
+ * foreground: started with '&', it leaves the terminal to the shell until
+ * 'fg'), edits the line in raw mode so log lines never cut it, and hands
+ * each finished line to the loop through a pipe: fd below.
+ */
 struct server_console {
-	int               fd;     /* stdin while it is a terminal, else -1 */
+	int               fd;     /* the pipe to watch, or -1: no console */
 	struct msg_framer framer;
 };
 
-/* Watch stdin only when it is a terminal: a closed or piped stdin is
- * ignored (the server may run in the background). */
+/* Start the console when stdin is a terminal; a closed or piped stdin is
+ * ignored (the server may run as a service). */
 void server_console_init(struct server_console *c);
 
 /*
- * Read what the operator typed (call when c->fd is readable) and give each
- * line to room_console(). Returns false when the operator asked the server
- * to stop. At end of input the console closes (c->fd becomes -1).
+ * Read the lines the operator finished (call when c->fd is readable):
+ * /help and /ayuda are answered on the console, the rest goes to
+ * room_console(). Returns false when the operator asked the server to
+ * stop. At end of input (Ctrl-D on an empty line) the console closes its
+ * pipe, which also takes it out of any epoll set, and c->fd becomes -1.
  */
 bool server_console_read(struct server_console *c, struct room *room);
 
+/* Stop the console thread and give the terminal back as it was found. */
 void server_console_free(struct server_console *c);
 
 #endif

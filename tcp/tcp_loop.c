@@ -390,7 +390,6 @@ tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
 {
 	struct room_config cfg;
 	struct epoll_event ev[LOOP_EVENTS];
-	struct signalfd_siginfo si;
 	struct loop *L;
 	bool running = true;
 	int i, n, status = 1;
@@ -427,14 +426,11 @@ tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
 			if (tag == &L->lfd) {
 				L->newcomers = true;    /* after settle() */
 			} else if (tag == &L->sigfd) {
-				if (read(sigfd, &si, sizeof(si)) > 0)
+				if (!server_signal_read(sigfd, L->room))
 					running = false;
 			} else if (tag == &L->console) {
 				if (!server_console_read(&L->console, L->room))
 					running = false;
-				if (L->console.fd < 0)
-					epoll_ctl(L->ep, EPOLL_CTL_DEL,
-					          STDIN_FILENO, NULL);
 			} else {
 				client_event(L, tag, ev[i].events);
 			}

@@ -399,7 +399,6 @@ int
 tcp_threads_run(const struct server_opts *o, int lfd, int sigfd)
 {
 	struct server_console console;
-	struct signalfd_siginfo si;
 	struct tserver *S;
 	struct pollfd pfd[3];
 	pthread_attr_t attr;
@@ -431,8 +430,12 @@ tcp_threads_run(const struct server_opts *o, int lfd, int sigfd)
 			accepting = accept_clients(S, lfd, &attr);
 		else
 			accepting = true;
-		if ((pfd[1].revents & POLLIN) && read(sigfd, &si, sizeof(si)) > 0)
-			running = false;
+		if (pfd[1].revents & POLLIN) {
+			pthread_mutex_lock(&S->lock);
+			if (!server_signal_read(sigfd, S->room))
+				running = false;
+			pthread_mutex_unlock(&S->lock);
+		}
 		if (pfd[2].revents & (POLLIN | POLLHUP)) {
 			pthread_mutex_lock(&S->lock);
 			if (!server_console_read(&console, S->room))

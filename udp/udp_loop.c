@@ -400,7 +400,6 @@ udpd_init(struct udpd *d, const struct server_opts *o, int fd, int sig)
 static int
 udpd_serve(struct udpd *d)
 {
-	struct signalfd_siginfo si;
 	struct epoll_event ev[8];
 	int i, n;
 
@@ -425,15 +424,12 @@ udpd_serve(struct udpd *d)
 				udpd_on_timer(d);
 				break;
 			case UDPD_SIGNAL:
-				if (read(d->sig, &si, sizeof(si)) > 0)
+				if (!server_signal_read(d->sig, d->room))
 					return 0;
 				break;
 			case UDPD_CONSOLE:
 				if (!server_console_read(&d->console, d->room))
 					return 0;
-				if (d->console.fd < 0)   /* end of input */
-					epoll_ctl(d->ep, EPOLL_CTL_DEL, STDIN_FILENO,
-					          NULL);
 				udp_outbox_flush(&d->out);
 				break;
 			}
