@@ -19,7 +19,6 @@
 #include <string.h>
 #include <sys/queue.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "catalog.h"

@@ -27,7 +27,6 @@
 #include <string.h>
 #include <sys/queue.h>
 #include <sys/eventfd.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "catalog.h"
