@@ -16,7 +16,7 @@
 
 enum log_level { LOG_QUIET, LOG_NORMAL, LOG_VERBOSE };
 
-#define LOG_QUEUE (64 * 1024) /* bytes of log lines waiting to be written */
+#define LOG_QUEUE (256 * 1024) /* bytes of log lines waiting to be written */
 
 void log_set_level(enum log_level level);
 bool log_verbose(void);

@@ -278,7 +278,7 @@ def test_a_log_nobody_reads_never_stops_the_chat(mode):
         fcntl.fcntl(r, fcntl.F_SETPIPE_SZ, 4096)   # fills after ~50 lines
         n = 200
         people = [member(name, port, f"u{i}") for i in range(n)]
-        pad = "x" * 200
+        pad = "x" * 600             # 600 lines of 700 bytes: over LOG_QUEUE
         for k in range(3):
             for i, p in enumerate(people):
                 p.sendline(f"/msg u{(i + 1) % n} {pad} {i}-{k}")
