@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="build-essential pkg-config libpcap-dev libcmocka-dev libedit-dev
 python3 python3-pytest netcat-openbsd socat tcpdump iproute2 nftables
-gnuplot-nox valgrind clang tshark"
+gnuplot-nox valgrind clang tshark tmux stress-ng"
 
 missing=""
 for p in $PACKAGES; do

@@ -46,22 +46,7 @@ client_finish(struct client *c, int status, const char *fmt, ...)
 const char *
 client_cause(int err)
 {
-	switch (err) {
-	case ECONNREFUSED:
-		return TR("connection refused", "conexión rechazada");
-	case ECONNRESET:
-		return TR("connection reset", "conexión reiniciada");
-	case ETIMEDOUT:
-		return TR("timed out", "tiempo de espera agotado");
-	case EHOSTUNREACH:
-		return TR("host unreachable", "máquina inalcanzable");
-	case ENETUNREACH:
-		return TR("network unreachable", "red inalcanzable");
-	case EPIPE:
-		return TR("connection closed", "conexión cerrada");
-	default:
-		return strerror(err);
-	}
+	return net_strerror(err);
 }
 
 void
@@ -236,6 +221,19 @@ accepted(struct client *c, const struct reply *r)
 	term_prompt(c->term, c->nick);
 }
 
+/* "OLD is now called NEW": when OLD is us, the prompt (and, over UDP, the
+ * name we introduce ourselves with again) follows. */
+static void
+renamed(struct client *c, const struct reply *r)
+{
+	if (c->state != CLIENT_CHATTING || r->nick_len != strlen(c->nick) ||
+	    memcmp(r->nick, c->nick, r->nick_len) != 0)
+		return;
+	snprintf(c->nick, sizeof(c->nick), "%.*s", (int)r->renamed_len,
+	         r->renamed);
+	term_prompt(c->term, c->nick);
+}
+
 static void
 refused(struct client *c)
 {
@@ -263,7 +261,10 @@ client_message(struct client *c, const char *line, size_t len)
 	reply_parse(line, len, &r);
 	if (r.kind == REPLY_PONG && pong(c, &r))
 		return;
-	term_show(c->term, &r, line, len);
+	/* Given with -n, the nickname is on its way: the greeting's "type
+	 * your nickname" would only confuse. */
+	if (!(r.kind == REPLY_WELCOME && c->nick_from_option && c->nick_pending))
+		term_show(c->term, &r, line, len);
 	switch (r.kind) {
 	case REPLY_ACCEPTED:
 		accepted(c, &r);
@@ -277,6 +278,9 @@ client_message(struct client *c, const char *line, size_t len)
 		break;
 	case REPLY_ERROR:
 		refused(c);
+		break;
+	case REPLY_RENAMED:
+		renamed(c, &r);
 		break;
 	case REPLY_BYE:         /* UDP has no close: the goodbye ends it */
 		if (c->tr->datagram && c->state == CLIENT_QUITTING)

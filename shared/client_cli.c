@@ -102,10 +102,9 @@ parse_lang(int argc, char **argv, const char *prog)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h:p:n:", options, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":h:p:n:", options, NULL)) != -1)
 		if (c == OPT_LANG)
 			lang = optarg;
-	opterr = 1;
 	optind = 0;                     /* glibc: start over, fully */
 	return cli_lang(prog, lang);
 }
@@ -125,13 +124,13 @@ client_cli_parse(int argc, char **argv, const struct client_transport *t,
 	if (parse_lang(argc, argv, t->prog) < 0)
 		return -1;
 
-	while ((c = getopt_long(argc, argv, "h:p:n:", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h:p:n:", options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			o->host = optarg;
 			break;
 		case 'p':
-			if ((o->port = cli_port(t->prog, "-p", optarg)) < 0)
+			if ((o->port = cli_port_min(t->prog, "-p", optarg, 1)) < 0)
 				return -1;
 			break;
 		case 'n':
@@ -160,8 +159,7 @@ client_cli_parse(int argc, char **argv, const struct client_transport *t,
 			cli_version(t->prog);
 			return 1;
 		default:
-			fprintf(stderr, TR("Try '%s --help'.\n",
-			                   "Prueba '%s --help'.\n"), t->prog);
+			cli_bad_option(t->prog, c, argv, NULL);
 			return -1;
 		}
 	}

@@ -24,20 +24,15 @@ static volatile sig_atomic_t got_interrupt, got_winch;
  * Errors of the connection itself
  * ------------------------------------------------------------------------ */
 
-/* net_connect() says "HOST: REASON": keep the reason, translated when it
- * is one of the usual ones. */
+/* net_connect() says "HOST: REASON" (already in the user's language):
+ * the reason. */
 static const char *
 connect_cause(const char *err, const char *host)
 {
-	static const int known[] = { ECONNREFUSED, ETIMEDOUT, EHOSTUNREACH,
-	                             ENETUNREACH };
-	size_t i, n = strlen(host);
+	size_t n = strlen(host);
 
 	if (strncmp(err, host, n) == 0 && strncmp(err + n, ": ", 2) == 0)
 		err += n + 2;
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-		if (strcmp(err, strerror(known[i])) == 0)
-			return client_cause(known[i]);
 	return err;
 }
 
@@ -211,7 +206,15 @@ client_run(const struct client_options *o,
 	         "[%s]:%d" : "%s:%d", o->host, o->port);
 	signals();
 	if ((c.fd = net_connect(o->host, o->port, t->sock_type, err)) < 0) {
-		client_unreachable(&c, connect_cause(err, o->host));
+		if (errno == 0)         /* the name: no server to blame */
+			client_finish(&c, CLIENT_UNREACHABLE,
+			              TR("cannot find the host %s (%s): is the "
+			                 "name right?",
+			                 "no se encuentra la máquina %s (%s): ¿está "
+			                 "bien escrito el nombre?"),
+			              o->host, connect_cause(err, o->host));
+		else
+			client_unreachable(&c, connect_cause(err, o->host));
 		fprintf(stderr, "%s: %s\n", t->prog, c.why);
 		return c.status;
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "net.h"
 
 static int
@@ -20,6 +21,55 @@ set_err(char *err, const char *fmt, const char *a, const char *b)
 	if (err != NULL)
 		snprintf(err, NET_ERR_LEN, fmt, a, b);
 	return -1;
+}
+
+const char *
+net_strerror(int err)
+{
+	switch (err) {
+	case EADDRINUSE:
+		return TR("address already in use (another server? ss -tlnp "
+		          "shows which)",
+		          "la dirección ya está en uso (¿otro servidor? ss -tlnp "
+		          "dice cuál)");
+	case EACCES:
+		return TR("permission denied (ports under 1024 need root)",
+		          "permiso denegado (los puertos por debajo de 1024 "
+		          "necesitan root)");
+	case EADDRNOTAVAIL:
+		return TR("not an address of this machine",
+		          "no es una dirección de esta máquina");
+	case ECONNREFUSED:
+		return TR("connection refused", "conexión rechazada");
+	case ECONNRESET:
+		return TR("connection reset", "conexión reiniciada");
+	case ETIMEDOUT:
+		return TR("timed out", "tiempo de espera agotado");
+	case EHOSTUNREACH:
+		return TR("host unreachable", "máquina inalcanzable");
+	case ENETUNREACH:
+		return TR("network unreachable", "red inalcanzable");
+	case EPIPE:
+		return TR("connection closed", "conexión cerrada");
+	default:
+		return strerror(err);
+	}
+}
+
+/* getaddrinfo()'s error in the user's language for the usual cases. */
+static const char *
+net_gai_error(int rc)
+{
+	switch (rc) {
+	case EAI_NONAME:
+		return TR("no such name", "ese nombre no existe");
+	case EAI_AGAIN:
+		return TR("the name server did not answer (try again)",
+		          "el servidor de nombres no responde (inténtalo de "
+		          "nuevo)");
+	default:
+		return gai_strerror(rc);
+	}
 }
 
 /* getaddrinfo for host:port; host NULL means the wildcard address. */
@@ -38,7 +88,7 @@ resolve(const char *host, int port, int type, int passive,
 	snprintf(service, sizeof(service), "%d", port);
 	rc = getaddrinfo(host, service, &hints, res);
 	if (rc != 0)
-		return set_err(err, "%s: %s", host ? host : "*", gai_strerror(rc));
+		return set_err(err, "%s: %s", host ? host : "*", net_gai_error(rc));
 	return 0;
 }
 
@@ -95,7 +145,8 @@ done:
 	if (fd < 0) {
 		char p[8];
 		snprintf(p, sizeof(p), "%d", port);
-		return set_err(err, "port %s: %s", p, strerror(saved));
+		return set_err(err, TR("port %s: %s", "puerto %s: %s"), p,
+		               net_strerror(saved));
 	}
 	return fd;
 }
@@ -106,8 +157,10 @@ net_connect(const char *host, int port, int type, char *err)
 	struct addrinfo *res, *ai;
 	int fd = -1, saved = 0;
 
-	if (resolve(host, port, type, 0, &res, err) < 0)
+	if (resolve(host, port, type, 0, &res, err) < 0) {
+		errno = 0;                      /* the name, not the server */
 		return -1;
+	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
 		            ai->ai_protocol);
@@ -122,8 +175,11 @@ net_connect(const char *host, int port, int type, char *err)
 		fd = -1;
 	}
 	freeaddrinfo(res);
-	if (fd < 0)
-		return set_err(err, "%s: %s", host, strerror(saved));
+	if (fd < 0) {
+		set_err(err, "%s: %s", host, net_strerror(saved));
+		errno = saved;
+		return -1;
+	}
 	return fd;
 }
 

@@ -20,8 +20,16 @@
  */
 int net_listen(const char *host, int port, int type, char *err);
 
-/* A socket of type connected to host:port (UDP: its default peer). */
+/*
+ * A socket of type connected to host:port (UDP: its default peer). On
+ * failure err says "HOST: REASON" and errno is connect()'s error, or 0 when
+ * the name could not be resolved.
+ */
 int net_connect(const char *host, int port, int type, char *err);
+
+/* A socket error in the user's language for the usual cases (address in
+ * use, refused, unreachable...), else strerror(). */
+const char *net_strerror(int err);
 
 int net_set_nonblock(int fd, char *err);
 

@@ -154,6 +154,33 @@ idle_timeout(const char *line, size_t len)
 	return (unsigned)v;
 }
 
+/* "*** OLD is now called NEW" (either language): fills nick and renamed. */
+static bool
+parse_renamed(const char *line, size_t len, struct reply *out)
+{
+	static const enum lang langs[] = { LANG_EN, LANG_ES };
+	const char *mid, *p = line + 4, *end = line + len;
+	size_t n, m, i;
+
+	if ((n = nick_span(p, (size_t)(end - p))) == 0)
+		return false;
+	for (i = 0; i < sizeof(langs) / sizeof(langs[0]); i++) {
+		m = middle(CAT_NICK_CHANGED, langs[i], &mid);
+		if (m == 0 || !starts_with(p + n, (size_t)(end - p - n), mid, m))
+			continue;
+		out->renamed = p + n + m;
+		out->renamed_len = (size_t)(end - out->renamed);
+		if (out->renamed_len == 0 || out->renamed_len > TEXT_NICK_MAX ||
+		    memchr(out->renamed, ' ', out->renamed_len) != NULL)
+			return false;
+		out->kind = REPLY_RENAMED;
+		out->nick = p;
+		out->nick_len = n;
+		return true;
+	}
+	return false;
+}
+
 static void
 parse_notice(const char *line, size_t len, struct reply *out)
 {
@@ -188,6 +215,8 @@ parse_notice(const char *line, size_t len, struct reply *out)
 	} else if (starts_with(line, len, REPLY_ERROR_PREFIX,
 	                       sizeof(REPLY_ERROR_PREFIX) - 1))
 		out->kind = REPLY_ERROR;
+	else
+		parse_renamed(line, len, out);
 }
 
 /* ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ enum reply_kind {
 	REPLY_ACCEPTED,  /* "*** Hello NICK, ..." the nickname was taken */
 	REPLY_NEED_NICK, /* "*** Type your nickname first." */
 	REPLY_WHO,       /* UDP: "*** Who are you? ... Not delivered: TEXT" */
+	REPLY_RENAMED,   /* "*** OLD is now called NEW" */
 	REPLY_PONG,      /* "*** pong TOKEN" */
 	REPLY_BYE,       /* "*** Goodbye..." after /quit */
 	REPLY_CLOSING,   /* the server is shutting down */
@@ -40,6 +41,8 @@ struct reply {
 	unsigned        idle_timeout; /* ACCEPTED: seconds, 0 when not stated */
 	const char     *echo;         /* WHO: the message not delivered, as */
 	size_t          echo_len;     /* the room echoes it (ROOM_WHO_ECHO) */
+	const char     *renamed;      /* RENAMED: the new nickname (the old */
+	size_t          renamed_len;  /* one is in nick) */
 };
 
 /* Classify one line (no terminator). Never fails: see enum reply_kind.

@@ -194,9 +194,11 @@ server_options(int argc, char **argv, enum server_kind kind,
 	o->rate_limit = SERVER_RATE_LIMIT;
 	o->rate_burst = SERVER_RATE_BURST;
 	o->nick_timeout = SERVER_NICK_TIMEOUT;
-	cli_lang(o->prog, NULL);                /* the locale, until --lang */
+	if (cli_lang_scan(o->prog, argc, argv) < 0)  /* before any message */
+		return -1;
 
-	while ((c = getopt_long(argc, argv, "b:p:vq", longopts, NULL)) != -1) {
+	opterr = 0;                             /* errors in our words */
+	while ((c = getopt_long(argc, argv, ":b:p:vq", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->bind = optarg; break;
 		case 'p':
@@ -274,8 +276,13 @@ server_options(int argc, char **argv, enum server_kind kind,
 			cli_version(o->prog);
 			return 1;
 		default:
-			fprintf(stderr, TR("Try '%s --help'.\n",
-			                   "Prueba '%s --help'.\n"), o->prog);
+			cli_bad_option(o->prog, c, argv,
+			               c == '?' && optopt == 'h'
+			               ? TR("-h is a client option; a server "
+			                    "listens on -b ADDR",
+			                    "-h es una opción de los clientes; un "
+			                    "servidor escucha en -b DIR")
+			               : NULL);
 			return -1;
 		}
 	}

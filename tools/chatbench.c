@@ -145,25 +145,20 @@ parse(int argc, char **argv, struct bench_opts *o)
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *lang = NULL;
 	int ch, port = -1;
 
 	*o = (struct bench_opts){ .host = "127.0.0.1", .clients = 10,
 	                          .senders = 1, .messages = 100, .size = 64,
 	                          .hold = 5, .timeout = 60,
 	                          .seed = (unsigned long)time(NULL) };
-	for (int i = 1; i < argc; i++)          /* --lang first: it sets */
-		if (strncmp(argv[i], "--lang=", 7) == 0)   /* the errors' language */
-			lang = argv[i] + 7;
-		else if (strcmp(argv[i], "--lang") == 0 && i + 1 < argc)
-			lang = argv[i + 1];
-	if (cli_lang(PROG, lang) < 0)
+	if (cli_lang_scan(PROG, argc, argv) < 0)     /* the errors' language */
 		return -1;
-	while ((ch = getopt_long(argc, argv, "h:p:", longopts, NULL)) != -1) {
+	opterr = 0;                                  /* errors in our words */
+	while ((ch = getopt_long(argc, argv, ":h:p:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h': o->host = optarg; break;
 		case 'p':
-			if ((port = cli_port(PROG, "--port", optarg)) < 0)
+			if ((port = cli_port_min(PROG, "--port", optarg, 1)) < 0)
 				return -1;
 			break;
 		case OPT_UDP: o->udp = true; break;
@@ -185,7 +180,7 @@ parse(int argc, char **argv, struct bench_opts *o)
 		case OPT_LANG: break;                   /* applied above */
 		case OPT_HELP: usage(stdout); return 1;
 		case OPT_VERSION: cli_version(PROG); return 1;
-		default: usage(stderr); return -1;
+		default: cli_bad_option(PROG, ch, argv, NULL); return -1;
 		}
 	}
 	o->port = port >= 0 ? port : o->udp ? 5001 : 5000;

@@ -215,3 +215,27 @@ def test_terminal_line_survives_an_incoming_message():
         finally:
             term.close()
             raw.close()
+
+
+@pytest.mark.skipif(not Tmux.available(), reason="tmux is not installed")
+@pytest.mark.parametrize("prog", ["tcpchat", "udpchat"])
+def test_prompt_follows_nick(prog):
+    """After /nick the prompt shows the new nickname (and given with -n,
+    the nickname is not asked for on the screen)."""
+    server_prog = "tcpchatd" if prog == "tcpchat" else "udpchatd"
+    with Server(server_prog) as server:
+        term = Tmux([program(prog), "-p", str(server.port), "-n", "uli",
+                     "--lang", "en", "--color=never"])
+        try:
+            term.wait_screen(lambda s: re.search(r"^uli>\s*$", s, re.M))
+            assert "Type your nickname" not in term.screen()
+            term.type("/nick ulises")
+            term.keys("Enter")
+            screen = term.wait_screen(
+                lambda s: re.search(r"^ulises>\s*$", s, re.M))
+            assert "uli is now called ulises" in screen
+            term.type("/quit")
+            term.keys("Enter")
+            assert term.exit_status() == 0
+        finally:
+            term.close()

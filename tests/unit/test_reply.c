@@ -187,6 +187,36 @@ test_reply_parse_who_and_same(void **state)
 }
 
 static void
+test_reply_parse_renamed_both_languages(void **state)
+{
+	static const enum lang langs[] = { LANG_EN, LANG_ES };
+	enum lang was = catalog_lang();
+	char buf[256];
+	struct reply r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		catalog_set_lang(langs[i]);
+		snprintf(buf, sizeof(buf), catalog_text(CAT_NICK_CHANGED), "uli",
+		         "ulises");
+		catalog_set_lang(was);
+		buf[strlen(buf) - 1] = '\0';
+		r = parse(buf);
+		assert_int_equal(r.kind, REPLY_RENAMED);
+		assert_int_equal(r.nick_len, 3);
+		assert_memory_equal(r.nick, "uli", 3);
+		assert_int_equal(r.renamed_len, 6);
+		assert_memory_equal(r.renamed, "ulises", 6);
+		assert_true(reply_is_notice(r.kind));
+	}
+	/* a chat line that only looks like it is chat */
+	assert_int_equal(parse("ana: *** uli is now called x").kind, REPLY_CHAT);
+	assert_int_equal(parse("*** uli is now called two words").kind,
+	                 REPLY_NOTICE);
+}
+
+static void
 test_reply_parse_other_lines(void **state)
 {
 	(void)state;
@@ -226,6 +256,7 @@ main(void)
 		cmocka_unit_test(test_reply_parse_bye_before_nick),
 		cmocka_unit_test(test_reply_parse_pong_token),
 		cmocka_unit_test(test_reply_parse_who_and_same),
+		cmocka_unit_test(test_reply_parse_renamed_both_languages),
 		cmocka_unit_test(test_reply_parse_other_lines),
 		cmocka_unit_test(test_reply_parse_truncated_prefixes),
 	};
