@@ -85,17 +85,23 @@ stop_impairer(const struct topo *t, const char *host)
 		kill(pid, SIGKILL);
 }
 
-/* In the child: detach, enter the namespace, run until told to stop. */
+/* In the child: detach (its errors go to TOPO_STATE/NET/impaird-HOST.log),
+ * enter the namespace, run until told to stop. */
 static void
-impairer_child(const char *ns, const struct spec_impair *sp, int ready)
+impairer_child(const struct topo *t, const char *host,
+               const struct spec_impair *sp, int ready)
 {
-	char err[256];
-	int null = open("/dev/null", O_RDWR);
+	char err[256], ns[NETNS_NAME], path[256], name[64];
+	int null = open("/dev/null", O_RDWR), log;
 
+	snprintf(name, sizeof(name), "impaird-%s.log", host);
+	topo_path(t->net, name, path, sizeof(path));
+	log = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	netns_name(t->net, host, ns);
 	setsid();
 	dup2(null, STDIN_FILENO);
 	dup2(null, STDOUT_FILENO);
-	dup2(null, STDERR_FILENO);
+	dup2(log >= 0 ? log : null, STDERR_FILENO);
 	if (netns_enter(ns, err, sizeof(err)) < 0) {
 		dprintf(ready, "%s\n", err);
 		_exit(1);
@@ -122,7 +128,7 @@ start_impairer(const struct topo *t, const char *host,
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		impairer_child(ns, sp, fds[1]);
+		impairer_child(t, host, sp, fds[1]);
 	}
 	close(fds[1]);
 	p = (struct pollfd){ .fd = fds[0], .events = POLLIN };
@@ -299,6 +305,9 @@ impair_clear(const struct topo *t, const char *host, char *err,
 	snprintf(path, sizeof(path), "impaird-%s.pid", host);
 	topo_path(t->net, path, ignored, sizeof(ignored));
 	unlink(ignored);
+	snprintf(path, sizeof(path), "impaird-%s.log", host);
+	topo_path(t->net, path, ignored, sizeof(ignored));
+	unlink(ignored);
 	(void)err;
 	(void)errlen;
 	return 0;
@@ -318,7 +327,8 @@ choose(const struct topo *t, const char *host, const struct spec_impair *sp,
 			return -1;
 		impair_clear(t, host, err, errlen);
 	}
-	*how = via == IMPAIR_NFQUEUE ? "nfqueue" : "nfqueue, no sch_netem";
+	*how = !spec_needs_packets(sp) ? "tbf"
+	     : via == IMPAIR_NFQUEUE ? "nfqueue" : "nfqueue, no sch_netem";
 	return via_nfqueue(t, host, sp, err, errlen);
 }
 
@@ -349,8 +359,8 @@ impair_apply(const struct topo *t, const char *host, struct spec_impair *sp,
 	}
 	if (strcmp(how, "none") == 0)
 		printf(TR("%s: no impairment\n", "%s: sin degradación\n"), host);
-	else if (strncmp(how, "netem", 5) == 0)
-		printf(TR("%s: %s (netem)\n", "%s: %s (netem)\n"), host, desc);
+	else if (strchr(how, ' ') == NULL)       /* netem, tbf */
+		printf("%s: %s (%s)\n", host, desc, how);
 	else
 		printf(TR("%s: %s (userspace impairer: NFQUEUE%s)\n",
 		          "%s: %s (degradador en espacio de usuario: NFQUEUE%s)\n"),
