@@ -74,6 +74,8 @@ sanitize:
 	  LDFLAGS="-fsanitize=address,undefined" check
 
 # --- instructor demo and benchmark -------------------------------------------
+# make demo [LOSS=N]; sudo make demo NET=1 [DELAY=40ms] [LOSS=N] runs it across
+# chatnet (servers and bots on different hosts of a namespace network).
 demo: all
 	@labs/demo.sh
 
