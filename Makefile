@@ -14,7 +14,7 @@ CC         ?= cc
 CFLAGS     ?= -O2 -g
 WARNFLAGS  := -std=c11 -Wall -Wextra -Wpedantic -Wshadow \
               -Wstrict-prototypes -Wmissing-prototypes -Werror
-PKGS       := libedit libpcap cmocka
+PKGS       := libedit libpcap cmocka libnetfilter_queue
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ALL_CFLAGS  = $(WARNFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Ishared \
               -D_GNU_SOURCE -DREDCHAT_VERSION='"$(VERSION)"' -MMD -MP
@@ -74,6 +74,8 @@ sanitize:
 	  LDFLAGS="-fsanitize=address,undefined" check
 
 # --- instructor demo and benchmark -------------------------------------------
+# make demo [LOSS=N]; sudo make demo NET=1 [DELAY=40ms] [LOSS=N] runs it across
+# chatnet (servers and bots on different hosts of a namespace network).
 demo: all
 	@labs/demo.sh
 

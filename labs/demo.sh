@@ -4,7 +4,12 @@
 # the annotated capture, a ladder of each, and the TCP-vs-UDP summary.
 #
 #   make demo [LOSS=PERCENT]        (or: labs/demo.sh, from any directory)
+#   sudo make demo NET=1 [DELAY=40ms] [LOSS=PERCENT]
 #
+# NET=1 runs it across chatnet(1) instead of lo: the servers on host srv,
+# each bot on a host of its own (ana, beto, carla), every bot host delayed
+# by DELAY (default 40ms, so round trips of about 80 ms) and losing LOSS %,
+# the capture on srv's eth0; the network is removed at the end.
 # Environment: LOSS (percent of chat packets dropped on lo; needs root),
 # DEMO_LANG (es, the default, or en), NO_COLOR (no colour), REDCHAT_BIN.
 # Leaves demo.pcap (for Wireshark) and demo-results/ in the tree's top
@@ -16,6 +21,9 @@ set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${REDCHAT_BIN:-$ROOT/bin}
 LOSS=${LOSS:-0}
+NET=${NET:-0}
+DELAY=${DELAY:-40ms}
+CHATNET=("$BIN/chatnet" --net redchat-demo --lang "${DEMO_LANG:-es}")
 L=${DEMO_LANG:-es}
 OUT=$ROOT/demo-results
 PCAP=$ROOT/demo.pcap
@@ -53,6 +61,8 @@ cleanup() {
 		tc qdisc del dev lo root netem 2>/dev/null &&
 			note "$(t "tc: netem removed from lo" "tc: netem quitado de lo")"
 	fi
+	[ "$NET" = 1 ] && "${CHATNET[@]}" down >/dev/null 2>&1 &&
+		note "$(t "chatnet: network removed" "chatnet: red eliminada")"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -68,6 +78,14 @@ wait_for() {
 	return 1
 }
 
+# at HOST: AT holds what runs a command on chatnet host HOST with NET=1
+# (chatnet execs it, so $! is the command itself), else nothing.
+at() {
+	AT=()
+	[ "$NET" = 1 ] && AT=("${CHATNET[@]}" run "$1" --)
+	return 0
+}
+
 # --- 1. programs ---------------------------------------------------------------
 
 heading "$(t "redchat: TCP vs UDP, live" "redchat: TCP frente a UDP, en directo")"
@@ -80,6 +98,14 @@ for p in tcpchatd tcpchat udpchatd udpchat chatcap; do
 done
 rm -rf "$OUT" && mkdir -p "$OUT" || { printf 'cannot write %s\n' "$OUT" >&2; exit 1; }
 rm -f "$PCAP" 2>/dev/null
+IFACE=lo SRV=127.0.0.1
+if [ "$NET" = 1 ]; then
+	[ "$(id -u)" -eq 0 ] || { printf '%s\n' "$(t "NET=1 needs root: sudo make demo NET=1" \
+		"NET=1 requiere root: sudo make demo NET=1")" >&2; exit 1; }
+	heading "$(t "0. The classroom network (chatnet)" "0. La red del aula (chatnet)")"
+	"${CHATNET[@]}" up --hosts ana,beto,carla | sed 's/^/  /' || exit 1
+	IFACE=eth0 SRV=srv
+fi
 
 # --- 2. servers on 5000/5001, or free ports when taken --------------------------
 
@@ -89,7 +115,8 @@ start_server() {
 	local name=$1 want=$2 port log="$WORK/$1.log" try
 	for try in "$want" 0; do
 		: >"$log"
-		"$BIN/$name" -p "$try" --lang "$L" </dev/null 2>"$log" &
+		at srv
+		${AT[@]+"${AT[@]}"} "$BIN/$name" -p "$try" --lang "$L" </dev/null 2>"$log" &
 		local pid=$!
 		if wait_for "$log" 'listening on|escuchando en' 10; then
 			PIDS+=("$pid")
@@ -116,7 +143,17 @@ TP=$PORT_tcpchatd UP=$PORT_udpchatd
 # --- 3. packet loss (LOSS=N): tc netem, else nftables, else none ----------------
 
 LOSS_MECH=none
-if [ "$LOSS" != 0 ]; then
+if [ "$NET" = 1 ]; then
+	heading "$(t "Delay $DELAY and loss $LOSS % on every bot's host" \
+	             "Retardo $DELAY y pérdida $LOSS % en el equipo de cada bot")"
+	seed=0
+	for h in ana beto carla; do
+		seed=$((seed + 1))      # fixed: the same losses every run
+		"${CHATNET[@]}" impair "$h" --delay "$DELAY" --loss "$LOSS%" --seed "$seed" |
+			sed 's/^/  /' || exit 1
+	done
+	LOSS_MECH=chatnet
+elif [ "$LOSS" != 0 ]; then
 	heading "$(t "Packet loss: $LOSS %" "Pérdida de paquetes: $LOSS %")"
 	if ! [[ $LOSS =~ ^[0-9]+$ ]] || [ "$LOSS" -gt 100 ]; then
 		warn "$(t "LOSS must be a percentage (0 to 100); running without loss" \
@@ -146,9 +183,10 @@ fi
 
 # --- 4. capture ---------------------------------------------------------------------
 
-heading "$(t "2. Capture on lo" "2. Captura en lo")"
+heading "$(t "2. Capture on $IFACE" "2. Captura en $IFACE")"
 CAPTURE=0
-"$BIN/chatcap" -i lo --tcp-port "$TP" --udp-port "$UP" -w "$PCAP" --lang "$L" \
+at srv
+${AT[@]+"${AT[@]}"} "$BIN/chatcap" -i "$IFACE" --tcp-port "$TP" --udp-port "$UP" -w "$PCAP" --lang "$L" \
 	--color=never >"$OUT/capture.txt" 2>"$WORK/chatcap.err" &
 CAP_PID=$!
 for ((i = 0; i < 200; i++)); do
@@ -158,7 +196,7 @@ for ((i = 0; i < 200; i++)); do
 done
 if [ "$CAPTURE" = 1 ]; then
 	PIDS+=("$CAP_PID")
-	good "chatcap $(t "is capturing on lo, saving" "captura en lo y guarda") demo.pcap"
+	good "chatcap $(t "is capturing on $IFACE, saving" "captura en $IFACE y guarda") demo.pcap"
 else
 	wait "$CAP_PID" 2>/dev/null
 	CAP_RC=$?
@@ -242,8 +280,9 @@ feed() {
 converse() {
 	local proto=$1 port=$2 script=$3 nick pids=() sent=0 want=0 got=0
 	for nick in ana beto carla; do
+		at "$nick"
 		feed "$nick" "$proto" "$script" |
-			"$BIN/${proto}chat" -p "$port" --lang "$L" --color=never --wait 1 \
+			${AT[@]+"${AT[@]}"} "$BIN/${proto}chat" -h "$SRV" -p "$port" --lang "$L" --color=never --wait 1 \
 				>"$OUT/$proto-$nick.txt" 2>&1 &
 		pids+=($!)
 		PIDS+=($!)

@@ -1,0 +1,169 @@
+/*
+ * chatnet_cmds.c — the chatnet commands that act on one host: run a command
+ * there, capture there, impair its packets (see chatnet.c for the rest).
+ */
+#include <limits.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "chatnet.h"
+#include "cli.h"
+#include "impair.h"
+#include "netns.h"
+#include "spec.h"
+
+/* `ip netns exec NET-HOST argv...`: ip mounts the host's /etc/hosts. */
+static int
+exec_in(const char *host, char **argv, int argc, const char *const *pre,
+        size_t npre)
+{
+	char ns[NETNS_NAME];
+	const char **v = calloc((size_t)argc + npre + 5, sizeof(*v));
+	size_t n = 0, i;
+
+	if (v == NULL)
+		return chatnet_failed("exec", "out of memory");
+	netns_name(chatnet_net, host, ns);
+	v[n++] = "ip";
+	v[n++] = "netns";
+	v[n++] = "exec";
+	v[n++] = ns;
+	for (i = 0; i < npre; i++)
+		v[n++] = pre[i];
+	for (i = 0; i < (size_t)argc; i++)
+		v[n++] = argv[i];
+	execvp("ip", (char *const *)v);
+	perror(PROG ": ip");
+	free(v);
+	return 127;
+}
+
+int
+chatnet_run(int argc, char **argv)
+{
+	struct topo t;
+	int rc, first = 2;
+
+	if (argc < 2)
+		return chatnet_bad_usage(TR("run HOST -- COMMAND...",
+		                    "run EQUIPO -- ORDEN..."), NULL);
+	if ((rc = chatnet_need_host(&t, argv[1])) != 0)
+		return rc;
+	if (first < argc && strcmp(argv[first], "--") == 0)
+		first++;
+	if (first >= argc)
+		return chatnet_bad_usage(TR("no command", "falta la orden"), NULL);
+	return exec_in(argv[1], argv + first, argc - first, NULL, 0);
+}
+
+/* chatcap beside chatnet (bin/), else the one in PATH. */
+static const char *
+chatcap_path(void)
+{
+	static char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 16);
+	char *slash;
+
+	if (n > 0) {
+		path[n] = '\0';
+		if ((slash = strrchr(path, '/')) != NULL) {
+			strcpy(slash + 1, "chatcap");
+			if (access(path, X_OK) == 0)
+				return path;
+		}
+	}
+	return "chatcap";
+}
+
+int
+chatnet_cap(int argc, char **argv)
+{
+	const char *pre[] = { chatcap_path(), "-i", TOPO_IF };
+	struct topo t;
+	int rc;
+
+	if (argc < 2)
+		return chatnet_bad_usage(TR("cap HOST [chatcap options]",
+		                    "cap EQUIPO [opciones de chatcap]"), NULL);
+	if ((rc = chatnet_need_host(&t, argv[1])) != 0)
+		return rc;
+	return exec_in(argv[1], argv + 2, argc - 2, pre, 3);
+}
+
+/* One impair option into sp; -1 on a bad value. */
+static int
+impair_opt(int c, const char *v, struct spec_impair *sp, enum impair_via *via)
+{
+	long long seed;
+	const char *what;
+
+	switch (c) {
+	case 'd': return spec_duration(v, &sp->delay_us);
+	case 'j': return spec_duration(v, &sp->jitter_us);
+	case 'l': return spec_percent(v, &sp->loss);
+	case 'u': return spec_percent(v, &sp->dup);
+	case 'o': return spec_percent(v, &sp->reorder);
+	case 'r': return spec_rate(v, &sp->rate_bps);
+	case 's':
+		sp->has_seed = true;
+		if (cli_number(v, 0, 4294967295LL, &seed, &what) < 0)
+			return -1;
+		sp->seed = (uint64_t)seed;
+		return 0;
+	case 'v':
+		*via = strcmp(v, "netem") == 0 ? IMPAIR_NETEM
+		     : strcmp(v, "nfqueue") == 0 ? IMPAIR_NFQUEUE : IMPAIR_AUTO;
+		return strcmp(v, "auto") == 0 || *via != IMPAIR_AUTO ? 0 : -1;
+	}
+	return -1;
+}
+
+int
+chatnet_impair(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "delay", required_argument, NULL, 'd' },
+		{ "jitter", required_argument, NULL, 'j' },
+		{ "loss", required_argument, NULL, 'l' },
+		{ "dup", required_argument, NULL, 'u' },
+		{ "reorder", required_argument, NULL, 'o' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "via", required_argument, NULL, 'v' },
+		{ "clear", no_argument, NULL, 'c' }, { 0, 0, 0, 0 } };
+	struct spec_impair sp = { 0 };
+	enum impair_via via = IMPAIR_AUTO;
+	bool clear = false;
+	struct topo t;
+	char err[512];
+	int c, rc, idx;
+
+	while ((c = getopt_long(argc, argv, "", opts, &idx)) != -1)
+		if (c == 'c')
+			clear = true;
+		else if (c == '?' || impair_opt(c, optarg, &sp, &via) < 0)
+			return chatnet_bad_usage(c == '?' ? TR("bad option",
+			       "opción no válida") : opts[idx].name, optarg);
+	if (optind + 1 != argc)
+		return chatnet_bad_usage(TR("impair HOST [options]",
+		                    "impair EQUIPO [opciones]"), NULL);
+	if (clear && (spec_needs_packets(&sp) || sp.rate_bps > 0))
+		return chatnet_bad_usage(TR("--clear takes no other option",
+		                    "--clear no admite otras opciones"), NULL);
+	if ((rc = chatnet_need_host(&t, argv[optind])) != 0)
+		return rc;
+	if (clear) {
+		impair_clear(&t, argv[optind], err, sizeof(err));
+		printf(TR("%s: no impairment\n", "%s: sin degradación\n"),
+		       argv[optind]);
+		return 0;
+	}
+	if (impair_apply(&t, argv[optind], &sp, via, err, sizeof(err)) < 0)
+		return chatnet_failed("impair", err);
+	return 0;
+}
+

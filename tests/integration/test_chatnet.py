@@ -1,0 +1,449 @@
+"""chatnet: a classroom network of namespaces on this machine. Up, run,
+impair, status and down on a network of its own (named rcn-t<pid>, so it
+never meets anyone else's), and what each impairment does to real chat
+traffic: delay on /ping, loss on UDP against TCP, reordering, duplication,
+a rate limit. Timing bounds are wide: the machine is shared.
+
+Needs root and network namespaces (CI has both); skipped otherwise."""
+import ctypes
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+from redchat import program
+
+NET = f"rcn-t{os.getpid()}"
+CLONE_NEWNET = 0x40000000
+SRV4 = "10.77.0.1"
+
+
+def _why_skip():
+    if os.geteuid() != 0:
+        return "chatnet needs root"
+    for tool in ("ip", "tc", "iptables-restore"):
+        if shutil.which(tool) is None:
+            return f"{tool} is not installed (make deps)"
+    if subprocess.run(["unshare", "--net", "true"],
+                      capture_output=True).returncode != 0:
+        return "network namespaces are not available here"
+    return None
+
+
+pytestmark = pytest.mark.skipif(_why_skip() is not None,
+                                reason=_why_skip() or "")
+
+
+def chatnet(*args, net=NET, check=True, timeout=30, **kw):
+    """Run chatnet on network net; return the CompletedProcess."""
+    p = subprocess.run([program("chatnet"), "--net", net, "--lang", "en",
+                        *map(str, args)],
+                       capture_output=True, text=True, timeout=timeout, **kw)
+    if check:
+        assert p.returncode == 0, p.stderr
+    return p
+
+
+def ns(host, net=NET):
+    return f"{net}-{host}"
+
+
+def in_host(host, fn, net=NET):
+    """Call fn() in a thread that has entered host's network namespace;
+    sockets it makes stay in that namespace. Returns fn's result."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    out = {}
+
+    def body():
+        try:
+            fd = os.open(f"/run/netns/{ns(host, net)}", os.O_RDONLY)
+            try:
+                if libc.setns(fd, CLONE_NEWNET) != 0:
+                    raise OSError(ctypes.get_errno(), "setns")
+            finally:
+                os.close(fd)
+            out["value"] = fn()
+        except Exception as e:          # handed to the caller below
+            out["error"] = e
+    t = threading.Thread(target=body)
+    t.start()
+    t.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
+def leftovers(net):
+    """Everything of network net still on the machine."""
+    found = [f"/run/netns/{n}" for n in os.listdir("/run/netns")
+             if n.startswith(net + "-")] if os.path.isdir("/run/netns") else []
+    if os.path.isdir("/etc/netns"):
+        found += [f"/etc/netns/{n}" for n in os.listdir("/etc/netns")
+                  if n.startswith(net + "-")]
+    if os.path.exists(f"/run/chatnet/{net}"):
+        found.append(f"/run/chatnet/{net}")
+    return found
+
+
+def machine_snapshot():
+    """The machine's own links and firewall: chatnet must not touch them."""
+    links = subprocess.run(["ip", "-o", "link"], capture_output=True,
+                           text=True).stdout
+    links = sorted(re.sub(r"^\d+: ", "", l).split()[0]
+                   for l in links.splitlines())
+    rules = subprocess.run(["iptables-save"], capture_output=True,
+                           text=True).stdout
+    rules = [l for l in rules.splitlines() if not l.startswith("#")]
+    return links, rules
+
+
+def running(pid):
+    """Is pid a live process (not gone, not a zombie)?"""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def server_in(net, pid):
+    """Has pid entered the namespace of net's srv yet?"""
+    try:
+        return os.stat(f"/proc/{pid}/ns/net").st_ino == \
+            os.stat(f"/run/netns/{net}-srv").st_ino
+    except FileNotFoundError:
+        return False
+
+
+class Proc:
+    """A long-running command on a host (a server), its log in a file."""
+
+    def __init__(self, host, *cmd, tmp="/tmp"):
+        self.log = open(f"{tmp}/{NET}-{os.path.basename(cmd[0])}.log", "w+")
+        self.p = subprocess.Popen(
+            [program("chatnet"), "--net", NET, "run", host, "--", *cmd],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=self.log)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            self.log.seek(0)
+            if re.search(r"listening|escuchando", self.log.read()):
+                return
+            time.sleep(0.02)
+        raise RuntimeError(f"{cmd[0]} did not start")
+
+    def stop(self):
+        self.p.terminate()
+        try:
+            self.p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            self.p.wait()
+        self.log.close()
+        os.unlink(self.log.name)
+
+
+@pytest.fixture(scope="module")
+def net():
+    before = machine_snapshot()
+    chatnet("down")
+    chatnet("up", "--hosts", "ana,sol")
+    yield NET
+    chatnet("down")
+    assert leftovers(NET) == []
+    assert machine_snapshot() == before
+
+
+@pytest.fixture
+def clear(net):
+    yield
+    chatnet("impair", "ana", "--clear")
+
+
+def pings(n=3):
+    """n /ping round trips from ana's tcpchat to srv, in milliseconds."""
+    text = "ana\n" + "/ping\n" * n
+    p = chatnet("run", "ana", "--", program("tcpchat"), "-h", "srv",
+                "--lang", "en", input=text)
+    return [float(m) for m in re.findall(r"round trip ([\d.]+) ms", p.stdout)]
+
+
+# --- the network ---------------------------------------------------------
+
+def test_without_root_one_line_and_status_3():
+    net = f"rcn-n{os.getpid()}"
+    for cmd in (["up"], ["impair", "ana", "--delay", "1ms"], ["down"]):
+        p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534",
+                            "--clear-groups", program("chatnet"), "--net",
+                            net, "--lang", "en", *cmd],
+                           capture_output=True, text=True)
+        assert p.returncode == 3
+        assert p.stderr.count("\n") == 1 and "root" in p.stderr
+    assert leftovers(net) == []
+
+
+def test_usage_errors():
+    assert chatnet("up", "--hosts", "Ana", net="rcn-u", check=False).returncode == 2
+    assert chatnet("up", "--mtu", "100", net="rcn-u", check=False).returncode == 2
+    assert chatnet("status", net="rcn-u", check=False).returncode == 4
+    assert chatnet("frobnicate", check=False).returncode == 2
+    assert leftovers("rcn-u") == []
+
+
+def test_up_again_changes_nothing_and_names_resolve(net):
+    first = chatnet("status").stdout
+    chatnet("up", "--hosts", "ana,sol")
+    assert chatnet("status").stdout == first
+    assert re.search(r"^srv\s+10\.77\.0\.1\s+fd72:6368:6174::1\s", first, re.M)
+    assert re.search(r"^ana\s+10\.77\.0\.11\s", first, re.M)
+    out = chatnet("run", "ana", "--", "getent", "ahosts", "srv").stdout
+    assert SRV4 in out and "fd72:6368:6174::1" in out
+    mtu = chatnet("run", "sol", "--", "cat", "/sys/class/net/eth0/mtu").stdout
+    assert mtu.strip() == "1500"
+
+
+def test_unknown_host_is_status_4(net):
+    assert chatnet("run", "zoe", "--", "true", check=False).returncode == 4
+    assert chatnet("impair", "zoe", "--delay", "1ms",
+                   check=False).returncode == 4
+
+
+# --- impairments ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tcpchatd(net):
+    s = Proc("srv", program("tcpchatd"), "--rate-limit", "0")
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def udpchatd(net):
+    s = Proc("srv", program("udpchatd"), "--rate-limit", "0")
+    yield s
+    s.stop()
+
+
+def test_delay_40ms_makes_ping_80ms_and_clear_undoes_it(tcpchatd, clear):
+    assert max(pings(1)) < 20
+    p = chatnet("impair", "ana", "--delay", "40ms")
+    assert re.search(r"delay 40ms .*\((netem|userspace impairer)", p.stdout)
+    assert "delay 40ms" in chatnet("status").stdout
+    rtts = pings(3)
+    assert len(rtts) == 3 and all(60 <= r <= 100 for r in rtts), rtts
+    chatnet("impair", "ana", "--clear")
+    assert max(pings(1)) < 20
+    rules = chatnet("run", "ana", "--", "iptables-save").stdout
+    assert "NFQUEUE" not in rules
+
+
+def test_netem_path_where_the_kernel_has_it(tcpchatd, clear):
+    p = chatnet("impair", "ana", "--via", "netem", "--delay", "40ms",
+                check=False)
+    if p.returncode != 0:
+        # No sch_netem: one clear line, and the host is left unimpaired.
+        assert p.returncode == 1 and p.stderr.count("\n") == 1, p.stderr
+        assert re.search(r"^ana\s.*\snone$", chatnet("status").stdout, re.M)
+        pytest.skip("this kernel has no sch_netem: " + p.stderr.strip())
+    assert "(netem)" in p.stdout
+    rtts = pings(3)
+    assert all(60 <= r <= 100 for r in rtts), rtts
+
+
+def test_handshake_rtt_seen_on_srv_agrees(tcpchatd, clear):
+    chatnet("impair", "ana", "--delay", "40ms")
+    cap = subprocess.Popen([program("chatnet"), "--net", NET, "cap", "srv",
+                            "--json", "-c", "3"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        cap.stderr.readline()                   # capturing on eth0 ...
+        pings(1)
+        out, _ = cap.communicate(timeout=20)
+    finally:
+        cap.kill()
+    summary = json.loads(out.strip().splitlines()[-1])
+    rtt = summary["connections"][0]["syn_to_ack_us"]
+    assert 60000 <= rtt <= 100000, summary
+
+
+def send_udp_chat(host, nick, port=5001):
+    """A UDP chat socket on host, registered with the server as nick."""
+    def make():
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.connect((SRV4, port))
+        s.settimeout(5)
+        s.send(nick.encode())
+        while b"idle-timeout" not in s.recv(4096):
+            pass
+        return s
+    return in_host(host, make)
+
+
+class Receiver:
+    """Reads a socket in a thread from now on (so its buffer never fills)
+    until a quiet spell; .numbers() are what pattern captured."""
+
+    def __init__(self, sock, pattern, quiet=1.5):
+        self.sock, self.pattern, self.got = sock, pattern, []
+        sock.settimeout(quiet)
+        self.thread = threading.Thread(target=self._read)
+        self.thread.start()
+
+    def _read(self):
+        try:
+            while True:
+                self.got += re.findall(self.pattern, self.sock.recv(65536))
+        except socket.timeout:
+            pass
+
+    def numbers(self):
+        self.thread.join(timeout=30)
+        return [int(x) for x in self.got]
+
+
+def test_loss_20_percent_udp_binomial_tcp_all(udpchatd, tcpchatd, clear):
+    sol = send_udp_chat("sol", "sol")
+    ana = send_udp_chat("ana", "ana")
+    chatnet("impair", "ana", "--loss", "20%", "--seed", "14")
+    n, rx = 2000, Receiver(sol, rb"ana: m(\d+)")
+    for i in range(n):
+        ana.send(f"m{i}".encode())
+        if i % 50 == 49:
+            time.sleep(0.02)                    # a pace the sockets keep up with
+    got = rx.numbers()
+    lost = n - len(set(got))
+    # Binomial(2000, 0.2): mean 400, sd 17.9; 99.9 % two-sided is 3.29 sd.
+    assert 341 <= lost <= 459, lost
+    ana.close()
+    sol.close()
+
+    def tcp(host, nick):
+        def make():
+            c = socket.create_connection((SRV4, 5000), timeout=30)
+            c.sendall(nick.encode() + b"\n")
+            return c
+        return in_host(host, make)
+    rx, tx = tcp("sol", "solt"), tcp("ana", "anat")
+    tx.sendall(b"".join(b"t%d\n" % i for i in range(n)))
+    data, deadline = b"", time.monotonic() + 40
+    while b"anat: t%d\n" % (n - 1) not in data and time.monotonic() < deadline:
+        data += rx.recv(65536)
+    assert [int(x) for x in re.findall(rb"anat: t(\d+)", data)] == list(range(n))
+    rx.close()
+    tx.close()
+
+
+def test_reorder_with_delay_chatbench_counts_it(udpchatd, clear):
+    chatnet("impair", "ana", "--reorder", "25%", "--delay", "20ms",
+            "--seed", "7")
+    p = chatnet("run", "ana", "--", program("chatbench"), "--udp", "-h",
+                "srv", "--clients", "2", "--senders", "1", "--messages", "300",
+                "--rate", "200", "--json")
+    r = json.loads(p.stdout)
+    assert r["delivered"] == r["expected"] == 300
+    assert r["reordered"] > 20, r
+
+
+def test_dup_5_percent_reaches_the_server(clear, net):
+    chatnet("impair", "ana", "--dup", "5%", "--seed", "5")
+    rx = in_host("srv", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
+    rx.bind((SRV4, 6001))
+    tx = in_host("ana", lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
+    n, r = 1000, Receiver(rx, rb"d(\d+)", quiet=1)
+    for i in range(n):
+        tx.sendto(b"d%d" % i, (SRV4, 6001))
+        if i % 50 == 49:
+            time.sleep(0.01)
+    got = r.numbers()
+    extra = len(got) - len(set(got))
+    assert set(got) == set(range(n))
+    # Binomial(1000, 0.05): mean 50, sd 6.9.
+    assert 27 <= extra <= 73, extra
+    rx.close()
+    tx.close()
+
+
+def test_rate_1mbit_burst_of_1mb_takes_about_8s(clear, net):
+    assert "(tbf)" in chatnet("impair", "ana", "--rate", "1mbit").stdout
+    srv = in_host("srv", lambda: socket.create_server((SRV4, 6000)))
+    size, took = 1 << 20, {}
+
+    def receive():
+        c, _ = srv.accept()
+        t0, total = time.monotonic(), 0
+        while (chunk := c.recv(65536)):
+            total += len(chunk)
+        took["s"], took["bytes"] = time.monotonic() - t0, total
+        c.close()
+    t = threading.Thread(target=receive)
+    t.start()
+    tx = in_host("ana", lambda: socket.create_connection((SRV4, 6000)))
+    tx.sendall(bytes(size))
+    tx.close()
+    t.join(timeout=30)
+    srv.close()
+    assert took["bytes"] == size
+    assert 6.4 <= took["s"] <= 9.6, took
+
+
+# --- teardown, also after a crash ----------------------------------------
+
+def test_down_after_kill_mid_way_leaves_nothing():
+    net = f"rcn-k{os.getpid()}"
+    before = machine_snapshot()
+    hosts = ",".join(f"h{i}" for i in range(30))
+    p = subprocess.Popen([program("chatnet"), "--net", net, "up", "--hosts",
+                          hosts], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while len(leftovers(net)) < 4 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    p.kill()
+    p.wait()
+    assert leftovers(net) != []                 # it was killed mid-way
+    chatnet("down", net=net)
+    assert leftovers(net) == []
+    assert machine_snapshot() == before
+
+
+def test_ctrl_c_during_up_undoes_it():
+    net = f"rcn-c{os.getpid()}"
+    hosts = ",".join(f"h{i}" for i in range(30))
+    p = subprocess.Popen([program("chatnet"), "--net", net, "up", "--hosts",
+                          hosts], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 10
+    while len(leftovers(net)) < 4 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=30)
+    assert p.returncode == 1, err
+    assert leftovers(net) == []
+
+
+def test_down_stops_the_impairer_and_servers():
+    net = f"rcn-d{os.getpid()}"
+    chatnet("up", "--hosts", "ana", net=net)
+    chatnet("impair", "ana", "--delay", "5ms", "--loss", "1%", net=net)
+    with open(f"/run/chatnet/{net}/impaird-ana.pid") as f:
+        pid = int(f.read())
+    assert running(pid)
+    server = subprocess.Popen([program("chatnet"), "--net", net, "run", "srv",
+                               "--", "sleep", "60"])
+    deadline = time.monotonic() + 5
+    while not server_in(net, server.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    with open(f"/run/chatnet/{net}/impaird-ana.log") as f:
+        assert not re.search(r"Sanitizer|runtime error", f.read())
+    chatnet("down", net=net)
+    assert server.wait(timeout=10) is not None
+    assert not running(pid)
+    assert leftovers(net) == []
+    assert "nothing" in chatnet("down", net=net).stdout
