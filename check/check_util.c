@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "text.h"
 
 #include "check.h"
 #include "check_probe.h"
@@ -37,22 +38,40 @@ check_pause(struct check_ctx *ctx, unsigned ms)
 		;
 }
 
-/* Copy s (n bytes) into out, printable: \n \r \t \xNN, "..." when cut. */
+/* Bytes in the UTF-8 character that starts at s[0..n), or 0 when it is
+ * not a valid one (text_utf8_valid() of shared/text.c decides). */
+static size_t
+utf8_char(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+
+	return len <= n && text_utf8_valid(s, len) ? len : 0;
+}
+
+/* Copy s (n bytes) into out, printable and valid UTF-8 (for JSON): \n \r
+ * \t, \xNN for other control bytes and invalid UTF-8, "..." when cut. */
 static void
 show(char *out, const char *s, size_t n)
 {
-	size_t o = 0, i;
+	size_t o = 0, i = 0, k;
 	unsigned char c;
 
-	for (i = 0; i < n && o + 8 < CHECK_TEXT; i++) {
+	while (i < n && o + 8 < CHECK_TEXT) {
 		c = (unsigned char)s[i];
+		k = c >= 0x80 ? utf8_char(s + i, n - i) : 1;
 		if (c == '\n' || c == '\r' || c == '\t')
 			o += (size_t)snprintf(out + o, CHECK_TEXT - o, "\\%c",
 			                      c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
-		else if (c < 0x20 || c == 0x7f)
+		else if (c < 0x20 || c == 0x7f || k == 0)
 			o += (size_t)snprintf(out + o, CHECK_TEXT - o, "\\x%02x", c);
-		else
-			out[o++] = (char)c;
+		else if (o + k + 8 >= CHECK_TEXT)
+			break;
+		else {
+			memcpy(out + o, s + i, k);
+			o += k;
+		}
+		i += k == 0 ? 1 : k;
 	}
 	if (i < n)
 		o += (size_t)snprintf(out + o, CHECK_TEXT - o, "...");
