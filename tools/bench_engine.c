@@ -60,6 +60,7 @@ bench_engine_init(struct bench_engine *E, const struct bench_opts *o,
                   struct bench_result *res, size_t n, char *err,
                   size_t errlen)
 {
+	static unsigned runs;   /* several runs in one process: new nicknames */
 	size_t i;
 
 	memset(E, 0, sizeof(*E));
@@ -67,7 +68,7 @@ bench_engine_init(struct bench_engine *E, const struct bench_opts *o,
 	E->res = res;
 	E->n = n;
 	E->ep = -1;
-	E->run_id = (unsigned)getpid() & 0xffff;
+	E->run_id = ((unsigned)getpid() + 0x100 * runs++) & 0xffff;
 	snprintf(E->prefix, sizeof(E->prefix), "b%04x", E->run_id);
 	E->rbuf_len = o->udp ? ENGINE_DGRAMS * ENGINE_DGRAM
 	                     : ENGINE_READ + o->size + 64;

@@ -185,6 +185,17 @@ drain_out(struct bench_engine *E, struct bconn *c)
  * The run
  * ------------------------------------------------------------------------ */
 
+/* Up to 30 s to join (more for a crowd), never past --timeout: a server
+ * with a short listen backlog (the seed's is 5) admits a crowd over several
+ * SYN-ACK retransmissions. */
+static uint64_t
+join_us(const struct bench_opts *o)
+{
+	uint64_t us = 30000000 + o->clients * 1000;
+
+	return o->timeout * 1e6 < (double)us ? (uint64_t)(o->timeout * 1e6) : us;
+}
+
 /* After the run: did the server close each stalled client (and say why)?
  * Its queue is read until the server's FIN, for up to LOAD_STALL_WAIT_MS
  * (a dropped client is given time to read the reason before the close). */
@@ -284,9 +295,7 @@ bench_load(const struct bench_opts *o, struct bench_result *res, char *err,
 		         res->connected, o->clients, o->host, o->port);
 		goto out;
 	}
-	/* Up to 30 s: a server with a short listen backlog (the seed's is 5)
-	 * admits a crowd over several SYN-ACK retransmissions. */
-	bench_engine_join(&L->E, clock_us() + 30000000 + o->clients * 1000);
+	bench_engine_join(&L->E, clock_us() + join_us(o));
 	for (i = o->clients - o->stall; i < o->clients; i++) {
 		bench_engine_stall(&L->E, &L->E.c[i]);
 		bench_stats_ignore(&res->stats, i);

@@ -1,0 +1,44 @@
+/*
+ * check_room.h — a room of test clients for one test: open them, join them
+ * one after another, say lines, and close them all.
+ */
+#ifndef REDCHAT_CHECK_ROOM_H
+#define REDCHAT_CHECK_ROOM_H
+
+#include "check.h"
+#include "check_probe.h"
+
+#define ROOM_GAP_MS  60         /* between two lines a test sends apart */
+#define ROOM_TP42_MS 300        /* between two sends of a person typing */
+
+/* n clients, each with a new nickname, joined in order (redchat: the
+ * nickname on a line; tp42: alone, without a newline, then a pause).
+ * Returns the array, or NULL with out filled (the server refused). */
+struct probe *room_open(struct check_ctx *ctx, size_t n, bool tp42,
+                        struct check_out *out);
+void room_close(struct probe *P, size_t n);
+
+/* One more client, connected but without a nickname. NULL with out filled
+ * when it cannot connect. */
+struct probe *room_guest(struct check_ctx *ctx, struct check_out *out);
+void room_leave(struct probe *p);
+
+/* Send text and "\n" in one send, then wait ROOM_GAP_MS so the next line
+ * leaves in a segment of its own. Returns 0 or -1. */
+int room_say(struct probe *p, const char *text);
+
+/* tp42: text alone in one send, then ROOM_TP42_MS. */
+int room_type(struct probe *p, const char *text);
+
+/* Wait for a notice ("*** " first) naming nick: 1, 0 or -1. */
+int room_notice(struct probe *p, const char *nick, unsigned ms);
+
+/* Fill out as a failure "expected X" with what p has seen lately. */
+void room_fail(struct check_out *out, const char *sent, const char *expected,
+               const struct probe *p);
+
+/* True when no line containing s arrives at p within ms (else out filled). */
+bool room_quiet(struct probe *p, const char *s, unsigned ms,
+                const char *sent, struct check_out *out);
+
+#endif

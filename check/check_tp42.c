@@ -1,0 +1,176 @@
+/*
+ * check_tp42.c — the tp42 profile: what seed 003's statement ("TP 4.2 -
+ * Chat con Sockets en Python") asks a student's server to do, tested the
+ * way its Python client talks: the name first, alone, without a newline;
+ * then each message in one send, as a person types it. The server's replies
+ * need no newlines either, so the tests look for text, not lines.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "check_room.h"
+
+/* A's text must come to hold want (after the last mark). */
+static bool
+shows(struct probe *A, const char *want, const char *sent,
+      struct check_out *out)
+{
+	if (probe_expect_text(A, want, PROBE_WAIT) == 1)
+		return true;
+	room_fail(out, sent, want, A);
+	return false;
+}
+
+static void
+mark_all(struct probe *P, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		probe_mark(&P[i]);
+}
+
+void
+t_tp42_join(struct check_ctx *ctx, struct check_out *out)
+{
+	struct probe *P = room_open(ctx, 1, true, out), *B;
+
+	if (P == NULL)
+		return;
+	if ((B = room_open(ctx, 1, true, out)) != NULL) {
+		if (shows(&P[0], B->nick, B->nick, out)) {
+			probe_mark(&P[0]);
+			room_type(B, "/quitar");
+			shows(&P[0], B->nick, "/quitar", out);
+		}
+		room_close(B, 1);
+	}
+	room_close(P, 1);
+}
+
+void
+t_tp42_chat(struct check_ctx *ctx, struct check_out *out)
+{
+	struct probe *P = room_open(ctx, 3, true, out);
+	char want[64];
+
+	if (P == NULL)
+		return;
+	mark_all(P, 3);
+	room_type(&P[1], "hola tp");
+	snprintf(want, sizeof(want), "%s: hola tp", P[1].nick);
+	if (shows(&P[0], want, "hola tp", out) &&
+	    shows(&P[2], want, "hola tp", out) &&
+	    probe_expect_text(&P[1], want, PROBE_QUIET) == 1)
+		check_fail(out, "hola tp", 7, TR("nothing back to the sender",
+		           "nada de vuelta al remitente"), P[1].text,
+		           P[1].text_len);
+	room_close(P, 3);
+}
+
+void
+t_tp42_list(struct check_ctx *ctx, struct check_out *out)
+{
+	struct probe *P = room_open(ctx, 2, true, out);
+
+	if (P == NULL)
+		return;
+	mark_all(P, 2);
+	room_type(&P[0], "/listar");
+	if (shows(&P[0], P[0].nick, "/listar", out))
+		shows(&P[0], P[1].nick, "/listar", out);
+	room_close(P, 2);
+}
+
+void
+t_tp42_list_left(struct check_ctx *ctx, struct check_out *out)
+{
+	struct probe *P = room_open(ctx, 3, true, out);
+
+	if (P == NULL)
+		return;
+	room_type(&P[2], "/quitar");
+	probe_closed(&P[2], PROBE_WAIT);
+	probe_drain(&P[0], ROOM_TP42_MS);
+	mark_all(P, 2);
+	room_type(&P[0], "/listar");
+	if (shows(&P[0], P[1].nick, "/listar", out)) {
+		probe_drain(&P[0], ROOM_TP42_MS);
+		if (strstr(P[0].text, P[2].nick) != NULL)
+			check_fail(out, "/listar", 7, TR("not the name of one who "
+			           "left", "no el nombre de quien salió"),
+			           P[0].text, P[0].text_len);
+	}
+	room_close(P, 3);
+}
+
+void
+t_tp42_quit(struct check_ctx *ctx, struct check_out *out)
+{
+	struct probe *P = room_open(ctx, 1, true, out);
+
+	if (P == NULL)
+		return;
+	room_type(&P[0], "/quitar");
+	if (!probe_closed(&P[0], PROBE_WAIT))
+		room_fail(out, "/quitar", TR("the connection closed",
+		          "la conexión cerrada"), &P[0]);
+	room_close(P, 1);
+}
+
+void
+t_tp42_many(struct check_ctx *ctx, struct check_out *out)
+{
+	struct probe *P = room_open(ctx, 5, true, out);
+	char msg[5][48];
+	size_t i, j;
+
+	if (P == NULL)
+		return;
+	mark_all(P, 5);
+	for (i = 0; i < 5; i++) {
+		snprintf(msg[i], sizeof(msg[i]), "%s: mensaje %zu", P[i].nick, i);
+		room_type(&P[i], strchr(msg[i], ' ') + 1);
+	}
+	for (i = 0; i < 5 && out->result != CHECK_FAIL; i++)
+		for (j = 0; j < 5 && out->result != CHECK_FAIL; j++)
+			if (i != j)
+				shows(&P[j], msg[i], msg[i], out);
+	room_close(P, 5);
+}
+
+void
+t_tp42_udp_chat(struct check_ctx *ctx, struct check_out *out)
+{
+	struct probe *P = room_open(ctx, 2, true, out);
+	char want[64];
+
+	if (P == NULL)
+		return;
+	mark_all(P, 2);
+	room_type(&P[1], "hola udp");
+	snprintf(want, sizeof(want), "%s: hola udp", P[1].nick);
+	shows(&P[0], want, "hola udp", out);
+	room_close(P, 2);
+}
+
+void
+t_tp42_udp_quit(struct check_ctx *ctx, struct check_out *out)
+{
+	struct probe *P = room_open(ctx, 2, true, out);
+	char want[64];
+
+	if (P == NULL)
+		return;
+	room_type(&P[1], "/quitar");
+	probe_drain(&P[0], 100);
+	mark_all(P, 2);
+	room_type(&P[1], "otra cosa");
+	snprintf(want, sizeof(want), "%s: otra cosa", P[1].nick);
+	if (probe_expect_text(&P[0], want, PROBE_QUIET) == 1)
+		check_fail(out, "/quitar | otra cosa", 19, TR(
+		           "nothing: the address was forgotten",
+		           "nada: la dirección se olvidó"), P[0].text,
+		           P[0].text_len);
+	room_close(P, 2);
+}

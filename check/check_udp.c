@@ -1,0 +1,223 @@
+/*
+ * check_udp.c — the tests over UDP: the first datagram is the nickname
+ * (unique without regard to case), chat goes to every other member as one
+ * datagram, /list and /listar, /quitar, the idle timeout stated, the 1 KiB
+ * cap, control characters, and garbage datagrams.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check_room.h"
+
+/* A must see exactly "NICK: text". */
+static bool
+sees(struct probe *A, const char *nick, const char *text, const char *sent,
+     struct check_out *out)
+{
+	char want[MSG_LINE_MAX + 64];
+
+	snprintf(want, sizeof(want), "%s: %s", nick, text);
+	if (probe_expect(A, want, true, PROBE_WAIT) == 1)
+		return true;
+	room_fail(out, sent, want, A);
+	return false;
+}
+
+void
+t_udp_nick_first(struct check_ctx *ctx, struct check_out *out)
+{
+	struct probe *P = room_open(ctx, 2, false, out);
+
+	if (P == NULL)
+		return;
+	probe_sendstr(&P[1], "hola udp");
+	sees(&P[0], P[1].nick, "hola udp", "hola udp", out);
+	room_close(P, 2);
+}
+
+void
+t_udp_chat(struct check_ctx *ctx, struct check_out *out)
+{
+	struct probe *P = room_open(ctx, 3, false, out);
+
+	if (P == NULL)
+		return;
+	probe_sendstr(&P[0], "a todos\n");
+	if (sees(&P[1], P[0].nick, "a todos", "a todos\\n", out) &&
+	    sees(&P[2], P[0].nick, "a todos", "a todos\\n", out))
+		room_quiet(&P[0], ": a todos", PROBE_QUIET, "a todos\\n", out);
+	room_close(P, 3);
+}
+
+void
+t_udp_nick_case(struct check_ctx *ctx, struct check_out *out)
+{
+	struct probe *P = room_open(ctx, 1, false, out), *B;
+	char upper[24], good[24];
+	size_t i;
+
+	if (P == NULL)
+		return;
+	for (i = 0; P[0].nick[i] != '\0' && i < sizeof(upper) - 1; i++)
+		upper[i] = (char)toupper((unsigned char)P[0].nick[i]);
+	upper[i] = '\0';
+	if ((B = room_guest(ctx, out)) != NULL) {
+		probe_sendstr(B, upper);
+		check_pause(ctx, ROOM_GAP_MS);
+		check_nick(ctx, "ok", good, sizeof(good));
+		probe_sendstr(B, good);
+		check_pause(ctx, ROOM_GAP_MS);
+		probe_sendstr(B, "hola");
+		sees(&P[0], good, "hola", upper, out);
+		room_leave(B);
+	}
+	room_close(P, 1);
+}
+
+void
+t_udp_list(struct check_ctx *ctx, struct check_out *out)
+{
+	static const char *const cmds[] = { "/list", "/listar" };
+	struct probe *P = room_open(ctx, 2, false, out);
+	size_t i;
+	int r;
+
+	if (P == NULL)
+		return;
+	for (i = 0; i < 2 && out->result != CHECK_FAIL; i++) {
+		probe_sendstr(&P[0], cmds[i]);
+		while ((r = probe_expect(&P[0], P[0].nick, false, PROBE_WAIT)) == 1)
+			if (strstr(P[0].line, P[1].nick) != NULL)
+				break;
+		if (r != 1)
+			room_fail(out, cmds[i], TR("a line with both nicknames",
+			          "una línea con los dos apodos"), &P[0]);
+	}
+	room_close(P, 2);
+}
+
+void
+t_udp_quit(struct check_ctx *ctx, struct check_out *out)
+{
+	struct probe *P = room_open(ctx, 2, false, out);
+	char after[48];
+
+	if (P == NULL)
+		return;
+	room_notice(&P[0], P[1].nick, PROBE_WAIT);      /* its join */
+	probe_sendstr(&P[1], "/quitar");
+	if (room_notice(&P[0], P[1].nick, PROBE_WAIT) != 1) {
+		room_fail(out, "/quitar", TR("*** (leave notice)",
+		          "*** (aviso de salida)"), &P[0]);
+	} else {
+		check_nick(ctx, "fa", after, sizeof(after));
+		probe_sendstr(&P[1], after);
+		snprintf(after, sizeof(after), "%s: ", P[1].nick);
+		room_quiet(&P[0], after, PROBE_QUIET, TR(
+		           "/quitar, then a datagram", "/quitar, luego un datagrama"),
+		           out);
+	}
+	room_close(P, 2);
+}
+
+void
+t_udp_idle(struct check_ctx *ctx, struct check_out *out)
+{
+	struct probe *P;
+	char nick[24];
+
+	if ((P = room_guest(ctx, out)) == NULL)
+		return;
+	check_nick(ctx, "", nick, sizeof(nick));
+	probe_sendstr(P, nick);
+	if (probe_expect(P, "idle-timeout=", false, PROBE_WAIT) != 1)
+		room_fail(out, nick, "[idle-timeout=SECONDS]", P);
+	probe_sendstr(P, "/quit");
+	room_leave(P);
+}
+
+void
+t_udp_cap(struct check_ctx *ctx, struct check_out *out)
+{
+	struct probe *P = room_open(ctx, 2, false, out);
+	char big[1101];
+
+	if (P == NULL)
+		return;
+	memset(big, 'x', 1100);
+	probe_send(&P[1], big, 1100);
+	if (probe_expect(&P[1], "*** ", false, PROBE_WAIT) != 1) {
+		room_fail(out, "x * 1100", TR("*** (error notice to the sender)",
+		          "*** (aviso de error al remitente)"), &P[1]);
+	} else {
+		memset(big, 'y', 1024);
+		big[1024] = '\0';
+		probe_send(&P[1], big, 1024);
+		if (sees(&P[0], P[1].nick, big, "x * 1100, y * 1024", out) &&
+		    strstr(P[0].seen, "xxxxxxxxxx") != NULL)
+			room_fail(out, "x * 1100", TR("no part of the long datagram",
+			          "nada del datagrama largo"), &P[0]);
+	}
+	room_close(P, 2);
+}
+
+void
+t_udp_control(struct check_ctx *ctx, struct check_out *out)
+{
+	static const char msg[] = "a\x1b[31mrojo\x07b\x01c\x7f" "d";
+	struct probe *P = room_open(ctx, 2, false, out);
+	char want[32];
+	size_t i;
+
+	if (P == NULL)
+		return;
+	probe_send(&P[1], msg, sizeof(msg) - 1);
+	snprintf(want, sizeof(want), "%s: a", P[1].nick);
+	if (probe_expect(&P[0], want, false, PROBE_WAIT) != 1) {
+		room_fail(out, msg, want, &P[0]);
+	} else {
+		for (i = 0; i < P[0].line_len; i++)
+			if (((unsigned char)P[0].line[i] < 0x20 &&
+			     P[0].line[i] != '\t') || P[0].line[i] == 0x7f)
+				break;
+		if (i < P[0].line_len)
+			check_fail(out, msg, sizeof(msg) - 1, TR(
+			           "no control characters but tab",
+			           "ningún carácter de control salvo el tabulador"),
+			           P[0].line, P[0].line_len);
+	}
+	room_close(P, 2);
+}
+
+void
+t_udp_garbage(struct check_ctx *ctx, struct check_out *out)
+{
+	struct probe *G = room_guest(ctx, out), *P;
+	uint32_t x = 0x9e3779b9;
+	char buf[1500], want[64];
+	size_t i, d;
+
+	if (G == NULL)
+		return;
+	for (d = 0; d < 200; d++) {
+		for (i = 0; i < sizeof(buf); i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			buf[i] = (char)(x >> 24);
+		}
+		probe_send(G, buf, 1 + x % sizeof(buf));
+		if (d % 20 == 19)
+			check_pause(ctx, 10);   /* the server's buffer, not a flood */
+	}
+	room_leave(G);
+	if ((P = room_open(ctx, 2, false, out)) == NULL)
+		return;
+	probe_sendstr(&P[1], "sigo aqui");
+	snprintf(want, sizeof(want), "%s: sigo aqui", P[1].nick);
+	if (probe_expect(&P[0], want, true, PROBE_WAIT) != 1)
+		room_fail(out, TR("200 random datagrams, then a new pair",
+		          "200 datagramas al azar, luego otra pareja"), want, &P[0]);
+	room_close(P, 2);
+}
