@@ -109,12 +109,12 @@ static const struct check_rule rules[] = {
 	{ "garbage", TCPD_DESC, "Two promises hold whatever a client does.",
 	  "Dos promesas se cumplen haga lo que haga un cliente." },
 	{ "udp-nick", UDPD,
-	  "The first message from a new address is its nickname: 1 to 20 "
-	  "bytes of UTF-8, no spaces or control characters, not starting with "
-	  "/, unique without regard to case.",
-	  "El primer mensaje de una dirección nueva es su apodo: de 1 a 20 "
-	  "bytes de UTF-8, sin espacios ni caracteres de control, que no "
-	  "empiece por /, único sin distinguir mayúsculas." },
+	  "From an address the server does not know (a new one, or one it "
+	  "forgot: it restarted, or the member was silent past the idle "
+	  "timeout), a datagram is a nickname only if it is meant as one",
+	  "De una dirección que el servidor no conoce (nueva, u olvidada: se "
+	  "reinició, o el miembro calló más que el tiempo de inactividad), un "
+	  "datagrama es un apodo solo si se envía como tal" },
 	{ "udp-chat", UDPD,
 	  "Later messages are chat, relayed as NICK: TEXT to every other "
 	  "member (never back to the sender)",
@@ -126,10 +126,13 @@ static const struct check_rule rules[] = {
 	  "o comandos: /nick, /list (/listar), /msg (/privado), /me, /help "
 	  "(/ayuda), /ping, /quit (/quitar, /salir, o salir a secas)." },
 	{ "udp-leave", UDPD_DESC,
-	  "A member leaves with /quit, or is removed when it has been silent "
-	  "for longer than the idle timeout.",
-	  "Un miembro sale con /quit, o se le retira cuando lleva callado más "
-	  "que el tiempo de inactividad." },
+	  "A member leaves with /quit, is removed at once when its port "
+	  "answers ICMP \"port unreachable\" (its program has closed its "
+	  "socket), or is removed when it has been silent for longer than the "
+	  "idle timeout.",
+	  "Un miembro sale con /quit, se le retira en cuanto su puerto "
+	  "responde con ICMP \"puerto inalcanzable\" (su programa cerró su "
+	  "socket), o cuando lleva callado más que el tiempo de inactividad." },
 	{ "udp-idle", "udpchatd(1) OPTIONS",
 	  "which the server states when it accepts a nickname "
 	  "([idle-timeout=SECONDS]).",

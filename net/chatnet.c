@@ -54,7 +54,7 @@ usage(FILE *f)
 	"Needs root. See chatnet(1).\n",
 	"uso: chatnet [--net NOMBRE] [-v] [--lang es|en] ORDEN ...\n"
 	"  up [--hosts a,b,...] [--mtu N]   srv y los equipos de los alumnos\n"
-	"                                   (por omisión ana,luis,sol), con un\n"
+	"                                   (por defecto ana,luis,sol), con un\n"
 	"                                   puente, MTU 1500\n"
 	"  run EQUIPO -- ORDEN...           ejecuta una orden en un equipo\n"
 	"  cap EQUIPO [opciones de chatcap] chatcap en la interfaz del equipo\n"
@@ -257,25 +257,23 @@ main(int argc, char **argv)
 		{ "lang", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' }, { 0, 0, 0, 0 } };
-	const char *lang = NULL;
 	size_t i;
 	int c;
 
 	if (getenv("CHATNET_NET") != NULL)
 		chatnet_net = getenv("CHATNET_NET");
-	cli_lang(PROG, NULL);
+	if (cli_lang_scan(PROG, argc, argv) < 0)   /* before any message */
+		return EXIT_USAGE;
 	while ((c = getopt_long(argc, argv, "+v", opts, NULL)) != -1)
 		switch (c) {
 		case 'n': chatnet_net = optarg; break;
 		case 'v': cmd_verbose = true; break;
-		case 'L': lang = optarg; break;
+		case 'L': break;        /* applied by cli_lang_scan() */
 		case 'h': usage(stdout); return 0;
 		case 'V': cli_version(PROG); return 0;
 		default: return chatnet_bad_usage(TR("bad option", "opción no válida"),
 		                          NULL);
 		}
-	if (lang != NULL && cli_lang(PROG, lang) < 0)
-		return EXIT_USAGE;
 	if (!topo_net_ok(chatnet_net))
 		return chatnet_bad_usage(TR("--net: letters, digits, '-' or '_' (at most "
 		                    "40)", "--net: letras, cifras, '-' o '_' (40 "
@@ -288,7 +286,7 @@ main(int argc, char **argv)
 		if (commands[i].root && geteuid() != 0) {
 			fprintf(stderr, TR("%s: %s needs root (network namespaces); "
 			                   "try: sudo chatnet %s\n", "%s: %s requiere "
-			                   "root (espacios de nombres de red); pruebe: "
+			                   "root (espacios de nombres de red); prueba: "
 			                   "sudo chatnet %s\n"), PROG, argv[optind],
 			        argv[optind]);
 			return EXIT_ROOT;

@@ -22,7 +22,7 @@ static const char *const texts[CAT_COUNT][2] = {
 	[CAT_NICK_ACCEPTED] = {
 		"*** Hello %s, you are in the chat (%zu online). "
 		"Type /help for the commands.",
-		"*** Hola %s, ya estás en el chat (%zu conectados). "
+		"*** Hola %s, ya estás en el chat (%zu en línea). "
 		"Escribe /ayuda para ver los comandos." },
 	[CAT_IDLE_TIMEOUT] = {
 		" [idle-timeout=%u]", " [idle-timeout=%u]" },
@@ -189,6 +189,23 @@ static const char *const texts[CAT_COUNT][2] = {
 		"unreachable)\n",
 		"*** %s ha salido del chat (su puerto está cerrado: ICMP puerto "
 		"inalcanzable)\n" },
+	[CAT_NICK_NEWLINE] = {
+		"*** Error: this datagram holds a line break. Over UDP each "
+		"datagram is one message: send the nickname alone.\n",
+		"*** Error: este datagrama contiene un salto de línea. En UDP cada "
+		"datagrama es un mensaje: envía el apodo solo.\n" },
+	[CAT_NICK_PREFIXED] = {
+		"*** Error: send your nickname alone first (%s). Your client puts "
+		"'NAME: ' in front of each message and waits for the server to "
+		"ask for the nickname: this server does not ask.\n",
+		"*** Error: envía primero tu apodo, solo (%s). Tu cliente pone "
+		"'NOMBRE: ' delante de cada mensaje y espera a que el servidor le "
+		"pida el apodo: este servidor no lo pide.\n" },
+	[CAT_NICK_PREFIXED_BYE] = {
+		"*** Disconnected: three messages in a row came as 'NAME: text' "
+		"and none was a nickname. See 'man tcpchatd' (PROTOCOL).\n",
+		"*** Desconectado: tres mensajes seguidos llegaron como 'NOMBRE: "
+		"texto' y ninguno era un apodo. Mira 'man tcpchatd' (PROTOCOL).\n" },
 };
 
 int

@@ -55,6 +55,9 @@ enum cat_id {
 	CAT_NICK_TIMEOUT,     /* %u seconds */
 	CAT_WHO_ARE_YOU,      /* %s the start of the message not delivered (UDP) */
 	CAT_LEFT_UNREACHABLE, /* %s nick: ICMP port unreachable (UDP) */
+	CAT_NICK_NEWLINE,     /* (no args) a nickname datagram with a newline */
+	CAT_NICK_PREFIXED,    /* %s name: "NAME: text" before any nickname */
+	CAT_NICK_PREFIXED_BYE, /* (no args) the third such message: closed */
 	CAT_COUNT
 };
 
@@ -72,5 +75,9 @@ const char *catalog_text(enum cat_id id);
 
 /* Pick the current language's string: TR("Hello", "Hola"). */
 #define TR(en, es) (catalog_lang() == LANG_ES ? (es) : (en))
+
+/* The same, singular or plural by n: TRN(n, "client", "clients",
+ * "cliente", "clientes"). */
+#define TRN(n, en1, en, es1, es) ((n) == 1 ? TR(en1, es1) : TR(en, es))
 
 #endif

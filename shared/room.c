@@ -41,6 +41,7 @@ struct room_member {
 	char  peer[NET_ADDR_LEN];
 	struct rate   rate;              /* the flood limit's bucket */
 	uint64_t      noticed_ms;        /* last "slow down" notice; 0 none */
+	unsigned      prefixed;          /* "NAME: text" before a nickname */
 	unsigned long dropped;           /* messages over the rate, since */
 };
 
@@ -255,6 +256,11 @@ set_nick(struct room *room, struct room_member *member, const char *name,
 	enum text_nick rule;
 
 	rule = text_nick_check(name, len);
+	if (rule == TEXT_NICK_CONTROL && memchr(name, '\n', len) != NULL) {
+		/* only a datagram can hold one (nc -u sending "ana\nhola") */
+		TELL(room, member, "%s", catalog_text(CAT_NICK_NEWLINE));
+		return false;
+	}
 	if (rule == TEXT_NICK_TOO_LONG) {
 		TELL(room, member, catalog_text(errors[rule]), TEXT_NICK_MAX);
 		return false;
@@ -306,6 +312,39 @@ ask_who(struct room *room, struct room_member *member, const char *line,
 	TELL(room, member, catalog_text(CAT_WHO_ARE_YOU), echo);
 }
 
+/*
+ * A first message shaped "NAME: TEXT" with a valid NAME: a client that puts
+ * its name in front of each message and waits for the server to send
+ * "NICK" first (the course's first example, seed 000). Say what is wrong;
+ * at the third, close rather than refuse its nicknames forever. Returns
+ * false when the member is gone, true otherwise; *handled says whether it
+ * was such a message.
+ */
+static bool
+prefixed_first(struct room *room, struct room_member *member,
+               const char *line, size_t len, bool *handled)
+{
+	const char *colon = memmem(line, len, ": ", 2);
+	char name[TEXT_SANITIZE_MAX(TEXT_NICK_MAX)];
+	size_t n;
+
+	*handled = false;
+	if (colon == NULL || colon == line || (size_t)(colon - line) + 2 == len)
+		return true;
+	n = (size_t)(colon - line);
+	if (text_nick_check(line, n) != TEXT_NICK_OK)
+		return true;
+	*handled = true;
+	if (++member->prefixed >= 3) {
+		TELL(room, member, "%s", catalog_text(CAT_NICK_PREFIXED_BYE));
+		leave_and_close(room, member, CAT_LEFT);
+		return false;
+	}
+	TELL(room, member, catalog_text(CAT_NICK_PREFIXED),
+	     safe(line, n, name, sizeof(name)));
+	return true;
+}
+
 /* The first valid message of a member without a nickname. */
 static bool
 choose_nick(struct room *room, struct room_member *member, const char *line,
@@ -331,8 +370,14 @@ choose_nick(struct room *room, struct room_member *member, const char *line,
 	case MSG_HELP:
 		TELL(room, member, "%s", catalog_text(CAT_HELP));
 		return true;
-	case MSG_CHAT:
+	case MSG_CHAT: {
+		bool handled, stays = prefixed_first(room, member, line, len,
+		                                     &handled);
+
+		if (handled)
+			return stays;
 		break;
+	}
 	case MSG_NICK:                  /* "/nick ana" as a first message */
 		if (m.arg != NULL) {
 			line = m.arg;

@@ -442,7 +442,8 @@ tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
 			settle(L);
 		}
 	}
-	log_info(TR("closing: %zu clients told", "cerrando: avisados %zu clientes"),
+	log_info(TR("closing: clients told (%zu)",
+	            "cerrando: clientes avisados (%zu)"),
 	         room_connections(L->room));
 	status = 0;
 out:

@@ -349,7 +349,8 @@ stop_all(struct tserver *S)
 	pthread_mutex_lock(&S->lock);
 	LIST_FOREACH(k, &S->all, link)
 		k->c.member = NULL;     /* the room frees its members */
-	log_info(TR("closing: %zu clients told", "cerrando: avisados %zu clientes"),
+	log_info(TR("closing: clients told (%zu)",
+	            "cerrando: clientes avisados (%zu)"),
 	         room_connections(S->room));
 	room_free(S->room, true);
 	S->room = NULL;

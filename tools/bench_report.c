@@ -40,19 +40,22 @@ human_server(const struct bench_result *r)
 static void
 human_idle(const struct bench_opts *o, const struct bench_result *r)
 {
-	printf(TR("chatbench: %s %s:%d, %zu idle clients held %.1f s\n",
-	          "chatbench: %s %s:%d, %zu clientes inactivos durante %.1f s\n"),
-	       o->udp ? "udp" : "tcp", o->host, o->port, o->clients, o->hold);
+	printf(TR("chatbench: %s %s:%d, %zu %s held %.1f s\n",
+	          "chatbench: %s %s:%d, %zu %s durante %.1f s\n"),
+	       o->udp ? "udp" : "tcp", o->host, o->port, o->clients,
+	       TRN(o->clients, "idle client", "idle clients", "cliente inactivo",
+	           "clientes inactivos"), o->hold);
 	printf(TR("  connected     %zu, failed %zu, closed by the server %zu\n",
 	          "  conectados    %zu, fallidos %zu, cerrados por el servidor %zu\n"),
 	       r->connected, r->failed, r->closed);
 	if (rss_per_client(r) >= 0)
 		printf(TR("  server RSS    %ld KiB before, %ld KiB after: %.0f bytes "
-		          "per client (%ld threads)\n",
+		          "per client (%ld %s)\n",
 		          "  RSS servidor  %ld KiB antes, %ld KiB después: %.0f bytes "
-		          "por cliente (%ld hilos)\n"),
+		          "por cliente (%ld %s)\n"),
 		       r->rss_base_kib, r->rss_kib, rss_per_client(r),
-		       r->server_threads);
+		       r->server_threads, TRN(r->server_threads, "thread", "threads",
+		                              "hilo", "hilos"));
 	printf(TR("  chatbench     CPU %.2f s in %.2f s\n",
 	          "  chatbench     CPU %.2f s en %.2f s\n"), r->cpu_s, r->wall_s);
 }
@@ -63,12 +66,15 @@ human_load(const struct bench_opts *o, const struct bench_result *r)
 	const struct bench_stats *s = &r->stats;
 	const struct bench_hist *h = &s->latency;
 
-	printf(TR("chatbench: %s %s:%d, %zu clients, %zu senders x %u messages "
-	          "of %zu bytes, ",
-	          "chatbench: %s %s:%d, %zu clientes, %zu emisores x %u mensajes "
-	          "de %zu bytes, "),
-	       o->udp ? "udp" : "tcp", o->host, o->port, o->clients, o->senders,
-	       o->messages, o->size);
+	printf(TR("chatbench: %s %s:%d, %zu %s, %zu %s x %u %s of %zu bytes, ",
+	          "chatbench: %s %s:%d, %zu %s, %zu %s x %u %s de %zu bytes, "),
+	       o->udp ? "udp" : "tcp", o->host, o->port,
+	       o->clients, TRN(o->clients, "client", "clients", "cliente",
+	                       "clientes"),
+	       o->senders, TRN(o->senders, "sender", "senders", "emisor",
+	                       "emisores"),
+	       o->messages, TRN(o->messages, "message", "messages", "mensaje",
+	                        "mensajes"), o->size);
 	if (o->rate > 0)
 		printf(TR("%.0f/s each\n", "%.0f/s cada uno\n"), o->rate);
 	else

@@ -442,18 +442,18 @@ static void
 udpd_free(struct udpd *d)
 {
 	if (d->room != NULL) {
-		log_info(TR("closing: %zu clients told",
-		            "cerrando: avisados %zu clientes"),
+		log_info(TR("closing: clients told (%zu)",
+		            "cerrando: clientes avisados (%zu)"),
 		         room_connections(d->room));
 		room_free(d->room, true);
 		udp_outbox_flush(&d->out);
-		log_debug(TR("%lu datagrams received (%lu too long, %lu from "
-		             "the server's own address), %lu sent, %lu refused "
-		             "by the kernel, %lu members unreachable",
-		             "%lu datagramas recibidos (%lu demasiado largos, %lu "
-		             "desde la propia dirección del servidor), %lu "
-		             "enviados, %lu rechazados por el núcleo, %lu miembros "
-		             "inalcanzables"),
+		log_debug(TR("datagrams received: %lu (too long: %lu, from "
+		             "the server's own address: %lu); sent: %lu; refused "
+		             "by the kernel: %lu; members unreachable: %lu",
+		             "datagramas recibidos: %lu (demasiado largos: %lu, "
+		             "desde la propia dirección del servidor: %lu); "
+		             "enviados: %lu; rechazados por el núcleo: %lu; "
+		             "miembros inalcanzables: %lu"),
 		          d->received, d->too_long, d->self, d->out.sent,
 		          d->out.failed, d->unreachable);
 	}

@@ -447,3 +447,19 @@ def test_descriptor_soft_limit_raised_to_the_hard_limit():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_seed000_client_is_told_and_never_loops(server):
+    """The course's first example client (seed 000) waits for the server
+    to send NICK and puts 'NAME: ' in front of every message, newline-less.
+    It is told what is wrong, and after three such messages closed, instead
+    of being refused a nickname forever."""
+    c = Line(server.port)
+    c.readline()                                  # welcome
+    for k in range(3):
+        c.send(f"ana: hola {k}".encode())         # its write(), no newline
+        line = c.expect(r"^\*\*\* (Error|Disconnected)", timeout=10)
+        if k < 2:
+            assert "send your nickname alone first (ana)" in line
+    assert "three messages in a row" in line
+    assert c.closed(timeout=10)

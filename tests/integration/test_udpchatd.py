@@ -97,6 +97,16 @@ def test_crlf_and_inner_newline(server):
     assert luis.sync() == []
 
 
+def test_nickname_datagram_with_a_newline_says_why(server):
+    """nc -u sending "nc3\\nhola" in one datagram: told that a datagram is
+    one message, and nothing else happens; the nickname alone works."""
+    c = Udp(server.port)
+    c.send("nc3\nhola")
+    assert "line break" in c.readline()
+    c.send("nc3")
+    c.expect(r"^\*\*\* Hello nc3")
+
+
 def test_message_size_limit(server):
     ana = udp_join(server.port, "ana")
     luis = udp_join(server.port, "luis")
@@ -351,7 +361,7 @@ def test_sigterm_tells_members_and_exits_0():
     assert status == 0, log
     closed_notice(ana)
     closed_notice(luis)
-    assert b"closing: 2 clients told" in log
+    assert b"closing: clients told (2)" in log
 
 
 def test_sigint_exits_0():

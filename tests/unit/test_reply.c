@@ -91,7 +91,7 @@ test_reply_parse_accepted_with_idle_timeout(void **state)
 {
 	const char *en = "*** Hello ana, you are in the chat (2 online). Type "
 	                 "/help for the commands. [idle-timeout=300]";
-	const char *es = "*** Hola ana, ya estás en el chat (1 conectados). "
+	const char *es = "*** Hola ana, ya estás en el chat (1 en línea). "
 	                 "Escribe /ayuda para ver los comandos.";
 	struct reply r;
 
