@@ -19,7 +19,7 @@ step "printf 'luis\nhola por UDP\nsalir\n' | bin/udpchat -p 5001"
 expect 'Hola luis' "Q1: the first datagram is the nickname"
 
 step "printf 'uno\ndos\n' | nc -u -w 1 127.0.0.1 5001"
-expect 'Error: el apodo tiene caracteres de control' "Q2: both lines arrive as one datagram"
+expect 'Error: este datagrama contiene un salto de línea' "Q2: both lines arrive as one datagram"
 
 BENCH=0
 if [ -x bin/chatbench ]; then
