@@ -55,7 +55,7 @@ usage(FILE *f)
 	"Exit status: 0 every MUST test passed, 1 a MUST test failed,\n"
 	"2 the server could not be reached, 3 bad usage.\n",
 	"uso: chatcheck [--udp] [--profile redchat|tp42] [--only ID...] [--json]\n"
-	"               [--markdown FICHERO] [--rubric FICHERO] [--lang es|en]\n"
+	"               [--markdown ARCHIVO] [--rubric ARCHIVO] [--lang es|en]\n"
 	"               HOST PUERTO\n"
 	"     chatcheck --list [--profile NOMBRE] [--udp]\n"
 	"Califica un servidor de chat según el protocolo de redchat (o el de la\n"
@@ -64,8 +64,8 @@ usage(FILE *f)
 	"  --profile NOMBRE   redchat (protocolo v1, por defecto) o tp42\n"
 	"  --only ID,...      solo estas pruebas (ID o patrones como TCP-FRAME-*)\n"
 	"  --json             JSON Lines: un objeto por prueba y un resumen\n"
-	"  --markdown FICHERO escribir además una hoja de resultados en Markdown\n"
-	"  --rubric FICHERO   puntos por prueba (líneas \"ID PUNTOS\")\n"
+	"  --markdown ARCHIVO escribir además una hoja de resultados en Markdown\n"
+	"  --rubric ARCHIVO   puntos por prueba (líneas \"ID PUNTOS\")\n"
 	"  --list             listar las pruebas y sus reglas, sin ejecutar nada\n"
 	"Estado de salida: 0 pasan todas las MUST, 1 falla alguna MUST,\n"
 	"2 no se pudo llegar al servidor, 3 uso incorrecto.\n"), f);
@@ -114,7 +114,10 @@ parse(int argc, char **argv, struct opts *o)
 	int c, first;
 
 	*o = (struct opts){ .profile = "redchat" };
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	if (cli_lang_scan(PROG, argc, argv) < 0)    /* before any message */
+		return EXIT_USAGE;
+	opterr = 0;                                 /* errors in our words */
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'u': o->udp = true; break;
 		case 'P': o->profile = optarg; break;
@@ -126,11 +129,11 @@ parse(int argc, char **argv, struct opts *o)
 		case 'L': o->list = true; break;
 		case 'H': usage(stdout); return 0;
 		case 'V': cli_version(PROG); return 0;
-		default:  usage(stderr); return EXIT_USAGE;
+		default:
+			cli_bad_option(PROG, c, argv, NULL);
+			return EXIT_USAGE;
 		}
 	}
-	if (cli_lang(PROG, o->lang) < 0)
-		return EXIT_USAGE;
 	if (strcmp(o->profile, "redchat") != 0 && strcmp(o->profile, "tp42") != 0)
 		return bad(TR("--profile is redchat or tp42",
 		              "--profile es redchat o tp42"));

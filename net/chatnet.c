@@ -74,7 +74,7 @@ chatnet_bad_usage(const char *what, const char *value)
 	fprintf(stderr, "%s: %s%s%s\n", PROG, what, value ? ": " : "",
 	        value ? value : "");
 	fprintf(stderr, TR("Try 'chatnet --help'.\n",
-	                   "Pruebe 'chatnet --help'.\n"));
+	                   "Prueba 'chatnet --help'.\n"));
 	return EXIT_USAGE;
 }
 
@@ -264,15 +264,17 @@ main(int argc, char **argv)
 		chatnet_net = getenv("CHATNET_NET");
 	if (cli_lang_scan(PROG, argc, argv) < 0)   /* before any message */
 		return EXIT_USAGE;
-	while ((c = getopt_long(argc, argv, "+v", opts, NULL)) != -1)
+	opterr = 0;                                /* errors in our words */
+	while ((c = getopt_long(argc, argv, "+:v", opts, NULL)) != -1)
 		switch (c) {
 		case 'n': chatnet_net = optarg; break;
 		case 'v': cmd_verbose = true; break;
 		case 'L': break;        /* applied by cli_lang_scan() */
 		case 'h': usage(stdout); return 0;
 		case 'V': cli_version(PROG); return 0;
-		default: return chatnet_bad_usage(TR("bad option", "opción no válida"),
-		                          NULL);
+		default:
+			cli_bad_option(PROG, c, argv, NULL);
+			return EXIT_USAGE;
 		}
 	if (!topo_net_ok(chatnet_net))
 		return chatnet_bad_usage(TR("--net: letters, digits, '-' or '_' (at most "

@@ -27,10 +27,11 @@ ENGLISH = {
 # What may legitimately look English in Spanish output: option names and
 # values, program names, commands, nicknames of these tests.
 STRIP = [
+    r"\[[^\]]*\]",                      # [idle-timeout=300], [--json]
     r"--?[A-Za-z][\w-]*(=\S+)?",       # --rate-limit, -n, --color=never
     r"/[a-z]+",                         # /list, /nick
     r"\b(auto|always|never|es|en|pong|ping|redchat|tcp|udp)\b",
-    r"\[[^\]]*\]",                      # [idle-timeout=300], [--json]
+    r"\b(MUST|SHOULD)\b",              # chatcheck's levels (RFC 2119)
 ]
 
 
