@@ -9,7 +9,7 @@
 #include "check_probe.h"
 
 #define ROOM_GAP_MS  60         /* between two lines a test sends apart */
-#define ROOM_TP42_MS 300        /* between two sends of a person typing */
+#define ROOM_TP42_MS 500        /* between two sends of a person typing */
 
 /* n clients, each with a new nickname, joined in order (redchat: the
  * nickname on a line; tp42: alone, without a newline, then a pause).

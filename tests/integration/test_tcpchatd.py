@@ -301,7 +301,10 @@ def test_thousand_simultaneous_connections(mode):
             c = socket.create_connection(("127.0.0.1", s.port), timeout=20)
             c.sendall(f"c{i}\n".encode())
             socks.append(c)
-        speaker = join(s.port, "speaker")
+        speaker = Line(s.port, timeout=60)     # a thousand joins first
+        speaker.expect(r"^\*\*\* ")
+        speaker.sendline("speaker")
+        speaker.expect(r"^\*\*\* Hello speaker")
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:   # until all 1,000 have joined
             speaker.sendline("/list")
