@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "cap_conv.h"
 #include "cap_tcpstate.h"
 
@@ -145,6 +146,8 @@ conv_new(struct cap_table *t, uint8_t proto, const struct cap_endpoint *src,
 	c->id = proto == PROTO_TCP ? ++t->tcp_ids : ++t->udp_ids;
 	c->syn_to_synack_us = c->syn_to_ack_us = -1;
 	c->dir[0].wscale = c->dir[1].wscale = -1;
+	cap_ana_dir_init(&c->dir[0].ana);
+	cap_ana_dir_init(&c->dir[1].ana);
 	t->all[t->nall++] = c;
 	if (t->slot[slot] == NULL)
 		t->nused++;
@@ -159,6 +162,8 @@ conv_free(struct cap_conv *c)
 {
 	cap_chat_dir_free(&c->dir[0].chat);
 	cap_chat_dir_free(&c->dir[1].chat);
+	cap_ana_dir_free(&c->dir[0].ana);
+	cap_ana_dir_free(&c->dir[1].ana);
 	free(c->steps);
 	free(c);
 }
@@ -202,6 +207,8 @@ remember_step(struct cap_table *t, const struct cap_packet *p,
 	s->dir = (uint8_t)ev->dir;
 	s->flags = p->flags;
 	s->retrans = ev->retransmission;
+	s->frame = ev->frame;
+	s->ana = ev->ana.flags;
 	s->closes = ev->closes;
 	if (ev->chat.n > 0) {
 		n = ev->chat.msg[0].len;
@@ -308,7 +315,9 @@ cap_table_packet(struct cap_table *t, enum cap_result r,
 	memset(ev, 0, offsetof(struct cap_event, chat));
 	cap_chat_clear(&ev->chat);
 	ev->rtt_us = -1;
+	ev->ana.ack_rtt_us = -1;
 	t->st.packets++;
+	ev->frame = t->st.packets;
 	if (t->st.first_us < 0)
 		t->st.first_us = t_us;
 	t->st.last_us = t_us;
@@ -352,6 +361,8 @@ cap_table_packet(struct cap_table *t, enum cap_result r,
 	c->dir[dir].payload_bytes += p->payload_len;
 	ev->conv = c;
 	ev->dir = dir;
+	if (p->hdr_cut != NULL)
+		t->st.header_cut++;
 	if (p->payload_caplen < p->payload_len) {
 		ev->payload_cut = true;
 		t->st.payload_cut++;
@@ -374,6 +385,18 @@ cap_endpoint_format(const struct cap_endpoint *e, char *out)
 	          sizeof(addr));
 	snprintf(out, CAP_ENDPOINT_MAX, e->family == 4 ? "%s:%u" : "[%s]:%u",
 	         addr, e->port);
+}
+
+const char *
+cap_state_label(enum cap_state s)
+{
+	switch (s) {
+	case CAP_STATE_OPEN:    return TR("open", "abierta");
+	case CAP_STATE_CLOSED:  return TR("closed", "cerrada");
+	case CAP_STATE_RESET:   return TR("reset", "abortada");
+	case CAP_STATE_REFUSED: return TR("refused", "rechazada");
+	}
+	return "?";
 }
 
 const char *

@@ -12,12 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cap_analysis.h"
 #include "cap_chat.h"
 #include "cap_packet.h"
 
 #define CAP_STEPS_MAX  2000 /* ladder steps kept per conversation */
 #define CAP_STEP_TEXT  40   /* bytes of chat text kept per ladder step */
 #define CAP_ENDPOINT_MAX 56 /* "[IPv6]:PORT" with its NUL */
+#define CAP_SENT_RANGES 8   /* byte ranges sent, kept per direction */
 
 enum cap_state { CAP_STATE_OPEN, CAP_STATE_CLOSED, CAP_STATE_RESET,
                  CAP_STATE_REFUSED };
@@ -53,6 +55,9 @@ struct cap_dir {
 	uint32_t fin_seq;    /* sequence number of our FIN */
 	bool     base_set, next_set, fin_sent, fin_acked;
 	int      wscale;     /* window scale from our SYN, -1 if none */
+	struct { uint32_t lo, hi; } sent[CAP_SENT_RANGES]; /* relative, [lo,hi) */
+	unsigned nsent;      /* byte ranges this side has sent */
+	struct cap_ana_dir ana; /* Wireshark's sequence analysis */
 	uint64_t packets, payload_bytes;
 	struct cap_chat_dir chat;
 };
@@ -62,8 +67,10 @@ struct cap_step {
 	int64_t  t_us;
 	int64_t  rtt_us;     /* -1 when none */
 	uint32_t seq, ack, len;
+	uint64_t frame;
+	uint16_t ana;        /* enum cap_ana_flag */
 	uint8_t  what, dir, flags;
-	bool     retrans, closes;
+	bool     retrans, closes, lost;
 	char     text[CAP_STEP_TEXT];
 };
 
@@ -85,13 +92,15 @@ struct cap_conv {
 };
 
 struct cap_stats {
-	uint64_t packets, truncated, invalid, other, payload_cut;
+	uint64_t packets, truncated, invalid, other, payload_cut, header_cut;
 	int64_t  first_us, last_us;   /* absolute, -1 before the first */
 	struct {
 		uint64_t segments, syn, syn_ack, pure_ack, data, fin, rst;
 		uint64_t retransmissions, keepalives, connections, handshakes;
 		uint64_t teardowns, reset_connections, refused;
 		uint64_t payload_bytes, ip_bytes, control, messages;
+		uint64_t analysis[CAP_A_NAMES]; /* segments with each flag */
+		uint64_t ack_rtts;              /* segments with an ack_rtt */
 	} tcp;
 	struct {
 		uint64_t datagrams, flows, payload_bytes, ip_bytes, messages;
@@ -111,6 +120,8 @@ struct cap_event {
 	uint32_t         rel_seq, rel_ack;
 	uint32_t         win;        /* window in bytes (scaled, RFC 7323) */
 	int64_t          rtt_us;     /* SYN-ACK, 3/3: since the SYN; else -1 */
+	uint64_t         frame;      /* this packet's number, from 1 */
+	struct cap_ana   ana;        /* Wireshark's tcp.analysis of it */
 	struct cap_chat  chat;
 };
 
@@ -145,7 +156,10 @@ int cap_table_packet(struct cap_table *t, enum cap_result r,
  * out[CAP_ENDPOINT_MAX]. */
 void cap_endpoint_format(const struct cap_endpoint *e, char *out);
 
-/* "open", "closed", "reset", "refused". */
+/* "open", "closed", "reset", "refused" (the JSON words). */
 const char *cap_state_name(enum cap_state s);
+
+/* The same for people, in the chosen language. */
+const char *cap_state_label(enum cap_state s);
 
 #endif

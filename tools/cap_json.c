@@ -81,6 +81,29 @@ print_messages(FILE *f, const struct cap_chat *chat)
 	fprintf(f, "],\"messages_total\":%zu", chat->total);
 }
 
+/* Wireshark's tcp.analysis of a segment: "analysis":[...], the ACK's RTT
+ * and, on a duplicate ACK, which ACK it repeats and how many times. */
+static void
+print_analysis(FILE *f, const struct cap_ana *a)
+{
+	const char *sep = "";
+	unsigned i;
+
+	fprintf(f, ",\"analysis\":[");
+	for (i = 0; i < CAP_A_NAMES; i++)
+		if (a->flags & (1u << i)) {
+			fprintf(f, "%s\"%s\"", sep, cap_ana_name(i));
+			sep = ",";
+		}
+	fputc(']', f);
+	print_us_or_null(f, "ack_rtt_us", a->ack_rtt_us);
+	if (a->flags & CAP_A_DUP_ACK)
+		fprintf(f, ",\"dup_ack_of\":%" PRIu64 ",\"dup_ack_n\":%" PRIu32,
+		        a->dup_ack_of, a->dup_ack_n);
+	if (a->resent_frame != 0)
+		fprintf(f, ",\"resends\":%" PRIu64, a->resent_frame);
+}
+
 void
 cap_json_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
                 const struct cap_packet *p, const struct cap_event *ev,
@@ -118,6 +141,10 @@ cap_json_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
 	        ev->retransmission ? "true" : "false",
 	        ev->payload_cut ? "true" : "false");
 	print_us_or_null(f, "rtt_us", ev->rtt_us);
+	if (p->hdr_cut != NULL)
+		fprintf(f, ",\"header_cut\":\"%s\"", p->hdr_cut);
+	if (c->proto == 6)
+		print_analysis(f, &ev->ana);
 	print_messages(f, &ev->chat);
 	fprintf(f, "}\n");
 }
@@ -164,6 +191,20 @@ print_conversations(FILE *f, const struct cap_table *t, uint8_t proto)
 	}
 }
 
+/* "analysis":{"retransmission":N,...}: segments with each flag, and
+ * "ack_rtts": segments that carry an ack_rtt_us. */
+static void
+print_analysis_counts(FILE *f, const struct cap_stats *s)
+{
+	unsigned i;
+
+	fprintf(f, ",\"analysis\":{");
+	for (i = 0; i < CAP_A_NAMES; i++)
+		fprintf(f, "%s\"%s\":%" PRIu64, i > 0 ? "," : "", cap_ana_name(i),
+		        s->tcp.analysis[i]);
+	fprintf(f, "},\"ack_rtts\":%" PRIu64, s->tcp.ack_rtts);
+}
+
 void
 cap_json_summary(const struct cap_out *o, const struct cap_table *t)
 {
@@ -176,9 +217,10 @@ cap_json_summary(const struct cap_out *o, const struct cap_table *t)
 	fprintf(f, "{\"type\":\"summary\",\"link_type\":\"%s\",\"packets\":%"
 	        PRIu64 ",\"truncated\":%" PRIu64 ",\"other\":%" PRIu64
 	        ",\"invalid\":%" PRIu64 ",\"payload_cut\":%" PRIu64
+	        ",\"header_cut\":%" PRIu64
 	        ",\"duration\":%s,\"tcp_port\":%u,\"udp_port\":%u",
 	        o->link_name, s->packets, s->truncated, s->other, s->invalid,
-	        s->payload_cut, d, t->tcp_port, t->udp_port);
+	        s->payload_cut, s->header_cut, d, t->tcp_port, t->udp_port);
 	fprintf(f, ",\"tcp\":{\"segments\":%" PRIu64 ",\"syn\":%" PRIu64
 	        ",\"syn_ack\":%" PRIu64 ",\"pure_ack\":%" PRIu64 ",\"data\":%"
 	        PRIu64 ",\"fin\":%" PRIu64 ",\"rst\":%" PRIu64
@@ -194,6 +236,7 @@ cap_json_summary(const struct cap_out *o, const struct cap_table *t)
 	        s->tcp.control, s->tcp.keepalives, s->tcp.teardowns,
 	        s->tcp.reset_connections, s->tcp.refused, s->tcp.messages);
 	print_overhead(f, s->tcp.ip_bytes, s->tcp.payload_bytes);
+	print_analysis_counts(f, s);
 	fprintf(f, "},\"udp\":{\"datagrams\":%" PRIu64 ",\"flows\":%" PRIu64
 	        ",\"payload_bytes\":%" PRIu64 ",\"ip_bytes\":%" PRIu64
 	        ",\"messages\":%" PRIu64, s->udp.datagrams, s->udp.flows,

@@ -163,7 +163,7 @@ draw_conv(const struct cap_out *o, const struct glyphs *g,
 	        c->name[0], TR("client", "cliente"), c->name[1],
 	        TR("server", "servidor"));
 	if (c->proto == 6)
-		fprintf(o->f, "  [%s]", cap_state_name(c->state));
+		fprintf(o->f, "  [%s]", cap_state_label(c->state));
 	fprintf(o->f, "\n%12s   %s", TR("time (s)", "tiempo (s)"),
 	        TR("client", "cliente"));
 	w = cap_fmt_width(TR("client", "cliente"));

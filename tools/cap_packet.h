@@ -68,6 +68,8 @@ struct cap_packet {
 	size_t         payload_caplen;   /* <= payload_len (snaplen) */
 
 	const char    *why;              /* which header or field, if not OK */
+	const char    *hdr_cut;          /* OK, but this part was not captured
+	                                  * ("TCP options"), or NULL */
 };
 
 /*

@@ -124,10 +124,10 @@ print_table(const struct cap_out *o, const struct cap_table *t)
 	snprintf(a, sizeof(a), "%" PRIu64, s->tcp.handshakes);
 	row(o, TR("completed handshakes", "saludos completos"), a, "-");
 	fmt_rtt(o, t, false, a, sizeof(a));
-	row(o, TR("  average RTT SYN to SYN-ACK", "  RTT medio SYN a SYN-ACK"), a,
-	    "-");
+	row(o, TR("  SYN to SYN-ACK, average (1)", "  SYN a SYN-ACK, media (1)"),
+	    a, "-");
 	fmt_rtt(o, t, true, a, sizeof(a));
-	row(o, TR("  average RTT SYN to ACK", "  RTT medio SYN a ACK"), a, "-");
+	row(o, TR("  SYN to ACK, average (2)", "  SYN a ACK, media (2)"), a, "-");
 	snprintf(a, sizeof(a), "%" PRIu64, s->tcp.pure_ack);
 	row(o, TR("acknowledgements only (ACK)", "solo acuses de recibo (ACK)"),
 	    a, "-");
@@ -142,6 +142,14 @@ print_table(const struct cap_out *o, const struct cap_table *t)
 	row(o, TR("retransmissions", "retransmisiones"), a, "-");
 	snprintf(b, sizeof(b), "%" PRIu64, s->udp.datagrams);
 	row(o, TR("datagrams", "datagramas"), "-", b);
+	fprintf(o->f, "%s", TR(
+	"  (1) a round trip when captured at the client; at the server, only\n"
+	"      the server's own delay. (2) the whole handshake (Wireshark's\n"
+	"      iRTT): a round trip when captured at the server.\n",
+	"  (1) un viaje de ida y vuelta si se captura en el cliente; en el\n"
+	"      servidor, solo su propia demora. (2) el saludo entero (iRTT de\n"
+	"      Wireshark): un viaje de ida y vuelta si se captura en el "
+	"servidor.\n"));
 }
 
 static void
@@ -158,11 +166,11 @@ print_conversations(const struct cap_out *o, const struct cap_table *t)
 		if (c->proto == 6) {
 			cap_fmt_duration(o, c->syn_to_synack_us, x, sizeof(x));
 			cap_fmt_duration(o, c->syn_to_ack_us, y, sizeof(y));
-			fprintf(o->f, TR("  %s, RTT %s / %s, %" PRIu64 " packets, %"
+			fprintf(o->f, TR("  %s, %s / %s, %" PRIu64 " packets, %"
 			                 PRIu64 " retransmissions",
-			                 "  %s, RTT %s / %s, %" PRIu64 " paquetes, %"
+			                 "  %s, %s / %s, %" PRIu64 " paquetes, %"
 			                 PRIu64 " retransmisiones"),
-			        cap_state_name(c->state), x, y, c->packets,
+			        cap_state_label(c->state), x, y, c->packets,
 			        c->retransmissions);
 		} else {
 			fprintf(o->f, TR("  %" PRIu64 " datagrams (%" PRIu64
@@ -200,8 +208,8 @@ cap_summary_print(const struct cap_out *o, const struct cap_table *t)
 		        s->truncated, s->invalid, s->other, s->payload_cut);
 	if (t->nall > 0) {
 		fprintf(o->f, "\n%s%s%s\n", cap_color(o, CAP_C_BOLD),
-		        TR("Conversations (RTT: SYN to SYN-ACK / SYN to ACK):",
-		           "Conversaciones (RTT: SYN a SYN-ACK / SYN a ACK):"),
+		        TR("Conversations (SYN to SYN-ACK / SYN to ACK):",
+		           "Conversaciones (SYN a SYN-ACK / SYN a ACK):"),
 		        cap_color(o, CAP_C_RESET));
 		print_conversations(o, t);
 	}

@@ -4,6 +4,7 @@
  * packet means for the lesson and the chat text it carried.
  */
 #include <inttypes.h>
+#include <string.h>
 
 #include "catalog.h"
 #include "cap_text.h"
@@ -108,8 +109,10 @@ print_tcp_meaning(const struct cap_out *o, const struct cap_packet *p,
 		           "saludo 2/3 SYN-ACK: el servidor acepta"),
 		        cap_color(o, CAP_C_RESET));
 		if (ev->rtt_us >= 0)
-			fprintf(o->f, TR(", %s after the SYN", ", %s tras el SYN"),
-			        d);
+			fprintf(o->f, TR(", %s after the SYN (a round trip if "
+			                 "captured at the client)",
+			                 ", %s tras el SYN (un viaje de ida y vuelta "
+			                 "si se captura en el cliente)"), d);
 		print_tcp_options(o, &p->opt);
 		break;
 	case CAP_EV_ESTABLISHED:
@@ -118,16 +121,18 @@ print_tcp_meaning(const struct cap_out *o, const struct cap_packet *p,
 		           "saludo 3/3 ACK: conexi\u00f3n establecida"),
 		        cap_color(o, CAP_C_RESET));
 		if (ev->rtt_us >= 0)
-			fprintf(o->f, TR(", RTT %s since the SYN",
-			                 ", RTT %s desde el SYN"), d);
+			fprintf(o->f, TR(", handshake %s since the SYN (iRTT)",
+			                 ", saludo de %s desde el SYN (iRTT)"), d);
 		break;
 	case CAP_EV_DATA:
 		fprintf(o->f, TR("data to the %s", "datos al %s"),
 		        side(!ev->dir));
 		break;
 	case CAP_EV_ACK:
-		fprintf(o->f, TR("ACK: the %s has received %" PRIu32 " bytes",
-		                 "ACK: el %s ha recibido %" PRIu32 " bytes"),
+		fprintf(o->f, TR("ACK: the %s has received %" PRIu32 " bytes in "
+		                 "all (cumulative)",
+		                 "ACK: el %s ha recibido %" PRIu32 " bytes en "
+		                 "total (acumulativo)"),
 		        side(ev->dir), ev->rel_ack > 0 ? ev->rel_ack - 1 : 0);
 		break;
 	case CAP_EV_KEEPALIVE:
@@ -196,6 +201,88 @@ print_problem(const struct cap_out *o, const struct cap_packet *p,
 		        cap_color(o, CAP_C_DIM), cap_color(o, CAP_C_RESET), why);
 }
 
+/* Wireshark's analysis of a segment in plain words, one tag per flag. */
+static void
+print_analysis(const struct cap_out *o, const struct cap_event *ev)
+{
+	const struct cap_ana *a = &ev->ana;
+	char d[32];
+
+	if (a->flags & CAP_A_FAST_RETRANS)
+		fprintf(o->f, TR(" [fast retransmission: sent again at once after "
+		                 "duplicate ACKs]",
+		                 " [retransmisi\u00f3n r\u00e1pida: reenviado enseguida "
+		                 "tras ACK duplicados]"));
+	else if (a->flags & CAP_A_SPURIOUS_RETRANS)
+		fprintf(o->f, TR(" [spurious retransmission: these bytes were "
+		                 "already acknowledged]",
+		                 " [retransmisi\u00f3n innecesaria: estos bytes ya se "
+		                 "hab\u00edan confirmado]"));
+	else if (a->flags & CAP_A_RETRANSMISSION && ev->retransmission)
+		fprintf(o->f, TR(" [retransmission: these bytes go again]",
+		                 " [retransmisi\u00f3n: estos bytes van de nuevo]"));
+	else if (a->flags & CAP_A_RETRANSMISSION)
+		fprintf(o->f, TR(" [retransmission for Wireshark; these bytes were "
+		                 "not seen before]",
+		                 " [retransmisi\u00f3n para Wireshark; estos bytes no "
+		                 "se hab\u00edan visto]"));
+	else if (ev->retransmission)
+		fprintf(o->f, TR(" [retransmission]", " [retransmisi\u00f3n]"));
+	if (a->resent_frame != 0)
+		fprintf(o->f, TR(" [first sent in packet %" PRIu64 "]",
+		                 " [enviado primero en el paquete %" PRIu64 "]"),
+		        a->resent_frame);
+	if (a->flags & CAP_A_OUT_OF_ORDER)
+		fprintf(o->f, TR(" [out of order: arrives after later bytes]",
+		                 " [fuera de orden: llega tras bytes posteriores]"));
+	if (a->flags & CAP_A_LOST_SEGMENT)
+		fprintf(o->f, TR(" [previous segment not captured: bytes before "
+		                 "these are missing]",
+		                 " [segmento anterior no capturado: faltan bytes "
+		                 "antes de estos]"));
+	if (a->flags & CAP_A_DUP_ACK)
+		fprintf(o->f, TR(" [duplicate ACK #%" PRIu32 " of packet %" PRIu64
+		                 ": still waiting for the same byte]",
+		                 " [ACK duplicado n.\u00ba %" PRIu32 " del paquete %"
+		                 PRIu64 ": sigue esperando el mismo byte]"),
+		        a->dup_ack_n, a->dup_ack_of);
+	if (a->flags & CAP_A_ACK_LOST_SEGMENT)
+		fprintf(o->f, TR(" [ACK of a segment not captured]",
+		                 " [ACK de un segmento no capturado]"));
+	if (a->flags & CAP_A_ZERO_WINDOW_PROBE)
+		fprintf(o->f, TR(" [zero window probe: one byte to see if the "
+		                 "window opened]",
+		                 " [sonda de ventana cero: un byte para ver si se "
+		                 "abri\u00f3 la ventana]"));
+	if (a->flags & CAP_A_ZERO_WINDOW)
+		fprintf(o->f, TR(" [zero window: the receiver's buffer is full, "
+		                 "stop sending]",
+		                 " [ventana cero: el b\u00fafer del receptor est\u00e1 "
+		                 "lleno, no enviar m\u00e1s]"));
+	if (a->flags & CAP_A_ZERO_WINDOW_PROBE_ACK)
+		fprintf(o->f, TR(" [ACK of the zero window probe: still full]",
+		                 " [ACK de la sonda de ventana cero: sigue lleno]"));
+	if (a->flags & CAP_A_WINDOW_FULL)
+		fprintf(o->f, TR(" [window full: all the window the receiver "
+		                 "offered is in use]",
+		                 " [ventana llena: se usa toda la ventana que "
+		                 "ofreci\u00f3 el receptor]"));
+	if (a->flags & CAP_A_WINDOW_UPDATE)
+		fprintf(o->f, TR(" [window update: the receiver has room again]",
+		                 " [actualizaci\u00f3n de ventana: el receptor vuelve "
+		                 "a tener sitio]"));
+	if (a->flags & CAP_A_KEEP_ALIVE_ACK)
+		fprintf(o->f, TR(" [keep-alive ACK: still here]",
+		                 " [ACK de keep-alive: sigue aqu\u00ed]"));
+	if (a->ack_rtt_us >= 0 && ev->what != CAP_EV_SYN_ACK &&
+	    ev->what != CAP_EV_ESTABLISHED) {
+		cap_fmt_duration(o, a->ack_rtt_us, d, sizeof(d));
+		fprintf(o->f, TR(" [acknowledges packet %" PRIu64 " after %s]",
+		                 " [confirma el paquete %" PRIu64 " tras %s]"),
+		        a->acks_frame, d);
+	}
+}
+
 void
 cap_text_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
                 const struct cap_packet *p, const struct cap_event *ev,
@@ -231,10 +318,18 @@ cap_text_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
 		        cap_color(o, CAP_C_RESET));
 	}
 	print_chat(o, &ev->chat);
-	if (ev->retransmission)
-		fprintf(o->f, " %s[%s]%s", cap_color(o, CAP_C_PROBLEM),
-		        TR("retransmission", "retransmisi\u00f3n"),
-		        cap_color(o, CAP_C_RESET));
+	if (c->proto == 6) {
+		fprintf(o->f, "%s", cap_color(o, CAP_C_PROBLEM));
+		print_analysis(o, ev);
+		fprintf(o->f, "%s", cap_color(o, CAP_C_RESET));
+	}
+	if (p->hdr_cut != NULL)
+		fprintf(o->f, TR(" [header cut by the snapshot length: %s not "
+		                 "captured]",
+		                 " [cabecera cortada por la longitud de captura: "
+		                 "%s sin capturar]"),
+		        strcmp(p->hdr_cut, "TCP options") == 0
+		        ? TR("TCP options", "opciones TCP") : p->hdr_cut);
 	if (ev->payload_cut)
 		fprintf(o->f, TR(" [payload cut by the snapshot length: %zu of %zu "
 		                 "bytes captured]",
