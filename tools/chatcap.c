@@ -5,6 +5,7 @@
  * cap_capture.c, decoding cap_decode.c, meaning cap_conv.c, and the output
  * cap_text.c, cap_json.c, cap_ladder.c and cap_summary.c.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -19,6 +20,7 @@
 #include "cap_decode.h"
 #include "cap_json.h"
 #include "cap_ladder.h"
+#include "cap_pcapng.h"
 #include "cap_summary.h"
 #include "cap_text.h"
 
@@ -27,6 +29,7 @@
 #define DEFAULT_TCP_PORT 5000
 #define DEFAULT_UDP_PORT 5001
 #define EXPR_MAX         2048
+#define LINE_MAX_BYTES   8192  /* one explanation line, for a comment */
 
 struct config {
 	const char *iface, *file, *write_file, *color, *lang;
@@ -43,6 +46,11 @@ struct run {
 	struct cap_out       out;
 	int                  dlt;
 	uint64_t             n;
+	struct cap_pcapng    ng;        /* -w FILE.pcapng, when ng.f != NULL */
+	FILE                *line;      /* the explanation, rendered in memory */
+	struct cap_out       line_out;  /* ... without colour */
+	char                 line_buf[LINE_MAX_BYTES];
+	bool                 write_error;
 };
 
 static void
@@ -58,7 +66,8 @@ usage(FILE *f)
 	"Shows chat traffic packet by packet, then compares TCP and UDP.\n"
 	"  -i IFACE         capture live on IFACE (default lo)\n"
 	"  -r FILE          read a pcap or pcapng file (- for standard input)\n"
-	"  -w FILE          also save the packets shown, for Wireshark\n"
+	"  -w FILE          also save the packets shown, for Wireshark; a\n"
+	"                   FILE.pcapng carries each explanation as a comment\n"
 	"  -c COUNT         stop after COUNT chat packets\n"
 	"  --tcp-port N     TCP chat port (default 5000)\n"
 	"  --udp-port N     UDP chat port (default 5001)\n"
@@ -81,7 +90,9 @@ usage(FILE *f)
 	"UDP.\n"
 	"  -i INTERFAZ      captura en vivo en INTERFAZ (por defecto lo)\n"
 	"  -r FICHERO       lee un fichero pcap o pcapng (- es la entrada)\n"
-	"  -w FICHERO       guarda tambi\u00e9n los paquetes, para Wireshark\n"
+	"  -w FICHERO       guarda tambi\u00e9n los paquetes, para Wireshark; un\n"
+	"                   FICHERO.pcapng lleva cada explicaci\u00f3n como "
+	"comentario\n"
 	"  -c CUENTA        para tras CUENTA paquetes del chat\n"
 	"  --tcp-port N     puerto TCP del chat (5000 por defecto)\n"
 	"  --udp-port N     puerto UDP del chat (5001 por defecto)\n"
@@ -201,6 +212,27 @@ parse_options(struct config *cfg, int argc, char **argv)
 	return join_expression(cfg, argc, argv, optind);
 }
 
+/* -w FILE.pcapng: the packet, with its text line as the comment. */
+static void
+save_with_comment(struct run *r, const struct pcap_pkthdr *h,
+                  const uint8_t *bytes, const struct cap_packet *p,
+                  const struct cap_event *ev, int64_t t_us)
+{
+	long len;
+
+	rewind(r->line);
+	cap_text_packet(&r->line_out, r->n, t_us - r->table.st.first_us, p, ev,
+	                h->caplen, h->len);
+	fflush(r->line);
+	len = ftell(r->line);
+	if (len < 0 || (size_t)len >= sizeof(r->line_buf))
+		len = 0;
+	while (len > 0 && r->line_buf[len - 1] == '\n')
+		len--;
+	if (cap_pcapng_write(&r->ng, h, bytes, r->line_buf, (size_t)len) < 0)
+		r->write_error = true;
+}
+
 /* One packet: decode, follow, print. Returns 1 for chat packets. */
 static int
 on_packet(void *arg, const struct pcap_pkthdr *h, const uint8_t *bytes)
@@ -215,6 +247,8 @@ on_packet(void *arg, const struct pcap_pkthdr *h, const uint8_t *bytes)
 	if (cap_table_packet(&r->table, res, &p, t_us, &ev) < 0)
 		return -1;
 	r->n++;
+	if (r->ng.f != NULL && ev.what != CAP_EV_OTHER)
+		save_with_comment(r, h, bytes, &p, &ev, t_us);
 	if (ev.what == CAP_EV_OTHER && !r->cfg->json)
 		return 0;
 	if (!r->cfg->summary_only && r->cfg->json)
@@ -275,6 +309,34 @@ start_output(struct run *r, const struct config *cfg,
 	}
 }
 
+/* -w FILE.pcapng: the file, its section comment (chatcap's version, the
+ * ports, the command line) and the memory the comments are written in. */
+static int
+open_pcapng(struct run *r, const struct config *cfg,
+            const struct cap_source *src, int argc, char **argv)
+{
+	char note[4096];
+	size_t used;
+	int i;
+
+	if (cfg->write_file == NULL || !cap_pcapng_wanted(cfg->write_file))
+		return 0;
+	used = (size_t)snprintf(note, sizeof(note), "chatcap %s; TCP port %u, "
+	                        "UDP port %u; command:", REDCHAT_VERSION,
+	                        cfg->tcp_port, cfg->udp_port);
+	for (i = 0; i < argc && used < sizeof(note); i++)
+		used += (size_t)snprintf(note + used, sizeof(note) - used, " %s",
+		                         argv[i]);
+	r->line = fmemopen(r->line_buf, sizeof(r->line_buf), "w");
+	if (r->line == NULL)
+		return -1;
+	r->line_out = r->out;
+	r->line_out.f = r->line;
+	r->line_out.color = false;
+	return cap_pcapng_open(&r->ng, cfg->write_file, src->dlt,
+	                       (unsigned)pcap_snapshot(src->pcap), note);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -296,7 +358,9 @@ main(int argc, char **argv)
 		return CAP_EXIT_CAPTURE;
 	}
 	status = cap_source_open(&src, cfg.file, cfg.iface != NULL ? cfg.iface
-	                         : DEFAULT_IFACE, cfg.write_file, cfg.tcp_port,
+	                         : DEFAULT_IFACE, cfg.write_file != NULL &&
+	                         cap_pcapng_wanted(cfg.write_file) ? NULL
+	                         : cfg.write_file, cfg.tcp_port,
 	                         cfg.udp_port, cfg.expr[0] != '\0' ? cfg.expr
 	                         : NULL, err, sizeof(err));
 	if (status != CAP_EXIT_OK) {
@@ -306,6 +370,12 @@ main(int argc, char **argv)
 	}
 
 	start_output(&r, &cfg, &src);
+	if (open_pcapng(&r, &cfg, &src, argc, argv) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, cfg.write_file,
+		        strerror(errno));
+		cap_source_close(&src);
+		return CAP_EXIT_CAPTURE;
+	}
 	if (cap_table_init(&r.table, cfg.tcp_port, cfg.udp_port, cfg.ladder) < 0)
 		status = CAP_EXIT_CAPTURE;
 	else
@@ -315,6 +385,14 @@ main(int argc, char **argv)
 	fflush(stdout);
 	if (status != CAP_EXIT_OK)
 		fprintf(stderr, "%s: %s\n", PROG, err);
+	if (r.line != NULL)
+		fclose(r.line);
+	if ((cap_pcapng_close(&r.ng) < 0 || r.write_error) &&
+	    status == CAP_EXIT_OK) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, cfg.write_file,
+		        TR("write error", "error de escritura"));
+		status = CAP_EXIT_CAPTURE;
+	}
 	cap_table_free(&r.table);
 	cap_source_close(&src);
 	return (int)status;
