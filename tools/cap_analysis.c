@@ -186,14 +186,14 @@ remember(struct cap_ana_dir *fwd, const struct cap_ana_seg *s, uint32_t next)
 	if (fwd->nua == CAP_ANA_UNACKED_MAX)
 		return;
 	if (fwd->nua == fwd->ua_cap) {
-		n = fwd->ua_cap == 0 ? 16 : fwd->ua_cap * 2;
+		n = fwd->ua_cap == 0 ? 4 : fwd->ua_cap * 2;
 		if ((u = realloc(fwd->ua, n * sizeof(*u))) == NULL)
 			return;
 		fwd->ua = u;
 		fwd->ua_cap = n;
 	}
 	fwd->ua[fwd->nua++] = (struct cap_unacked){ s->seq, next, s->frame,
-	                                            s->t_us };
+	                                            s->t_us, false };
 }
 
 /* The ACK's RTT: the time since the segment it acknowledges exactly was
@@ -211,6 +211,7 @@ acknowledge(struct cap_ana_dir *rev, const struct cap_ana_seg *s,
 		if (s->ack == u->nextseq) {
 			a->acks_frame = u->frame;
 			a->ack_rtt_us = s->t_us - u->t_us;
+			a->ambiguous = u->resent;
 		} else if (seq_gt(s->ack, u->seq) && seq_le(s->ack, u->nextseq)) {
 			u->seq = s->ack;
 		}
@@ -221,16 +222,21 @@ acknowledge(struct cap_ana_dir *rev, const struct cap_ana_seg *s,
 	rev->nua = keep;
 }
 
-/* The first sending of the bytes a retransmission repeats. */
+/* The first sending of the bytes a segment repeats (0 if none is
+ * remembered); every remembered sending of them is marked as resent. */
 static uint64_t
-first_sent(const struct cap_ana_dir *fwd, uint32_t seq)
+first_sent(struct cap_ana_dir *fwd, uint32_t seq, uint32_t next)
 {
+	uint64_t first = 0;
 	size_t i;
 
 	for (i = 0; i < fwd->nua; i++)
-		if (seq_le(fwd->ua[i].seq, seq) && seq_lt(seq, fwd->ua[i].nextseq))
-			return fwd->ua[i].frame;
-	return 0;
+		if (seq_lt(fwd->ua[i].seq, next) && seq_lt(seq, fwd->ua[i].nextseq)) {
+			if (first == 0)
+				first = fwd->ua[i].frame;
+			fwd->ua[i].resent = true;
+		}
+	return first;
 }
 
 void
@@ -249,12 +255,14 @@ cap_ana_segment(struct cap_ana_dir *fwd, struct cap_ana_dir *rev,
 	}
 	ack_lost_flag(rev, s, a);
 	retransmission_flags(fwd, rev, s, irtt_us, a);
-	if (a->flags & CAP_A_RETRANSMISSION)
-		a->resent_frame = first_sent(fwd, s->seq);
-
 	next = s->seq + s->seglen + ((s->flags & (CAP_SYN | CAP_FIN)) ? 1 : 0);
+	if (next != s->seq && !(a->flags & CAP_A_KEEP_ALIVE))
+		a->resent_frame = first_sent(fwd, s->seq, next);
 	if (next != s->seq)
 		remember(fwd, s, next);
+	if (a->resent_frame != 0 && fwd->nua > 0 &&
+	    fwd->ua[fwd->nua - 1].frame == s->frame)
+		fwd->ua[fwd->nua - 1].resent = true;
 	if ((!fwd->nextseq_set || seq_gt(next, fwd->nextseq)) &&
 	    !(a->flags & CAP_A_ZERO_WINDOW_PROBE)) {
 		fwd->nextseq = next;

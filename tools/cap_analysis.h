@@ -39,6 +39,7 @@ struct cap_unacked {
 	uint32_t seq, nextseq;
 	uint64_t frame;
 	int64_t  t_us;
+	bool     resent;           /* these bytes went more than once */
 };
 
 /* What one direction has shown so far (Wireshark's tcp_flow_t). */
@@ -67,6 +68,8 @@ struct cap_ana {
 	uint64_t dup_ack_of;       /* frame of the ACK it repeats */
 	int64_t  ack_rtt_us;       /* -1 when it acknowledges no segment */
 	uint64_t acks_frame;       /* the segment acknowledged, or 0 */
+	bool     ambiguous;        /* that segment was sent more than once:
+	                            * no RTT sample (Karn's rule, RFC 6298 3) */
 	uint64_t resent_frame;     /* a retransmission: first sending, or 0 */
 };
 

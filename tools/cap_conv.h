@@ -14,6 +14,7 @@
 
 #include "cap_analysis.h"
 #include "cap_chat.h"
+#include "cap_rtt.h"
 #include "cap_packet.h"
 
 #define CAP_STEPS_MAX  2000 /* ladder steps kept per conversation */
@@ -58,6 +59,7 @@ struct cap_dir {
 	struct { uint32_t lo, hi; } sent[CAP_SENT_RANGES]; /* relative, [lo,hi) */
 	unsigned nsent;      /* byte ranges this side has sent */
 	struct cap_ana_dir ana; /* Wireshark's sequence analysis */
+	struct cap_rtt     rtt; /* RFC 6298 estimate of this sender's RTT */
 	uint64_t packets, payload_bytes;
 	struct cap_chat_dir chat;
 };
@@ -122,12 +124,16 @@ struct cap_event {
 	int64_t          rtt_us;     /* SYN-ACK, 3/3: since the SYN; else -1 */
 	uint64_t         frame;      /* this packet's number, from 1 */
 	struct cap_ana   ana;        /* Wireshark's tcp.analysis of it */
+	bool             has_rtt;    /* the ACK gave an RTT sample: */
+	struct cap_rtt_row rtt;      /* the estimator of the data's sender */
 	struct cap_chat  chat;
 };
 
 struct cap_table {
 	uint16_t          tcp_port, udp_port;
 	bool              keep_steps;  /* remember arrows for --ladder */
+	bool              keep_rtt;    /* remember RTT rows for --rtt (default
+	                                * true; set it before the first packet) */
 	struct cap_stats  st;
 	struct cap_conv **slot;        /* open addressing: key to newest conv */
 	size_t            nslot, nused;

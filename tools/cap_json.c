@@ -104,6 +104,28 @@ print_analysis(FILE *f, const struct cap_ana *a)
 		fprintf(f, ",\"resends\":%" PRIu64, a->resent_frame);
 }
 
+/* RFC 6298: the sample this ACK gave and the estimator after it. */
+static void
+print_rtt_row(FILE *f, const char *sample_key, const struct cap_rtt_row *r)
+{
+	fprintf(f, ",\"%s\":%" PRId64 ",\"srtt_us\":%" PRId64
+	        ",\"rttvar_us\":%" PRId64 ",\"rto_us\":%" PRId64, sample_key,
+	        r->sample_us, r->srtt_us, r->rttvar_us, r->rto_us);
+}
+
+static void
+print_estimate(FILE *f, const char *who, const struct cap_rtt *r)
+{
+	fprintf(f, "%s\"%s\":", strcmp(who, "client") == 0 ? "" : ",", who);
+	if (r->samples == 0) {
+		fprintf(f, "null");
+		return;
+	}
+	fprintf(f, "{\"samples\":%" PRIu64, r->samples);
+	print_rtt_row(f, "last_sample_us", &r->last);
+	fputc('}', f);
+}
+
 void
 cap_json_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
                 const struct cap_packet *p, const struct cap_event *ev,
@@ -145,6 +167,8 @@ cap_json_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
 		fprintf(f, ",\"header_cut\":\"%s\"", p->hdr_cut);
 	if (c->proto == 6)
 		print_analysis(f, &ev->ana);
+	if (ev->has_rtt)
+		print_rtt_row(f, "rtt_sample_us", &ev->rtt);
 	print_messages(f, &ev->chat);
 	fprintf(f, "}\n");
 }
@@ -182,6 +206,10 @@ print_conversations(FILE *f, const struct cap_table *t, uint8_t proto)
 			print_us_or_null(f, "syn_to_ack_us", c->syn_to_ack_us);
 			fprintf(f, ",\"state\":\"%s\",\"retransmissions\":%" PRIu64,
 			        cap_state_name(c->state), c->retransmissions);
+			fprintf(f, ",\"rtt_estimate\":{");
+			print_estimate(f, "client", &c->dir[0].rtt);
+			print_estimate(f, "server", &c->dir[1].rtt);
+			fputc('}', f);
 		}
 		fprintf(f, ",\"packets\":%" PRIu64 ",\"to_server\":%" PRIu64
 		        ",\"to_client\":%" PRIu64 ",\"payload_bytes\":%" PRIu64

@@ -214,3 +214,70 @@ cap_summary_print(const struct cap_out *o, const struct cap_table *t)
 		print_conversations(o, t);
 	}
 }
+
+/* ---------------------------------------------------------------------------
+ * --rtt: the estimator, sample by sample
+ * ------------------------------------------------------------------------ */
+
+static void
+rtt_sender(const struct cap_out *o, const struct cap_conv *c, int dir)
+{
+	const struct cap_rtt *r = &c->dir[dir].rtt;
+	char v[4][32];
+	size_t i;
+
+	fprintf(o->f, TR("  TCP#%u, the %s %s sending: %" PRIu64 " samples\n",
+	                 "  TCP#%u, el %s %s al enviar: %" PRIu64
+	                 " muestras\n"), c->id,
+	        dir == 0 ? TR("client", "cliente") : TR("server", "servidor"),
+	        c->name[dir], r->samples);
+	if (r->samples == 0)
+		return;
+	fprintf(o->f, "  %8s %12s %12s %12s %12s\n", TR("packet", "paquete"),
+	        TR("sample", "muestra"), "SRTT", "RTTVAR", "RTO");
+	for (i = 0; i < r->nrows; i++) {
+		cap_fmt_duration(o, r->row[i].sample_us, v[0], sizeof(v[0]));
+		cap_fmt_duration(o, r->row[i].srtt_us, v[1], sizeof(v[1]));
+		cap_fmt_duration(o, r->row[i].rttvar_us, v[2], sizeof(v[2]));
+		cap_fmt_duration(o, r->row[i].rto_us, v[3], sizeof(v[3]));
+		fprintf(o->f, "  %8" PRIu64, r->row[i].frame);
+		cell(o->f, v[0], 13);
+		cell(o->f, v[1], 13);
+		cell(o->f, v[2], 13);
+		cell(o->f, v[3], 13);
+		fputc('\n', o->f);
+	}
+	if (r->samples > r->nrows) {
+		cap_fmt_duration(o, r->last.srtt_us, v[1], sizeof(v[1]));
+		cap_fmt_duration(o, r->last.rttvar_us, v[2], sizeof(v[2]));
+		cap_fmt_duration(o, r->last.rto_us, v[3], sizeof(v[3]));
+		fprintf(o->f, TR("  ... after the last of them: SRTT %s, RTTVAR "
+		                 "%s, RTO %s\n",
+		                 "  ... tras la \u00faltima: SRTT %s, RTTVAR %s, "
+		                 "RTO %s\n"), v[1], v[2], v[3]);
+	}
+}
+
+void
+cap_summary_rtt(const struct cap_out *o, const struct cap_table *t)
+{
+	size_t i;
+
+	fprintf(o->f, "\n%s%s%s\n", cap_color(o, CAP_C_BOLD),
+	        TR("RTT estimate (RFC 6298): SRTT = 7/8 SRTT + 1/8 sample "
+	           "(EstimatedRTT),\n  RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - sample| "
+	           "(DevRTT), RTO = max(1 s, SRTT + 4 RTTVAR);\n  a sample is "
+	           "an ACK's time after a segment sent only once (Karn):",
+	           "Estimaci\u00f3n del RTT (RFC 6298): SRTT = 7/8 SRTT + 1/8 "
+	           "muestra (EstimatedRTT),\n  RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - "
+	           "muestra| (DevRTT), RTO = max(1 s, SRTT + 4 RTTVAR);\n  una "
+	           "muestra es lo que tarda el ACK de un segmento enviado una "
+	           "sola vez (Karn):"),
+	        cap_color(o, CAP_C_RESET));
+	for (i = 0; i < t->nall; i++) {
+		if (t->all[i]->proto != 6)
+			continue;
+		rtt_sender(o, t->all[i], 0);
+		rtt_sender(o, t->all[i], 1);
+	}
+}

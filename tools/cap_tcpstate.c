@@ -187,6 +187,15 @@ analyse(struct cap_stats *st, struct cap_conv *c, int dir,
 			st->tcp.analysis[i]++;
 	if (ev->ana.ack_rtt_us >= 0)
 		st->tcp.ack_rtts++;
+	/* An RTT sample for the sender of the data this ACK covers, unless
+	 * that data went more than once (Karn: whose ACK is it?) or it was
+	 * a SYN (the handshake has its own times). */
+	if (ev->ana.ack_rtt_us >= 0 && !ev->ana.ambiguous &&
+	    !(p->flags & CAP_SYN) && c->established) {
+		cap_rtt_sample(&c->dir[!dir].rtt, ev->frame, ev->ana.ack_rtt_us,
+		               &ev->rtt);
+		ev->has_rtt = true;
+	}
 }
 
 /* The handshake: SYN, SYN-ACK, then the client's ACK of the server's SYN.

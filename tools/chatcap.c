@@ -35,7 +35,7 @@ struct config {
 	const char *iface, *file, *write_file, *color, *lang;
 	uint16_t    tcp_port, udp_port;
 	uint64_t    count;
-	bool        json, ladder, summary_only, list;
+	bool        json, ladder, summary_only, list, rtt;
 	char        expr[EXPR_MAX];    /* the trailing BPF words, joined */
 };
 
@@ -74,6 +74,7 @@ usage(FILE *f)
 	"  --json           JSON Lines: one object per packet, then a summary\n"
 	"  --ladder         draw each conversation as a sequence diagram\n"
 	"  --summary        print only the summary\n"
+	"  --rtt            RTT samples and the RFC 6298 estimate per sender\n"
 	"  --color=WHEN     auto, always or never (NO_COLOR is honoured)\n"
 	"  --lang es|en     language of the explanations\n"
 	"  -D               list the interfaces that can be captured\n"
@@ -100,6 +101,8 @@ usage(FILE *f)
 	"  --ladder         dibuja cada conversaci\u00f3n como diagrama de "
 	"secuencia\n"
 	"  --summary        solo el resumen\n"
+	"  --rtt            muestras de RTT y la estimaci\u00f3n RFC 6298 por "
+	"emisor\n"
 	"  --color=CUANDO   auto, always o never (respeta NO_COLOR)\n"
 	"  --lang es|en     idioma de las explicaciones\n"
 	"  -D               lista las interfaces en que se puede capturar\n"
@@ -143,13 +146,14 @@ static int
 parse_options(struct config *cfg, int argc, char **argv)
 {
 	enum { O_TCP = 256, O_UDP, O_JSON, O_LADDER, O_SUMMARY, O_COLOR,
-	       O_LANG, O_HELP, O_VERSION };
+	       O_LANG, O_HELP, O_VERSION, O_RTT };
 	static const struct option longopts[] = {
 		{ "tcp-port", required_argument, NULL, O_TCP },
 		{ "udp-port", required_argument, NULL, O_UDP },
 		{ "json",     no_argument,       NULL, O_JSON },
 		{ "ladder",   no_argument,       NULL, O_LADDER },
 		{ "summary",  no_argument,       NULL, O_SUMMARY },
+		{ "rtt",      no_argument,       NULL, O_RTT },
 		{ "color",    required_argument, NULL, O_COLOR },
 		{ "lang",     required_argument, NULL, O_LANG },
 		{ "help",     no_argument,       NULL, O_HELP },
@@ -169,6 +173,7 @@ parse_options(struct config *cfg, int argc, char **argv)
 		case O_JSON: cfg->json = true; break;
 		case O_LADDER: cfg->ladder = true; break;
 		case O_SUMMARY: cfg->summary_only = true; break;
+		case O_RTT: cfg->rtt = true; break;
 		case O_COLOR: cfg->color = optarg; break;
 		case O_LANG:
 			if (cli_lang(PROG, optarg) < 0)
@@ -283,6 +288,8 @@ finish(struct run *r)
 	if (r->cfg->ladder)
 		cap_ladder_print(&r->out, &r->table);
 	cap_summary_print(&r->out, &r->table);
+	if (r->cfg->rtt)
+		cap_summary_rtt(&r->out, &r->table);
 }
 
 /* Where and how to print; live, say so on stderr and print line by line. */
@@ -378,9 +385,11 @@ main(int argc, char **argv)
 	}
 	if (cap_table_init(&r.table, cfg.tcp_port, cfg.udp_port, cfg.ladder) < 0)
 		status = CAP_EXIT_CAPTURE;
-	else
+	else {
+		r.table.keep_rtt = cfg.rtt;
 		status = cap_source_run(&src, cfg.count, on_packet, &r, err,
 		                        sizeof(err));
+	}
 	finish(&r);
 	fflush(stdout);
 	if (status != CAP_EXIT_OK)

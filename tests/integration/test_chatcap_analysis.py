@@ -124,3 +124,41 @@ def test_reordering_is_not_a_retransmission():
     assert any("out_of_order" in p["analysis"] for p in conv2)
     assert any("retransmission" in p["analysis"] for p in conv2)
     assert not any(p["retransmission"] for p in conv2)
+
+
+def test_rtt_estimate_follows_rfc6298():
+    """Each RTT sample in the JSON (an ACK of a segment sent once, Karn's
+    rule) moves the sender's SRTT/RTTVAR/RTO as RFC 6298 says; the last
+    values are the connection's "rtt_estimate"; --rtt prints the table."""
+    path = os.path.join(FIXTURES, "tcp_analysis.pcap")
+    r = subprocess.run([CHATCAP, "--json", "-r", path], capture_output=True,
+                       timeout=60, check=True)
+    lines = [json.loads(x) for x in r.stdout.decode().splitlines()]
+    est = {}
+    for p in lines[:-1]:
+        if "rtt_sample_us" not in p:
+            continue
+        assert "retransmission" not in p["analysis"]
+        key = (p["conv"], "server" if p["dir"] == "to_server" else "client")
+        R = p["rtt_sample_us"]
+        if key not in est:
+            srtt, var = R, R / 2
+        else:
+            srtt, var = est[key]
+            var = 0.75 * var + 0.25 * abs(srtt - R)
+            srtt = 0.875 * srtt + 0.125 * R
+        est[key] = (srtt, var)
+        assert abs(p["srtt_us"] - srtt) <= 1 and abs(p["rttvar_us"] - var) <= 1
+        assert p["rto_us"] == max(1000000, round(srtt + 4 * var))
+    assert est
+    for c in lines[-1]["connections"]:
+        for who in ("client", "server"):
+            e = c["rtt_estimate"][who]
+            if (c["id"], who) in est:
+                assert abs(e["srtt_us"] - est[(c["id"], who)][0]) <= 1
+            else:
+                assert e is None
+    t = subprocess.run([CHATCAP, "--rtt", "--summary", "--lang", "es",
+                        "--color=never", "-r", path], capture_output=True,
+                       timeout=60, check=True).stdout.decode()
+    assert "RFC 6298" in t and "SRTT" in t and "RTTVAR" in t
