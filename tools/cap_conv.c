@@ -185,6 +185,23 @@ conv_free(struct cap_conv *c)
  * to CAP_STEPS_MAX (then only counted).
  * ------------------------------------------------------------------------ */
 
+/* A segment sent again (not spuriously): its first sending was lost, and
+ * the ladder says so on that arrow. */
+static void
+mark_lost(struct cap_conv *c, const struct cap_event *ev)
+{
+	size_t i = c->nsteps;
+
+	if (!ev->retransmission || ev->ana.resent_frame == 0 ||
+	    (ev->ana.flags & CAP_A_SPURIOUS_RETRANS))
+		return;
+	while (i-- > 0)
+		if (c->steps[i].frame == ev->ana.resent_frame) {
+			c->steps[i].lost = true;
+			return;
+		}
+}
+
 static void
 remember_step(struct cap_table *t, const struct cap_packet *p,
               const struct cap_event *ev, int64_t t_us)
@@ -193,6 +210,7 @@ remember_step(struct cap_table *t, const struct cap_packet *p,
 	struct cap_step *s;
 	size_t n;
 
+	mark_lost(c, ev);
 	if (c->nsteps == CAP_STEPS_MAX) {
 		c->steps_dropped++;
 		return;

@@ -3,9 +3,32 @@
  * colours, arrows, durations, TCP flags, clipping text for one line.
  */
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "cap_line.h"
 #include "cap_out.h"
+
+void
+cap_line_fmt(struct cap_line *l, const char *fmt, ...)
+{
+	size_t room = sizeof(l->buf) - l->n;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vsnprintf(l->buf + l->n, room, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return;
+	if ((size_t)r >= room) {
+		l->n = sizeof(l->buf) - 1;
+		l->cut = true;
+	} else {
+		l->n += (size_t)r;
+	}
+}
 
 static const char *const colors[] = {
 	[CAP_C_RESET]     = "\033[0m",
@@ -120,4 +143,79 @@ cap_fmt_seconds(int64_t us, char *out, size_t cap)
 	}
 	snprintf(out, cap, "%" PRId64 ".%06" PRId64, us / 1000000,
 	         us % 1000000);
+}
+
+/* ---------------------------------------------------------------------------
+ * Wrapping a line to the width (display columns: a UTF-8 character is one,
+ * an ANSI colour sequence none)
+ * ------------------------------------------------------------------------ */
+
+#define WRAP_INDENT 14  /* the continuation starts under the conversation */
+
+static bool
+fits(const char *s, size_t n, unsigned width)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\033') {
+			while (i < n && s[i] != 'm')
+				i++;
+		} else if (((unsigned char)s[i] & 0xc0) != 0x80 && ++w > width) {
+			return false;
+		}
+	}
+	return true;
+}
+
+void
+cap_out_emit(const struct cap_out *o, const struct cap_line *l)
+{
+	const char *s = l->buf;
+	size_t n = l->n, i, start = 0, space = 0, col = 0, col_at_space = 0, end;
+	unsigned indent = 0, w = o->width;
+
+	if (w == 0 || fits(s, n, w)) {
+		fwrite(s, 1, n, o->f);
+		fputc('\n', o->f);
+		return;
+	}
+	if (w < WRAP_INDENT + 20)
+		w = WRAP_INDENT + 20;            /* too narrow: keep it readable */
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\033') {
+			while (i < n && s[i] != 'm')
+				i++;
+			continue;
+		}
+		if (((unsigned char)s[i] & 0xc0) == 0x80)
+			continue;
+		if (s[i] == ' ' && i > start) {
+			space = i;
+			col_at_space = col;
+		}
+		if (++col <= w)
+			continue;
+		if (space <= start) {            /* no space: cut the word */
+			space = i;
+			col_at_space = col - 1;
+		}
+		end = space;
+		while (end > start && s[end - 1] == ' ')
+			end--;                       /* no blanks at the end */
+		fprintf(o->f, "%*s", (int)indent, "");
+		fwrite(s + start, 1, end - start, o->f);
+		fputc('\n', o->f);
+		start = space + (s[space] == ' ' ? 1 : 0);
+		indent = WRAP_INDENT;
+		col = indent + (col - col_at_space - (s[space] == ' ' ? 1 : 0));
+		while (start < i && s[start] == ' ') {
+			start++;                     /* nor at the start */
+			col--;
+		}
+		space = start;
+	}
+	fprintf(o->f, "%*s", (int)indent, "");
+	fwrite(s + start, 1, n - start, o->f);
+	fputc('\n', o->f);
 }

@@ -25,7 +25,14 @@ struct cap_out {
 	bool        utf8;      /* arrows, box drawing, "µs"; else ASCII */
 	uint16_t    tcp_port, udp_port;
 	const char *link_name; /* "EN10MB", ... */
+	unsigned    width;     /* wrap lines at this many columns; 0: never */
 };
+
+struct cap_line;
+
+/* Write l and a newline on o->f, wrapped at o->width columns (on spaces
+ * where it can; later lines indented). */
+void cap_out_emit(const struct cap_out *o, const struct cap_line *l);
 
 /* The escape sequence for c, or "" without colour. */
 const char *cap_color(const struct cap_out *o, enum cap_color c);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "cap_line.h"
 #include "cap_summary.h"
 
 #define LABEL_W 34 /* columns of the row labels */
@@ -155,32 +156,36 @@ print_table(const struct cap_out *o, const struct cap_table *t)
 static void
 print_conversations(const struct cap_out *o, const struct cap_table *t)
 {
+	static struct cap_line line;       /* big: kept off the stack */
+	struct cap_line *l = &line;
 	char x[32], y[32];
 	size_t i;
 
 	for (i = 0; i < t->nall; i++) {
 		const struct cap_conv *c = t->all[i];
 
-		fprintf(o->f, "  %s#%u %s %s %s", c->proto == 6 ? "TCP" : "UDP",
+		cap_line_clear(l);
+		cap_line_fmt(l, "  %s#%u %s %s %s", c->proto == 6 ? "TCP" : "UDP",
 		        c->id, c->name[0], cap_arrow(o), c->name[1]);
 		if (c->proto == 6) {
 			cap_fmt_duration(o, c->syn_to_synack_us, x, sizeof(x));
 			cap_fmt_duration(o, c->syn_to_ack_us, y, sizeof(y));
-			fprintf(o->f, TR("  %s, %s / %s, %" PRIu64 " packets, %"
+			cap_line_fmt(l, TR("  %s, %s / %s, %" PRIu64 " packets, %"
 			                 PRIu64 " retransmissions",
 			                 "  %s, %s / %s, %" PRIu64 " paquetes, %"
 			                 PRIu64 " retransmisiones"),
 			        cap_state_label(c->state), x, y, c->packets,
 			        c->retransmissions);
 		} else {
-			fprintf(o->f, TR("  %" PRIu64 " datagrams (%" PRIu64
+			cap_line_fmt(l, TR("  %" PRIu64 " datagrams (%" PRIu64
 			                 " to the server, %" PRIu64 " back)",
 			                 "  %" PRIu64 " datagramas (%" PRIu64
 			                 " al servidor, %" PRIu64 " de vuelta)"),
 			        c->packets, c->dir[0].packets, c->dir[1].packets);
 		}
-		fprintf(o->f, TR(", %" PRIu64 " payload bytes\n",
-		                 ", %" PRIu64 " bytes de datos\n"), c->payload_bytes);
+		cap_line_fmt(l, TR(", %" PRIu64 " payload bytes",
+		                 ", %" PRIu64 " bytes de datos"), c->payload_bytes);
+		cap_out_emit(o, l);
 	}
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "catalog.h"
@@ -19,6 +20,7 @@
 #include "cap_capture.h"
 #include "cap_decode.h"
 #include "cap_json.h"
+#include "cap_line.h"
 #include "cap_ladder.h"
 #include "cap_pcapng.h"
 #include "cap_summary.h"
@@ -29,13 +31,13 @@
 #define DEFAULT_TCP_PORT 5000
 #define DEFAULT_UDP_PORT 5001
 #define EXPR_MAX         2048
-#define LINE_MAX_BYTES   8192  /* one explanation line, for a comment */
 
 struct config {
 	const char *iface, *file, *write_file, *color, *lang;
 	uint16_t    tcp_port, udp_port;
 	uint64_t    count;
 	bool        json, ladder, summary_only, list, rtt;
+	long long   width;             /* -1: the terminal's, or 80 */
 	char        expr[EXPR_MAX];    /* the trailing BPF words, joined */
 };
 
@@ -47,9 +49,9 @@ struct run {
 	int                  dlt;
 	uint64_t             n;
 	struct cap_pcapng    ng;        /* -w FILE.pcapng, when ng.f != NULL */
-	FILE                *line;      /* the explanation, rendered in memory */
-	struct cap_out       line_out;  /* ... without colour */
-	char                 line_buf[LINE_MAX_BYTES];
+	struct cap_out       plain;     /* out without colour, for comments */
+	struct cap_line      line;      /* the packet's text line */
+	struct cap_line      comment;   /* ... without colour, if it differs */
 	bool                 write_error;
 };
 
@@ -59,10 +61,10 @@ usage(FILE *f)
 	fprintf(f, TR(
 	"usage: chatcap [-i IFACE | -r FILE] [-w FILE] [--tcp-port N] "
 	"[--udp-port N]\n"
-	"               [-c COUNT] [--json] [--ladder] [--summary] "
-	"[--color=WHEN]\n"
-	"               [--lang es|en] [-D] [--help] [--version] "
-	"[BPF EXPRESSION]\n"
+	"               [-c COUNT] [--json] [--ladder] [--follow] [--summary] "
+	"[--rtt]\n"
+	"               [--width N] [--color=WHEN] [--lang es|en] [-D] [--help]\n"
+	"               [--version] [BPF EXPRESSION]\n"
 	"Shows chat traffic packet by packet, then compares TCP and UDP.\n"
 	"  -i IFACE         capture live on IFACE (default lo)\n"
 	"  -r FILE          read a pcap or pcapng file (- for standard input)\n"
@@ -75,6 +77,8 @@ usage(FILE *f)
 	"  --ladder         draw each conversation as a sequence diagram\n"
 	"  --summary        print only the summary\n"
 	"  --rtt            RTT samples and the RFC 6298 estimate per sender\n"
+	"  --width N        fit lines in N columns (0: never wrap; default: the\n"
+	"                   terminal's width, or 80)\n"
 	"  --color=WHEN     auto, always or never (NO_COLOR is honoured)\n"
 	"  --lang es|en     language of the explanations\n"
 	"  -D               list the interfaces that can be captured\n"
@@ -83,10 +87,10 @@ usage(FILE *f)
 	"7 no permission to capture, 8 other capture error. See chatcap(1).\n",
 	"uso: chatcap [-i INTERFAZ | -r FICHERO] [-w FICHERO] [--tcp-port N] "
 	"[--udp-port N]\n"
-	"             [-c CUENTA] [--json] [--ladder] [--summary] "
-	"[--color=CUANDO]\n"
-	"             [--lang es|en] [-D] [--help] [--version] "
-	"[EXPRESI\u00d3N BPF]\n"
+	"             [-c CUENTA] [--json] [--ladder] [--follow] [--summary] "
+	"[--rtt]\n"
+	"             [--width N] [--color=CUANDO] [--lang es|en] [-D] [--help]\n"
+	"             [--version] [EXPRESI\u00d3N BPF]\n"
 	"Muestra el tr\u00e1fico del chat paquete a paquete y compara TCP y "
 	"UDP.\n"
 	"  -i INTERFAZ      captura en vivo en INTERFAZ (por defecto lo)\n"
@@ -103,6 +107,9 @@ usage(FILE *f)
 	"  --summary        solo el resumen\n"
 	"  --rtt            muestras de RTT y la estimaci\u00f3n RFC 6298 por "
 	"emisor\n"
+	"  --width N        ajusta las l\u00edneas a N columnas (0: sin cortar; por "
+	"defecto,\n"
+	"                   el ancho del terminal, u 80)\n"
 	"  --color=CUANDO   auto, always o never (respeta NO_COLOR)\n"
 	"  --lang es|en     idioma de las explicaciones\n"
 	"  -D               lista las interfaces en que se puede capturar\n"
@@ -146,7 +153,7 @@ static int
 parse_options(struct config *cfg, int argc, char **argv)
 {
 	enum { O_TCP = 256, O_UDP, O_JSON, O_LADDER, O_SUMMARY, O_COLOR,
-	       O_LANG, O_HELP, O_VERSION, O_RTT };
+	       O_LANG, O_HELP, O_VERSION, O_RTT, O_WIDTH };
 	static const struct option longopts[] = {
 		{ "tcp-port", required_argument, NULL, O_TCP },
 		{ "udp-port", required_argument, NULL, O_UDP },
@@ -154,6 +161,7 @@ parse_options(struct config *cfg, int argc, char **argv)
 		{ "ladder",   no_argument,       NULL, O_LADDER },
 		{ "summary",  no_argument,       NULL, O_SUMMARY },
 		{ "rtt",      no_argument,       NULL, O_RTT },
+		{ "width",    required_argument, NULL, O_WIDTH },
 		{ "color",    required_argument, NULL, O_COLOR },
 		{ "lang",     required_argument, NULL, O_LANG },
 		{ "help",     no_argument,       NULL, O_HELP },
@@ -174,6 +182,13 @@ parse_options(struct config *cfg, int argc, char **argv)
 		case O_LADDER: cfg->ladder = true; break;
 		case O_SUMMARY: cfg->summary_only = true; break;
 		case O_RTT: cfg->rtt = true; break;
+		case O_WIDTH:
+			if (cli_number(optarg, 0, 100000, &cfg->width, &what) < 0) {
+				fprintf(stderr, "%s: --width %s: %s\n", PROG, optarg,
+				        what);
+				return -1;
+			}
+			break;
 		case O_COLOR: cfg->color = optarg; break;
 		case O_LANG:
 			if (cli_lang(PROG, optarg) < 0)
@@ -217,24 +232,22 @@ parse_options(struct config *cfg, int argc, char **argv)
 	return join_expression(cfg, argc, argv, optind);
 }
 
-/* -w FILE.pcapng: the packet, with its text line as the comment. */
+/* -w FILE.pcapng: the packet, with its text line (no colour, not
+ * wrapped) as the comment. */
 static void
 save_with_comment(struct run *r, const struct pcap_pkthdr *h,
                   const uint8_t *bytes, const struct cap_packet *p,
-                  const struct cap_event *ev, int64_t t_us)
+                  const struct cap_event *ev, int64_t t_us, bool have_line)
 {
-	long len;
+	struct cap_line *l = &r->line;
 
-	rewind(r->line);
-	cap_text_packet(&r->line_out, r->n, t_us - r->table.st.first_us, p, ev,
-	                h->caplen, h->len);
-	fflush(r->line);
-	len = ftell(r->line);
-	if (len < 0 || (size_t)len >= sizeof(r->line_buf))
-		len = 0;
-	while (len > 0 && r->line_buf[len - 1] == '\n')
-		len--;
-	if (cap_pcapng_write(&r->ng, h, bytes, r->line_buf, (size_t)len) < 0)
+	if (!have_line || r->out.color) {
+		l = &r->comment;
+		cap_line_clear(l);
+		cap_text_packet(&r->plain, l, r->n, t_us - r->table.st.first_us, p,
+		                ev, h->caplen, h->len);
+	}
+	if (cap_pcapng_write(&r->ng, h, bytes, l->buf, l->n) < 0)
 		r->write_error = true;
 }
 
@@ -247,21 +260,27 @@ on_packet(void *arg, const struct pcap_pkthdr *h, const uint8_t *bytes)
 	static struct cap_event ev;       /* big: kept off the stack */
 	enum cap_result res;
 	int64_t t_us = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+	bool text = false;
 
 	res = cap_decode(r->dlt, bytes, h->caplen, h->len, &p);
 	if (cap_table_packet(&r->table, res, &p, t_us, &ev) < 0)
 		return -1;
 	r->n++;
-	if (r->ng.f != NULL && ev.what != CAP_EV_OTHER)
-		save_with_comment(r, h, bytes, &p, &ev, t_us);
 	if (ev.what == CAP_EV_OTHER && !r->cfg->json)
 		return 0;
-	if (!r->cfg->summary_only && r->cfg->json)
+	if (!r->cfg->summary_only && r->cfg->json) {
 		cap_json_packet(&r->out, r->n, t_us - r->table.st.first_us, &p, &ev,
 		                h->caplen, h->len);
-	else if (!r->cfg->summary_only && !r->cfg->ladder)
-		cap_text_packet(&r->out, r->n, t_us - r->table.st.first_us, &p, &ev,
-		                h->caplen, h->len);
+	} else if (!r->cfg->summary_only && !r->cfg->ladder) {
+		cap_line_clear(&r->line);
+		cap_text_packet(&r->out, &r->line, r->n,
+		                t_us - r->table.st.first_us, &p, &ev, h->caplen,
+		                h->len);
+		cap_out_emit(&r->out, &r->line);
+		text = true;
+	}
+	if (r->ng.f != NULL && ev.what != CAP_EV_OTHER)
+		save_with_comment(r, h, bytes, &p, &ev, t_us, text);
 	return ev.what == CAP_EV_OTHER ? 0 : 1;
 }
 
@@ -292,6 +311,21 @@ finish(struct run *r)
 		cap_summary_rtt(&r->out, &r->table);
 }
 
+/* The columns to fit: --width N (0: no limit), else the terminal's, else
+ * 80 (a file, a pipe: what a printout or a lab report takes). */
+static unsigned
+output_width(const struct config *cfg)
+{
+	struct winsize ws;
+
+	if (cfg->width >= 0)
+		return (unsigned)cfg->width;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
 /* Where and how to print; live, say so on stderr and print line by line. */
 static void
 start_output(struct run *r, const struct config *cfg,
@@ -303,7 +337,8 @@ start_output(struct run *r, const struct config *cfg,
 	                           .udp_port = cfg->udp_port,
 	                           .color = !cfg->json &&
 	                                    cli_color(cfg->color, STDOUT_FILENO),
-	                           .utf8 = locale_is_utf8() };
+	                           .utf8 = locale_is_utf8(),
+	                           .width = output_width(cfg) };
 	if (src->live) {
 		setvbuf(stdout, NULL, _IOLBF, 0);   /* packets as they come */
 		fprintf(stderr, TR("%s: capturing on %s (TCP port %u, UDP port %u); "
@@ -334,12 +369,8 @@ open_pcapng(struct run *r, const struct config *cfg,
 	for (i = 0; i < argc && used < sizeof(note); i++)
 		used += (size_t)snprintf(note + used, sizeof(note) - used, " %s",
 		                         argv[i]);
-	r->line = fmemopen(r->line_buf, sizeof(r->line_buf), "w");
-	if (r->line == NULL)
-		return -1;
-	r->line_out = r->out;
-	r->line_out.f = r->line;
-	r->line_out.color = false;
+	r->plain = r->out;
+	r->plain.color = false;
 	return cap_pcapng_open(&r->ng, cfg->write_file, src->dlt,
 	                       (unsigned)pcap_snapshot(src->pcap), note);
 }
@@ -348,7 +379,7 @@ int
 main(int argc, char **argv)
 {
 	struct config cfg = { .tcp_port = DEFAULT_TCP_PORT,
-	                      .udp_port = DEFAULT_UDP_PORT };
+	                      .udp_port = DEFAULT_UDP_PORT, .width = -1 };
 	static struct run r;
 	struct cap_source src;
 	enum cap_exit status;
@@ -394,8 +425,6 @@ main(int argc, char **argv)
 	fflush(stdout);
 	if (status != CAP_EXIT_OK)
 		fprintf(stderr, "%s: %s\n", PROG, err);
-	if (r.line != NULL)
-		fclose(r.line);
 	if ((cap_pcapng_close(&r.ng) < 0 || r.write_error) &&
 	    status == CAP_EXIT_OK) {
 		fprintf(stderr, "%s: %s: %s\n", PROG, cfg.write_file,

@@ -31,7 +31,8 @@ def run(*args):
     ("tcp_retrans.pcap", "es")])
 def test_comments_equal_text_lines(tmp_path, capture, lang):
     out = str(tmp_path / "x.pcapng")
-    text = run("--lang", lang, "-r", os.path.join(FIXTURES, capture),
+    text = run("--lang", lang, "--width", "0", "-r",
+               os.path.join(FIXTURES, capture),
                "-w", out).splitlines()
     r = subprocess.run([TSHARK, "-r", out, "-T", "fields", "-e",
                         "frame.comment"], capture_output=True, timeout=60,
