@@ -176,6 +176,12 @@ conv_free(struct cap_conv *c)
 	cap_ana_dir_free(&c->dir[1].ana);
 	cap_rtt_free(&c->dir[0].rtt);
 	cap_rtt_free(&c->dir[1].rtt);
+	if (c->dir[0].reasm != NULL)
+		cap_reasm_free(c->dir[0].reasm);
+	if (c->dir[1].reasm != NULL)
+		cap_reasm_free(c->dir[1].reasm);
+	free(c->dir[0].reasm);
+	free(c->dir[1].reasm);
 	free(c->steps);
 	free(c);
 }
@@ -405,6 +411,27 @@ cap_table_packet(struct cap_table *t, enum cap_result r,
 	if (t->keep_steps)
 		remember_step(t, p, ev, t_us);
 	return 0;
+}
+
+void
+cap_table_finish(struct cap_table *t)
+{
+	static struct cap_chat scratch;    /* big: kept off the stack */
+	size_t i;
+	int d;
+
+	for (i = 0; i < t->nall; i++) {
+		struct cap_conv *c = t->all[i];
+
+		if (c->proto != PROTO_TCP)
+			continue;
+		for (d = 0; d < 2; d++) {
+			cap_chat_clear(&scratch);
+			cap_chat_silence(&c->dir[d].chat, d == 0, c->syn_seen,
+			                 INT64_MAX, &scratch);
+			t->st.tcp.messages += scratch.total;
+		}
+	}
 }
 
 void

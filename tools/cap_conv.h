@@ -14,6 +14,7 @@
 
 #include "cap_analysis.h"
 #include "cap_chat.h"
+#include "cap_reasm.h"
 #include "cap_rtt.h"
 #include "cap_packet.h"
 
@@ -62,6 +63,9 @@ struct cap_dir {
 	struct cap_rtt     rtt; /* RFC 6298 estimate of this sender's RTT */
 	uint64_t packets, payload_bytes;
 	struct cap_chat_dir chat;
+	uint32_t chat_next;  /* the next byte the framer expects */
+	bool     chat_set;
+	struct cap_reasm *reasm; /* segments past a hole, or NULL */
 };
 
 /* One arrow of the ladder diagram. */
@@ -157,6 +161,10 @@ void cap_table_free(struct cap_table *t);
 int cap_table_packet(struct cap_table *t, enum cap_result r,
                      const struct cap_packet *p, int64_t t_us,
                      struct cap_event *ev);
+
+/* The end of the capture: unterminated lines waiting for a silence get
+ * it (counted as messages). */
+void cap_table_finish(struct cap_table *t);
 
 /* Write e as "ADDR:PORT" (IPv4) or "[ADDR]:PORT" (IPv6) into
  * out[CAP_ENDPOINT_MAX]. */

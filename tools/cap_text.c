@@ -65,6 +65,9 @@ print_chat(const struct cap_out *o, struct cap_line *l,
 	if (chat->total > chat->n)
 		cap_line_fmt(l, TR(" (+%zu more)", " (y %zu m\u00e1s)"),
 		        chat->total - chat->n);
+	if (chat->held)
+		cap_line_str(l, TR(" (waits for the missing bytes before it)",
+		                   " (espera a los bytes que faltan antes)"));
 	if (chat->pending > 0)
 		cap_line_fmt(l, TR(" (+%zu bytes of an unfinished line)",
 		                 " (+%zu bytes de una l\u00ednea sin terminar)"),

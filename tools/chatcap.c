@@ -300,6 +300,7 @@ finish(struct run *r)
 	const char *name = pcap_datalink_val_to_name(r->dlt);
 
 	r->out.link_name = name != NULL ? name : "?";
+	cap_table_finish(&r->table);
 	if (r->cfg->json) {
 		cap_json_summary(&r->out, &r->table);
 		return;

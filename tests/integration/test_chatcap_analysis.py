@@ -162,3 +162,38 @@ def test_rtt_estimate_follows_rfc6298():
                         "--color=never", "-r", path], capture_output=True,
                        timeout=60, check=True).stdout.decode()
     assert "RFC 6298" in t and "SRTT" in t and "RTTVAR" in t
+
+
+def messages_by_frame(capture):
+    r = subprocess.run([CHATCAP, "--json", "-r",
+                        os.path.join(FIXTURES, capture)],
+                       capture_output=True, timeout=60, check=True)
+    out = {}
+    for line in r.stdout.decode().splitlines()[:-1]:
+        o = json.loads(line)
+        for m in o.get("messages", []):
+            out.setdefault(o["n"], []).append((m["role"], m["text"]))
+    return out
+
+
+def test_framing_as_the_server_frames():
+    """tcp_analysis.pcap: data after a hole waits for it (the fast
+    retransmission delivers four lines at once, in order); "wrap" then
+    "py\\n" 1 ms later is "wrappy" (the 200 ms rule); after bytes the
+    capture never had, the tail "mundo" of the cut line is no message."""
+    msgs = messages_by_frame("tcp_analysis.pcap")
+    flat = [t for v in msgs.values() for _, t in v]
+    assert [t for _, t in msgs[12]] == ["hola!", "uno", "dos", "tres"]
+    assert ("nickname", "wrappy") in [m for v in msgs.values() for m in v]
+    assert "wrap" not in flat and "py" not in flat
+    assert "mundo" not in flat and "adios" in flat
+    # reordering: the two lines come out once each, in order
+    assert flat.count("uno") == 3 and flat.count("dos") == 3
+
+
+def test_seed_client_messages_apart():
+    """The seed client's messages, one write each and seconds apart (no
+    newline), are one message each."""
+    flat = [t for v in messages_by_frame("any_sll2.pcap").values()
+            for _, t in v]
+    assert "pepe" in flat and "hola, soy pepe" in flat
