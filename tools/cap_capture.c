@@ -111,6 +111,13 @@ open_file(struct cap_source *s, const char *file, char *err, size_t errlen)
 	if (s->pcap == NULL) {
 		if (fp != stdin)
 			fclose(fp);
+		if (strstr(ebuf, "only got 0") != NULL &&
+		    strstr(ebuf, "header") != NULL) {   /* "-" with nothing in it */
+			snprintf(err, errlen, TR("%s: empty input, no capture in it",
+			                         "%s: entrada vac\u00eda, no hay "
+			                         "captura"), file);
+			return CAP_EXIT_EMPTY;
+		}
 		if (strstr(ebuf, "truncated") != NULL) {
 			snprintf(err, errlen, TR("%s: truncated capture: the file ends "
 			                         "inside its header (%s)",
@@ -269,6 +276,18 @@ cap_source_run(struct cap_source *s, uint64_t count, cap_packet_fn fn,
 		if (r == PCAP_ERROR) {
 			const char *e = pcap_geterr(s->pcap);
 
+			if (strstr(e, "different from the type") != NULL) {
+				/* pcapng: a second interface of another link type */
+				status = CAP_EXIT_LINKTYPE;
+				snprintf(err, errlen, TR("%s: its interfaces have different "
+				                         "link types (%s); chatcap reads one "
+				                         "link type per file",
+				                         "%s: sus interfaces tienen tipos de "
+				                         "enlace distintos (%s); chatcap lee "
+				                         "un tipo de enlace por fichero"),
+				         s->name, e);
+				break;
+			}
 			status = !s->live && strstr(e, "truncated") != NULL
 			         ? CAP_EXIT_TRUNCATED : CAP_EXIT_CAPTURE;
 			snprintf(err, errlen, status == CAP_EXIT_TRUNCATED

@@ -340,6 +340,24 @@ conv_for(struct cap_table *t, const struct cap_packet *p, int *dir)
 	return conv_new(t, p->proto, &src, &dst, src_client, i);
 }
 
+/* Tally a TCP/UDP packet on other ports under its lower port. */
+static void
+tally_other(struct cap_stats *st, const struct cap_packet *p)
+{
+	uint16_t port = p->sport < p->dport ? p->sport : p->dport;
+	size_t i;
+
+	for (i = 0; i < st->nother_ports; i++)
+		if (st->other_port[i].proto == p->proto &&
+		    st->other_port[i].port == port) {
+			st->other_port[i].packets++;
+			return;
+		}
+	if (st->nother_ports < CAP_OTHER_PORTS)
+		st->other_port[st->nother_ports++] =
+			(struct cap_port_tally){ p->proto, port, 1 };
+}
+
 int
 cap_table_packet(struct cap_table *t, enum cap_result r,
                  const struct cap_packet *p, int64_t t_us,
@@ -361,8 +379,10 @@ cap_table_packet(struct cap_table *t, enum cap_result r,
 
 	if (r == CAP_OK) {
 		port = p->proto == PROTO_TCP ? t->tcp_port : t->udp_port;
-		if (p->sport != port && p->dport != port)
+		if (p->sport != port && p->dport != port) {
 			r = CAP_OTHER;
+			tally_other(&t->st, p);
+		}
 	}
 	switch (r) {
 	case CAP_TRUNCATED:

@@ -22,6 +22,7 @@
 #define CAP_STEP_TEXT  40   /* bytes of chat text kept per ladder step */
 #define CAP_ENDPOINT_MAX 56 /* "[IPv6]:PORT" with its NUL */
 #define CAP_SENT_RANGES 8   /* byte ranges sent, kept per direction */
+#define CAP_OTHER_PORTS 16  /* ports of other traffic tallied, at most */
 
 enum cap_state { CAP_STATE_OPEN, CAP_STATE_CLOSED, CAP_STATE_RESET,
                  CAP_STATE_REFUSED };
@@ -111,6 +112,14 @@ struct cap_stats {
 	struct {
 		uint64_t datagrams, flows, payload_bytes, ip_bytes, messages;
 	} udp;
+	/* TCP/UDP traffic on other ports: the lower port of each packet (the
+	 * server's, most likely), for the "try --tcp-port N" hint. */
+	struct cap_port_tally {
+		uint8_t  proto;
+		uint16_t port;
+		uint64_t packets;
+	} other_port[CAP_OTHER_PORTS];
+	size_t nother_ports;
 };
 
 /* What the table says about one packet. */

@@ -239,6 +239,7 @@ cap_json_summary(const struct cap_out *o, const struct cap_table *t)
 	const struct cap_stats *s = &t->st;
 	FILE *f = o->f;
 	char d[32];
+	size_t i;
 
 	cap_fmt_seconds(s->first_us < 0 ? 0 : s->last_us - s->first_us, d,
 	                sizeof(d));
@@ -274,5 +275,11 @@ cap_json_summary(const struct cap_out *o, const struct cap_table *t)
 	print_conversations(f, t, 6);
 	fprintf(f, "],\"flows\":[");
 	print_conversations(f, t, 17);
+	fprintf(f, "],\"other_ports\":[");
+	for (i = 0; i < s->nother_ports; i++)
+		fprintf(f, "%s{\"proto\":\"%s\",\"port\":%u,\"packets\":%" PRIu64
+		        "}", i > 0 ? "," : "",
+		        s->other_port[i].proto == 6 ? "tcp" : "udp",
+		        s->other_port[i].port, s->other_port[i].packets);
 	fprintf(f, "]}\n");
 }

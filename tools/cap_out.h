@@ -26,6 +26,7 @@ struct cap_out {
 	uint16_t    tcp_port, udp_port;
 	const char *link_name; /* "EN10MB", ... */
 	unsigned    width;     /* wrap lines at this many columns; 0: never */
+	const char *file;      /* the capture file read, or NULL (live) */
 };
 
 struct cap_line;

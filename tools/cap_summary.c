@@ -189,6 +189,48 @@ print_conversations(const struct cap_out *o, const struct cap_table *t)
 	}
 }
 
+/* Nothing on the chat ports, but TCP/UDP elsewhere: say where, busiest
+ * first, and the command that would follow it. */
+static void
+print_port_hint(const struct cap_out *o, const struct cap_table *t)
+{
+	const struct cap_stats *s = &t->st;
+	const struct cap_port_tally *best[2] = { NULL, NULL }; /* TCP, UDP */
+	size_t i, j;
+	bool done[CAP_OTHER_PORTS] = { false };
+
+	if (s->tcp.connections + s->udp.flows > 0 || s->nother_ports == 0)
+		return;
+	fprintf(o->f, TR("\n%sNothing on TCP port %u or UDP port %u.%s These "
+	                 "ports carried traffic:\n",
+	                 "\n%sNada en el puerto TCP %u ni en el UDP %u.%s Estos "
+	                 "puertos llevaron tr\u00e1fico:\n"),
+	        cap_color(o, CAP_C_PROBLEM), t->tcp_port, t->udp_port,
+	        cap_color(o, CAP_C_RESET));
+	for (i = 0; i < s->nother_ports; i++) {       /* busiest first */
+		size_t k = s->nother_ports;
+
+		for (j = 0; j < s->nother_ports; j++)
+			if (!done[j] && (k == s->nother_ports ||
+			    s->other_port[j].packets > s->other_port[k].packets))
+				k = j;
+		done[k] = true;
+		if (best[s->other_port[k].proto != 6] == NULL)
+			best[s->other_port[k].proto != 6] = &s->other_port[k];
+		fprintf(o->f, TR("  %s port %u: %" PRIu64 " packets\n",
+		                 "  puerto %s %u: %" PRIu64 " paquetes\n"),
+		        s->other_port[k].proto == 6 ? "TCP" : "UDP",
+		        s->other_port[k].port, s->other_port[k].packets);
+	}
+	fprintf(o->f, "%s chatcap", TR("Try:", "Prueba:"));
+	for (i = 0; i < 2; i++)
+		if (best[i] != NULL)
+			fprintf(o->f, " --%s-port %u", i == 0 ? "tcp" : "udp",
+			        best[i]->port);
+	fprintf(o->f, " %s %s\n", o->file != NULL ? "-r" : "-i",
+	        o->file != NULL ? o->file : TR("IFACE", "INTERFAZ"));
+}
+
 void
 cap_summary_print(const struct cap_out *o, const struct cap_table *t)
 {
@@ -218,6 +260,7 @@ cap_summary_print(const struct cap_out *o, const struct cap_table *t)
 		        cap_color(o, CAP_C_RESET));
 		print_conversations(o, t);
 	}
+	print_port_hint(o, t);
 }
 
 /* ---------------------------------------------------------------------------

@@ -339,7 +339,8 @@ start_output(struct run *r, const struct config *cfg,
 	                           .color = !cfg->json &&
 	                                    cli_color(cfg->color, STDOUT_FILENO),
 	                           .utf8 = locale_is_utf8(),
-	                           .width = output_width(cfg) };
+	                           .width = output_width(cfg),
+	                           .file = cfg->file };
 	if (src->live) {
 		setvbuf(stdout, NULL, _IOLBF, 0);   /* packets as they come */
 		fprintf(stderr, TR("%s: capturing on %s (TCP port %u, UDP port %u); "
@@ -422,7 +423,8 @@ main(int argc, char **argv)
 		status = cap_source_run(&src, cfg.count, on_packet, &r, err,
 		                        sizeof(err));
 	}
-	finish(&r);
+	if (status != CAP_EXIT_LINKTYPE)      /* nothing could be read */
+		finish(&r);
 	fflush(stdout);
 	if (status != CAP_EXIT_OK)
 		fprintf(stderr, "%s: %s\n", PROG, err);
