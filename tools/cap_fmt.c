@@ -152,70 +152,89 @@ cap_fmt_seconds(int64_t us, char *out, size_t cap)
 
 #define WRAP_INDENT 14  /* the continuation starts under the conversation */
 
-static bool
-fits(const char *s, size_t n, unsigned width)
-{
-	size_t i, w = 0;
+static const char spaces[WRAP_INDENT + 1] = "              ";
 
-	for (i = 0; i < n; i++) {
+/* True if the 8 bytes at s are plain ASCII without ESC: 8 columns. */
+static bool
+plain8(const char *s)
+{
+	uint64_t v, x;
+
+	memcpy(&v, s, 8);
+	x = v ^ 0x1b1b1b1b1b1b1b1bULL;       /* a zero byte where ESC was */
+	return (v & 0x8080808080808080ULL) == 0 &&
+	       ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) == 0;
+}
+
+/* The byte offset where cols more columns from s[from] end (or n), 8
+ * bytes at a time while the text is plain ASCII; colour codes take none. */
+static size_t
+advance(const char *s, size_t from, size_t n, size_t cols)
+{
+	size_t i = from, c = 0;
+
+	while (i < n && c < cols) {
+		if (i + 8 <= n && c + 8 <= cols && plain8(s + i)) {
+			i += 8;
+			c += 8;
+			continue;
+		}
 		if (s[i] == '\033') {
 			while (i < n && s[i] != 'm')
 				i++;
-		} else if (((unsigned char)s[i] & 0xc0) != 0x80 && ++w > width) {
-			return false;
+			i++;
+			continue;
 		}
+		i++;
+		c++;
+		while (i < n && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
 	}
-	return true;
+	return i < n ? i : n;
+}
+
+/* Write s[from..to) less its trailing blanks, then a newline; the next
+ * line will start with the indent. */
+static void
+put_piece(FILE *f, const char *s, size_t from, size_t to, bool indent)
+{
+	while (to > from && s[to - 1] == ' ')
+		to--;
+	if (indent)
+		fwrite_unlocked(spaces, 1, WRAP_INDENT, f);
+	fwrite_unlocked(s + from, 1, to - from, f);
+	fputc_unlocked('\n', f);
 }
 
 void
 cap_out_emit(const struct cap_out *o, const struct cap_line *l)
 {
 	const char *s = l->buf;
-	size_t n = l->n, i, start = 0, space = 0, col = 0, col_at_space = 0, end;
-	unsigned indent = 0, w = o->width;
+	size_t n = l->n, start = 0, end, brk;
+	unsigned w = o->width;
+	bool indent = false;
 
-	if (w == 0 || fits(s, n, w)) {
-		fwrite(s, 1, n, o->f);
-		fputc('\n', o->f);
+	if (w == 0 || n <= w) {              /* (one byte: at most a column) */
+		fwrite_unlocked(s, 1, n, o->f);
+		fputc_unlocked('\n', o->f);
 		return;
 	}
 	if (w < WRAP_INDENT + 20)
 		w = WRAP_INDENT + 20;            /* too narrow: keep it readable */
-	for (i = 0; i < n; i++) {
-		if (s[i] == '\033') {
-			while (i < n && s[i] != 'm')
-				i++;
-			continue;
-		}
-		if (((unsigned char)s[i] & 0xc0) == 0x80)
-			continue;
-		if (s[i] == ' ' && i > start) {
-			space = i;
-			col_at_space = col;
-		}
-		if (++col <= w)
-			continue;
-		if (space <= start) {            /* no space: cut the word */
-			space = i;
-			col_at_space = col - 1;
-		}
-		end = space;
-		while (end > start && s[end - 1] == ' ')
-			end--;                       /* no blanks at the end */
-		fprintf(o->f, "%*s", (int)indent, "");
-		fwrite(s + start, 1, end - start, o->f);
-		fputc('\n', o->f);
-		start = space + (s[space] == ' ' ? 1 : 0);
-		indent = WRAP_INDENT;
-		col = indent + (col - col_at_space - (s[space] == ' ' ? 1 : 0));
-		while (start < i && s[start] == ' ') {
-			start++;                     /* nor at the start */
-			col--;
-		}
-		space = start;
+	for (;;) {
+		end = advance(s, start, n, indent ? w - WRAP_INDENT : w);
+		if (end >= n)
+			break;
+		brk = end;                       /* the last space that fits */
+		while (brk > start && s[brk] != ' ')
+			brk--;
+		if (brk == start)
+			brk = end;                   /* no space: cut the word */
+		put_piece(o->f, s, start, brk, indent);
+		indent = true;
+		start = brk;
+		while (start < n && s[start] == ' ')
+			start++;
 	}
-	fprintf(o->f, "%*s", (int)indent, "");
-	fwrite(s + start, 1, n - start, o->f);
-	fputc('\n', o->f);
+	put_piece(o->f, s, start, n, indent);
 }

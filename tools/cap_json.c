@@ -1,5 +1,6 @@
 /*
- * cap_json.c — JSON Lines: an object per packet and the closing summary.
+ * cap_json.c — JSON Lines: the closing summary (the object per packet is
+ * cap_jsonpkt.c).
  * Keys are documented in chatcap(1); DESIGN.md fixes the summary's first
  * ones, which are never renamed (new ones may be added).
  */
@@ -7,28 +8,6 @@
 #include <string.h>
 
 #include "cap_json.h"
-
-static const char *
-event_name(enum cap_what w)
-{
-	switch (w) {
-	case CAP_EV_SYN:         return "syn";
-	case CAP_EV_SYN_ACK:     return "syn_ack";
-	case CAP_EV_ESTABLISHED: return "established";
-	case CAP_EV_DATA:        return "data";
-	case CAP_EV_ACK:         return "ack";
-	case CAP_EV_KEEPALIVE:   return "keepalive";
-	case CAP_EV_FIN:         return "fin";
-	case CAP_EV_FIN_ACK:     return "fin_ack";
-	case CAP_EV_RST:         return "rst";
-	case CAP_EV_REFUSED:     return "refused";
-	case CAP_EV_DATAGRAM:    return "datagram";
-	case CAP_EV_TRUNCATED:   return "truncated";
-	case CAP_EV_INVALID:     return "invalid";
-	case CAP_EV_OTHER:       return "other";
-	}
-	return "?";
-}
 
 void
 cap_json_string(FILE *f, const char *s, size_t len)
@@ -61,49 +40,6 @@ print_us_or_null(FILE *f, const char *key, int64_t us)
 		fprintf(f, ",\"%s\":%" PRId64, key, us);
 }
 
-static void
-print_messages(FILE *f, const struct cap_chat *chat)
-{
-	size_t i;
-
-	fprintf(f, ",\"messages\":[");
-	for (i = 0; i < chat->n; i++) {
-		const struct cap_msg *m = &chat->msg[i];
-
-		fprintf(f, "%s{\"role\":\"%s\"", i > 0 ? "," : "",
-		        cap_role_name(m->role));
-		if (m->role == CAP_ROLE_COMMAND)
-			fprintf(f, ",\"command\":\"%s\"", msg_kind_name(m->kind));
-		fprintf(f, ",\"text\":");
-		cap_json_string(f, m->text, m->len);
-		fputc('}', f);
-	}
-	fprintf(f, "],\"messages_total\":%zu", chat->total);
-}
-
-/* Wireshark's tcp.analysis of a segment: "analysis":[...], the ACK's RTT
- * and, on a duplicate ACK, which ACK it repeats and how many times. */
-static void
-print_analysis(FILE *f, const struct cap_ana *a)
-{
-	const char *sep = "";
-	unsigned i;
-
-	fprintf(f, ",\"analysis\":[");
-	for (i = 0; i < CAP_A_NAMES; i++)
-		if (a->flags & (1u << i)) {
-			fprintf(f, "%s\"%s\"", sep, cap_ana_name(i));
-			sep = ",";
-		}
-	fputc(']', f);
-	print_us_or_null(f, "ack_rtt_us", a->ack_rtt_us);
-	if (a->flags & CAP_A_DUP_ACK)
-		fprintf(f, ",\"dup_ack_of\":%" PRIu64 ",\"dup_ack_n\":%" PRIu32,
-		        a->dup_ack_of, a->dup_ack_n);
-	if (a->resent_frame != 0)
-		fprintf(f, ",\"resends\":%" PRIu64, a->resent_frame);
-}
-
 /* RFC 6298: the sample this ACK gave and the estimator after it. */
 static void
 print_rtt_row(FILE *f, const char *sample_key, const struct cap_rtt_row *r)
@@ -124,53 +60,6 @@ print_estimate(FILE *f, const char *who, const struct cap_rtt *r)
 	fprintf(f, "{\"samples\":%" PRIu64, r->samples);
 	print_rtt_row(f, "last_sample_us", &r->last);
 	fputc('}', f);
-}
-
-void
-cap_json_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
-                const struct cap_packet *p, const struct cap_event *ev,
-                size_t caplen, size_t wirelen)
-{
-	const struct cap_conv *c = ev->conv;
-	char t[32], flags[12];
-	FILE *f = o->f;
-
-	cap_fmt_seconds(rel_us, t, sizeof(t));
-	fprintf(f, "{\"type\":\"packet\",\"n\":%" PRIu64 ",\"time\":%s", n, t);
-	if (c == NULL) {
-		fprintf(f, ",\"event\":\"%s\",\"where\":", event_name(ev->what));
-		cap_json_string(f, p->why != NULL ? p->why : "", p->why != NULL
-		                ? strlen(p->why) : 0);
-		fprintf(f, ",\"caplen\":%zu,\"wire_len\":%zu}\n", caplen, wirelen);
-		return;
-	}
-	fprintf(f, ",\"proto\":\"%s\",\"conv\":%u,\"src\":\"%s\",\"dst\":\"%s\","
-	        "\"dir\":\"%s\"", c->proto == 6 ? "tcp" : "udp", c->id,
-	        c->name[ev->dir], c->name[!ev->dir],
-	        ev->dir == 0 ? "to_server" : "to_client");
-	if (c->proto == 6) {
-		cap_fmt_flags(p->flags, flags);
-		fprintf(f, ",\"flags\":\"%s\",\"seq\":%" PRIu32, flags, ev->rel_seq);
-		if (ev->has_ack)
-			fprintf(f, ",\"ack\":%" PRIu32, ev->rel_ack);
-		else
-			fprintf(f, ",\"ack\":null");
-		fprintf(f, ",\"win\":%" PRIu32, ev->win);
-	}
-	fprintf(f, ",\"len\":%zu,\"ip_len\":%zu,\"event\":\"%s\","
-	        "\"retransmission\":%s,\"payload_cut\":%s", p->payload_len,
-	        p->ip_len, event_name(ev->what),
-	        ev->retransmission ? "true" : "false",
-	        ev->payload_cut ? "true" : "false");
-	print_us_or_null(f, "rtt_us", ev->rtt_us);
-	if (p->hdr_cut != NULL)
-		fprintf(f, ",\"header_cut\":\"%s\"", p->hdr_cut);
-	if (c->proto == 6)
-		print_analysis(f, &ev->ana);
-	if (ev->has_rtt)
-		print_rtt_row(f, "rtt_sample_us", &ev->rtt);
-	print_messages(f, &ev->chat);
-	fprintf(f, "}\n");
 }
 
 /* ---------------------------------------------------------------------------
