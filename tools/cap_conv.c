@@ -308,6 +308,7 @@ cap_table_free(struct cap_table *t)
 		conv_free(t->all[i]);
 	free(t->all);
 	free(t->slot);
+	cap_frag_free(&t->frags);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -396,6 +397,11 @@ cap_table_packet(struct cap_table *t, enum cap_result r,
 	case CAP_OTHER:
 		t->st.other++;
 		ev->what = CAP_EV_OTHER;
+		return 0;
+	case CAP_FRAGMENT:
+		t->st.fragments++;
+		ev->what = CAP_EV_FRAGMENT;
+		ev->frag_seen = cap_frag_seen(&t->frags, p);
 		return 0;
 	case CAP_OK:
 		break;

@@ -14,6 +14,7 @@
 
 #include "cap_analysis.h"
 #include "cap_chat.h"
+#include "cap_frag.h"
 #include "cap_reasm.h"
 #include "cap_rtt.h"
 #include "cap_packet.h"
@@ -43,6 +44,7 @@ enum cap_what {
 	CAP_EV_TRUNCATED,   /* headers cut by the snapshot length */
 	CAP_EV_INVALID,
 	CAP_EV_OTHER,       /* not chat traffic */
+	CAP_EV_FRAGMENT,    /* a piece of an IP datagram, waiting for the rest */
 };
 
 struct cap_endpoint {
@@ -100,6 +102,7 @@ struct cap_conv {
 
 struct cap_stats {
 	uint64_t packets, truncated, invalid, other, payload_cut, header_cut;
+	uint64_t fragments;           /* IP fragments (each piece) */
 	int64_t  first_us, last_us;   /* absolute, -1 before the first */
 	struct {
 		uint64_t segments, syn, syn_ack, pure_ack, data, fin, rst;
@@ -136,6 +139,7 @@ struct cap_event {
 	uint32_t         win;        /* window in bytes (scaled, RFC 7323) */
 	int64_t          rtt_us;     /* SYN-ACK, 3/3: since the SYN; else -1 */
 	uint64_t         frame;      /* this packet's number, from 1 */
+	unsigned         frag_seen;  /* CAP_EV_FRAGMENT: pieces come so far */
 	struct cap_ana   ana;        /* Wireshark's tcp.analysis of it */
 	bool             has_rtt;    /* the ACK gave an RTT sample: */
 	struct cap_rtt_row rtt;      /* the estimator of the data's sender */
@@ -150,6 +154,7 @@ struct cap_table {
 	struct cap_stats  st;
 	struct cap_conv **slot;        /* open addressing: key to newest conv */
 	size_t            nslot, nused;
+	struct cap_frag_table frags;   /* IP datagrams being put together */
 	struct cap_conv **all;         /* every conversation, in order */
 	size_t            nall, all_cap;
 	unsigned          tcp_ids, udp_ids;

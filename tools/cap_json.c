@@ -135,10 +135,10 @@ cap_json_summary(const struct cap_out *o, const struct cap_table *t)
 	fprintf(f, "{\"type\":\"summary\",\"link_type\":\"%s\",\"packets\":%"
 	        PRIu64 ",\"truncated\":%" PRIu64 ",\"other\":%" PRIu64
 	        ",\"invalid\":%" PRIu64 ",\"payload_cut\":%" PRIu64
-	        ",\"header_cut\":%" PRIu64
+	        ",\"header_cut\":%" PRIu64 ",\"ip_fragments\":%" PRIu64
 	        ",\"duration\":%s,\"tcp_port\":%u,\"udp_port\":%u",
 	        o->link_name, s->packets, s->truncated, s->other, s->invalid,
-	        s->payload_cut, s->header_cut, d, t->tcp_port, t->udp_port);
+	        s->payload_cut, s->header_cut, s->fragments, d, t->tcp_port, t->udp_port);
 	fprintf(f, ",\"tcp\":{\"segments\":%" PRIu64 ",\"syn\":%" PRIu64
 	        ",\"syn_ack\":%" PRIu64 ",\"pure_ack\":%" PRIu64 ",\"data\":%"
 	        PRIu64 ",\"fin\":%" PRIu64 ",\"rst\":%" PRIu64

@@ -27,6 +27,7 @@ event_name(enum cap_what w)
 	case CAP_EV_TRUNCATED:   return "truncated";
 	case CAP_EV_INVALID:     return "invalid";
 	case CAP_EV_OTHER:       return "other";
+	case CAP_EV_FRAGMENT:    return "fragment";
 	}
 	return "?";
 }
@@ -159,6 +160,13 @@ cap_json_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
 		cap_line_str(l, "\",\"where\":");
 		put_string(l, p->why != NULL ? p->why : "",
 		           p->why != NULL ? strlen(p->why) : 0);
+		if (ev->what == CAP_EV_FRAGMENT) {
+			put_num(l, "frag_id", p->frag_id);
+			put_num(l, "frag_offset", (int64_t)p->frag_off);
+			put_num(l, "frag_len", (int64_t)p->payload_len);
+			cap_line_str(l, p->frag_more ? ",\"more_fragments\":true"
+			                             : ",\"more_fragments\":false");
+		}
 		put_num(l, "caplen", (int64_t)caplen);
 		put_num(l, "wire_len", (int64_t)wirelen);
 		cap_line_ch(l, '}');
@@ -193,6 +201,8 @@ cap_json_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
 	cap_line_str(l, ev->payload_cut ? ",\"payload_cut\":true"
 	                                : ",\"payload_cut\":false");
 	put_us_or_null(l, "rtt_us", ev->rtt_us);
+	if (p->frags > 0)
+		put_num(l, "fragments", p->frags);
 	if (p->hdr_cut != NULL) {
 		cap_line_str(l, ",\"header_cut\":");
 		put_string(l, p->hdr_cut, strlen(p->hdr_cut));

@@ -245,6 +245,11 @@ cap_summary_print(const struct cap_out *o, const struct cap_table *t)
 	        cap_color(o, CAP_C_BOLD), cap_color(o, CAP_C_RESET), s->packets, d,
 	        o->link_name);
 	print_table(o, t);
+	if (s->fragments > 0)
+		fprintf(o->f, TR("  IP fragments: %" PRIu64 " pieces, put back "
+		                 "together before TCP/UDP\n",
+		                 "  fragmentos IP: %" PRIu64 " trozos, reunidos "
+		                 "antes de TCP/UDP\n"), s->fragments);
 	if (s->truncated + s->invalid + s->other + s->payload_cut > 0)
 		fprintf(o->f, TR("  also: %" PRIu64 " truncated, %" PRIu64
 		                 " invalid, %" PRIu64 " not chat traffic, %" PRIu64

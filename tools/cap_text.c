@@ -3,6 +3,7 @@
  * conversation, endpoints, flags, relative seq/ack, length, then what the
  * packet means for the lesson and the chat text it carried.
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -198,7 +199,29 @@ print_problem(const struct cap_out *o, struct cap_line *l,
 {
 	const char *why = p->why != NULL ? p->why : "?";
 
-	if (ev->what == CAP_EV_TRUNCATED)
+	if (ev->what == CAP_EV_FRAGMENT) {
+		char a[2][48];
+
+		inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->src, a[0],
+		          sizeof(a[0]));
+		inet_ntop(p->family == 4 ? AF_INET : AF_INET6, p->dst, a[1],
+		          sizeof(a[1]));
+		cap_line_fmt(l, TR("%s %s %s  IP fragment: bytes %zu-%zu of datagram "
+		                   "0x%" PRIx32 " (%s), %u piece(s) so far; waits "
+		                   "for the rest",
+		                   "%s %s %s  fragmento IP: bytes %zu-%zu del "
+		                   "datagrama 0x%" PRIx32 " (%s), %u trozo(s) por "
+		                   "ahora; espera al resto"),
+		             a[0], cap_arrow(o), a[1], p->frag_off,
+		             p->frag_off + p->payload_len - (p->payload_len > 0),
+		             p->frag_id,
+		             p->frag_more ? TR("more follow", "siguen m\u00e1s")
+		                          : TR("the last", "el \u00faltimo"),
+		             ev->frag_seen);
+		if (p->why != NULL && strcmp(p->why, "IPv4 fragment") != 0 &&
+		    strcmp(p->why, "IPv6 fragment") != 0)
+			cap_line_fmt(l, " (%s)", p->why);
+	} else if (ev->what == CAP_EV_TRUNCATED)
 		cap_line_fmt(l, TR("%struncated%s: the capture stops inside the %s "
 		                 "(%zu of %zu bytes captured)",
 		                 "%struncado%s: la captura acaba dentro de %s "
@@ -376,6 +399,9 @@ cap_text_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
 		                 "%s sin capturar]"),
 		        strcmp(p->hdr_cut, "TCP options") == 0
 		        ? TR("TCP options", "opciones TCP") : p->hdr_cut);
+	if (p->frags > 0)
+		cap_line_fmt(l, TR(" [reassembled from %u IP fragments]",
+		                   " [reensamblado de %u fragmentos IP]"), p->frags);
 	if (ev->payload_cut)
 		cap_line_fmt(l, TR(" [payload cut by the snapshot length: %zu of %zu "
 		                 "bytes captured]",

@@ -263,6 +263,7 @@ on_packet(void *arg, const struct pcap_pkthdr *h, const uint8_t *bytes)
 	bool text = false;
 
 	res = cap_decode(r->dlt, bytes, h->caplen, h->len, &p);
+	res = cap_frag_packet(&r->table.frags, res, &p, t_us);
 	if (cap_table_packet(&r->table, res, &p, t_us, &ev) < 0)
 		return -1;
 	r->n++;

@@ -286,8 +286,11 @@ test_cap_decode_other(void **state)
 	memcpy(pkt, ip4_data, sizeof(pkt));
 	pkt[6] = 0x20;                                 /* more fragments */
 	assert_int_equal(decode_prefix(DLT_RAW, pkt, sizeof(pkt), sizeof(pkt),
-	                               &p), CAP_OTHER);
+	                               &p), CAP_FRAGMENT);
 	assert_string_equal(p.why, "IPv4 fragment");
+	assert_true(p.frag_more);
+	assert_int_equal(p.frag_off, 0);
+	assert_int_equal(p.payload_len, sizeof(pkt) - 24);   /* options */
 	memcpy(pkt, ip4_data, sizeof(pkt));
 	pkt[9] = 1;                                    /* ICMP */
 	assert_int_equal(decode_prefix(DLT_RAW, pkt, sizeof(pkt), sizeof(pkt),
