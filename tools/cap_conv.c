@@ -359,6 +359,39 @@ tally_other(struct cap_stats *st, const struct cap_packet *p)
 			(struct cap_port_tally){ p->proto, port, 1 };
 }
 
+/* An ICMP error quoting a chat packet: linked to the conversation of the
+ * packet it answers (which may not have been captured), counted. */
+static int
+icmp_error(struct cap_table *t, const struct cap_packet *p,
+           struct cap_event *ev)
+{
+	struct cap_endpoint src, dst;
+	uint16_t port = p->q_proto == PROTO_TCP ? t->tcp_port : t->udp_port;
+	struct cap_conv *c;
+
+	if (p->q_sport != port && p->q_dport != port) {
+		t->st.other++;
+		ev->what = CAP_EV_OTHER;
+		return 0;
+	}
+	memset(&src, 0, sizeof(src));
+	memset(&dst, 0, sizeof(dst));
+	src.family = dst.family = p->q_family;
+	memcpy(src.addr, p->q_src, p->q_family == 4 ? 4 : 16);
+	memcpy(dst.addr, p->q_dst, p->q_family == 4 ? 4 : 16);
+	src.port = p->q_sport;
+	dst.port = p->q_dport;
+	c = t->slot[slot_find(t, p->q_proto, &src, &dst)];
+	t->st.icmp_errors++;
+	ev->what = CAP_EV_ICMP;
+	ev->icmp_conv = c;
+	if (c != NULL) {
+		c->icmp_errors++;
+		ev->dir = endpoint_cmp(&c->end[0], &src) == 0 ? 0 : 1;
+	}
+	return 0;
+}
+
 int
 cap_table_packet(struct cap_table *t, enum cap_result r,
                  const struct cap_packet *p, int64_t t_us,
@@ -378,6 +411,10 @@ cap_table_packet(struct cap_table *t, enum cap_result r,
 		t->st.first_us = t_us;
 	t->st.last_us = t_us;
 
+	if (r == CAP_OK && p->frags > 0)
+		t->st.fragments++;            /* the piece that completed one */
+	if (r == CAP_OK && p->icmp_quote)
+		return icmp_error(t, p, ev);
 	if (r == CAP_OK) {
 		port = p->proto == PROTO_TCP ? t->tcp_port : t->udp_port;
 		if (p->sport != port && p->dport != port) {

@@ -45,6 +45,7 @@ enum cap_what {
 	CAP_EV_INVALID,
 	CAP_EV_OTHER,       /* not chat traffic */
 	CAP_EV_FRAGMENT,    /* a piece of an IP datagram, waiting for the rest */
+	CAP_EV_ICMP,        /* an ICMP/ICMPv6 error about a chat packet */
 };
 
 struct cap_endpoint {
@@ -96,6 +97,7 @@ struct cap_conv {
 	int64_t             syn_to_ack_us;    /* -1 until seen */
 	struct cap_dir      dir[2];    /* [0] client to server, [1] back */
 	uint64_t            packets, payload_bytes, ip_bytes, retransmissions;
+	uint64_t            icmp_errors;  /* ICMP errors answering it */
 	struct cap_step    *steps;
 	size_t              nsteps, steps_cap, steps_dropped;
 };
@@ -103,6 +105,7 @@ struct cap_conv {
 struct cap_stats {
 	uint64_t packets, truncated, invalid, other, payload_cut, header_cut;
 	uint64_t fragments;           /* IP fragments (each piece) */
+	uint64_t icmp_errors;         /* ICMP errors quoting chat packets */
 	int64_t  first_us, last_us;   /* absolute, -1 before the first */
 	struct {
 		uint64_t segments, syn, syn_ack, pure_ack, data, fin, rst;
@@ -140,6 +143,9 @@ struct cap_event {
 	int64_t          rtt_us;     /* SYN-ACK, 3/3: since the SYN; else -1 */
 	uint64_t         frame;      /* this packet's number, from 1 */
 	unsigned         frag_seen;  /* CAP_EV_FRAGMENT: pieces come so far */
+	struct cap_conv *icmp_conv;  /* CAP_EV_ICMP: the conversation of the
+	                              * quoted packet (dir: its direction), or
+	                              * NULL if it was never seen */
 	struct cap_ana   ana;        /* Wireshark's tcp.analysis of it */
 	bool             has_rtt;    /* the ACK gave an RTT sample: */
 	struct cap_rtt_row rtt;      /* the estimator of the data's sender */

@@ -38,6 +38,8 @@ cap_decode(int dlt, const uint8_t *bytes, size_t caplen, size_t wirelen,
 		return cap_tcp_decode(&c, p);
 	if (p->proto == PROTO_UDP)
 		return cap_udp_decode(&c, p);
+	if (p->proto == CAP_PROTO_ICMP || p->proto == CAP_PROTO_ICMPV6)
+		return cap_icmp_decode(&c, p);
 	p->why = "not TCP or UDP";
 	return CAP_OTHER;
 }

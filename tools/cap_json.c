@@ -100,6 +100,7 @@ print_conversations(FILE *f, const struct cap_table *t, uint8_t proto)
 			print_estimate(f, "server", &c->dir[1].rtt);
 			fputc('}', f);
 		}
+		fprintf(f, ",\"icmp_errors\":%" PRIu64, c->icmp_errors);
 		fprintf(f, ",\"packets\":%" PRIu64 ",\"to_server\":%" PRIu64
 		        ",\"to_client\":%" PRIu64 ",\"payload_bytes\":%" PRIu64
 		        ",\"ip_bytes\":%" PRIu64 "}", c->packets, c->dir[0].packets,
@@ -136,9 +137,11 @@ cap_json_summary(const struct cap_out *o, const struct cap_table *t)
 	        PRIu64 ",\"truncated\":%" PRIu64 ",\"other\":%" PRIu64
 	        ",\"invalid\":%" PRIu64 ",\"payload_cut\":%" PRIu64
 	        ",\"header_cut\":%" PRIu64 ",\"ip_fragments\":%" PRIu64
+	        ",\"icmp_errors\":%" PRIu64
 	        ",\"duration\":%s,\"tcp_port\":%u,\"udp_port\":%u",
 	        o->link_name, s->packets, s->truncated, s->other, s->invalid,
-	        s->payload_cut, s->header_cut, s->fragments, d, t->tcp_port, t->udp_port);
+	        s->payload_cut, s->header_cut, s->fragments, s->icmp_errors, d,
+	        t->tcp_port, t->udp_port);
 	fprintf(f, ",\"tcp\":{\"segments\":%" PRIu64 ",\"syn\":%" PRIu64
 	        ",\"syn_ack\":%" PRIu64 ",\"pure_ack\":%" PRIu64 ",\"data\":%"
 	        PRIu64 ",\"fin\":%" PRIu64 ",\"rst\":%" PRIu64

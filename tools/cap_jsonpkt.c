@@ -28,6 +28,7 @@ event_name(enum cap_what w)
 	case CAP_EV_INVALID:     return "invalid";
 	case CAP_EV_OTHER:       return "other";
 	case CAP_EV_FRAGMENT:    return "fragment";
+	case CAP_EV_ICMP:        return "icmp_error";
 	}
 	return "?";
 }
@@ -138,6 +139,40 @@ put_analysis(struct cap_line *l, const struct cap_ana *a)
 		put_num(l, "resends", (int64_t)a->resent_frame);
 }
 
+/* An ICMP error: its type and code, the packet it quotes and the
+ * conversation that packet belongs to (null if never seen). */
+static void
+put_icmp(struct cap_line *l, const struct cap_packet *p,
+         const struct cap_event *ev)
+{
+	struct cap_endpoint e;
+	char name[CAP_ENDPOINT_MAX];
+
+	cap_line_str(l, p->proto == 1 ? ",\"proto\":\"icmp\""
+	                              : ",\"proto\":\"icmpv6\"");
+	put_num(l, "icmp_type", p->icmp_type);
+	put_num(l, "icmp_code", p->icmp_code);
+	cap_line_str(l, p->q_proto == 6 ? ",\"quotes\":{\"proto\":\"tcp\""
+	                                : ",\"quotes\":{\"proto\":\"udp\"");
+	memset(&e, 0, sizeof(e));
+	e.family = p->q_family;
+	memcpy(e.addr, p->q_src, 16);
+	e.port = p->q_sport;
+	cap_endpoint_format(&e, name);
+	cap_line_str(l, ",\"src\":\"");
+	cap_line_str(l, name);
+	memcpy(e.addr, p->q_dst, 16);
+	e.port = p->q_dport;
+	cap_endpoint_format(&e, name);
+	cap_line_str(l, "\",\"dst\":\"");
+	cap_line_str(l, name);
+	cap_line_str(l, "\"}");
+	if (ev->icmp_conv != NULL)
+		put_num(l, "conv", ev->icmp_conv->id);
+	else
+		cap_line_str(l, ",\"conv\":null");
+}
+
 void
 cap_json_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
                 const struct cap_packet *p, const struct cap_event *ev,
@@ -160,6 +195,8 @@ cap_json_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
 		cap_line_str(l, "\",\"where\":");
 		put_string(l, p->why != NULL ? p->why : "",
 		           p->why != NULL ? strlen(p->why) : 0);
+		if (ev->what == CAP_EV_ICMP)
+			put_icmp(l, p, ev);
 		if (ev->what == CAP_EV_FRAGMENT) {
 			put_num(l, "frag_id", p->frag_id);
 			put_num(l, "frag_offset", (int64_t)p->frag_off);

@@ -69,6 +69,14 @@ struct cap_packet {
 	const uint8_t *payload;          /* the captured part of it */
 	size_t         payload_caplen;   /* <= payload_len (snaplen) */
 
+	/* an ICMP/ICMPv6 error (proto 1 or 58): its type and code, and the
+	 * packet it quotes (when icmp_quote) */
+	uint8_t  icmp_type, icmp_code;
+	bool     icmp_quote;
+	int      q_family;
+	uint8_t  q_src[16], q_dst[16], q_proto;
+	uint16_t q_sport, q_dport;
+
 	/* an IP fragment (CAP_FRAGMENT): which datagram and which bytes of its
 	 * payload; payload/payload_len/payload_caplen are those bytes */
 	uint32_t frag_id;

@@ -185,6 +185,10 @@ print_conversations(const struct cap_out *o, const struct cap_table *t)
 		}
 		cap_line_fmt(l, TR(", %" PRIu64 " payload bytes",
 		                 ", %" PRIu64 " bytes de datos"), c->payload_bytes);
+		if (c->icmp_errors > 0)
+			cap_line_fmt(l, TR(", %" PRIu64 " ICMP errors back",
+			                   ", %" PRIu64 " errores ICMP de vuelta"),
+			             c->icmp_errors);
 		cap_out_emit(o, l);
 	}
 }
@@ -245,6 +249,13 @@ cap_summary_print(const struct cap_out *o, const struct cap_table *t)
 	        cap_color(o, CAP_C_BOLD), cap_color(o, CAP_C_RESET), s->packets, d,
 	        o->link_name);
 	print_table(o, t);
+	if (s->icmp_errors > 0)
+		fprintf(o->f, TR("  ICMP errors about chat packets: %" PRIu64
+		                 " (UDP has no handshake: this is how a client "
+		                 "learns nobody listens)\n",
+		                 "  errores ICMP sobre paquetes del chat: %" PRIu64
+		                 " (UDP no tiene saludo: as\u00ed sabe un cliente "
+		                 "que nadie escucha)\n"), s->icmp_errors);
 	if (s->fragments > 0)
 		fprintf(o->f, TR("  IP fragments: %" PRIu64 " pieces, put back "
 		                 "together before TCP/UDP\n",

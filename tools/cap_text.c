@@ -192,6 +192,60 @@ print_tcp_meaning(const struct cap_out *o, struct cap_line *l,
 		                       ", conexi\u00f3n cerrada"));
 }
 
+/* What an ICMP error says, in words. */
+static const char *
+icmp_meaning(const struct cap_packet *p)
+{
+	bool v4 = p->proto == 1;
+	uint8_t t = p->icmp_type, c = p->icmp_code;
+
+	if ((v4 && t == 3 && c == 3) || (!v4 && t == 1 && c == 4))
+		return TR("port unreachable: nothing listens on that port",
+		          "puerto inalcanzable: nadie escucha en ese puerto");
+	if ((v4 && t == 3 && c == 1) || (!v4 && t == 1 && c == 3))
+		return TR("host unreachable", "m\u00e1quina inalcanzable");
+	if ((v4 && t == 3) || (!v4 && t == 1))
+		return TR("destination unreachable", "destino inalcanzable");
+	if ((v4 && t == 11) || (!v4 && t == 3))
+		return TR("time exceeded (TTL ran out)",
+		          "tiempo excedido (se agot\u00f3 el TTL)");
+	if (!v4 && t == 2)
+		return TR("packet too big for the path MTU",
+		          "paquete demasiado grande para la MTU del camino");
+	return TR("error", "error");
+}
+
+static void
+print_icmp(const struct cap_out *o, struct cap_line *l,
+           const struct cap_packet *p, const struct cap_event *ev)
+{
+	const struct cap_conv *c = ev->icmp_conv;
+	char a[2][48];
+	int af = p->family == 4 ? AF_INET : AF_INET6;
+
+	inet_ntop(af, p->src, a[0], sizeof(a[0]));
+	inet_ntop(af, p->dst, a[1], sizeof(a[1]));
+	cap_line_fmt(l, "%s %s %s  %s%s %u/%u%s: %s", a[0], cap_arrow(o), a[1],
+	             cap_color(o, CAP_C_PROBLEM), p->proto == 1 ? "ICMP" : "ICMPv6",
+	             p->icmp_type, p->icmp_code, cap_color(o, CAP_C_RESET),
+	             icmp_meaning(p));
+	if (c != NULL)
+		cap_line_fmt(l, TR(" (answers %s#%u, %s %s %s%s)",
+		                   " (responde a %s#%u, %s %s %s%s)"),
+		             c->proto == 6 ? "TCP" : "UDP", c->id, c->name[ev->dir],
+		             cap_arrow(o), c->name[!ev->dir],
+		             c->proto == 17 && p->icmp_type == (p->proto == 1 ? 3 : 1)
+		             ? TR("; a connected UDP socket gets ECONNREFUSED",
+		                  "; un socket UDP conectado recibe ECONNREFUSED")
+		             : "");
+	else
+		cap_line_fmt(l, TR(" (answers a %s packet to port %u not "
+		                   "captured)",
+		                   " (responde a un paquete %s al puerto %u no "
+		                   "capturado)"),
+		             p->q_proto == 6 ? "TCP" : "UDP", p->q_dport);
+}
+
 static void
 print_problem(const struct cap_out *o, struct cap_line *l,
               const struct cap_packet *p,
@@ -199,6 +253,10 @@ print_problem(const struct cap_out *o, struct cap_line *l,
 {
 	const char *why = p->why != NULL ? p->why : "?";
 
+	if (ev->what == CAP_EV_ICMP) {
+		print_icmp(o, l, p, ev);
+		return;
+	}
 	if (ev->what == CAP_EV_FRAGMENT) {
 		char a[2][48];
 

@@ -1,6 +1,8 @@
 """chatcap's counts against tshark's on every capture fixture: SYN,
 SYN-ACK, FIN, RST, retransmissions, UDP datagrams and the handshake RTT
-(SYN to the final ACK, tshark's tcp.analysis.initial_rtt). Skipped where
+(SYN to the final ACK, tshark's tcp.analysis.initial_rtt), ICMP errors
+quoting chat packets; UDP datagrams put together from IP fragments count
+once for both. Skipped where
 tshark is not installed.
 
 Where the two disagree, the difference is deliberate and listed in
@@ -61,12 +63,18 @@ def tshark_counts(path):
         [TSHARK, "-r", path, "-Y", "tcp.port==5000 || udp.port==5001",
          "-T", "fields", "-E", "separator=;", "-E", "occurrence=f", "-e", "tcp.stream",
          "-e", "tcp.flags", "-e", "tcp.analysis.retransmission",
-         "-e", "tcp.analysis.initial_rtt", "-e", "udp.srcport"],
+         "-e", "tcp.analysis.initial_rtt", "-e", "udp.srcport",
+         "-e", "icmp.type", "-e", "icmpv6.type"],
         capture_output=True, timeout=120, check=True).stdout.decode()
-    c = dict(syn=0, syn_ack=0, fin=0, rst=0, retransmissions=0, datagrams=0)
+    c = dict(syn=0, syn_ack=0, fin=0, rst=0, retransmissions=0, datagrams=0,
+             icmp_errors=0)
     rtt = {}
     for line in out.splitlines():
-        stream, flags, retrans, initial_rtt, udp_port = line.split(";")
+        (stream, flags, retrans, initial_rtt, udp_port, icmp,
+         icmp6) = line.split(";")
+        if icmp or icmp6:          # an ICMP error quoting a chat packet
+            c["icmp_errors"] += 1
+            continue
         if udp_port:
             c["datagrams"] += 1
             continue
@@ -91,6 +99,7 @@ def chatcap_counts(path):
     c = {k: s["tcp"][k] for k in ("syn", "syn_ack", "fin", "rst",
                                   "retransmissions")}
     c["datagrams"] = s["udp"]["datagrams"]
+    c["icmp_errors"] = s["icmp_errors"]
     rtts = sorted(x["syn_to_ack_us"] for x in s["connections"]
                   if x["syn_to_ack_us"] is not None)
     return c, rtts
