@@ -3,12 +3,10 @@
  * flow a packet belongs to, UDP accounting, the run's counters and the
  * ladder's memory. The TCP state machine is in cap_tcpstate.c.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
 #include "cap_conv.h"
 #include "cap_tcpstate.h"
 
@@ -184,76 +182,6 @@ conv_free(struct cap_conv *c)
 	free(c->dir[1].reasm);
 	free(c->steps);
 	free(c);
-}
-
-/* ---------------------------------------------------------------------------
- * The ladder's memory: one small record per packet of a conversation, up
- * to CAP_STEPS_MAX (then only counted).
- * ------------------------------------------------------------------------ */
-
-/* A segment sent again (not spuriously): its first sending was lost, and
- * the ladder says so on that arrow. */
-static void
-mark_lost(struct cap_conv *c, const struct cap_event *ev)
-{
-	size_t i = c->nsteps;
-
-	if (!ev->retransmission || ev->ana.resent_frame == 0 ||
-	    (ev->ana.flags & CAP_A_SPURIOUS_RETRANS))
-		return;
-	while (i-- > 0)
-		if (c->steps[i].frame == ev->ana.resent_frame) {
-			c->steps[i].lost = true;
-			return;
-		}
-}
-
-static void
-remember_step(struct cap_table *t, const struct cap_packet *p,
-              const struct cap_event *ev, int64_t t_us)
-{
-	struct cap_conv *c = ev->conv;
-	struct cap_step *s;
-	size_t n;
-
-	mark_lost(c, ev);
-	if (c->nsteps == CAP_STEPS_MAX) {
-		c->steps_dropped++;
-		return;
-	}
-	if (c->nsteps == c->steps_cap) {
-		n = c->steps_cap == 0 ? 16 : c->steps_cap * 2;
-		if (n > CAP_STEPS_MAX)
-			n = CAP_STEPS_MAX;
-		if ((s = realloc(c->steps, n * sizeof(*s))) == NULL) {
-			c->steps_dropped++;
-			return;
-		}
-		c->steps = s;
-		c->steps_cap = n;
-	}
-	s = &c->steps[c->nsteps++];
-	memset(s, 0, sizeof(*s));
-	s->t_us = t_us - t->st.first_us;
-	s->rtt_us = ev->rtt_us;
-	s->seq = ev->rel_seq;
-	s->ack = ev->has_ack ? ev->rel_ack : 0;
-	s->len = (uint32_t)p->payload_len;
-	s->what = (uint8_t)ev->what;
-	s->dir = (uint8_t)ev->dir;
-	s->flags = p->flags;
-	s->retrans = ev->retransmission;
-	s->frame = ev->frame;
-	s->ana = ev->ana.flags;
-	s->closes = ev->closes;
-	if (ev->chat.n > 0) {
-		n = ev->chat.msg[0].len;
-		if (n >= sizeof(s->text))
-			n = sizeof(s->text) - 1;
-		while (n > 0 && (ev->chat.msg[0].text[n] & 0xc0) == 0x80)
-			n--;                /* cut at a character boundary */
-		memcpy(s->text, ev->chat.msg[0].text, n);
-	}
 }
 
 /* ---------------------------------------------------------------------------
@@ -472,7 +400,7 @@ cap_table_packet(struct cap_table *t, enum cap_result r,
 	else
 		udp_track(t, c, dir, p, ev);
 	if (t->keep_steps)
-		remember_step(t, p, ev, t_us);
+		cap_steps_remember(t, p, ev, t_us);
 	return 0;
 }
 
@@ -497,37 +425,3 @@ cap_table_finish(struct cap_table *t)
 	}
 }
 
-void
-cap_endpoint_format(const struct cap_endpoint *e, char *out)
-{
-	char addr[INET6_ADDRSTRLEN];
-
-	inet_ntop(e->family == 4 ? AF_INET : AF_INET6, e->addr, addr,
-	          sizeof(addr));
-	snprintf(out, CAP_ENDPOINT_MAX, e->family == 4 ? "%s:%u" : "[%s]:%u",
-	         addr, e->port);
-}
-
-const char *
-cap_state_label(enum cap_state s)
-{
-	switch (s) {
-	case CAP_STATE_OPEN:    return TR("open", "abierta");
-	case CAP_STATE_CLOSED:  return TR("closed", "cerrada");
-	case CAP_STATE_RESET:   return TR("reset", "abortada");
-	case CAP_STATE_REFUSED: return TR("refused", "rechazada");
-	}
-	return "?";
-}
-
-const char *
-cap_state_name(enum cap_state s)
-{
-	switch (s) {
-	case CAP_STATE_OPEN:    return "open";
-	case CAP_STATE_CLOSED:  return "closed";
-	case CAP_STATE_RESET:   return "reset";
-	case CAP_STATE_REFUSED: return "refused";
-	}
-	return "?";
-}

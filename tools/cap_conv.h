@@ -182,6 +182,12 @@ int cap_table_packet(struct cap_table *t, enum cap_result r,
                      const struct cap_packet *p, int64_t t_us,
                      struct cap_event *ev);
 
+/* Remember packet p (event ev, at t_us) as an arrow of its conversation's
+ * ladder (cap_steps.c); a retransmission marks the arrow of the segment it
+ * repeats as lost. */
+void cap_steps_remember(struct cap_table *t, const struct cap_packet *p,
+                        const struct cap_event *ev, int64_t t_us);
+
 /* The end of the capture: unterminated lines waiting for a silence get
  * it (counted as messages). */
 void cap_table_finish(struct cap_table *t);

@@ -2,11 +2,13 @@
  * cap_fmt.c — formatting helpers shared by chatcap's output modules:
  * colours, arrows, durations, TCP flags, clipping text for one line.
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "cap_line.h"
 #include "cap_out.h"
 
@@ -237,4 +239,43 @@ cap_out_emit(const struct cap_out *o, const struct cap_line *l)
 			start++;
 	}
 	put_piece(o->f, s, start, n, indent);
+}
+
+/* ---------------------------------------------------------------------------
+ * Names of endpoints and states
+ * ------------------------------------------------------------------------ */
+
+void
+cap_endpoint_format(const struct cap_endpoint *e, char *out)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	inet_ntop(e->family == 4 ? AF_INET : AF_INET6, e->addr, addr,
+	          sizeof(addr));
+	snprintf(out, CAP_ENDPOINT_MAX, e->family == 4 ? "%s:%u" : "[%s]:%u",
+	         addr, e->port);
+}
+
+const char *
+cap_state_label(enum cap_state s)
+{
+	switch (s) {
+	case CAP_STATE_OPEN:    return TR("open", "abierta");
+	case CAP_STATE_CLOSED:  return TR("closed", "cerrada");
+	case CAP_STATE_RESET:   return TR("reset", "abortada");
+	case CAP_STATE_REFUSED: return TR("refused", "rechazada");
+	}
+	return "?";
+}
+
+const char *
+cap_state_name(enum cap_state s)
+{
+	switch (s) {
+	case CAP_STATE_OPEN:    return "open";
+	case CAP_STATE_CLOSED:  return "closed";
+	case CAP_STATE_RESET:   return "reset";
+	case CAP_STATE_REFUSED: return "refused";
+	}
+	return "?";
 }

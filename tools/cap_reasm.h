@@ -46,4 +46,18 @@ bool cap_reasm_lowest(struct cap_reasm *q, struct cap_reasm_seg *seg);
 
 void cap_reasm_free(struct cap_reasm *q);
 
+struct cap_conv;
+struct cap_event;
+struct cap_packet;
+
+/*
+ * Hand the payload of segment p (direction dir of c, at t_us) to the chat
+ * framer of its direction in sequence order, holding what comes past a
+ * hole; the messages completed go to ev->chat. Also: the hole the peer's
+ * ACK says will not be filled is given up on, and a FIN in sequence ends
+ * the last unterminated line.
+ */
+void cap_reasm_follow(struct cap_conv *c, int dir, const struct cap_packet *p,
+                      int64_t t_us, struct cap_event *ev);
+
 #endif
