@@ -16,7 +16,6 @@ cap_explain_analysis(const struct cap_out *o, struct cap_line *l,
                      const struct cap_event *ev)
 {
 	const struct cap_ana *a = &ev->ana;
-	char d[32];
 
 	if (a->flags & CAP_A_FAST_RETRANS)
 		cap_line_fmt(l, TR(" [fast retransmission: sent again at once after "
@@ -86,12 +85,11 @@ cap_explain_analysis(const struct cap_out *o, struct cap_line *l,
 		                 " [ACK de keep-alive: sigue aqu\u00ed]"));
 	if (a->ack_rtt_us >= 0 && ev->what != CAP_EV_SYN_ACK &&
 	    ev->what != CAP_EV_ESTABLISHED) {
-		cap_fmt_duration(o, a->ack_rtt_us, d, sizeof(d));
 		cap_line_str(l, TR(" [acknowledges packet ",
 		                   " [confirma el paquete "));
 		cap_line_u64(l, a->acks_frame, 1);
 		cap_line_str(l, TR(" after ", " tras "));
-		cap_line_str(l, d);
+		cap_line_duration(o, l, a->ack_rtt_us);
 		cap_line_ch(l, ']');
 	}
 }

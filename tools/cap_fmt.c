@@ -70,6 +70,37 @@ cap_fmt_duration(const struct cap_out *o, int64_t us, char *out, size_t cap)
 		         us / 1000 % 1000);
 }
 
+/* d as three decimals: "001" */
+static void
+line_3(struct cap_line *l, int64_t d)
+{
+	char c[3] = { (char)('0' + d / 100), (char)('0' + d / 10 % 10),
+	              (char)('0' + d % 10) };
+
+	cap_line_mem(l, c, 3);
+}
+
+void
+cap_line_duration(const struct cap_out *o, struct cap_line *l, int64_t us)
+{
+	if (us < 0) {
+		cap_line_ch(l, '-');
+	} else if (us < 1000) {
+		cap_line_u64(l, (uint64_t)us, 1);
+		cap_line_str(l, o->utf8 ? " \u00b5s" : " us");
+	} else if (us < 1000000) {
+		cap_line_u64(l, (uint64_t)(us / 1000), 1);
+		cap_line_ch(l, '.');
+		line_3(l, us % 1000);
+		cap_line_str(l, " ms");
+	} else {
+		cap_line_u64(l, (uint64_t)(us / 1000000), 1);
+		cap_line_ch(l, '.');
+		line_3(l, us / 1000 % 1000);
+		cap_line_str(l, " s");
+	}
+}
+
 void
 cap_fmt_flags(uint8_t flags, char out[12])
 {
@@ -209,10 +240,9 @@ put_piece(FILE *f, const char *s, size_t from, size_t to, bool indent)
 }
 
 void
-cap_out_emit(const struct cap_out *o, const struct cap_line *l)
+cap_out_emit(const struct cap_out *o, const char *s, size_t n)
 {
-	const char *s = l->buf;
-	size_t n = l->n, start = 0, end, brk;
+	size_t start = 0, end, brk;
 	unsigned w = o->width;
 	bool indent = false;
 

@@ -1,7 +1,8 @@
 /*
  * cap_jsonpkt.c — the JSON Lines object of one packet, assembled in a
  * cap_line (no printf on this path: it runs a million times for a
- * million packets) and written whole. Keys are documented in chatcap(1).
+ * million packets); the caller writes it. Keys are documented in
+ * chatcap(1).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -174,21 +175,18 @@ put_icmp(struct cap_line *l, const struct cap_packet *p,
 }
 
 void
-cap_json_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
-                const struct cap_packet *p, const struct cap_event *ev,
-                size_t caplen, size_t wirelen)
+cap_json_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
+                int64_t rel_us, const struct cap_packet *p,
+                const struct cap_event *ev, size_t caplen, size_t wirelen)
 {
-	static struct cap_line line;        /* big: kept off the stack */
-	struct cap_line *l = &line;
 	const struct cap_conv *c = ev->conv;
-	char t[32], flags[12];
+	char flags[12];
 
-	cap_line_clear(l);
-	cap_fmt_seconds(rel_us, t, sizeof(t));
+	(void)o;                            /* JSON has no colour or width */
 	cap_line_str(l, "{\"type\":\"packet\"");
 	put_num(l, "n", (int64_t)n);
 	cap_line_str(l, ",\"time\":");
-	cap_line_str(l, t);
+	cap_line_seconds(l, rel_us);
 	if (c == NULL) {
 		cap_line_str(l, ",\"event\":\"");
 		cap_line_str(l, event_name(ev->what));
@@ -207,7 +205,7 @@ cap_json_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
 		put_num(l, "caplen", (int64_t)caplen);
 		put_num(l, "wire_len", (int64_t)wirelen);
 		cap_line_ch(l, '}');
-		goto out;
+		return;
 	}
 	cap_line_str(l, c->proto == 6 ? ",\"proto\":\"tcp\"" : ",\"proto\":\"udp\"");
 	put_num(l, "conv", c->id);
@@ -254,7 +252,4 @@ cap_json_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
 	}
 	put_messages(l, &ev->chat);
 	cap_line_ch(l, '}');
-out:
-	cap_line_ch(l, '\n');
-	fwrite_unlocked(l->buf, 1, l->n, o->f);
 }

@@ -68,6 +68,27 @@ cap_line_u64(struct cap_line *l, uint64_t v, unsigned width)
 	cap_line_mem(l, d + i, sizeof(d) - i);
 }
 
+/* Microseconds as seconds with six decimals, "12.000345" (us >= 0). */
+static inline void
+cap_line_seconds(struct cap_line *l, int64_t us)
+{
+	char frac[7];
+	uint64_t f;
+	int i;
+
+	if (us < 0)
+		us = 0;
+	cap_line_u64(l, (uint64_t)us / 1000000, 1);
+	f = (uint64_t)us % 1000000;
+	for (i = 5; i >= 0; i--) {
+		frac[i] = (char)('0' + f % 10);
+		f /= 10;
+	}
+	frac[6] = '.';
+	cap_line_ch(l, '.');
+	cap_line_mem(l, frac, 6);
+}
+
 /* printf-style, for what is not on the hot path. */
 void cap_line_fmt(struct cap_line *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

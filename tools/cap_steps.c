@@ -21,6 +21,7 @@ mark_lost(struct cap_conv *c, const struct cap_event *ev)
 	size_t i = c->nsteps;
 
 	if (!ev->retransmission || ev->ana.resent_frame == 0 ||
+	    !(ev->ana.flags & CAP_A_RETRANSMISSION) ||
 	    (ev->ana.flags & CAP_A_SPURIOUS_RETRANS))
 		return;
 	while (i-- > 0)

@@ -189,7 +189,7 @@ print_conversations(const struct cap_out *o, const struct cap_table *t)
 			cap_line_fmt(l, TR(", %" PRIu64 " ICMP errors back",
 			                   ", %" PRIu64 " errores ICMP de vuelta"),
 			             c->icmp_errors);
-		cap_out_emit(o, l);
+		cap_out_emit(o, l->buf, l->n);
 	}
 }
 

@@ -234,12 +234,7 @@ cap_text_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
 	/* The hot path: appended piece by piece, no printf. */
 	cap_line_u64(l, n, 4);
 	cap_line_ch(l, ' ');
-	cap_line_u64(l, (uint64_t)(rel_us < 0 ? 0 : rel_us / 1000000), 1);
-	cap_line_ch(l, '.');
-	cap_line_u64(l, (uint64_t)(rel_us < 0 ? 0 : rel_us % 1000000) + 1000000,
-	             7);
-	memmove(l->buf + l->n - 7, l->buf + l->n - 6, 6);  /* drop the "1" */
-	l->n--;
+	cap_line_seconds(l, rel_us);
 	cap_line_ch(l, ' ');
 	if (c == NULL) {
 		cap_line_str(l, "        ");

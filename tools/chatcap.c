@@ -19,12 +19,11 @@
 #include "cli.h"
 #include "cap_capture.h"
 #include "cap_decode.h"
+#include "cap_emit.h"
 #include "cap_json.h"
-#include "cap_line.h"
 #include "cap_ladder.h"
 #include "cap_pcapng.h"
 #include "cap_summary.h"
-#include "cap_text.h"
 
 #define PROG "chatcap"
 #define DEFAULT_IFACE    "lo"
@@ -45,14 +44,9 @@ struct config {
 struct run {
 	const struct config *cfg;
 	struct cap_table     table;
-	struct cap_out       out;
+	struct cap_emit      emit;      /* where each packet's words go */
 	int                  dlt;
 	uint64_t             n;
-	struct cap_pcapng    ng;        /* -w FILE.pcapng, when ng.f != NULL */
-	struct cap_out       plain;     /* out without colour, for comments */
-	struct cap_line      line;      /* the packet's text line */
-	struct cap_line      comment;   /* ... without colour, if it differs */
-	bool                 write_error;
 };
 
 static void
@@ -232,26 +226,7 @@ parse_options(struct config *cfg, int argc, char **argv)
 	return join_expression(cfg, argc, argv, optind);
 }
 
-/* -w FILE.pcapng: the packet, with its text line (no colour, not
- * wrapped) as the comment. */
-static void
-save_with_comment(struct run *r, const struct pcap_pkthdr *h,
-                  const uint8_t *bytes, const struct cap_packet *p,
-                  const struct cap_event *ev, int64_t t_us, bool have_line)
-{
-	struct cap_line *l = &r->line;
-
-	if (!have_line || r->out.color) {
-		l = &r->comment;
-		cap_line_clear(l);
-		cap_text_packet(&r->plain, l, r->n, t_us - r->table.st.first_us, p,
-		                ev, h->caplen, h->len);
-	}
-	if (cap_pcapng_write(&r->ng, h, bytes, l->buf, l->n) < 0)
-		r->write_error = true;
-}
-
-/* One packet: decode, follow, print. Returns 1 for chat packets. */
+/* One packet: decode, follow, explain. Returns 1 for chat packets. */
 static int
 on_packet(void *arg, const struct pcap_pkthdr *h, const uint8_t *bytes)
 {
@@ -260,28 +235,15 @@ on_packet(void *arg, const struct pcap_pkthdr *h, const uint8_t *bytes)
 	static struct cap_event ev;       /* big: kept off the stack */
 	enum cap_result res;
 	int64_t t_us = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
-	bool text = false;
 
 	res = cap_decode(r->dlt, bytes, h->caplen, h->len, &p);
 	res = cap_frag_packet(&r->table.frags, res, &p, t_us);
 	if (cap_table_packet(&r->table, res, &p, t_us, &ev) < 0)
 		return -1;
 	r->n++;
-	if (ev.what == CAP_EV_OTHER && !r->cfg->json)
-		return 0;
-	if (!r->cfg->summary_only && r->cfg->json) {
-		cap_json_packet(&r->out, r->n, t_us - r->table.st.first_us, &p, &ev,
-		                h->caplen, h->len);
-	} else if (!r->cfg->summary_only && !r->cfg->ladder) {
-		cap_line_clear(&r->line);
-		cap_text_packet(&r->out, &r->line, r->n,
-		                t_us - r->table.st.first_us, &p, &ev, h->caplen,
-		                h->len);
-		cap_out_emit(&r->out, &r->line);
-		text = true;
-	}
-	if (r->ng.f != NULL && ev.what != CAP_EV_OTHER)
-		save_with_comment(r, h, bytes, &p, &ev, t_us, text);
+	if (cap_emit_packet(&r->emit, r->n, t_us - r->table.st.first_us, h,
+	                    bytes, &p, &ev) < 0)
+		return -1;
 	return ev.what == CAP_EV_OTHER ? 0 : 1;
 }
 
@@ -300,17 +262,20 @@ finish(struct run *r)
 {
 	const char *name = pcap_datalink_val_to_name(r->dlt);
 
-	r->out.link_name = name != NULL ? name : "?";
+	struct cap_out *o = &r->emit.out;
+
+	cap_emit_flush(&r->emit);
+	o->link_name = name != NULL ? name : "?";
 	cap_table_finish(&r->table);
 	if (r->cfg->json) {
-		cap_json_summary(&r->out, &r->table);
+		cap_json_summary(o, &r->table);
 		return;
 	}
 	if (r->cfg->ladder)
-		cap_ladder_print(&r->out, &r->table);
-	cap_summary_print(&r->out, &r->table);
+		cap_ladder_print(o, &r->table);
+	cap_summary_print(o, &r->table);
 	if (r->cfg->rtt)
-		cap_summary_rtt(&r->out, &r->table);
+		cap_summary_rtt(o, &r->table);
 }
 
 /* The columns to fit: --width N (0: no limit), else the terminal's, else
@@ -333,15 +298,22 @@ static void
 start_output(struct run *r, const struct config *cfg,
              const struct cap_source *src)
 {
+	struct cap_emit *e = &r->emit;
+
 	r->cfg = cfg;
 	r->dlt = src->dlt;
-	r->out = (struct cap_out){ .f = stdout, .tcp_port = cfg->tcp_port,
+	e->out = (struct cap_out){ .f = stdout, .tcp_port = cfg->tcp_port,
 	                           .udp_port = cfg->udp_port,
 	                           .color = !cfg->json &&
 	                                    cli_color(cfg->color, STDOUT_FILENO),
 	                           .utf8 = locale_is_utf8(),
 	                           .width = output_width(cfg),
 	                           .file = cfg->file };
+	e->plain = e->out;
+	e->plain.color = false;
+	e->json = cfg->json && !cfg->summary_only;
+	e->text = !cfg->json && !cfg->summary_only && !cfg->ladder;
+	e->hold = !src->live;           /* files: wait to mark losses */
 	if (src->live) {
 		setvbuf(stdout, NULL, _IOLBF, 0);   /* packets as they come */
 		fprintf(stderr, TR("%s: capturing on %s (TCP port %u, UDP port %u); "
@@ -372,9 +344,7 @@ open_pcapng(struct run *r, const struct config *cfg,
 	for (i = 0; i < argc && used < sizeof(note); i++)
 		used += (size_t)snprintf(note + used, sizeof(note) - used, " %s",
 		                         argv[i]);
-	r->plain = r->out;
-	r->plain.color = false;
-	return cap_pcapng_open(&r->ng, cfg->write_file, src->dlt,
+	return cap_pcapng_open(&r->emit.ng, cfg->write_file, src->dlt,
 	                       (unsigned)pcap_snapshot(src->pcap), note);
 }
 
@@ -429,12 +399,13 @@ main(int argc, char **argv)
 	fflush(stdout);
 	if (status != CAP_EXIT_OK)
 		fprintf(stderr, "%s: %s\n", PROG, err);
-	if ((cap_pcapng_close(&r.ng) < 0 || r.write_error) &&
+	if ((cap_pcapng_close(&r.emit.ng) < 0 || r.emit.error) &&
 	    status == CAP_EXIT_OK) {
 		fprintf(stderr, "%s: %s: %s\n", PROG, cfg.write_file,
 		        TR("write error", "error de escritura"));
 		status = CAP_EXIT_CAPTURE;
 	}
+	cap_emit_free(&r.emit);
 	cap_table_free(&r.table);
 	cap_source_close(&src);
 	return (int)status;

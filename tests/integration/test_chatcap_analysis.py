@@ -197,3 +197,28 @@ def test_seed_client_messages_apart():
     flat = [t for v in messages_by_frame("any_sll2.pcap").values()
             for _, t in v]
     assert "pepe" in flat and "hola, soy pepe" in flat
+
+
+def test_lost_segment_marked_where_first_sent():
+    """Reading a file, the segment a later retransmission repeats is marked
+    lost on its own line, in the text, the JSON and the ladder; a spurious
+    retransmission's original was not lost."""
+    path = os.path.join(FIXTURES, "tcp_retrans.pcap")
+    r = subprocess.run([CHATCAP, "--json", "-r", path], capture_output=True,
+                       timeout=60, check=True)
+    pk = [json.loads(x) for x in r.stdout.decode().splitlines()[:-1]]
+    lost = {p["n"]: p["resent_in"] for p in pk if p.get("lost")}
+    assert lost == {1: 2, 7: 8, 16: 17, 19: 20}
+    for n, again in lost.items():
+        assert pk[again - 1]["resends"] == n
+    env = dict(os.environ, LC_ALL="C.UTF-8")
+    text = subprocess.run([CHATCAP, "--color=never", "--width", "0", "-r",
+                           path], capture_output=True, timeout=60,
+                          check=True, env=env).stdout.decode().splitlines()
+    assert text[6].startswith("   7 ") and \
+        text[6].endswith("[LOST: sent again in packet 8]")
+    assert sum("LOST" in x for x in text) == 4
+    ladder = subprocess.run([CHATCAP, "--color=never", "--ladder", "-r",
+                             path], capture_output=True, timeout=60,
+                            check=True, env=env).stdout.decode()
+    assert ladder.count("LOST") == 4
