@@ -24,6 +24,7 @@ add_message(struct cap_chat_dir *d, bool to_server, bool first_is_nick,
 		return;
 	m = &out->msg[out->n++];
 	m->kind = MSG_CHAT;
+	m->ended_early = false;
 	if (too_long) {
 		m->role = CAP_ROLE_TOO_LONG;
 	} else if (!to_server) {
@@ -86,9 +87,12 @@ cap_chat_silence(struct cap_chat_dir *d, bool to_server, bool first_is_nick,
 
 	if (msg_framer_pending(&d->framer) &&
 	    t_us - d->last_us >= CAP_CHAT_SILENCE_US &&
-	    msg_framer_flush(&d->framer, &line, &line_len))
+	    msg_framer_flush(&d->framer, &line, &line_len)) {
 		add_message(d, to_server, first_is_nick, line, line_len, false,
 		            out);
+		if (out->n > 0)
+			out->msg[out->n - 1].ended_early = true;
+	}
 }
 
 void
@@ -98,9 +102,12 @@ cap_chat_finish(struct cap_chat_dir *d, bool to_server, bool first_is_nick,
 	const char *line;
 	size_t line_len;
 
-	if (!d->skip_line && msg_framer_finish(&d->framer, &line, &line_len))
+	if (!d->skip_line && msg_framer_finish(&d->framer, &line, &line_len)) {
 		add_message(d, to_server, first_is_nick, line, line_len, false,
 		            out);
+		if (out->n > 0)
+			out->msg[out->n - 1].ended_early = true;
+	}
 }
 
 void

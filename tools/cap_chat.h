@@ -31,6 +31,8 @@ struct cap_msg {
 	enum msg_kind kind;  /* for CAP_ROLE_COMMAND */
 	const char   *text;  /* sanitised, NUL-terminated, in cap_chat.text */
 	size_t        len;
+	bool          ended_early; /* by the silence rule or the FIN: its bytes
+	                            * came in earlier packets than this one */
 };
 
 /* The messages one packet completed. */

@@ -181,6 +181,7 @@ conv_free(struct cap_conv *c)
 	free(c->dir[0].reasm);
 	free(c->dir[1].reasm);
 	free(c->steps);
+	free(c->follow);
 	free(c);
 }
 
@@ -401,6 +402,8 @@ cap_table_packet(struct cap_table *t, enum cap_result r,
 		udp_track(t, c, dir, p, ev);
 	if (t->keep_steps)
 		cap_steps_remember(t, p, ev, t_us);
+	if (t->keep_follow)
+		cap_follow_remember(c, ev);
 	return 0;
 }
 

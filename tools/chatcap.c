@@ -20,6 +20,7 @@
 #include "cap_capture.h"
 #include "cap_decode.h"
 #include "cap_emit.h"
+#include "cap_follow.h"
 #include "cap_json.h"
 #include "cap_ladder.h"
 #include "cap_pcapng.h"
@@ -35,7 +36,7 @@ struct config {
 	const char *iface, *file, *write_file, *color, *lang;
 	uint16_t    tcp_port, udp_port;
 	uint64_t    count;
-	bool        json, ladder, summary_only, list, rtt;
+	bool        json, ladder, summary_only, list, rtt, follow;
 	long long   width;             /* -1: the terminal's, or 80 */
 	char        expr[EXPR_MAX];    /* the trailing BPF words, joined */
 };
@@ -69,6 +70,7 @@ usage(FILE *f)
 	"  --udp-port N     UDP chat port (default 5001)\n"
 	"  --json           JSON Lines: one object per packet, then a summary\n"
 	"  --ladder         draw each conversation as a sequence diagram\n"
+	"  --follow         each conversation's chat put back together\n"
 	"  --summary        print only the summary\n"
 	"  --rtt            RTT samples and the RFC 6298 estimate per sender\n"
 	"  --width N        fit lines in N columns (0: never wrap; default: the\n"
@@ -98,6 +100,7 @@ usage(FILE *f)
 	"  --json           JSON Lines: un objeto por paquete y un resumen\n"
 	"  --ladder         dibuja cada conversaci\u00f3n como diagrama de "
 	"secuencia\n"
+	"  --follow         el chat de cada conversaci\u00f3n, reconstruido\n"
 	"  --summary        solo el resumen\n"
 	"  --rtt            muestras de RTT y la estimaci\u00f3n RFC 6298 por "
 	"emisor\n"
@@ -147,7 +150,8 @@ static int
 parse_options(struct config *cfg, int argc, char **argv)
 {
 	enum { O_TCP = 256, O_UDP, O_JSON, O_LADDER, O_SUMMARY, O_COLOR,
-	       O_LANG, O_HELP, O_VERSION, O_RTT, O_WIDTH };
+	       O_LANG, O_HELP, O_VERSION, O_RTT, O_WIDTH,
+	       O_FOLLOW };
 	static const struct option longopts[] = {
 		{ "tcp-port", required_argument, NULL, O_TCP },
 		{ "udp-port", required_argument, NULL, O_UDP },
@@ -155,6 +159,7 @@ parse_options(struct config *cfg, int argc, char **argv)
 		{ "ladder",   no_argument,       NULL, O_LADDER },
 		{ "summary",  no_argument,       NULL, O_SUMMARY },
 		{ "rtt",      no_argument,       NULL, O_RTT },
+		{ "follow",   no_argument,       NULL, O_FOLLOW },
 		{ "width",    required_argument, NULL, O_WIDTH },
 		{ "color",    required_argument, NULL, O_COLOR },
 		{ "lang",     required_argument, NULL, O_LANG },
@@ -176,6 +181,7 @@ parse_options(struct config *cfg, int argc, char **argv)
 		case O_LADDER: cfg->ladder = true; break;
 		case O_SUMMARY: cfg->summary_only = true; break;
 		case O_RTT: cfg->rtt = true; break;
+		case O_FOLLOW: cfg->follow = true; break;
 		case O_WIDTH:
 			if (cli_number(optarg, 0, 100000, &cfg->width, &what) < 0) {
 				fprintf(stderr, "%s: --width %s: %s\n", PROG, optarg,
@@ -217,6 +223,9 @@ parse_options(struct config *cfg, int argc, char **argv)
 	if (cfg->json && cfg->ladder)
 		return bad_usage(TR("--json and --ladder exclude each other",
 		                    "--json y --ladder se excluyen"));
+	if (cfg->json && cfg->follow)
+		return bad_usage(TR("--json and --follow exclude each other",
+		                    "--json y --follow se excluyen"));
 	if (cfg->color != NULL && cli_color(cfg->color, STDOUT_FILENO) < 0)
 		return bad_usage(TR("--color takes auto, always or never",
 		                    "--color admite auto, always o never"));
@@ -273,6 +282,8 @@ finish(struct run *r)
 	}
 	if (r->cfg->ladder)
 		cap_ladder_print(o, &r->table);
+	if (r->cfg->follow)
+		cap_follow_print(o, &r->table);
 	cap_summary_print(o, &r->table);
 	if (r->cfg->rtt)
 		cap_summary_rtt(o, &r->table);
@@ -312,7 +323,8 @@ start_output(struct run *r, const struct config *cfg,
 	e->plain = e->out;
 	e->plain.color = false;
 	e->json = cfg->json && !cfg->summary_only;
-	e->text = !cfg->json && !cfg->summary_only && !cfg->ladder;
+	e->text = !cfg->json && !cfg->summary_only && !cfg->ladder &&
+	          !cfg->follow;
 	e->hold = !src->live;           /* files: wait to mark losses */
 	if (src->live) {
 		setvbuf(stdout, NULL, _IOLBF, 0);   /* packets as they come */
@@ -391,6 +403,7 @@ main(int argc, char **argv)
 		status = CAP_EXIT_CAPTURE;
 	else {
 		r.table.keep_rtt = cfg.rtt;
+		r.table.keep_follow = cfg.follow;
 		status = cap_source_run(&src, cfg.count, on_packet, &r, err,
 		                        sizeof(err));
 	}

@@ -222,3 +222,28 @@ def test_lost_segment_marked_where_first_sent():
                              path], capture_output=True, timeout=60,
                             check=True, env=env).stdout.decode()
     assert ladder.count("LOST") == 4
+
+
+def test_follow_puts_the_chat_back_together():
+    """--follow: one message a line, client >> and server <<, with the
+    packets that carried it: cut across segments, several in one, ended by
+    the silence rule; UDP: one datagram, one message."""
+    env = dict(os.environ, LC_ALL="C.UTF-8")
+    out = subprocess.run([CHATCAP, "--follow", "--color=never", "--width",
+                          "0", "-r", os.path.join(FIXTURES, "any_sll2.pcap")],
+                         capture_output=True, timeout=60, check=True,
+                         env=env).stdout.decode().splitlines()
+    assert '  >> nickname "pepe"  [packet 6, no newline: ended by 200 ms of ' \
+        'silence or the FIN]' in out
+    assert '  << relayed "ana: hola a todos"  [packet 17: 1 of 2 in one ' \
+        'segment]' in out
+    assert '  >> chat "hola a todos"  [packets 13-15: cut across segments]' \
+        in out
+    assert '  >> nickname "carla"  [packet 19]' in out
+    assert not any(x.startswith("   1 ") for x in out)   # no packet lines
+    es = subprocess.run([CHATCAP, "--follow", "--summary", "--lang", "es",
+                         "--color=never", "-r",
+                         os.path.join(FIXTURES, "tcp_analysis.pcap")],
+                        capture_output=True, timeout=60, check=True,
+                        env=env).stdout.decode()
+    assert "[paquete 12: 4 de 4 en un segmento]" in es
