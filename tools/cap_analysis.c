@@ -130,7 +130,10 @@ window_and_ack_flags(struct cap_ana_dir *fwd, struct cap_ana_dir *rev,
 }
 
 /* ACKed unseen segment: the ACK covers bytes the capture never showed.
- * Said once: the mark moves to what was seen. */
+ * Said once for the same hole: when the mark of what the peer may
+ * acknowledge is behind everything it sent, the mark jumps there; when the
+ * peer only ever sends the same ACK (its duplicate-ACK count set to -1
+ * here), later ACKs past the hole are not flagged again. */
 static void
 ack_lost_flag(struct cap_ana_dir *rev, const struct cap_ana_seg *s,
               struct cap_ana *a)
@@ -138,8 +141,14 @@ ack_lost_flag(struct cap_ana_dir *rev, const struct cap_ana_seg *s,
 	if (!rev->maxseq_set || !seq_gt(s->ack, rev->maxseqtobeacked) ||
 	    !(s->flags & CAP_ACK))
 		return;
-	a->flags |= CAP_A_ACK_LOST_SEGMENT;
-	rev->maxseqtobeacked = rev->nextseq;
+	if (seq_lt(rev->maxseqtobeacked, rev->nextseq)) {
+		rev->maxseqtobeacked = rev->nextseq;
+		a->flags |= CAP_A_ACK_LOST_SEGMENT;
+		return;
+	}
+	if (rev->dupacks == 0)
+		a->flags |= CAP_A_ACK_LOST_SEGMENT;
+	rev->dupacks = -1;
 }
 
 /* Retransmission, fast retransmission, spurious retransmission or out of

@@ -135,7 +135,9 @@ open_file(struct cap_source *s, const char *file, char *err, size_t errlen)
 }
 
 /*
- * The filter. Live, the kernel keeps only the chat ports. (On Linux the
+ * The filter. Live, the kernel keeps only the chat ports, ICMP and ICMPv6
+ * (errors about chat packets are told apart later) and IP fragments past
+ * the first (they carry no ports; cap_frag.c needs them). (On Linux the
  * kernel filter sees VLAN-tagged frames without their tag, so no "vlan"
  * clause is needed; simplification: IPv6 packets with extension headers do
  * not match "tcp port N" there.) From a file, only the user's expression is
@@ -145,11 +147,12 @@ static enum cap_exit
 set_filter(struct cap_source *s, uint16_t tcp_port, uint16_t udp_port,
            const char *expr, char *err, size_t errlen)
 {
-	char text[4096], ports[160];
+	char text[4096], ports[256];
 	struct bpf_program prog;
 
-	snprintf(ports, sizeof(ports), "tcp port %u or udp port %u",
-	         tcp_port, udp_port);
+	snprintf(ports, sizeof(ports), "tcp port %u or udp port %u or icmp or "
+	         "icmp6 or (ip and ip[6:2] & 0x1fff != 0) or "
+	         "(ip6 and ip6[6] == 44)", tcp_port, udp_port);
 	if (s->live && expr != NULL)
 		snprintf(text, sizeof(text), "(%s) and (%s)", ports, expr);
 	else if (s->live)
