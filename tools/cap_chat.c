@@ -86,7 +86,7 @@ cap_chat_silence(struct cap_chat_dir *d, bool to_server, bool first_is_nick,
 	size_t line_len;
 
 	if (msg_framer_pending(&d->framer) &&
-	    t_us - d->last_us >= CAP_CHAT_SILENCE_US &&
+	    (t_us == INT64_MAX || t_us - d->last_us >= CAP_CHAT_SILENCE_US) &&
 	    msg_framer_flush(&d->framer, &line, &line_len)) {
 		add_message(d, to_server, first_is_nick, line, line_len, false,
 		            out);

@@ -78,8 +78,8 @@ void cap_chat_stream(struct cap_chat_dir *d, bool to_server,
                      int64_t t_us, struct cap_chat *out);
 
 /* The silence rule, checked at t_us (any later packet of the
- * conversation, or the end of the capture): unterminated bytes silent for
- * MSG_SILENCE_MS or more become a message in out. */
+ * conversation, or INT64_MAX at the end of the capture): unterminated
+ * bytes silent for MSG_SILENCE_MS or more become a message in out. */
 void cap_chat_silence(struct cap_chat_dir *d, bool to_server,
                       bool first_is_nick, int64_t t_us, struct cap_chat *out);
 

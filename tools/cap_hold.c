@@ -50,6 +50,9 @@ cap_hold_set(struct cap_hold_buf *b, const void *data, size_t n)
 {
 	char *p;
 
+	b->len = 0;
+	if (n == 0)
+		return 0;
 	if (n > b->cap) {
 		if ((p = realloc(b->p, n)) == NULL)
 			return -1;

@@ -138,7 +138,8 @@ cap_pcapng_write(struct cap_pcapng *w, const struct pcap_pkthdr *h,
 	put32(w->f, (uint32_t)ts);
 	put32(w->f, h->caplen);
 	put32(w->f, h->len);
-	fwrite(bytes, 1, h->caplen, w->f);
+	if (h->caplen > 0)
+		fwrite(bytes, 1, h->caplen, w->f);
 	put_pad(w->f, pad4(h->caplen));
 	put_comment(w->f, comment, clen);
 	put32(w->f, (uint32_t)total);
