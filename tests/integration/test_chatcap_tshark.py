@@ -2,24 +2,25 @@
 SYN-ACK, FIN, RST, retransmissions, UDP datagrams and the handshake RTT
 (SYN to the final ACK, tshark's tcp.analysis.initial_rtt), ICMP errors
 quoting chat packets; UDP datagrams put together from IP fragments count
-once for both. Skipped where
-tshark is not installed.
+once for both. Skipped where tshark is not installed. (Frame by frame, the
+TCP analysis is compared in test_chatcap_analysis.py.)
 
 Where the two disagree, the difference is deliberate and listed in
 KNOWN_DIFFERENCES with its reason; any other difference fails.
 
-Retransmissions agree on every fixture, including the cases where the two
-tools could differ:
+The summary's "retransmissions" is chatcap's own count (bytes their
+sender had already sent, by the ranges actually seen); tshark's
+tcp.analysis.retransmission also guesses from timing. They agree on every
+fixture but tcp_analysis.pcap, which is built to show where they part:
 - a keep-alive (one byte or none, one below the next sequence number) is
   not a retransmission for either;
 - a copy of data the peer had already acknowledged is a "spurious
   retransmission" for tshark, which flags it as a retransmission too;
 - a retransmission that also carries new bytes is one for both;
-- a repeated SYN or FIN is one for both.
-tshark would call a segment that comes within 3 ms of the previous one
-(or within the RTT) "out-of-order" instead; chatcap has no such category
-and would count it as a retransmission. The fixtures space their
-retransmissions by more than that, as real timeouts do."""
+- a repeated SYN or FIN is one for both;
+- a segment that fills a hole within the iRTT is "out of order" for
+  tshark and no retransmission for chatcap; later than that, tshark calls
+  it a retransmission, chatcap still does not (it was never sent before)."""
 import json
 import os
 import shutil
