@@ -87,10 +87,13 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(MANPAGES) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -d $(DESTDIR)$(PREFIX)/lib/wireshark/plugins
+	install -m 644 wireshark/redchat.lua $(DESTDIR)$(PREFIX)/lib/wireshark/plugins/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(notdir $(PROGRAMS)))
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MANPAGES)))
+	rm -f $(DESTDIR)$(PREFIX)/lib/wireshark/plugins/redchat.lua
 
 clean:
 	rm -rf $(BUILD) $(BIN)

@@ -190,3 +190,61 @@ for s in udpchatd seed-udp; do
 done
 
 "$PY" scripts/bench_table.py "$RESULTS" "$OUT/bench.json"
+
+# --- chatcap against tcpdump -------------------------------------------------
+# C1-C3: chatcap reading a capture of 1,000,000 chat packets (written by the
+# fixture generator) with the TCP analysis on, in packets per second, against
+# `tcpdump -n -r` on the same file in this same run; each the median of
+# three. Targets (issue 13): --summary >= 10x tcpdump, the text >= 5x,
+# --json >= 3x. BENCH_CAP_PACKETS changes the size.
+chatcap_rows() {
+	local build=${REDCHAT_BUILD:-build} n=${BENCH_CAP_PACKETS:-1000000}
+	local gen cap="$WORK/big.pcap"
+	gen="$build/tests/gen_fixtures"
+	[ -x "$gen" ] || make -s "$gen" >/dev/null 2>&1 || {
+		echo "bench: cannot build $gen; no chatcap rows" >&2; return 0; }
+	command -v tcpdump >/dev/null || {
+		echo "bench: tcpdump is not installed; no chatcap rows" >&2
+		return 0; }
+	echo "bench: chatcap against tcpdump on $n packets..." >&2
+	"$gen" --big "$cap" "$n" || return 0
+	"$PY" - "$cap" "$BIN/chatcap" "$OUT/chatcap.json" <<'PYEOF'
+import json, subprocess, sys, time
+cap, chatcap, out = sys.argv[1:4]
+packets = json.loads(subprocess.run([chatcap, "-r", cap, "--json", "--summary"],
+                                    capture_output=True,
+                                    check=True).stdout)["packets"]
+
+def median_s(cmd):
+    runs = []
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)
+        runs.append(time.perf_counter() - t)
+    return sorted(runs)[1]
+
+base = median_s(["tcpdump", "-n", "-r", cap])
+rows = [("C1", "chatcap --summary", [chatcap, "-r", cap, "--summary"], 10),
+        ("C2", "chatcap (text)", [chatcap, "-r", cap, "--color=never"], 5),
+        ("C3", "chatcap --json", [chatcap, "-r", cap, "--json"], 3)]
+result = {"packets": packets, "tcpdump_s": base,
+          "tcpdump_pps": packets / base, "rows": []}
+print()
+print("chatcap on %d packets (tcpdump -n -r: %.2f s, %.0f packets/s)"
+      % (packets, base, packets / base))
+print("  %-3s %-20s %8s %14s %10s %8s" % ("", "", "seconds", "packets/s",
+                                          "x tcpdump", "target"))
+for wid, name, cmd, target in rows:
+    s = median_s(cmd)
+    ratio = base / s
+    result["rows"].append({"workload": wid, "command": name, "seconds": s,
+                           "packets_per_s": packets / s, "x_tcpdump": ratio,
+                           "target_x": target, "met": ratio >= target})
+    print("  %-3s %-20s %8.2f %14.0f %9.1fx %7s" % (
+        wid, name, s, packets / s, ratio,
+        (">=%dx" % target) + ("" if ratio >= target else " !")))
+json.dump(result, open(out, "w"), indent=1)
+PYEOF
+}
+chatcap_rows

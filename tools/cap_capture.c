@@ -111,6 +111,13 @@ open_file(struct cap_source *s, const char *file, char *err, size_t errlen)
 	if (s->pcap == NULL) {
 		if (fp != stdin)
 			fclose(fp);
+		if (strstr(ebuf, "only got 0") != NULL &&
+		    strstr(ebuf, "header") != NULL) {   /* "-" with nothing in it */
+			snprintf(err, errlen, TR("%s: empty input, no capture in it",
+			                         "%s: entrada vac\u00eda, no hay "
+			                         "captura"), file);
+			return CAP_EXIT_EMPTY;
+		}
 		if (strstr(ebuf, "truncated") != NULL) {
 			snprintf(err, errlen, TR("%s: truncated capture: the file ends "
 			                         "inside its header (%s)",
@@ -128,7 +135,9 @@ open_file(struct cap_source *s, const char *file, char *err, size_t errlen)
 }
 
 /*
- * The filter. Live, the kernel keeps only the chat ports. (On Linux the
+ * The filter. Live, the kernel keeps only the chat ports, ICMP and ICMPv6
+ * (errors about chat packets are told apart later) and IP fragments past
+ * the first (they carry no ports; cap_frag.c needs them). (On Linux the
  * kernel filter sees VLAN-tagged frames without their tag, so no "vlan"
  * clause is needed; simplification: IPv6 packets with extension headers do
  * not match "tcp port N" there.) From a file, only the user's expression is
@@ -138,11 +147,12 @@ static enum cap_exit
 set_filter(struct cap_source *s, uint16_t tcp_port, uint16_t udp_port,
            const char *expr, char *err, size_t errlen)
 {
-	char text[4096], ports[160];
+	char text[4096], ports[256];
 	struct bpf_program prog;
 
-	snprintf(ports, sizeof(ports), "tcp port %u or udp port %u",
-	         tcp_port, udp_port);
+	snprintf(ports, sizeof(ports), "tcp port %u or udp port %u or icmp or "
+	         "icmp6 or (ip and ip[6:2] & 0x1fff != 0) or "
+	         "(ip6 and ip6[6] == 44)", tcp_port, udp_port);
 	if (s->live && expr != NULL)
 		snprintf(text, sizeof(text), "(%s) and (%s)", ports, expr);
 	else if (s->live)
@@ -269,6 +279,18 @@ cap_source_run(struct cap_source *s, uint64_t count, cap_packet_fn fn,
 		if (r == PCAP_ERROR) {
 			const char *e = pcap_geterr(s->pcap);
 
+			if (strstr(e, "different from the type") != NULL) {
+				/* pcapng: a second interface of another link type */
+				status = CAP_EXIT_LINKTYPE;
+				snprintf(err, errlen, TR("%s: its interfaces have different "
+				                         "link types (%s); chatcap reads one "
+				                         "link type per file",
+				                         "%s: sus interfaces tienen tipos de "
+				                         "enlace distintos (%s); chatcap lee "
+				                         "un tipo de enlace por fichero"),
+				         s->name, e);
+				break;
+			}
 			status = !s->live && strstr(e, "truncated") != NULL
 			         ? CAP_EXIT_TRUNCATED : CAP_EXIT_CAPTURE;
 			snprintf(err, errlen, status == CAP_EXIT_TRUNCATED

@@ -24,6 +24,7 @@ add_message(struct cap_chat_dir *d, bool to_server, bool first_is_nick,
 		return;
 	m = &out->msg[out->n++];
 	m->kind = MSG_CHAT;
+	m->ended_early = false;
 	if (too_long) {
 		m->role = CAP_ROLE_TOO_LONG;
 	} else if (!to_server) {
@@ -51,12 +52,21 @@ add_message(struct cap_chat_dir *d, bool to_server, bool first_is_nick,
 
 void
 cap_chat_stream(struct cap_chat_dir *d, bool to_server, bool first_is_nick,
-                const uint8_t *data, size_t len, struct cap_chat *out)
+                const uint8_t *data, size_t len, int64_t t_us,
+                struct cap_chat *out)
 {
-	const char *p = (const char *)data, *line;
+	const char *p = (const char *)data, *line, *nl;
 	size_t line_len;
 	enum msg_frame r;
 
+	cap_chat_silence(d, to_server, first_is_nick, t_us, out);
+	if (d->skip_line) {                  /* the tail of a cut line */
+		if ((nl = memchr(p, '\n', len)) == NULL)
+			return;
+		len -= (size_t)(nl + 1 - p);
+		p = nl + 1;
+		d->skip_line = false;
+	}
 	for (;;) {
 		r = msg_framer_next(&d->framer, &p, &len, &line, &line_len);
 		if (r == MSG_FRAME_MORE)
@@ -64,11 +74,40 @@ cap_chat_stream(struct cap_chat_dir *d, bool to_server, bool first_is_nick,
 		add_message(d, to_server, first_is_nick, line, line_len,
 		            r == MSG_FRAME_TOO_LONG, out);
 	}
+	d->last_us = t_us;
+	out->pending = d->framer.len;
+}
+
+void
+cap_chat_silence(struct cap_chat_dir *d, bool to_server, bool first_is_nick,
+                 int64_t t_us, struct cap_chat *out)
+{
+	const char *line;
+	size_t line_len;
+
 	if (msg_framer_pending(&d->framer) &&
-	    msg_framer_flush(&d->framer, &line, &line_len))
+	    (t_us == INT64_MAX || t_us - d->last_us >= CAP_CHAT_SILENCE_US) &&
+	    msg_framer_flush(&d->framer, &line, &line_len)) {
 		add_message(d, to_server, first_is_nick, line, line_len, false,
 		            out);
-	out->pending = d->framer.len;
+		if (out->n > 0)
+			out->msg[out->n - 1].ended_early = true;
+	}
+}
+
+void
+cap_chat_finish(struct cap_chat_dir *d, bool to_server, bool first_is_nick,
+                struct cap_chat *out)
+{
+	const char *line;
+	size_t line_len;
+
+	if (!d->skip_line && msg_framer_finish(&d->framer, &line, &line_len)) {
+		add_message(d, to_server, first_is_nick, line, line_len, false,
+		            out);
+		if (out->n > 0)
+			out->msg[out->n - 1].ended_early = true;
+	}
 }
 
 void
@@ -91,6 +130,7 @@ cap_chat_resync(struct cap_chat_dir *d)
 
 	msg_framer_free(&d->framer);
 	d->framer.newline_seen = seen;
+	d->skip_line = seen;
 }
 
 void

@@ -31,6 +31,8 @@ struct cap_msg {
 	enum msg_kind kind;  /* for CAP_ROLE_COMMAND */
 	const char   *text;  /* sanitised, NUL-terminated, in cap_chat.text */
 	size_t        len;
+	bool          ended_early; /* by the silence rule or the FIN: its bytes
+	                            * came in earlier packets than this one */
 };
 
 /* The messages one packet completed. */
@@ -39,40 +41,60 @@ struct cap_chat {
 	size_t n;        /* kept in msg[] */
 	size_t total;    /* completed by this packet, kept or not */
 	size_t pending;  /* bytes of an unfinished line waiting for more */
+	bool   held;     /* the segment waits for missing bytes before it */
 	size_t used;     /* bytes of text[] in use */
 	char   text[CAP_CHAT_TEXT];
 };
 
+#define CAP_CHAT_SILENCE_US ((int64_t)MSG_SILENCE_MS * 1000)
+
 /* One direction of a conversation. Zero it to initialise. */
 struct cap_chat_dir {
 	struct msg_framer framer;
-	uint64_t          messages; /* completed so far */
+	uint64_t          messages;   /* completed so far */
 	bool              nick_known; /* the first message was seen */
+	bool              skip_line;  /* after a gap: drop up to a newline */
+	int64_t           last_us;    /* when the last bytes came */
 };
 
 static inline void
 cap_chat_clear(struct cap_chat *out)
 {
 	out->n = out->total = out->pending = out->used = 0;
+	out->held = false;
 }
 
 /*
- * Feed TCP payload of one direction to its framer and add every message it
- * completes to out. first_is_nick: this direction's first message is a
- * nickname (the capture saw the connection open). Simplification: since a
- * capture cannot wait for a silence, unterminated bytes from a peer that
- * never sent a newline are taken as a message at once (the seed client
- * sends one message per write).
+ * Feed TCP payload of one direction, arrived at t_us, to its framer and
+ * add every message it completes to out, framed exactly as the servers
+ * do: by newlines; and, while the peer has never sent one, unterminated
+ * bytes followed by MSG_SILENCE_MS of silence are one message (so
+ * "wrap" then "py\n" 1 ms later is "wrappy"). first_is_nick: this
+ * direction's first message is a nickname (the capture saw the
+ * connection open).
  */
 void cap_chat_stream(struct cap_chat_dir *d, bool to_server,
                      bool first_is_nick, const uint8_t *data, size_t len,
-                     struct cap_chat *out);
+                     int64_t t_us, struct cap_chat *out);
+
+/* The silence rule, checked at t_us (any later packet of the
+ * conversation, or INT64_MAX at the end of the capture): unterminated
+ * bytes silent for MSG_SILENCE_MS or more become a message in out. */
+void cap_chat_silence(struct cap_chat_dir *d, bool to_server,
+                      bool first_is_nick, int64_t t_us, struct cap_chat *out);
+
+/* The peer's FIN: unterminated bytes are a last message (as the servers
+ * take "bye" then close). */
+void cap_chat_finish(struct cap_chat_dir *d, bool to_server,
+                     bool first_is_nick, struct cap_chat *out);
 
 /* A UDP datagram is one message; a trailing "\n" or "\r\n" is dropped. */
 void cap_chat_datagram(struct cap_chat_dir *d, bool to_server,
                        const uint8_t *data, size_t len, struct cap_chat *out);
 
-/* Forget a partial line (bytes were lost or not captured). */
+/* Bytes were lost or not captured: forget the partial line, and once the
+ * peer frames by newlines, drop what follows up to the next newline too
+ * (the tail of a cut line is not a message). */
 void cap_chat_resync(struct cap_chat_dir *d);
 
 void cap_chat_dir_free(struct cap_chat_dir *d);

@@ -3,7 +3,6 @@
  * flow a packet belongs to, UDP accounting, the run's counters and the
  * ladder's memory. The TCP state machine is in cap_tcpstate.c.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,27 +45,36 @@ packet_endpoints(const struct cap_packet *p, struct cap_endpoint *src,
 	dst->port = p->dport;
 }
 
-/* FNV-1a over the protocol and both endpoints in key order. */
+/* A hash of the protocol and both endpoints in key order: the address
+ * words and ports mixed 64 bits at a time (multiply and xor-shift, as in
+ * splitmix64), which is several times faster than hashing byte by byte. */
+static uint64_t
+mix(uint64_t h, uint64_t v)
+{
+	h ^= v;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 31);
+}
+
 static size_t
 key_hash(uint8_t proto, const struct cap_endpoint *a,
          const struct cap_endpoint *b)
 {
 	const struct cap_endpoint *e[2] = { a, b };
-	uint64_t h = 14695981039346656037ULL;
-	size_t i, k;
+	uint64_t h = proto, w[2];
+	size_t k;
 
 	if (endpoint_cmp(a, b) > 0) {
 		e[0] = b;
 		e[1] = a;
 	}
-	h = (h ^ proto) * 1099511628211ULL;
 	for (k = 0; k < 2; k++) {
-		for (i = 0; i < sizeof(e[k]->addr); i++)
-			h = (h ^ e[k]->addr[i]) * 1099511628211ULL;
-		h = (h ^ (e[k]->port >> 8)) * 1099511628211ULL;
-		h = (h ^ (e[k]->port & 0xff)) * 1099511628211ULL;
+		memcpy(w, e[k]->addr, sizeof(w));
+		h = mix(h, w[0]);
+		h = mix(h, w[1]);
+		h = mix(h, e[k]->port);
 	}
-	return (size_t)h;
+	return (size_t)(h ^ (h >> 29));
 }
 
 static bool
@@ -145,6 +153,9 @@ conv_new(struct cap_table *t, uint8_t proto, const struct cap_endpoint *src,
 	c->id = proto == PROTO_TCP ? ++t->tcp_ids : ++t->udp_ids;
 	c->syn_to_synack_us = c->syn_to_ack_us = -1;
 	c->dir[0].wscale = c->dir[1].wscale = -1;
+	cap_ana_dir_init(&c->dir[0].ana);
+	cap_ana_dir_init(&c->dir[1].ana);
+	c->dir[0].rtt.keep_rows = c->dir[1].rtt.keep_rows = t->keep_rtt;
 	t->all[t->nall++] = c;
 	if (t->slot[slot] == NULL)
 		t->nused++;
@@ -159,58 +170,19 @@ conv_free(struct cap_conv *c)
 {
 	cap_chat_dir_free(&c->dir[0].chat);
 	cap_chat_dir_free(&c->dir[1].chat);
+	cap_ana_dir_free(&c->dir[0].ana);
+	cap_ana_dir_free(&c->dir[1].ana);
+	cap_rtt_free(&c->dir[0].rtt);
+	cap_rtt_free(&c->dir[1].rtt);
+	if (c->dir[0].reasm != NULL)
+		cap_reasm_free(c->dir[0].reasm);
+	if (c->dir[1].reasm != NULL)
+		cap_reasm_free(c->dir[1].reasm);
+	free(c->dir[0].reasm);
+	free(c->dir[1].reasm);
 	free(c->steps);
+	free(c->follow);
 	free(c);
-}
-
-/* ---------------------------------------------------------------------------
- * The ladder's memory: one small record per packet of a conversation, up
- * to CAP_STEPS_MAX (then only counted).
- * ------------------------------------------------------------------------ */
-
-static void
-remember_step(struct cap_table *t, const struct cap_packet *p,
-              const struct cap_event *ev, int64_t t_us)
-{
-	struct cap_conv *c = ev->conv;
-	struct cap_step *s;
-	size_t n;
-
-	if (c->nsteps == CAP_STEPS_MAX) {
-		c->steps_dropped++;
-		return;
-	}
-	if (c->nsteps == c->steps_cap) {
-		n = c->steps_cap == 0 ? 16 : c->steps_cap * 2;
-		if (n > CAP_STEPS_MAX)
-			n = CAP_STEPS_MAX;
-		if ((s = realloc(c->steps, n * sizeof(*s))) == NULL) {
-			c->steps_dropped++;
-			return;
-		}
-		c->steps = s;
-		c->steps_cap = n;
-	}
-	s = &c->steps[c->nsteps++];
-	memset(s, 0, sizeof(*s));
-	s->t_us = t_us - t->st.first_us;
-	s->rtt_us = ev->rtt_us;
-	s->seq = ev->rel_seq;
-	s->ack = ev->has_ack ? ev->rel_ack : 0;
-	s->len = (uint32_t)p->payload_len;
-	s->what = (uint8_t)ev->what;
-	s->dir = (uint8_t)ev->dir;
-	s->flags = p->flags;
-	s->retrans = ev->retransmission;
-	s->closes = ev->closes;
-	if (ev->chat.n > 0) {
-		n = ev->chat.msg[0].len;
-		if (n >= sizeof(s->text))
-			n = sizeof(s->text) - 1;
-		while (n > 0 && (ev->chat.msg[0].text[n] & 0xc0) == 0x80)
-			n--;                /* cut at a character boundary */
-		memcpy(s->text, ev->chat.msg[0].text, n);
-	}
 }
 
 /* ---------------------------------------------------------------------------
@@ -246,6 +218,7 @@ cap_table_init(struct cap_table *t, uint16_t tcp_port, uint16_t udp_port,
                bool keep_steps)
 {
 	memset(t, 0, sizeof(*t));
+	t->keep_rtt = true;
 	t->tcp_port = tcp_port;
 	t->udp_port = udp_port;
 	t->keep_steps = keep_steps;
@@ -264,6 +237,7 @@ cap_table_free(struct cap_table *t)
 		conv_free(t->all[i]);
 	free(t->all);
 	free(t->slot);
+	cap_frag_free(&t->frags);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -296,6 +270,57 @@ conv_for(struct cap_table *t, const struct cap_packet *p, int *dir)
 	return conv_new(t, p->proto, &src, &dst, src_client, i);
 }
 
+/* Tally a TCP/UDP packet on other ports under its lower port. */
+static void
+tally_other(struct cap_stats *st, const struct cap_packet *p)
+{
+	uint16_t port = p->sport < p->dport ? p->sport : p->dport;
+	size_t i;
+
+	for (i = 0; i < st->nother_ports; i++)
+		if (st->other_port[i].proto == p->proto &&
+		    st->other_port[i].port == port) {
+			st->other_port[i].packets++;
+			return;
+		}
+	if (st->nother_ports < CAP_OTHER_PORTS)
+		st->other_port[st->nother_ports++] =
+			(struct cap_port_tally){ p->proto, port, 1 };
+}
+
+/* An ICMP error quoting a chat packet: linked to the conversation of the
+ * packet it answers (which may not have been captured), counted. */
+static int
+icmp_error(struct cap_table *t, const struct cap_packet *p,
+           struct cap_event *ev)
+{
+	struct cap_endpoint src, dst;
+	uint16_t port = p->q_proto == PROTO_TCP ? t->tcp_port : t->udp_port;
+	struct cap_conv *c;
+
+	if (p->q_sport != port && p->q_dport != port) {
+		t->st.other++;
+		ev->what = CAP_EV_OTHER;
+		return 0;
+	}
+	memset(&src, 0, sizeof(src));
+	memset(&dst, 0, sizeof(dst));
+	src.family = dst.family = p->q_family;
+	memcpy(src.addr, p->q_src, p->q_family == 4 ? 4 : 16);
+	memcpy(dst.addr, p->q_dst, p->q_family == 4 ? 4 : 16);
+	src.port = p->q_sport;
+	dst.port = p->q_dport;
+	c = t->slot[slot_find(t, p->q_proto, &src, &dst)];
+	t->st.icmp_errors++;
+	ev->what = CAP_EV_ICMP;
+	ev->icmp_conv = c;
+	if (c != NULL) {
+		c->icmp_errors++;
+		ev->dir = endpoint_cmp(&c->end[0], &src) == 0 ? 0 : 1;
+	}
+	return 0;
+}
+
 int
 cap_table_packet(struct cap_table *t, enum cap_result r,
                  const struct cap_packet *p, int64_t t_us,
@@ -308,15 +333,23 @@ cap_table_packet(struct cap_table *t, enum cap_result r,
 	memset(ev, 0, offsetof(struct cap_event, chat));
 	cap_chat_clear(&ev->chat);
 	ev->rtt_us = -1;
+	ev->ana.ack_rtt_us = -1;
 	t->st.packets++;
+	ev->frame = t->st.packets;
 	if (t->st.first_us < 0)
 		t->st.first_us = t_us;
 	t->st.last_us = t_us;
 
+	if (r == CAP_OK && p->frags > 0)
+		t->st.fragments++;            /* the piece that completed one */
+	if (r == CAP_OK && p->icmp_quote)
+		return icmp_error(t, p, ev);
 	if (r == CAP_OK) {
 		port = p->proto == PROTO_TCP ? t->tcp_port : t->udp_port;
-		if (p->sport != port && p->dport != port)
+		if (p->sport != port && p->dport != port) {
 			r = CAP_OTHER;
+			tally_other(&t->st, p);
+		}
 	}
 	switch (r) {
 	case CAP_TRUNCATED:
@@ -330,6 +363,11 @@ cap_table_packet(struct cap_table *t, enum cap_result r,
 	case CAP_OTHER:
 		t->st.other++;
 		ev->what = CAP_EV_OTHER;
+		return 0;
+	case CAP_FRAGMENT:
+		t->st.fragments++;
+		ev->what = CAP_EV_FRAGMENT;
+		ev->frag_seen = cap_frag_seen(&t->frags, p);
 		return 0;
 	case CAP_OK:
 		break;
@@ -352,6 +390,8 @@ cap_table_packet(struct cap_table *t, enum cap_result r,
 	c->dir[dir].payload_bytes += p->payload_len;
 	ev->conv = c;
 	ev->dir = dir;
+	if (p->hdr_cut != NULL)
+		t->st.header_cut++;
 	if (p->payload_caplen < p->payload_len) {
 		ev->payload_cut = true;
 		t->st.payload_cut++;
@@ -361,29 +401,30 @@ cap_table_packet(struct cap_table *t, enum cap_result r,
 	else
 		udp_track(t, c, dir, p, ev);
 	if (t->keep_steps)
-		remember_step(t, p, ev, t_us);
+		cap_steps_remember(t, p, ev, t_us);
+	if (t->keep_follow)
+		cap_follow_remember(c, ev);
 	return 0;
 }
 
 void
-cap_endpoint_format(const struct cap_endpoint *e, char *out)
+cap_table_finish(struct cap_table *t)
 {
-	char addr[INET6_ADDRSTRLEN];
+	static struct cap_chat scratch;    /* big: kept off the stack */
+	size_t i;
+	int d;
 
-	inet_ntop(e->family == 4 ? AF_INET : AF_INET6, e->addr, addr,
-	          sizeof(addr));
-	snprintf(out, CAP_ENDPOINT_MAX, e->family == 4 ? "%s:%u" : "[%s]:%u",
-	         addr, e->port);
-}
+	for (i = 0; i < t->nall; i++) {
+		struct cap_conv *c = t->all[i];
 
-const char *
-cap_state_name(enum cap_state s)
-{
-	switch (s) {
-	case CAP_STATE_OPEN:    return "open";
-	case CAP_STATE_CLOSED:  return "closed";
-	case CAP_STATE_RESET:   return "reset";
-	case CAP_STATE_REFUSED: return "refused";
+		if (c->proto != PROTO_TCP)
+			continue;
+		for (d = 0; d < 2; d++) {
+			cap_chat_clear(&scratch);
+			cap_chat_silence(&c->dir[d].chat, d == 0, c->syn_seen,
+			                 INT64_MAX, &scratch);
+			t->st.tcp.messages += scratch.total;
+		}
 	}
-	return "?";
 }
+

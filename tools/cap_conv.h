@@ -12,12 +12,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cap_analysis.h"
 #include "cap_chat.h"
+#include "cap_follow.h"
+#include "cap_frag.h"
+#include "cap_reasm.h"
+#include "cap_rtt.h"
 #include "cap_packet.h"
 
 #define CAP_STEPS_MAX  2000 /* ladder steps kept per conversation */
 #define CAP_STEP_TEXT  40   /* bytes of chat text kept per ladder step */
 #define CAP_ENDPOINT_MAX 56 /* "[IPv6]:PORT" with its NUL */
+#define CAP_SENT_RANGES 8   /* byte ranges sent, kept per direction */
+#define CAP_OTHER_PORTS 16  /* ports of other traffic tallied, at most */
 
 enum cap_state { CAP_STATE_OPEN, CAP_STATE_CLOSED, CAP_STATE_RESET,
                  CAP_STATE_REFUSED };
@@ -38,6 +45,8 @@ enum cap_what {
 	CAP_EV_TRUNCATED,   /* headers cut by the snapshot length */
 	CAP_EV_INVALID,
 	CAP_EV_OTHER,       /* not chat traffic */
+	CAP_EV_FRAGMENT,    /* a piece of an IP datagram, waiting for the rest */
+	CAP_EV_ICMP,        /* an ICMP/ICMPv6 error about a chat packet */
 };
 
 struct cap_endpoint {
@@ -53,8 +62,17 @@ struct cap_dir {
 	uint32_t fin_seq;    /* sequence number of our FIN */
 	bool     base_set, next_set, fin_sent, fin_acked;
 	int      wscale;     /* window scale from our SYN, -1 if none */
+	struct { uint32_t lo, hi; } sent[CAP_SENT_RANGES]; /* relative, [lo,hi) */
+	unsigned nsent;      /* byte ranges this side has sent */
+	struct cap_ana_dir ana; /* Wireshark's sequence analysis */
+	struct cap_rtt     rtt; /* RFC 6298 estimate of this sender's RTT */
 	uint64_t packets, payload_bytes;
 	struct cap_chat_dir chat;
+	uint32_t chat_next;  /* the next byte the framer expects */
+	bool     chat_set;
+	struct cap_reasm *reasm; /* segments past a hole, or NULL */
+	uint64_t partial_from;   /* --follow: packets where an unfinished */
+	uint64_t partial_last;   /* line began and last grew, or 0 */
 };
 
 /* One arrow of the ladder diagram. */
@@ -62,8 +80,10 @@ struct cap_step {
 	int64_t  t_us;
 	int64_t  rtt_us;     /* -1 when none */
 	uint32_t seq, ack, len;
+	uint64_t frame;
+	uint16_t ana;        /* enum cap_ana_flag */
 	uint8_t  what, dir, flags;
-	bool     retrans, closes;
+	bool     retrans, closes, lost;
 	char     text[CAP_STEP_TEXT];
 };
 
@@ -80,22 +100,37 @@ struct cap_conv {
 	int64_t             syn_to_ack_us;    /* -1 until seen */
 	struct cap_dir      dir[2];    /* [0] client to server, [1] back */
 	uint64_t            packets, payload_bytes, ip_bytes, retransmissions;
+	uint64_t            icmp_errors;  /* ICMP errors answering it */
 	struct cap_step    *steps;
 	size_t              nsteps, steps_cap, steps_dropped;
+	struct cap_follow_msg *follow;  /* --follow: the messages */
+	size_t              nfollow, follow_cap, follow_dropped;
 };
 
 struct cap_stats {
-	uint64_t packets, truncated, invalid, other, payload_cut;
+	uint64_t packets, truncated, invalid, other, payload_cut, header_cut;
+	uint64_t fragments;           /* IP fragments (each piece) */
+	uint64_t icmp_errors;         /* ICMP errors quoting chat packets */
 	int64_t  first_us, last_us;   /* absolute, -1 before the first */
 	struct {
 		uint64_t segments, syn, syn_ack, pure_ack, data, fin, rst;
 		uint64_t retransmissions, keepalives, connections, handshakes;
 		uint64_t teardowns, reset_connections, refused;
 		uint64_t payload_bytes, ip_bytes, control, messages;
+		uint64_t analysis[CAP_A_NAMES]; /* segments with each flag */
+		uint64_t ack_rtts;              /* segments with an ack_rtt */
 	} tcp;
 	struct {
 		uint64_t datagrams, flows, payload_bytes, ip_bytes, messages;
 	} udp;
+	/* TCP/UDP traffic on other ports: the lower port of each packet (the
+	 * server's, most likely), for the "try --tcp-port N" hint. */
+	struct cap_port_tally {
+		uint8_t  proto;
+		uint16_t port;
+		uint64_t packets;
+	} other_port[CAP_OTHER_PORTS];
+	size_t nother_ports;
 };
 
 /* What the table says about one packet. */
@@ -111,15 +146,28 @@ struct cap_event {
 	uint32_t         rel_seq, rel_ack;
 	uint32_t         win;        /* window in bytes (scaled, RFC 7323) */
 	int64_t          rtt_us;     /* SYN-ACK, 3/3: since the SYN; else -1 */
+	uint64_t         frame;      /* this packet's number, from 1 */
+	unsigned         frag_seen;  /* CAP_EV_FRAGMENT: pieces come so far */
+	struct cap_conv *icmp_conv;  /* CAP_EV_ICMP: the conversation of the
+	                              * quoted packet (dir: its direction), or
+	                              * NULL if it was never seen */
+	struct cap_ana   ana;        /* Wireshark's tcp.analysis of it */
+	bool             has_rtt;    /* the ACK gave an RTT sample: */
+	struct cap_rtt_row rtt;      /* the estimator of the data's sender */
 	struct cap_chat  chat;
 };
 
 struct cap_table {
 	uint16_t          tcp_port, udp_port;
 	bool              keep_steps;  /* remember arrows for --ladder */
+	bool              keep_follow; /* remember messages for --follow (set
+	                                * it before the first packet) */
+	bool              keep_rtt;    /* remember RTT rows for --rtt (default
+	                                * true; set it before the first packet) */
 	struct cap_stats  st;
 	struct cap_conv **slot;        /* open addressing: key to newest conv */
 	size_t            nslot, nused;
+	struct cap_frag_table frags;   /* IP datagrams being put together */
 	struct cap_conv **all;         /* every conversation, in order */
 	size_t            nall, all_cap;
 	unsigned          tcp_ids, udp_ids;
@@ -141,11 +189,24 @@ int cap_table_packet(struct cap_table *t, enum cap_result r,
                      const struct cap_packet *p, int64_t t_us,
                      struct cap_event *ev);
 
+/* Remember packet p (event ev, at t_us) as an arrow of its conversation's
+ * ladder (cap_steps.c); a retransmission marks the arrow of the segment it
+ * repeats as lost. */
+void cap_steps_remember(struct cap_table *t, const struct cap_packet *p,
+                        const struct cap_event *ev, int64_t t_us);
+
+/* The end of the capture: unterminated lines waiting for a silence get
+ * it (counted as messages). */
+void cap_table_finish(struct cap_table *t);
+
 /* Write e as "ADDR:PORT" (IPv4) or "[ADDR]:PORT" (IPv6) into
  * out[CAP_ENDPOINT_MAX]. */
 void cap_endpoint_format(const struct cap_endpoint *e, char *out);
 
-/* "open", "closed", "reset", "refused". */
+/* "open", "closed", "reset", "refused" (the JSON words). */
 const char *cap_state_name(enum cap_state s);
+
+/* The same for people, in the chosen language. */
+const char *cap_state_label(enum cap_state s);
 
 #endif

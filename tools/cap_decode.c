@@ -38,6 +38,24 @@ cap_decode(int dlt, const uint8_t *bytes, size_t caplen, size_t wirelen,
 		return cap_tcp_decode(&c, p);
 	if (p->proto == PROTO_UDP)
 		return cap_udp_decode(&c, p);
+	if (p->proto == CAP_PROTO_ICMP || p->proto == CAP_PROTO_ICMPV6)
+		return cap_icmp_decode(&c, p);
+	p->why = "not TCP or UDP";
+	return CAP_OTHER;
+}
+
+enum cap_result
+cap_decode_l4(struct cap_packet *p, const uint8_t *data, size_t len)
+{
+	struct cap_cursor c;
+
+	cap_cur_init(&c, data, len, len);
+	p->ip_len = p->ip_hdr_len + len;
+	p->why = NULL;
+	if (p->proto == PROTO_TCP)
+		return cap_tcp_decode(&c, p);
+	if (p->proto == PROTO_UDP)
+		return cap_udp_decode(&c, p);
 	p->why = "not TCP or UDP";
 	return CAP_OTHER;
 }

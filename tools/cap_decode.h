@@ -18,4 +18,10 @@
 enum cap_result cap_decode(int dlt, const uint8_t *bytes, size_t caplen,
                            size_t wirelen, struct cap_packet *p);
 
+/* Decode the TCP or UDP header (p->proto) at the start of data[0..len),
+ * a whole IP payload put together from fragments; p's IP fields stay (its
+ * ip_len becomes ip_hdr_len + len). */
+enum cap_result cap_decode_l4(struct cap_packet *p, const uint8_t *data,
+                              size_t len);
+
 #endif

@@ -2,10 +2,35 @@
  * cap_fmt.c — formatting helpers shared by chatcap's output modules:
  * colours, arrows, durations, TCP flags, clipping text for one line.
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "catalog.h"
+#include "cap_line.h"
 #include "cap_out.h"
+
+void
+cap_line_fmt(struct cap_line *l, const char *fmt, ...)
+{
+	size_t room = sizeof(l->buf) - l->n;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vsnprintf(l->buf + l->n, room, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return;
+	if ((size_t)r >= room) {
+		l->n = sizeof(l->buf) - 1;
+		l->cut = true;
+	} else {
+		l->n += (size_t)r;
+	}
+}
 
 static const char *const colors[] = {
 	[CAP_C_RESET]     = "\033[0m",
@@ -43,6 +68,37 @@ cap_fmt_duration(const struct cap_out *o, int64_t us, char *out, size_t cap)
 	else
 		snprintf(out, cap, "%" PRId64 ".%03" PRId64 " s", us / 1000000,
 		         us / 1000 % 1000);
+}
+
+/* d as three decimals: "001" */
+static void
+line_3(struct cap_line *l, int64_t d)
+{
+	char c[3] = { (char)('0' + d / 100), (char)('0' + d / 10 % 10),
+	              (char)('0' + d % 10) };
+
+	cap_line_mem(l, c, 3);
+}
+
+void
+cap_line_duration(const struct cap_out *o, struct cap_line *l, int64_t us)
+{
+	if (us < 0) {
+		cap_line_ch(l, '-');
+	} else if (us < 1000) {
+		cap_line_u64(l, (uint64_t)us, 1);
+		cap_line_str(l, o->utf8 ? " \u00b5s" : " us");
+	} else if (us < 1000000) {
+		cap_line_u64(l, (uint64_t)(us / 1000), 1);
+		cap_line_ch(l, '.');
+		line_3(l, us % 1000);
+		cap_line_str(l, " ms");
+	} else {
+		cap_line_u64(l, (uint64_t)(us / 1000000), 1);
+		cap_line_ch(l, '.');
+		line_3(l, us / 1000 % 1000);
+		cap_line_str(l, " s");
+	}
 }
 
 void
@@ -120,4 +176,136 @@ cap_fmt_seconds(int64_t us, char *out, size_t cap)
 	}
 	snprintf(out, cap, "%" PRId64 ".%06" PRId64, us / 1000000,
 	         us % 1000000);
+}
+
+/* ---------------------------------------------------------------------------
+ * Wrapping a line to the width (display columns: a UTF-8 character is one,
+ * an ANSI colour sequence none)
+ * ------------------------------------------------------------------------ */
+
+#define WRAP_INDENT 14  /* the continuation starts under the conversation */
+
+static const char spaces[WRAP_INDENT + 1] = "              ";
+
+/* True if the 8 bytes at s are plain ASCII without ESC: 8 columns. */
+static bool
+plain8(const char *s)
+{
+	uint64_t v, x;
+
+	memcpy(&v, s, 8);
+	x = v ^ 0x1b1b1b1b1b1b1b1bULL;       /* a zero byte where ESC was */
+	return (v & 0x8080808080808080ULL) == 0 &&
+	       ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) == 0;
+}
+
+/* The byte offset where cols more columns from s[from] end (or n), 8
+ * bytes at a time while the text is plain ASCII; colour codes take none. */
+static size_t
+advance(const char *s, size_t from, size_t n, size_t cols)
+{
+	size_t i = from, c = 0;
+
+	while (i < n && c < cols) {
+		if (i + 8 <= n && c + 8 <= cols && plain8(s + i)) {
+			i += 8;
+			c += 8;
+			continue;
+		}
+		if (s[i] == '\033') {
+			while (i < n && s[i] != 'm')
+				i++;
+			i++;
+			continue;
+		}
+		i++;
+		c++;
+		while (i < n && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+	}
+	return i < n ? i : n;
+}
+
+/* Write s[from..to) less its trailing blanks, then a newline; the next
+ * line will start with the indent. */
+static void
+put_piece(FILE *f, const char *s, size_t from, size_t to, bool indent)
+{
+	while (to > from && s[to - 1] == ' ')
+		to--;
+	if (indent)
+		fwrite_unlocked(spaces, 1, WRAP_INDENT, f);
+	fwrite_unlocked(s + from, 1, to - from, f);
+	fputc_unlocked('\n', f);
+}
+
+void
+cap_out_emit(const struct cap_out *o, const char *s, size_t n)
+{
+	size_t start = 0, end, brk;
+	unsigned w = o->width;
+	bool indent = false;
+
+	if (w == 0 || n <= w) {              /* (one byte: at most a column) */
+		fwrite_unlocked(s, 1, n, o->f);
+		fputc_unlocked('\n', o->f);
+		return;
+	}
+	if (w < WRAP_INDENT + 20)
+		w = WRAP_INDENT + 20;            /* too narrow: keep it readable */
+	for (;;) {
+		end = advance(s, start, n, indent ? w - WRAP_INDENT : w);
+		if (end >= n)
+			break;
+		brk = end;                       /* the last space that fits */
+		while (brk > start && s[brk] != ' ')
+			brk--;
+		if (brk == start)
+			brk = end;                   /* no space: cut the word */
+		put_piece(o->f, s, start, brk, indent);
+		indent = true;
+		start = brk;
+		while (start < n && s[start] == ' ')
+			start++;
+	}
+	put_piece(o->f, s, start, n, indent);
+}
+
+/* ---------------------------------------------------------------------------
+ * Names of endpoints and states
+ * ------------------------------------------------------------------------ */
+
+void
+cap_endpoint_format(const struct cap_endpoint *e, char *out)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	inet_ntop(e->family == 4 ? AF_INET : AF_INET6, e->addr, addr,
+	          sizeof(addr));
+	snprintf(out, CAP_ENDPOINT_MAX, e->family == 4 ? "%s:%u" : "[%s]:%u",
+	         addr, e->port);
+}
+
+const char *
+cap_state_label(enum cap_state s)
+{
+	switch (s) {
+	case CAP_STATE_OPEN:    return TR("open", "abierta");
+	case CAP_STATE_CLOSED:  return TR("closed", "cerrada");
+	case CAP_STATE_RESET:   return TR("reset", "abortada");
+	case CAP_STATE_REFUSED: return TR("refused", "rechazada");
+	}
+	return "?";
+}
+
+const char *
+cap_state_name(enum cap_state s)
+{
+	switch (s) {
+	case CAP_STATE_OPEN:    return "open";
+	case CAP_STATE_CLOSED:  return "closed";
+	case CAP_STATE_RESET:   return "reset";
+	case CAP_STATE_REFUSED: return "refused";
+	}
+	return "?";
 }

@@ -3,6 +3,7 @@
  * IP length fields, not the captured length, say how big a packet was.
  */
 #include "cap_ip.h"
+#include "cap_l4.h"
 
 #define IP4_HDR_MIN  20
 #define IP6_HDR_LEN  40
@@ -38,12 +39,12 @@ cap_ip4_decode(struct cap_cursor *c, struct cap_packet *p)
 {
 	size_t start = c->off, hl, total;
 	uint8_t vihl;
-	uint16_t frag;
+	uint16_t frag, id;
 
 	vihl = cap_cur_u8(c);
 	cap_cur_skip(c, 1);
 	total = cap_cur_be16(c);
-	cap_cur_skip(c, 2);
+	id = cap_cur_be16(c);
 	frag = cap_cur_be16(c);
 	cap_cur_skip(c, 1);
 	p->proto = cap_cur_u8(c);
@@ -83,8 +84,13 @@ cap_ip4_decode(struct cap_cursor *c, struct cap_packet *p)
 	p->ip_len = total;
 	p->ip_hdr_len = hl;
 	if ((frag & 0x2000) != 0 || (frag & 0x1fff) != 0) {
+		/* More fragments (MF), or an offset in units of 8 bytes. */
 		p->why = "IPv4 fragment";
-		return CAP_OTHER;
+		p->frag_id = id;
+		p->frag_off = (size_t)(frag & 0x1fff) * 8;
+		p->frag_more = (frag & 0x2000) != 0;
+		cap_l4_payload(c, p, total - hl);
+		return CAP_FRAGMENT;
 	}
 	return CAP_OK;
 }
@@ -115,6 +121,8 @@ skip_extension(struct cap_cursor *c, struct cap_packet *p, uint8_t *nh)
 	size_t start = c->off, size;
 	uint8_t next, len;
 	uint16_t frag;
+	uint32_t id;
+	bool is_frag;
 
 	next = cap_cur_u8(c);
 	len = cap_cur_u8(c);
@@ -132,17 +140,24 @@ skip_extension(struct cap_cursor *c, struct cap_packet *p, uint8_t *nh)
 		p->why = "IPv6 extension header length";
 		return CAP_INVALID;
 	}
+	is_frag = *nh == NH_FRAGMENT;
 	frag = cap_cur_be16(c);
-	cap_cur_skip(c, size - 4);
+	id = is_frag ? cap_cur_be32(c) : 0;
+	cap_cur_skip(c, size - (is_frag ? 8 : 4));
 	if (c->short_read) {
 		p->why = "IPv6 extension header";
 		return CAP_TRUNCATED;
 	}
-	if (*nh == NH_FRAGMENT && (frag & 0xfff9) != 0) {
-		p->why = "IPv6 fragment";
-		return CAP_OTHER;
-	}
 	*nh = next;
+	if (is_frag && (frag & 0xfff9) != 0) {
+		/* A fragment (RFC 8200 4.5): offset in units of 8, M bit. */
+		p->why = "IPv6 fragment";
+		p->frag_id = id;
+		p->frag_off = (size_t)(frag >> 3) * 8;
+		p->frag_more = (frag & 1) != 0;
+		p->ip_ext++;
+		return CAP_FRAGMENT;
+	}
 	p->ip_ext++;
 	return CAP_OK;
 }
@@ -189,7 +204,13 @@ cap_ip6_decode(struct cap_cursor *c, struct cap_packet *p)
 			p->why = "IPv6 extension headers";
 			return CAP_OTHER;
 		}
-		if ((r = skip_extension(c, p, &nh)) != CAP_OK)
+		if ((r = skip_extension(c, p, &nh)) == CAP_FRAGMENT) {
+			p->proto = nh;
+			p->ip_hdr_len = c->off - start;
+			cap_l4_payload(c, p, total - p->ip_hdr_len);
+			return r;
+		}
+		if (r != CAP_OK)
 			return r;
 	}
 	p->proto = nh;

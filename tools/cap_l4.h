@@ -8,6 +8,11 @@
 
 #include "cap_packet.h"
 
+#define CAP_PROTO_ICMP   1
+#define CAP_PROTO_TCP    6
+#define CAP_PROTO_UDP    17
+#define CAP_PROTO_ICMPV6 58
+
 #define CAP_TCP_HDR_MIN 20
 #define CAP_UDP_HDR_LEN 8
 
@@ -21,6 +26,11 @@ enum cap_result cap_tcp_decode(struct cap_cursor *c, struct cap_packet *p);
 
 /* Decode a UDP header at the cursor; the same contract as cap_tcp_decode. */
 enum cap_result cap_udp_decode(struct cap_cursor *c, struct cap_packet *p);
+
+/* Decode an ICMP or ICMPv6 header (p->proto says which): CAP_OK for an
+ * error that quotes a TCP or UDP packet (p->icmp_*, p->q_* set), CAP_OTHER
+ * for anything else. */
+enum cap_result cap_icmp_decode(struct cap_cursor *c, struct cap_packet *p);
 
 /* Point p->payload at the cursor for len bytes on the wire (shared by the
  * two decoders). */

@@ -25,7 +25,13 @@ struct cap_out {
 	bool        utf8;      /* arrows, box drawing, "µs"; else ASCII */
 	uint16_t    tcp_port, udp_port;
 	const char *link_name; /* "EN10MB", ... */
+	unsigned    width;     /* wrap lines at this many columns; 0: never */
+	const char *file;      /* the capture file read, or NULL (live) */
 };
+
+/* Write s[0..n) and a newline on o->f, wrapped at o->width columns (on
+ * spaces where it can; later lines indented). */
+void cap_out_emit(const struct cap_out *o, const char *s, size_t n);
 
 /* The escape sequence for c, or "" without colour. */
 const char *cap_color(const struct cap_out *o, enum cap_color c);
@@ -36,6 +42,12 @@ const char *cap_arrow(const struct cap_out *o);
 /* A duration for people: "21 µs", "1.250 ms", "2.000 s". */
 void cap_fmt_duration(const struct cap_out *o, int64_t us, char *out,
                       size_t cap);
+
+struct cap_line;
+
+/* The same appended to l, without printf (for the per-packet lines). */
+void cap_line_duration(const struct cap_out *o, struct cap_line *l,
+                       int64_t us);
 
 /* TCP flags as tcpdump writes them: "S", "S.", "P.", "F.", "R.", "." */
 void cap_fmt_flags(uint8_t flags, char out[12]);

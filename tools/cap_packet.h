@@ -23,6 +23,8 @@ enum cap_result {
 	CAP_TRUNCATED, /* the captured bytes end before the header does */
 	CAP_INVALID,   /* the header contradicts itself or the lengths */
 	CAP_OTHER,     /* well formed, but not something chatcap follows */
+	CAP_FRAGMENT,  /* a piece of a fragmented IP datagram: p->frag_* say
+	                * which (cap_frag.c puts the pieces together) */
 };
 
 /* TCP flags, as in the header's 13th byte (RFC 9293, 3.1). */
@@ -67,7 +69,25 @@ struct cap_packet {
 	const uint8_t *payload;          /* the captured part of it */
 	size_t         payload_caplen;   /* <= payload_len (snaplen) */
 
+	/* an ICMP/ICMPv6 error (proto 1 or 58): its type and code, and the
+	 * packet it quotes (when icmp_quote) */
+	uint8_t  icmp_type, icmp_code;
+	bool     icmp_quote;
+	int      q_family;
+	uint8_t  q_src[16], q_dst[16], q_proto;
+	uint16_t q_sport, q_dport;
+
+	/* an IP fragment (CAP_FRAGMENT): which datagram and which bytes of its
+	 * payload; payload/payload_len/payload_caplen are those bytes */
+	uint32_t frag_id;
+	size_t   frag_off;
+	bool     frag_more;              /* more fragments follow */
+	unsigned frags;                  /* reassembled from this many pieces
+	                                  * (0: it came whole) */
+
 	const char    *why;              /* which header or field, if not OK */
+	const char    *hdr_cut;          /* OK, but this part was not captured
+	                                  * ("TCP options"), or NULL */
 };
 
 /*

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "cap_line.h"
 #include "cap_summary.h"
 
 #define LABEL_W 34 /* columns of the row labels */
@@ -124,10 +125,10 @@ print_table(const struct cap_out *o, const struct cap_table *t)
 	snprintf(a, sizeof(a), "%" PRIu64, s->tcp.handshakes);
 	row(o, TR("completed handshakes", "saludos completos"), a, "-");
 	fmt_rtt(o, t, false, a, sizeof(a));
-	row(o, TR("  average RTT SYN to SYN-ACK", "  RTT medio SYN a SYN-ACK"), a,
-	    "-");
+	row(o, TR("  SYN to SYN-ACK, average (1)", "  SYN a SYN-ACK, media (1)"),
+	    a, "-");
 	fmt_rtt(o, t, true, a, sizeof(a));
-	row(o, TR("  average RTT SYN to ACK", "  RTT medio SYN a ACK"), a, "-");
+	row(o, TR("  SYN to ACK, average (2)", "  SYN a ACK, media (2)"), a, "-");
 	snprintf(a, sizeof(a), "%" PRIu64, s->tcp.pure_ack);
 	row(o, TR("acknowledgements only (ACK)", "solo acuses de recibo (ACK)"),
 	    a, "-");
@@ -142,38 +143,96 @@ print_table(const struct cap_out *o, const struct cap_table *t)
 	row(o, TR("retransmissions", "retransmisiones"), a, "-");
 	snprintf(b, sizeof(b), "%" PRIu64, s->udp.datagrams);
 	row(o, TR("datagrams", "datagramas"), "-", b);
+	fprintf(o->f, "%s", TR(
+	"  (1) a round trip when captured at the client; at the server, only\n"
+	"      the server's own delay. (2) the whole handshake (Wireshark's\n"
+	"      iRTT): a round trip when captured at the server.\n",
+	"  (1) un viaje de ida y vuelta si se captura en el cliente; en el\n"
+	"      servidor, solo su propia demora. (2) el saludo entero (iRTT de\n"
+	"      Wireshark): un viaje de ida y vuelta si se captura en el "
+	"servidor.\n"));
 }
 
 static void
 print_conversations(const struct cap_out *o, const struct cap_table *t)
 {
+	static struct cap_line line;       /* big: kept off the stack */
+	struct cap_line *l = &line;
 	char x[32], y[32];
 	size_t i;
 
 	for (i = 0; i < t->nall; i++) {
 		const struct cap_conv *c = t->all[i];
 
-		fprintf(o->f, "  %s#%u %s %s %s", c->proto == 6 ? "TCP" : "UDP",
+		cap_line_clear(l);
+		cap_line_fmt(l, "  %s#%u %s %s %s", c->proto == 6 ? "TCP" : "UDP",
 		        c->id, c->name[0], cap_arrow(o), c->name[1]);
 		if (c->proto == 6) {
 			cap_fmt_duration(o, c->syn_to_synack_us, x, sizeof(x));
 			cap_fmt_duration(o, c->syn_to_ack_us, y, sizeof(y));
-			fprintf(o->f, TR("  %s, RTT %s / %s, %" PRIu64 " packets, %"
+			cap_line_fmt(l, TR("  %s, %s / %s, %" PRIu64 " packets, %"
 			                 PRIu64 " retransmissions",
-			                 "  %s, RTT %s / %s, %" PRIu64 " paquetes, %"
+			                 "  %s, %s / %s, %" PRIu64 " paquetes, %"
 			                 PRIu64 " retransmisiones"),
-			        cap_state_name(c->state), x, y, c->packets,
+			        cap_state_label(c->state), x, y, c->packets,
 			        c->retransmissions);
 		} else {
-			fprintf(o->f, TR("  %" PRIu64 " datagrams (%" PRIu64
+			cap_line_fmt(l, TR("  %" PRIu64 " datagrams (%" PRIu64
 			                 " to the server, %" PRIu64 " back)",
 			                 "  %" PRIu64 " datagramas (%" PRIu64
 			                 " al servidor, %" PRIu64 " de vuelta)"),
 			        c->packets, c->dir[0].packets, c->dir[1].packets);
 		}
-		fprintf(o->f, TR(", %" PRIu64 " payload bytes\n",
-		                 ", %" PRIu64 " bytes de datos\n"), c->payload_bytes);
+		cap_line_fmt(l, TR(", %" PRIu64 " payload bytes",
+		                 ", %" PRIu64 " bytes de datos"), c->payload_bytes);
+		if (c->icmp_errors > 0)
+			cap_line_fmt(l, TR(", %" PRIu64 " ICMP errors back",
+			                   ", %" PRIu64 " errores ICMP de vuelta"),
+			             c->icmp_errors);
+		cap_out_emit(o, l->buf, l->n);
 	}
+}
+
+/* Nothing on the chat ports, but TCP/UDP elsewhere: say where, busiest
+ * first, and the command that would follow it. */
+static void
+print_port_hint(const struct cap_out *o, const struct cap_table *t)
+{
+	const struct cap_stats *s = &t->st;
+	const struct cap_port_tally *best[2] = { NULL, NULL }; /* TCP, UDP */
+	size_t i, j;
+	bool done[CAP_OTHER_PORTS] = { false };
+
+	if (s->tcp.connections + s->udp.flows > 0 || s->nother_ports == 0)
+		return;
+	fprintf(o->f, TR("\n%sNothing on TCP port %u or UDP port %u.%s These "
+	                 "ports carried traffic:\n",
+	                 "\n%sNada en el puerto TCP %u ni en el UDP %u.%s Estos "
+	                 "puertos llevaron tr\u00e1fico:\n"),
+	        cap_color(o, CAP_C_PROBLEM), t->tcp_port, t->udp_port,
+	        cap_color(o, CAP_C_RESET));
+	for (i = 0; i < s->nother_ports; i++) {       /* busiest first */
+		size_t k = s->nother_ports;
+
+		for (j = 0; j < s->nother_ports; j++)
+			if (!done[j] && (k == s->nother_ports ||
+			    s->other_port[j].packets > s->other_port[k].packets))
+				k = j;
+		done[k] = true;
+		if (best[s->other_port[k].proto != 6] == NULL)
+			best[s->other_port[k].proto != 6] = &s->other_port[k];
+		fprintf(o->f, TR("  %s port %u: %" PRIu64 " packets\n",
+		                 "  puerto %s %u: %" PRIu64 " paquetes\n"),
+		        s->other_port[k].proto == 6 ? "TCP" : "UDP",
+		        s->other_port[k].port, s->other_port[k].packets);
+	}
+	fprintf(o->f, "%s chatcap", TR("Try:", "Prueba:"));
+	for (i = 0; i < 2; i++)
+		if (best[i] != NULL)
+			fprintf(o->f, " --%s-port %u", i == 0 ? "tcp" : "udp",
+			        best[i]->port);
+	fprintf(o->f, " %s %s\n", o->file != NULL ? "-r" : "-i",
+	        o->file != NULL ? o->file : TR("IFACE", "INTERFAZ"));
 }
 
 void
@@ -190,6 +249,18 @@ cap_summary_print(const struct cap_out *o, const struct cap_table *t)
 	        cap_color(o, CAP_C_BOLD), cap_color(o, CAP_C_RESET), s->packets, d,
 	        o->link_name);
 	print_table(o, t);
+	if (s->icmp_errors > 0)
+		fprintf(o->f, TR("  ICMP errors about chat packets: %" PRIu64
+		                 " (UDP has no handshake: this is how a client "
+		                 "learns nobody listens)\n",
+		                 "  errores ICMP sobre paquetes del chat: %" PRIu64
+		                 " (UDP no tiene saludo: as\u00ed sabe un cliente "
+		                 "que nadie escucha)\n"), s->icmp_errors);
+	if (s->fragments > 0)
+		fprintf(o->f, TR("  IP fragments: %" PRIu64 " pieces, put back "
+		                 "together before TCP/UDP\n",
+		                 "  fragmentos IP: %" PRIu64 " trozos, reunidos "
+		                 "antes de TCP/UDP\n"), s->fragments);
 	if (s->truncated + s->invalid + s->other + s->payload_cut > 0)
 		fprintf(o->f, TR("  also: %" PRIu64 " truncated, %" PRIu64
 		                 " invalid, %" PRIu64 " not chat traffic, %" PRIu64
@@ -200,9 +271,77 @@ cap_summary_print(const struct cap_out *o, const struct cap_table *t)
 		        s->truncated, s->invalid, s->other, s->payload_cut);
 	if (t->nall > 0) {
 		fprintf(o->f, "\n%s%s%s\n", cap_color(o, CAP_C_BOLD),
-		        TR("Conversations (RTT: SYN to SYN-ACK / SYN to ACK):",
-		           "Conversaciones (RTT: SYN a SYN-ACK / SYN a ACK):"),
+		        TR("Conversations (SYN to SYN-ACK / SYN to ACK):",
+		           "Conversaciones (SYN a SYN-ACK / SYN a ACK):"),
 		        cap_color(o, CAP_C_RESET));
 		print_conversations(o, t);
+	}
+	print_port_hint(o, t);
+}
+
+/* ---------------------------------------------------------------------------
+ * --rtt: the estimator, sample by sample
+ * ------------------------------------------------------------------------ */
+
+static void
+rtt_sender(const struct cap_out *o, const struct cap_conv *c, int dir)
+{
+	const struct cap_rtt *r = &c->dir[dir].rtt;
+	char v[4][32];
+	size_t i;
+
+	fprintf(o->f, TR("  TCP#%u, the %s %s sending: %" PRIu64 " samples\n",
+	                 "  TCP#%u, el %s %s al enviar: %" PRIu64
+	                 " muestras\n"), c->id,
+	        dir == 0 ? TR("client", "cliente") : TR("server", "servidor"),
+	        c->name[dir], r->samples);
+	if (r->samples == 0)
+		return;
+	fprintf(o->f, "  %8s %12s %12s %12s %12s\n", TR("packet", "paquete"),
+	        TR("sample", "muestra"), "SRTT", "RTTVAR", "RTO");
+	for (i = 0; i < r->nrows; i++) {
+		cap_fmt_duration(o, r->row[i].sample_us, v[0], sizeof(v[0]));
+		cap_fmt_duration(o, r->row[i].srtt_us, v[1], sizeof(v[1]));
+		cap_fmt_duration(o, r->row[i].rttvar_us, v[2], sizeof(v[2]));
+		cap_fmt_duration(o, r->row[i].rto_us, v[3], sizeof(v[3]));
+		fprintf(o->f, "  %8" PRIu64, r->row[i].frame);
+		cell(o->f, v[0], 13);
+		cell(o->f, v[1], 13);
+		cell(o->f, v[2], 13);
+		cell(o->f, v[3], 13);
+		fputc('\n', o->f);
+	}
+	if (r->samples > r->nrows) {
+		cap_fmt_duration(o, r->last.srtt_us, v[1], sizeof(v[1]));
+		cap_fmt_duration(o, r->last.rttvar_us, v[2], sizeof(v[2]));
+		cap_fmt_duration(o, r->last.rto_us, v[3], sizeof(v[3]));
+		fprintf(o->f, TR("  ... after the last of them: SRTT %s, RTTVAR "
+		                 "%s, RTO %s\n",
+		                 "  ... tras la \u00faltima: SRTT %s, RTTVAR %s, "
+		                 "RTO %s\n"), v[1], v[2], v[3]);
+	}
+}
+
+void
+cap_summary_rtt(const struct cap_out *o, const struct cap_table *t)
+{
+	size_t i;
+
+	fprintf(o->f, "\n%s%s%s\n", cap_color(o, CAP_C_BOLD),
+	        TR("RTT estimate (RFC 6298): SRTT = 7/8 SRTT + 1/8 sample "
+	           "(EstimatedRTT),\n  RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - sample| "
+	           "(DevRTT), RTO = max(1 s, SRTT + 4 RTTVAR);\n  a sample is "
+	           "an ACK's time after a segment sent only once (Karn):",
+	           "Estimaci\u00f3n del RTT (RFC 6298): SRTT = 7/8 SRTT + 1/8 "
+	           "muestra (EstimatedRTT),\n  RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - "
+	           "muestra| (DevRTT), RTO = max(1 s, SRTT + 4 RTTVAR);\n  una "
+	           "muestra es lo que tarda el ACK de un segmento enviado una "
+	           "sola vez (Karn):"),
+	        cap_color(o, CAP_C_RESET));
+	for (i = 0; i < t->nall; i++) {
+		if (t->all[i]->proto != 6)
+			continue;
+		rtt_sender(o, t->all[i], 0);
+		rtt_sender(o, t->all[i], 1);
 	}
 }

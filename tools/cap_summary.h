@@ -9,4 +9,8 @@
 
 void cap_summary_print(const struct cap_out *o, const struct cap_table *t);
 
+/* --rtt: for each TCP sender, its RTT samples and the RFC 6298 estimator
+ * after each (SRTT, RTTVAR, RTO). */
+void cap_summary_rtt(const struct cap_out *o, const struct cap_table *t);
+
 #endif

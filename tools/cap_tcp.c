@@ -78,7 +78,7 @@ parse_options(struct cap_cursor *o, struct cap_tcp_opts *opt)
 enum cap_result
 cap_tcp_decode(struct cap_cursor *c, struct cap_packet *p)
 {
-	size_t start = c->off, seglen = p->ip_len - p->ip_hdr_len, hl;
+	size_t start = c->off, seglen = p->ip_len - p->ip_hdr_len, hl, opt_len;
 	struct cap_cursor o;
 
 	p->sport = cap_cur_be16(c);
@@ -102,13 +102,19 @@ cap_tcp_decode(struct cap_cursor *c, struct cap_packet *p)
 		p->why = "TCP data offset";
 		return CAP_INVALID;
 	}
-	if (!cap_cur_need(c, hl - CAP_TCP_HDR_MIN)) {
-		p->why = "TCP options";
-		return CAP_TRUNCATED;
+	/* Truncated is not invalid: with the fixed header whole, the flags,
+	 * numbers and window are known; the options are read as far as they
+	 * were captured and the segment is said to be cut there. */
+	opt_len = hl - CAP_TCP_HDR_MIN;
+	if (!cap_cur_need(c, opt_len)) {
+		c->short_read = false;
+		opt_len = cap_cur_left(c);
+		p->hdr_cut = "TCP options";
 	}
-	cap_cur_init(&o, c->p + c->off, hl - CAP_TCP_HDR_MIN,
-	             hl - CAP_TCP_HDR_MIN);
+	cap_cur_init(&o, c->p + c->off, opt_len, opt_len);
 	parse_options(&o, &p->opt);
+	if (p->hdr_cut != NULL)
+		p->opt.bad = false;     /* running past the cut is not an error */
 	cap_cur_skip(c, hl - CAP_TCP_HDR_MIN);
 	p->l4_hdr_len = hl;
 	cap_l4_payload(c, p, seglen - hl);

@@ -5,6 +5,7 @@
  * resets (RFC 9293, 3.5 and 3.6). It only watches: nothing here can make a
  * segment "wrong", it can only say what the segment did.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cap_tcpstate.h"
@@ -100,27 +101,101 @@ scale_window(struct cap_conv *c, int dir, const struct cap_packet *p,
 }
 
 /* ---------------------------------------------------------------------------
- * Retransmission: the segment carries sequence space (data, SYN or FIN)
- * that this direction had already sent, i.e. it starts below the highest
- * sequence number sent so far. A keep-alive (no data or one byte, one below
- * that number, no SYN/FIN/RST) is not one, and neither is a window probe
- * (new data at exactly that number).
+ * Retransmission, chatcap's own definition: the segment carries sequence
+ * space (data, SYN or FIN) that this direction had already sent. The byte
+ * ranges actually sent are kept, so a segment that fills a hole (true
+ * reordering: sent later than a higher one, never before) is not called
+ * one. Simplification: past CAP_SENT_RANGES holes the two ranges closest
+ * together are joined, which can only turn a reordering into a
+ * retransmission, never the other way.
  * ------------------------------------------------------------------------ */
-static void
-classify_sequence(struct cap_dir *me, const struct cap_packet *p,
-                  uint32_t seglen, bool *retrans, bool *keepalive)
+static bool
+ranges_overlap(const struct cap_dir *me, uint32_t lo, uint32_t hi)
 {
-	*retrans = *keepalive = false;
-	if (me->next_set) {
-		if (!(p->flags & (CAP_SYN | CAP_FIN | CAP_RST)) &&
-		    p->payload_len <= 1 && p->seq == me->next - 1)
-			*keepalive = true;
-		else if (seglen > 0 && seq_lt(p->seq, me->next))
-			*retrans = true;
+	unsigned i;
+
+	for (i = 0; i < me->nsent; i++)
+		if (lo < me->sent[i].hi && me->sent[i].lo < hi)
+			return true;
+	return false;
+}
+
+static void
+ranges_add(struct cap_dir *me, uint32_t lo, uint32_t hi)
+{
+	unsigned i, j, best = 0;
+
+	for (i = 0; i < me->nsent; i++) {           /* join what touches */
+		if (lo <= me->sent[i].hi && me->sent[i].lo <= hi) {
+			if (me->sent[i].lo < lo)
+				lo = me->sent[i].lo;
+			if (me->sent[i].hi > hi)
+				hi = me->sent[i].hi;
+			me->sent[i--] = me->sent[--me->nsent];
+		}
 	}
-	if (!me->next_set || seq_lt(me->next, p->seq + seglen)) {
-		me->next = p->seq + seglen;
-		me->next_set = true;
+	if (me->nsent == CAP_SENT_RANGES) {          /* join the closest two */
+		uint32_t gap = UINT32_MAX, g;
+
+		for (i = 0; i < me->nsent; i++)
+			for (j = 0; j < me->nsent; j++)
+				if (me->sent[j].lo >= me->sent[i].hi &&
+				    (g = me->sent[j].lo - me->sent[i].hi) < gap) {
+					gap = g;
+					best = i * CAP_SENT_RANGES + j;
+				}
+		i = best / CAP_SENT_RANGES;
+		j = best % CAP_SENT_RANGES;
+		me->sent[i].hi = me->sent[j].hi;
+		me->sent[j] = me->sent[--me->nsent];
+	}
+	me->sent[me->nsent].lo = lo;
+	me->sent[me->nsent].hi = hi;
+	me->nsent++;
+}
+
+static bool
+already_sent(struct cap_dir *me, const struct cap_packet *p, uint32_t seglen)
+{
+	uint32_t lo = p->seq - me->base, hi = lo + seglen;
+	bool again;
+
+	if (seglen == 0 || hi < lo)
+		return false;
+	again = ranges_overlap(me, lo, hi);
+	ranges_add(me, lo, hi);
+	return again;
+}
+
+/* Wireshark's analysis of the segment (cap_analysis.c). */
+static void
+analyse(struct cap_stats *st, struct cap_conv *c, int dir,
+        const struct cap_packet *p, int64_t t_us, struct cap_event *ev)
+{
+	struct cap_ana_seg s = {
+		.frame = ev->frame, .t_us = t_us, .seq = p->seq,
+		.ack = (p->flags & CAP_ACK) ? p->ack : 0,
+		.seglen = (uint32_t)p->payload_len, .flags = p->flags,
+		.raw_win = p->win,
+		.wscale_opt = p->opt.has_wscale ? p->opt.wscale : -1,
+	};
+	unsigned i;
+
+	cap_ana_segment(&c->dir[dir].ana, &c->dir[!dir].ana, &s,
+	                c->syn_to_ack_us, &ev->ana);
+	for (i = 0; i < CAP_A_NAMES; i++)
+		if (ev->ana.flags & (1u << i))
+			st->tcp.analysis[i]++;
+	if (ev->ana.ack_rtt_us >= 0)
+		st->tcp.ack_rtts++;
+	/* An RTT sample for the sender of the data this ACK covers, unless
+	 * that data went more than once (Karn: whose ACK is it?) or it was
+	 * a SYN (the handshake has its own times). */
+	if (ev->ana.ack_rtt_us >= 0 && !ev->ana.ambiguous &&
+	    !(p->flags & CAP_SYN) && c->established) {
+		cap_rtt_sample(&c->dir[!dir].rtt, ev->frame, ev->ana.ack_rtt_us,
+		               &ev->rtt);
+		ev->has_rtt = true;
 	}
 }
 
@@ -204,55 +279,32 @@ reset(struct cap_stats *st, struct cap_conv *c, int dir, struct cap_event *ev)
 	}
 }
 
-/* Hand new in-order payload to the chat framer of its direction. */
-static void
-follow_chat(struct cap_stats *st, struct cap_conv *c, int dir,
-            const struct cap_packet *p, uint32_t prev_next, bool had_next,
-            struct cap_event *ev)
-{
-	struct cap_chat_dir *chat = &c->dir[dir].chat;
-	uint32_t data_seq = p->seq + ((p->flags & CAP_SYN) ? 1 : 0);
-	size_t skip = 0;
-
-	if (p->payload_len == 0 || ev->what == CAP_EV_KEEPALIVE)
-		return;
-	if (ev->payload_cut) {          /* bytes we cannot read: start over */
-		cap_chat_resync(chat);
-		return;
-	}
-	if (had_next && seq_lt(data_seq, prev_next))
-		skip = prev_next - data_seq;        /* already shown */
-	else if (had_next && seq_lt(prev_next, data_seq))
-		cap_chat_resync(chat);              /* bytes missing before us */
-	if (skip >= p->payload_len)
-		return;
-	cap_chat_stream(chat, dir == 0, c->syn_seen, p->payload + skip,
-	                p->payload_len - skip, &ev->chat);
-	st->tcp.messages += ev->chat.total;
-}
-
 void
 cap_tcp_track(struct cap_stats *st, struct cap_conv *c, int dir,
               const struct cap_packet *p, int64_t t_us, struct cap_event *ev)
 {
 	struct cap_dir *me = &c->dir[dir];
-	uint32_t seglen, prev_next = me->next;
-	bool had_next = me->next_set, retrans, keepalive;
+	uint32_t seglen;
 
 	seglen = (uint32_t)p->payload_len + ((p->flags & CAP_SYN) ? 1 : 0) +
 	         ((p->flags & CAP_FIN) ? 1 : 0);
 	count_segment(st, p);
 	relative_numbers(me, &c->dir[!dir], p, ev);
 	scale_window(c, dir, p, ev);
-	classify_sequence(me, p, seglen, &retrans, &keepalive);
+	analyse(st, c, dir, p, t_us, ev);
+	if (!me->next_set || seq_lt(me->next, p->seq + seglen)) {
+		me->next = p->seq + seglen;
+		me->next_set = true;
+	}
 
-	if (keepalive) {
+	if (ev->ana.flags & CAP_A_KEEP_ALIVE) {
 		ev->what = CAP_EV_KEEPALIVE;
 		st->tcp.keepalives++;
 	} else {
 		ev->what = p->payload_len > 0 ? CAP_EV_DATA : CAP_EV_ACK;
 	}
-	if (retrans) {
+	if (already_sent(me, p, seglen) &&
+	    !(ev->ana.flags & CAP_A_KEEP_ALIVE)) {
 		ev->retransmission = true;
 		c->retransmissions++;
 		st->tcp.retransmissions++;
@@ -261,5 +313,6 @@ cap_tcp_track(struct cap_stats *st, struct cap_conv *c, int dir,
 	teardown(st, c, dir, p, ev);
 	if (p->flags & CAP_RST)
 		reset(st, c, dir, ev);
-	follow_chat(st, c, dir, p, prev_next, had_next, ev);
+	cap_reasm_follow(c, dir, p, t_us, ev);
+	st->tcp.messages += ev->chat.total;
 }

@@ -4,8 +4,11 @@
  * packet means for the lesson and the chat text it carried.
  */
 #include <inttypes.h>
+#include <string.h>
 
 #include "catalog.h"
+#include "cap_explain.h"
+#include "cap_line.h"
 #include "cap_text.h"
 
 #define TEXT_CLIP 72 /* bytes of one chat message shown on a packet line */
@@ -36,7 +39,8 @@ role_label(enum cap_role r)
 
 /* The messages a packet completed: nickname "ana"; chat "hola" ... */
 static void
-print_chat(const struct cap_out *o, const struct cap_chat *chat)
+print_chat(const struct cap_out *o, struct cap_line *l,
+           const struct cap_chat *chat)
 {
 	char clip[TEXT_CLIP + 8];
 	size_t i;
@@ -44,121 +48,136 @@ print_chat(const struct cap_out *o, const struct cap_chat *chat)
 	for (i = 0; i < chat->n; i++) {
 		const struct cap_msg *m = &chat->msg[i];
 
-		fprintf(o->f, "%s%s", i == 0 ? ": " : "; ", role_label(m->role));
+		cap_line_str(l, i == 0 ? ": " : "; ");
+		cap_line_str(l, role_label(m->role));
 		if (m->role == CAP_ROLE_COMMAND)
-			fprintf(o->f, " /%s", m->kind == MSG_UNKNOWN
+			cap_line_fmt(l, " /%s", m->kind == MSG_UNKNOWN
 			        ? TR("unknown", "desconocida") : msg_kind_name(m->kind));
 		if (m->role == CAP_ROLE_TOO_LONG || m->role == CAP_ROLE_EMPTY)
 			continue;
-		cap_fmt_clip(o, m->text, m->len, TEXT_CLIP, clip, sizeof(clip));
-		fprintf(o->f, " %s\"%s\"%s", cap_color(o, CAP_C_TEXT), clip,
-		        cap_color(o, CAP_C_RESET));
+		cap_line_ch(l, ' ');
+		cap_line_str(l, cap_color(o, CAP_C_TEXT));
+		cap_line_ch(l, '"');
+		cap_line_mem(l, clip, cap_fmt_clip(o, m->text, m->len, TEXT_CLIP,
+		                                   clip, sizeof(clip)));
+		cap_line_ch(l, '"');
+		cap_line_str(l, cap_color(o, CAP_C_RESET));
 	}
 	if (chat->total > chat->n)
-		fprintf(o->f, TR(" (+%zu more)", " (y %zu m\u00e1s)"),
+		cap_line_fmt(l, TR(" (+%zu more)", " (y %zu m\u00e1s)"),
 		        chat->total - chat->n);
+	if (chat->held)
+		cap_line_str(l, TR(" (waits for the missing bytes before it)",
+		                   " (espera a los bytes que faltan antes)"));
 	if (chat->pending > 0)
-		fprintf(o->f, TR(" (+%zu bytes of an unfinished line)",
+		cap_line_fmt(l, TR(" (+%zu bytes of an unfinished line)",
 		                 " (+%zu bytes de una l\u00ednea sin terminar)"),
 		        chat->pending);
 }
 
 static void
-print_tcp_options(const struct cap_out *o, const struct cap_tcp_opts *opt)
+print_tcp_options(struct cap_line *l, const struct cap_tcp_opts *opt)
 {
 	const char *sep = "";
 
-	fprintf(o->f, " <");
+	cap_line_fmt(l, " <");
 	if (opt->has_mss) {
-		fprintf(o->f, "mss %u", opt->mss);
+		cap_line_fmt(l, "mss %u", opt->mss);
 		sep = ",";
 	}
 	if (opt->sack_ok) {
-		fprintf(o->f, "%ssackOK", sep);
+		cap_line_fmt(l, "%ssackOK", sep);
 		sep = ",";
 	}
 	if (opt->has_ts) {
-		fprintf(o->f, "%sTS", sep);
+		cap_line_fmt(l, "%sTS", sep);
 		sep = ",";
 	}
 	if (opt->has_wscale)
-		fprintf(o->f, "%swscale %u", sep, opt->wscale);
-	fprintf(o->f, "%s>", opt->bad ? " bad" : "");
+		cap_line_fmt(l, "%swscale %u", sep, opt->wscale);
+	cap_line_fmt(l, "%s>", opt->bad ? " bad" : "");
 }
 
 /* What a TCP segment means, in words. */
 static void
-print_tcp_meaning(const struct cap_out *o, const struct cap_packet *p,
+print_tcp_meaning(const struct cap_out *o, struct cap_line *l,
+                  const struct cap_packet *p,
                   const struct cap_event *ev)
 {
 	char d[32];
 
-	cap_fmt_duration(o, ev->rtt_us, d, sizeof(d));
+	if (ev->rtt_us >= 0)
+		cap_fmt_duration(o, ev->rtt_us, d, sizeof(d));
 	switch (ev->what) {
 	case CAP_EV_SYN:
-		fprintf(o->f, "%s%s%s", cap_color(o, CAP_C_HANDSHAKE),
+		cap_line_fmt(l, "%s%s%s", cap_color(o, CAP_C_HANDSHAKE),
 		        TR("handshake 1/3 SYN: the client asks to connect",
 		           "saludo 1/3 SYN: el cliente pide conectar"),
 		        cap_color(o, CAP_C_RESET));
-		print_tcp_options(o, &p->opt);
+		print_tcp_options(l, &p->opt);
 		break;
 	case CAP_EV_SYN_ACK:
-		fprintf(o->f, "%s%s%s", cap_color(o, CAP_C_HANDSHAKE),
+		cap_line_fmt(l, "%s%s%s", cap_color(o, CAP_C_HANDSHAKE),
 		        TR("handshake 2/3 SYN-ACK: the server accepts",
 		           "saludo 2/3 SYN-ACK: el servidor acepta"),
 		        cap_color(o, CAP_C_RESET));
 		if (ev->rtt_us >= 0)
-			fprintf(o->f, TR(", %s after the SYN", ", %s tras el SYN"),
-			        d);
-		print_tcp_options(o, &p->opt);
+			cap_line_fmt(l, TR(", %s after the SYN (a round trip if "
+			                 "captured at the client)",
+			                 ", %s tras el SYN (un viaje de ida y vuelta "
+			                 "si se captura en el cliente)"), d);
+		print_tcp_options(l, &p->opt);
 		break;
 	case CAP_EV_ESTABLISHED:
-		fprintf(o->f, "%s%s%s", cap_color(o, CAP_C_HANDSHAKE),
+		cap_line_fmt(l, "%s%s%s", cap_color(o, CAP_C_HANDSHAKE),
 		        TR("handshake 3/3 ACK: connection established",
 		           "saludo 3/3 ACK: conexi\u00f3n establecida"),
 		        cap_color(o, CAP_C_RESET));
 		if (ev->rtt_us >= 0)
-			fprintf(o->f, TR(", RTT %s since the SYN",
-			                 ", RTT %s desde el SYN"), d);
+			cap_line_fmt(l, TR(", handshake %s since the SYN (iRTT)",
+			                 ", saludo de %s desde el SYN (iRTT)"), d);
 		break;
 	case CAP_EV_DATA:
-		fprintf(o->f, TR("data to the %s", "datos al %s"),
-		        side(!ev->dir));
+		cap_line_str(l, TR("data to the ", "datos al "));
+		cap_line_str(l, side(!ev->dir));
 		break;
 	case CAP_EV_ACK:
-		fprintf(o->f, TR("ACK: the %s has received %" PRIu32 " bytes",
-		                 "ACK: el %s ha recibido %" PRIu32 " bytes"),
-		        side(ev->dir), ev->rel_ack > 0 ? ev->rel_ack - 1 : 0);
+		cap_line_str(l, TR("ACK: the ", "ACK: el "));
+		cap_line_str(l, side(ev->dir));
+		cap_line_str(l, TR(" has received ", " ha recibido "));
+		cap_line_u64(l, ev->rel_ack > 0 ? ev->rel_ack - 1 : 0, 1);
+		cap_line_str(l, TR(" bytes in all (cumulative)",
+		                   " bytes en total (acumulativo)"));
 		break;
 	case CAP_EV_KEEPALIVE:
-		fprintf(o->f, TR("keep-alive: is the %s still there?",
+		cap_line_fmt(l, TR("keep-alive: is the %s still there?",
 		                 "keep-alive: \u00bfsigue ah\u00ed el %s?"),
 		        side(!ev->dir));
 		break;
 	case CAP_EV_FIN:
-		fprintf(o->f, "%s", cap_color(o, CAP_C_TEARDOWN));
-		fprintf(o->f, ev->fin_nr == 1
+		cap_line_fmt(l, "%s", cap_color(o, CAP_C_TEARDOWN));
+		cap_line_fmt(l, ev->fin_nr == 1
 		        ? TR("teardown FIN: the %s has nothing more to send",
 		             "cierre FIN: el %s no tiene m\u00e1s que enviar")
 		        : TR("teardown FIN: the %s closes its side too",
 		             "cierre FIN: el %s cierra tambi\u00e9n su lado"),
 		        side(ev->dir));
-		fprintf(o->f, "%s", cap_color(o, CAP_C_RESET));
+		cap_line_fmt(l, "%s", cap_color(o, CAP_C_RESET));
 		break;
 	case CAP_EV_FIN_ACK:
-		fprintf(o->f, TR("%steardown ACK of the %s's FIN%s",
+		cap_line_fmt(l, TR("%steardown ACK of the %s's FIN%s",
 		                 "%scierre ACK del FIN del %s%s"),
 		        cap_color(o, CAP_C_TEARDOWN), side(!ev->dir),
 		        cap_color(o, CAP_C_RESET));
 		break;
 	case CAP_EV_RST:
-		fprintf(o->f, TR("%sRST: the %s aborts the connection%s",
+		cap_line_fmt(l, TR("%sRST: the %s aborts the connection%s",
 		                 "%sRST: el %s aborta la conexi\u00f3n%s"),
 		        cap_color(o, CAP_C_PROBLEM), side(ev->dir),
 		        cap_color(o, CAP_C_RESET));
 		break;
 	case CAP_EV_REFUSED:
-		fprintf(o->f, TR("%sRST: connection refused, nothing listens on "
+		cap_line_fmt(l, TR("%sRST: connection refused, nothing listens on "
 		                 "port %u%s",
 		                 "%sRST: conexi\u00f3n rechazada, nadie escucha en "
 		                 "el puerto %u%s"),
@@ -169,77 +188,117 @@ print_tcp_meaning(const struct cap_out *o, const struct cap_packet *p,
 		break;
 	}
 	if (ev->closes)
-		fprintf(o->f, "%s", TR(", connection closed",
+		cap_line_fmt(l, "%s", TR(", connection closed",
 		                       ", conexi\u00f3n cerrada"));
 }
 
 static void
-print_problem(const struct cap_out *o, const struct cap_packet *p,
+print_problem(const struct cap_out *o, struct cap_line *l,
+              const struct cap_packet *p,
               const struct cap_event *ev, size_t caplen, size_t wirelen)
 {
 	const char *why = p->why != NULL ? p->why : "?";
 
-	if (ev->what == CAP_EV_TRUNCATED)
-		fprintf(o->f, TR("%struncated%s: the capture stops inside the %s "
+	if (ev->what == CAP_EV_ICMP) {
+		cap_explain_icmp(o, l, p, ev);
+		return;
+	}
+	if (ev->what == CAP_EV_FRAGMENT) {
+		cap_explain_fragment(o, l, p, ev);
+	} else if (ev->what == CAP_EV_TRUNCATED)
+		cap_line_fmt(l, TR("%struncated%s: the capture stops inside the %s "
 		                 "(%zu of %zu bytes captured)",
 		                 "%struncado%s: la captura acaba dentro de %s "
 		                 "(%zu de %zu bytes capturados)"),
 		        cap_color(o, CAP_C_PROBLEM), cap_color(o, CAP_C_RESET),
 		        why, caplen, wirelen);
 	else if (ev->what == CAP_EV_INVALID)
-		fprintf(o->f, TR("%sinvalid%s: bad %s", "%sno v\u00e1lido%s: %s "
+		cap_line_fmt(l, TR("%sinvalid%s: bad %s", "%sno v\u00e1lido%s: %s "
 		                 "incorrecto"),
 		        cap_color(o, CAP_C_PROBLEM), cap_color(o, CAP_C_RESET), why);
 	else
-		fprintf(o->f, TR("%sother%s: not chat traffic (%s)",
+		cap_line_fmt(l, TR("%sother%s: not chat traffic (%s)",
 		                 "%sotro%s: no es tr\u00e1fico del chat (%s)"),
 		        cap_color(o, CAP_C_DIM), cap_color(o, CAP_C_RESET), why);
 }
 
 void
-cap_text_packet(const struct cap_out *o, uint64_t n, int64_t rel_us,
+cap_text_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
+                int64_t rel_us,
                 const struct cap_packet *p, const struct cap_event *ev,
                 size_t caplen, size_t wirelen)
 {
 	const struct cap_conv *c = ev->conv;
-	char t[32], flags[12];
+	char flags[12];
 
-	cap_fmt_seconds(rel_us, t, sizeof(t));
-	fprintf(o->f, "%4" PRIu64 " %s ", n, t);
+	/* The hot path: appended piece by piece, no printf. */
+	cap_line_u64(l, n, 4);
+	cap_line_ch(l, ' ');
+	cap_line_seconds(l, rel_us);
+	cap_line_ch(l, ' ');
 	if (c == NULL) {
-		fprintf(o->f, "        ");
-		print_problem(o, p, ev, caplen, wirelen);
-		fputc('\n', o->f);
+		cap_line_str(l, "        ");
+		print_problem(o, l, p, ev, caplen, wirelen);
 		return;
 	}
-	fprintf(o->f, "%s%s#%u%s %s %s %s ",
-	        cap_color(o, c->proto == 6 ? CAP_C_BOLD : CAP_C_UDP),
-	        c->proto == 6 ? "TCP" : "UDP", c->id, cap_color(o, CAP_C_RESET),
-	        c->name[ev->dir], cap_arrow(o), c->name[!ev->dir]);
+	cap_line_str(l, cap_color(o, c->proto == 6 ? CAP_C_BOLD : CAP_C_UDP));
+	cap_line_str(l, c->proto == 6 ? "TCP#" : "UDP#");
+	cap_line_u64(l, c->id, 1);
+	cap_line_str(l, cap_color(o, CAP_C_RESET));
+	cap_line_ch(l, ' ');
+	cap_line_str(l, c->name[ev->dir]);
+	cap_line_ch(l, ' ');
+	cap_line_str(l, cap_arrow(o));
+	cap_line_ch(l, ' ');
+	cap_line_str(l, c->name[!ev->dir]);
+	cap_line_ch(l, ' ');
 	if (c->proto == 6) {
 		cap_fmt_flags(p->flags, flags);
-		fprintf(o->f, "[%s] seq=%" PRIu32, flags, ev->rel_seq);
-		if (ev->has_ack)
-			fprintf(o->f, " ack=%" PRIu32, ev->rel_ack);
-		fprintf(o->f, " win=%" PRIu32 " len=%zu  ", ev->win, p->payload_len);
-		print_tcp_meaning(o, p, ev);
+		cap_line_ch(l, '[');
+		cap_line_str(l, flags);
+		cap_line_str(l, "] seq=");
+		cap_line_u64(l, ev->rel_seq, 1);
+		if (ev->has_ack) {
+			cap_line_str(l, " ack=");
+			cap_line_u64(l, ev->rel_ack, 1);
+		}
+		cap_line_str(l, " win=");
+		cap_line_u64(l, ev->win, 1);
+		cap_line_str(l, " len=");
+		cap_line_u64(l, p->payload_len, 1);
+		cap_line_str(l, "  ");
+		print_tcp_meaning(o, l, p, ev);
 	} else {
-		fprintf(o->f, "len=%zu  %s%s%s", p->payload_len,
-		        cap_color(o, CAP_C_UDP),
-		        TR("datagram, no handshake, no acknowledgement",
-		           "datagrama, sin saludo, sin acuse de recibo"),
-		        cap_color(o, CAP_C_RESET));
+		cap_line_str(l, "len=");
+		cap_line_u64(l, p->payload_len, 1);
+		cap_line_str(l, "  ");
+		cap_line_str(l, cap_color(o, CAP_C_UDP));
+		cap_line_str(l, TR("datagram, no handshake, no acknowledgement",
+		                   "datagrama, sin saludo, sin acuse de recibo"));
+		cap_line_str(l, cap_color(o, CAP_C_RESET));
 	}
-	print_chat(o, &ev->chat);
-	if (ev->retransmission)
-		fprintf(o->f, " %s[%s]%s", cap_color(o, CAP_C_PROBLEM),
-		        TR("retransmission", "retransmisi\u00f3n"),
-		        cap_color(o, CAP_C_RESET));
+	print_chat(o, l, &ev->chat);
+	if (c->proto == 6 && (ev->ana.flags != 0 || ev->retransmission ||
+	                      ev->ana.resent_frame != 0 ||
+	                      ev->ana.ack_rtt_us >= 0)) {
+		cap_line_str(l, cap_color(o, CAP_C_PROBLEM));
+		cap_explain_analysis(o, l, ev);
+		cap_line_str(l, cap_color(o, CAP_C_RESET));
+	}
+	if (p->hdr_cut != NULL)
+		cap_line_fmt(l, TR(" [header cut by the snapshot length: %s not "
+		                 "captured]",
+		                 " [cabecera cortada por la longitud de captura: "
+		                 "%s sin capturar]"),
+		        strcmp(p->hdr_cut, "TCP options") == 0
+		        ? TR("TCP options", "opciones TCP") : p->hdr_cut);
+	if (p->frags > 0)
+		cap_line_fmt(l, TR(" [reassembled from %u IP fragments]",
+		                   " [reensamblado de %u fragmentos IP]"), p->frags);
 	if (ev->payload_cut)
-		fprintf(o->f, TR(" [payload cut by the snapshot length: %zu of %zu "
+		cap_line_fmt(l, TR(" [payload cut by the snapshot length: %zu of %zu "
 		                 "bytes captured]",
 		                 " [datos cortados por la longitud de captura: %zu "
 		                 "de %zu bytes]"),
 		        p->payload_caplen, p->payload_len);
-	fputc('\n', o->f);
 }

@@ -18,7 +18,7 @@ $(BIN)/chatcap: $(call obj,tools/chatcap.c) $(LIBCHATCAP) $(LIBSHARED)
 # The fixture generator: `make fixtures` rewrites tests/fixtures/ (captures
 # and golden outputs); `make check` only reads them.
 GEN_FIXTURES := $(BUILD)/tests/gen_fixtures
-$(GEN_FIXTURES): $(call obj,tests/fixtures/gen_fixtures.c tests/fixtures/gen_packets.c) | ensure-deps
+$(GEN_FIXTURES): $(call obj,tests/fixtures/gen_fixtures.c tests/fixtures/gen_packets.c tests/fixtures/gen_analysis.c) | ensure-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS_PCAP)
 

@@ -18,7 +18,9 @@
 #include "cap_conv.h"
 #include "cap_decode.h"
 #include "cap_json.h"
+#include "cap_frag.h"
 #include "cap_ladder.h"
+#include "cap_line.h"
 #include "cap_out.h"
 #include "cap_summary.h"
 #include "cap_text.h"
@@ -35,6 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *devnull;
 	static struct cap_event ev;
+	static struct cap_line line;
 	struct cap_out out = { .tcp_port = 5000, .udp_port = 5001,
 	                       .link_name = "EN10MB" };
 	struct cap_table table;
@@ -55,6 +58,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	out.color = (data[0] & 0x20) != 0;
 	if (cap_table_init(&table, 5000, 5001, true) < 0)
 		return 0;
+	table.keep_follow = true;
+	out.width = data[0] & 0x40 ? 40 : 0;
 	for (i = 1; i + 3 <= size; i += len) {
 		len = (size_t)data[i] << 8 | data[i + 1];
 		wire = len + ((data[i + 2] & 1) ? 1 + data[i + 2] : 0);
@@ -63,21 +68,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (len > size - i)
 			len = size - i;
 		r = cap_decode(dlt, data + i, len, wire, &p);
-		if (r == CAP_OK && p.payload_caplen > 0 &&
+		r = cap_frag_packet(&table.frags, r, &p, t_us);
+		if (r == CAP_OK && p.payload_caplen > 0 && p.frags == 0 &&
 		    (p.payload < data + i || p.payload + p.payload_caplen >
 		                             data + i + len))
 			abort();        /* the payload lies in the packet */
 		if (cap_table_packet(&table, r, &p, t_us, &ev) < 0)
 			break;
 		n++;
-		cap_text_packet(&out, n, t_us - table.st.first_us, &p, &ev, len,
-		                wire);
-		cap_json_packet(&out, n, t_us - table.st.first_us, &p, &ev, len,
-		                wire);
+		cap_line_clear(&line);
+		cap_text_packet(&out, &line, n, t_us - table.st.first_us, &p, &ev,
+		                len, wire);
+		cap_out_emit(&out, line.buf, line.n);
+		cap_line_clear(&line);
+		cap_json_packet(&out, &line, n, t_us - table.st.first_us, &p, &ev,
+		                len, wire);
 	}
+	cap_table_finish(&table);
 	cap_json_summary(&out, &table);
 	cap_ladder_print(&out, &table);
+	cap_follow_print(&out, &table);
 	cap_summary_print(&out, &table);
+	cap_summary_rtt(&out, &table);
 	cap_table_free(&table);
 	return 0;
 }

@@ -186,3 +186,38 @@ def test_reads_standard_input():
                            stdin=f, capture_output=True, timeout=60)
     assert r.returncode == 0
     assert json.loads(r.stdout)["packets"] == 56
+
+
+def test_nothing_matched_names_the_ports():
+    """No chat traffic on the ports asked for: the summary says which
+    TCP/UDP ports carried traffic and the command to follow them."""
+    r = chatcap("--summary", "--color=never", "--tcp-port", "6000",
+                "--udp-port", "6001", "-r", LAB)
+    text = r.stdout.decode()
+    assert "TCP port 5000: 42 packets" in text
+    assert "chatcap --tcp-port 5000 --udp-port 5001 -r " + LAB in text
+    s = json.loads(chatcap("--json", "--summary", "--tcp-port", "6000",
+                           "-r", LAB).stdout)
+    assert {"proto": "tcp", "port": 5000, "packets": 42} in s["other_ports"]
+
+
+def test_mixed_link_types_exit_6_without_summary(tmp_path):
+    import struct
+
+    def blk(t, body):
+        body += b"\0" * (-len(body) % 4)
+        n = 12 + len(body)
+        return struct.pack("<II", t, n) + body + struct.pack("<I", n)
+    f = tmp_path / "mixed.pcapng"
+    f.write_bytes(blk(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+                  + blk(1, struct.pack("<HHI", 1, 0, 65535))
+                  + blk(1, struct.pack("<HHI", 113, 0, 65535)))
+    r = chatcap("-r", str(f))
+    assert r.returncode == 6 and r.stdout == b""
+    assert len(r.stderr.splitlines()) == 1 and b"link type" in r.stderr
+
+
+def test_empty_standard_input_is_empty():
+    r = subprocess.run([CHATCAP, "-r", "-"], input=b"", capture_output=True,
+                       timeout=60)
+    assert r.returncode == EMPTY and b"empty" in r.stderr

@@ -168,14 +168,24 @@ test_cap_tcp_decode_every_prefix(void **state)
 	size_t len;
 
 	(void)state;
-	for (len = 0; len < sizeof(ip4_syn); len++) {
+	for (len = 0; len < 40; len++) {
 		assert_int_equal(decode_prefix(DLT_RAW, ip4_syn, len,
 		                               sizeof(ip4_syn), &p), CAP_TRUNCATED);
 		assert_string_equal(p.why, len < 20 ? (len == 0 ? "IP header"
-		                    : "IPv4 header") : len < 40 ? "TCP header"
-		                    : "TCP options");
+		                    : "IPv4 header") : "TCP header");
+	}
+	/* Truncated is not invalid: with the fixed TCP header whole, the
+	 * segment decodes and says the options were cut. */
+	for (; len < sizeof(ip4_syn); len++) {
+		assert_int_equal(decode_prefix(DLT_RAW, ip4_syn, len,
+		                               sizeof(ip4_syn), &p), CAP_OK);
+		assert_string_equal(p.hdr_cut, "TCP options");
+		assert_int_equal(p.flags, 0x02);
+		assert_false(p.opt.bad);
+		assert_int_equal(p.opt.has_mss, len >= 44);
 	}
 	assert_int_equal(decode_prefix(DLT_RAW, ip4_syn, len, len, &p), CAP_OK);
+	assert_null(p.hdr_cut);
 }
 
 static void
@@ -276,8 +286,11 @@ test_cap_decode_other(void **state)
 	memcpy(pkt, ip4_data, sizeof(pkt));
 	pkt[6] = 0x20;                                 /* more fragments */
 	assert_int_equal(decode_prefix(DLT_RAW, pkt, sizeof(pkt), sizeof(pkt),
-	                               &p), CAP_OTHER);
+	                               &p), CAP_FRAGMENT);
 	assert_string_equal(p.why, "IPv4 fragment");
+	assert_true(p.frag_more);
+	assert_int_equal(p.frag_off, 0);
+	assert_int_equal(p.payload_len, sizeof(pkt) - 24);   /* options */
 	memcpy(pkt, ip4_data, sizeof(pkt));
 	pkt[9] = 1;                                    /* ICMP */
 	assert_int_equal(decode_prefix(DLT_RAW, pkt, sizeof(pkt), sizeof(pkt),
