@@ -102,7 +102,7 @@ open_file(struct cap_source *s, const char *file, char *err, size_t errlen)
 	}
 	if (fp != stdin && S_ISREG(st.st_mode) && st.st_size == 0) {
 		snprintf(err, errlen, TR("%s: empty file, no capture in it",
-		                         "%s: fichero vac\u00edo, no hay captura"),
+		                         "%s: archivo vac\u00edo, no hay captura"),
 		         file);
 		fclose(fp);
 		return CAP_EXIT_EMPTY;
@@ -121,7 +121,7 @@ open_file(struct cap_source *s, const char *file, char *err, size_t errlen)
 		if (strstr(ebuf, "truncated") != NULL) {
 			snprintf(err, errlen, TR("%s: truncated capture: the file ends "
 			                         "inside its header (%s)",
-			                         "%s: captura truncada: el fichero "
+			                         "%s: captura truncada: el archivo "
 			                         "acaba dentro de su cabecera (%s)"),
 			         file, ebuf);
 			return CAP_EXIT_TRUNCATED;
@@ -287,7 +287,7 @@ cap_source_run(struct cap_source *s, uint64_t count, cap_packet_fn fn,
 				                         "link type per file",
 				                         "%s: sus interfaces tienen tipos de "
 				                         "enlace distintos (%s); chatcap lee "
-				                         "un tipo de enlace por fichero"),
+				                         "un tipo de enlace por archivo"),
 				         s->name, e);
 				break;
 			}
@@ -296,7 +296,7 @@ cap_source_run(struct cap_source *s, uint64_t count, cap_packet_fn fn,
 			snprintf(err, errlen, status == CAP_EXIT_TRUNCATED
 			         ? TR("%s: truncated capture: the file ends inside a "
 			              "packet (%s); the packets before it are summarised",
-			              "%s: captura truncada: el fichero acaba dentro de "
+			              "%s: captura truncada: el archivo acaba dentro de "
 			              "un paquete (%s); se resume lo anterior")
 			         : "%s: %s", s->name, e);
 			break;

@@ -236,8 +236,8 @@ draw_conv(const struct cap_out *o, const struct glyphs *g,
 	for (i = 0; i < c->nsteps; i++)
 		draw_step(o, g, c, &c->steps[i]);
 	if (c->steps_dropped > 0)
-		fprintf(o->f, TR("%12s   (%zu more packets not drawn)\n",
-		                 "%12s   (%zu paquetes m\u00e1s sin dibujar)\n"), "",
+		fprintf(o->f, TR("%12s   (%zu more not drawn)\n",
+		                 "%12s   (%zu m\u00e1s sin dibujar)\n"), "",
 		        c->steps_dropped);
 }
 

@@ -177,11 +177,13 @@ print_conversations(const struct cap_out *o, const struct cap_table *t)
 			        cap_state_label(c->state), x, y, c->packets,
 			        c->retransmissions);
 		} else {
-			cap_line_fmt(l, TR("  %" PRIu64 " datagrams (%" PRIu64
+			cap_line_fmt(l, TR("  %" PRIu64 " %s (%" PRIu64
 			                 " to the server, %" PRIu64 " back)",
-			                 "  %" PRIu64 " datagramas (%" PRIu64
+			                 "  %" PRIu64 " %s (%" PRIu64
 			                 " al servidor, %" PRIu64 " de vuelta)"),
-			        c->packets, c->dir[0].packets, c->dir[1].packets);
+			        c->packets, TRN(c->packets, "datagram", "datagrams",
+			                        "datagrama", "datagramas"),
+			        c->dir[0].packets, c->dir[1].packets);
 		}
 		cap_line_fmt(l, TR(", %" PRIu64 " payload bytes",
 		                 ", %" PRIu64 " bytes de datos"), c->payload_bytes);
@@ -243,10 +245,11 @@ cap_summary_print(const struct cap_out *o, const struct cap_table *t)
 
 	cap_fmt_duration(o, s->first_us < 0 ? 0 : s->last_us - s->first_us, d,
 	                 sizeof(d));
-	fprintf(o->f, TR("\n%sSummary%s: %" PRIu64 " packets in %s (link type "
+	fprintf(o->f, TR("\n%sSummary%s: %" PRIu64 " %s in %s (link type "
 	                 "%s)\n",
-	                 "\n%sResumen%s: %" PRIu64 " paquetes en %s (enlace %s)\n"),
-	        cap_color(o, CAP_C_BOLD), cap_color(o, CAP_C_RESET), s->packets, d,
+	                 "\n%sResumen%s: %" PRIu64 " %s en %s (enlace %s)\n"),
+	        cap_color(o, CAP_C_BOLD), cap_color(o, CAP_C_RESET), s->packets,
+	        TRN(s->packets, "packet", "packets", "paquete", "paquetes"), d,
 	        o->link_name);
 	print_table(o, t);
 	if (s->icmp_errors > 0)

@@ -81,7 +81,7 @@ usage(FILE *f)
 	"Exit status: 0 ok, 1 usage, 2 cannot read the file, 3 empty file,\n"
 	"4 not a capture, 5 truncated capture, 6 unsupported link type,\n"
 	"7 no permission to capture, 8 other capture error. See chatcap(1).\n",
-	"uso: chatcap [-i INTERFAZ | -r FICHERO] [-w FICHERO] [--tcp-port N] "
+	"uso: chatcap [-i INTERFAZ | -r ARCHIVO] [-w ARCHIVO] [--tcp-port N] "
 	"[--udp-port N]\n"
 	"             [-c CUENTA] [--json] [--ladder] [--follow] [--summary] "
 	"[--rtt]\n"
@@ -90,9 +90,9 @@ usage(FILE *f)
 	"Muestra el tr\u00e1fico del chat paquete a paquete y compara TCP y "
 	"UDP.\n"
 	"  -i INTERFAZ      captura en vivo en INTERFAZ (por defecto lo)\n"
-	"  -r FICHERO       lee un fichero pcap o pcapng (- es la entrada)\n"
-	"  -w FICHERO       guarda tambi\u00e9n los paquetes, para Wireshark; un\n"
-	"                   FICHERO.pcapng lleva cada explicaci\u00f3n como "
+	"  -r ARCHIVO       lee un archivo pcap o pcapng (- es la entrada)\n"
+	"  -w ARCHIVO       guarda tambi\u00e9n los paquetes, para Wireshark; un\n"
+	"                   ARCHIVO.pcapng lleva cada explicaci\u00f3n como "
 	"comentario\n"
 	"  -c CUENTA        para tras CUENTA paquetes del chat\n"
 	"  --tcp-port N     puerto TCP del chat (5000 por defecto)\n"
@@ -110,7 +110,7 @@ usage(FILE *f)
 	"  --color=CUANDO   auto, always o never (respeta NO_COLOR)\n"
 	"  --lang es|en     idioma de las explicaciones\n"
 	"  -D               lista las interfaces en que se puede capturar\n"
-	"Estado de salida: 0 bien, 1 uso, 2 no se puede leer el fichero, 3 "
+	"Estado de salida: 0 bien, 1 uso, 2 no se puede leer el archivo, 3 "
 	"vac\u00edo,\n"
 	"4 no es una captura, 5 captura truncada, 6 enlace no soportado,\n"
 	"7 sin permiso para capturar, 8 otro error. Ver chatcap(1).\n"));
@@ -171,7 +171,8 @@ parse_options(struct config *cfg, int argc, char **argv)
 	long long v;
 	int c, port;
 
-	while ((c = getopt_long(argc, argv, "i:r:w:c:D", longopts, NULL)) != -1) {
+	opterr = 0;                             /* errors in our words */
+	while ((c = getopt_long(argc, argv, ":i:r:w:c:D", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i': cfg->iface = optarg; break;
 		case 'r': cfg->file = optarg; break;
@@ -191,9 +192,7 @@ parse_options(struct config *cfg, int argc, char **argv)
 			break;
 		case O_COLOR: cfg->color = optarg; break;
 		case O_LANG:
-			if (cli_lang(PROG, optarg) < 0)
-				return -1;
-			break;
+			break;          /* applied by cli_lang_scan() in main */
 		case 'c':
 			if (cli_number(optarg, 1, 1LL << 62, &v, &what) < 0) {
 				fprintf(stderr, "%s: -c %s: %s\n", PROG, optarg, what);
@@ -203,8 +202,8 @@ parse_options(struct config *cfg, int argc, char **argv)
 			break;
 		case O_TCP:
 		case O_UDP:
-			port = cli_port(PROG, c == O_TCP ? "--tcp-port" : "--udp-port",
-			                optarg);
+			port = cli_port_min(PROG, c == O_TCP ? "--tcp-port"
+			                                     : "--udp-port", optarg, 1);
 			if (port < 0)
 				return -1;
 			*(c == O_TCP ? &cfg->tcp_port : &cfg->udp_port) =
@@ -212,8 +211,9 @@ parse_options(struct config *cfg, int argc, char **argv)
 			break;
 		case O_HELP: usage(stdout); return 1;
 		case O_VERSION: cli_version(PROG); return 1;
-		default: return bad_usage(TR("unknown option", "opci\u00f3n "
-		                             "desconocida"));
+		default:
+			cli_bad_option(PROG, c, argv, NULL);
+			return -1;
 		}
 	}
 	/* Conflicts, one line each. */
@@ -371,7 +371,8 @@ main(int argc, char **argv)
 	char err[PCAP_ERRBUF_SIZE + 512] = "";
 	int ok;
 
-	cli_lang(PROG, NULL);
+	if (cli_lang_scan(PROG, argc, argv) < 0)       /* before any message */
+		return CAP_EXIT_USAGE;
 	if ((ok = parse_options(&cfg, argc, argv)) != 0)
 		return ok > 0 ? CAP_EXIT_OK : CAP_EXIT_USAGE;
 	if (cfg.list) {

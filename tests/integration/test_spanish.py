@@ -28,6 +28,7 @@ ENGLISH = {
 # values, program names, commands, nicknames of these tests.
 STRIP = [
     r"\[[^\]]*\]",                      # [idle-timeout=300], [--json]
+    r"idle-timeout=\d+",                # the notice, quoted by chatcap
     r"--?[A-Za-z][\w-]*(=\S+)?",       # --rate-limit, -n, --color=never
     r"/[a-z]+",                         # /list, /nick
     r"\b(auto|always|never|es|en|pong|ping|redchat|tcp|udp)\b",
@@ -55,7 +56,7 @@ def out(argv, stdin=b"", timeout=30):
 
 @pytest.mark.parametrize("prog", ["tcpchatd", "udpchatd", "tcpchat",
                                   "udpchat", "chatbench", "chatnet",
-                                  "chatcheck"])
+                                  "chatcheck", "chatcap"])
 def test_help_and_usage_errors_in_spanish(prog):
     exe = program(prog)
     assert_spanish(f"{prog} --help", out([exe, "--lang", "es", "--help"]))
@@ -111,3 +112,16 @@ def test_chatbench_and_chatcheck_runs_in_spanish():
         assert_spanish("chatcheck", out(
             [program("chatcheck"), "--lang", "es", "--only", "TCP-CHAT-*",
              "127.0.0.1", str(s.port)], timeout=120))
+
+
+def test_chatcap_in_spanish():
+    from redchat import ROOT
+    import os
+    fixtures = os.path.join(ROOT, "tests", "fixtures")
+    for name in ("tcp_chat.pcap", "udp_chat.pcap", "tcp_reset.pcap",
+                 "tcp_retrans.pcap"):
+        path = os.path.join(fixtures, name)
+        for mode in ([], ["--summary"], ["--ladder"], ["--rtt"],
+                     ["--follow"]):
+            assert_spanish(f"chatcap {name} {mode}", out(
+                [program("chatcap"), "--lang", "es", "-r", path, *mode]))
