@@ -42,8 +42,8 @@ body_width(const struct cap_out *o)
 }
 
 /* The words on an arrow: "SYN seq=0", "PSH-ACK len=4 "ana"". */
-static void
-arrow_label(const struct cap_out *o, const struct cap_conv *c,
+void
+cap_ladder_label(const struct cap_out *o, const struct cap_conv *c,
             const struct cap_step *s, char *out, size_t cap)
 {
 	const char *name, *ack = (s->flags & CAP_ACK) ? "-ACK" : "";
@@ -89,8 +89,8 @@ add_note(char *out, size_t cap, const char *what)
 
 /* The words beside an arrow: which step of the lesson it is, and what
  * Wireshark's analysis says of it. */
-static void
-step_note(const struct cap_out *o, const struct cap_step *s, char *out,
+void
+cap_ladder_note(const struct cap_out *o, const struct cap_step *s, char *out,
           size_t cap)
 {
 	char d[32];
@@ -174,8 +174,8 @@ draw_step(const struct cap_out *o, const struct glyphs *g,
 	size_t bw = body_width(o), room;
 
 	cap_fmt_seconds(s->t_us, t, sizeof(t));
-	arrow_label(o, c, s, label, sizeof(label));
-	step_note(o, s, note, sizeof(note));
+	cap_ladder_label(o, c, s, label, sizeof(label));
+	cap_ladder_note(o, s, note, sizeof(note));
 	if (cap_fmt_width(label) > bw - 6) {
 		char clipped[BODY_W * 2];
 

@@ -11,4 +11,12 @@
  * characters when o->utf8, else ASCII. */
 void cap_ladder_print(const struct cap_out *o, const struct cap_table *t);
 
+/* The words on step s's arrow ("SYN seq=0", "PSH-ACK len=4 "ana"") and
+ * beside it ("handshake 1/3", "RETRANSMISSION"), for every drawing of the
+ * ladder (cap_diagram.c too). */
+void cap_ladder_label(const struct cap_out *o, const struct cap_conv *c,
+                      const struct cap_step *s, char *out, size_t cap);
+void cap_ladder_note(const struct cap_out *o, const struct cap_step *s,
+                     char *out, size_t cap);
+
 #endif

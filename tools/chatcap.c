@@ -22,6 +22,7 @@
 #include "cap_emit.h"
 #include "cap_follow.h"
 #include "cap_json.h"
+#include "cap_diagram.h"
 #include "cap_ladder.h"
 #include "cap_pcapng.h"
 #include "cap_summary.h"
@@ -37,6 +38,7 @@ struct config {
 	uint16_t    tcp_port, udp_port;
 	uint64_t    count;
 	bool        json, ladder, summary_only, list, rtt, follow;
+	const char *ladder_out;    /* --ladder-out: an SVG or Mermaid file */
 	long long   width;             /* -1: the terminal's, or 80 */
 	char        expr[EXPR_MAX];    /* the trailing BPF words, joined */
 };
@@ -70,6 +72,8 @@ usage(FILE *f)
 	"  --udp-port N     UDP chat port (default 5001)\n"
 	"  --json           JSON Lines: one object per packet, then a summary\n"
 	"  --ladder         draw each conversation as a sequence diagram\n"
+	"  --ladder-out F   also write the diagrams to F: F.svg an image,\n"
+	"                   F.mmd Mermaid text (for a report)\n"
 	"  --follow         each conversation's chat put back together\n"
 	"  --summary        print only the summary\n"
 	"  --rtt            RTT samples and the RFC 6298 estimate per sender\n"
@@ -100,6 +104,9 @@ usage(FILE *f)
 	"  --json           JSON Lines: un objeto por paquete y un resumen\n"
 	"  --ladder         dibuja cada conversaci\u00f3n como diagrama de "
 	"secuencia\n"
+	"  --ladder-out A   escribe tambi\u00e9n los diagramas en A: A.svg una "
+	"imagen,\n"
+	"                   A.mmd texto Mermaid (para un informe)\n"
 	"  --follow         el chat de cada conversaci\u00f3n, reconstruido\n"
 	"  --summary        solo el resumen\n"
 	"  --rtt            muestras de RTT y la estimaci\u00f3n RFC 6298 por "
@@ -151,7 +158,7 @@ parse_options(struct config *cfg, int argc, char **argv)
 {
 	enum { O_TCP = 256, O_UDP, O_JSON, O_LADDER, O_SUMMARY, O_COLOR,
 	       O_LANG, O_HELP, O_VERSION, O_RTT, O_WIDTH,
-	       O_FOLLOW };
+	       O_FOLLOW, O_LADDER_OUT };
 	static const struct option longopts[] = {
 		{ "tcp-port", required_argument, NULL, O_TCP },
 		{ "udp-port", required_argument, NULL, O_UDP },
@@ -160,6 +167,7 @@ parse_options(struct config *cfg, int argc, char **argv)
 		{ "summary",  no_argument,       NULL, O_SUMMARY },
 		{ "rtt",      no_argument,       NULL, O_RTT },
 		{ "follow",   no_argument,       NULL, O_FOLLOW },
+		{ "ladder-out", required_argument, NULL, O_LADDER_OUT },
 		{ "width",    required_argument, NULL, O_WIDTH },
 		{ "color",    required_argument, NULL, O_COLOR },
 		{ "lang",     required_argument, NULL, O_LANG },
@@ -183,6 +191,7 @@ parse_options(struct config *cfg, int argc, char **argv)
 		case O_SUMMARY: cfg->summary_only = true; break;
 		case O_RTT: cfg->rtt = true; break;
 		case O_FOLLOW: cfg->follow = true; break;
+		case O_LADDER_OUT: cfg->ladder_out = optarg; break;
 		case O_WIDTH:
 			if (cli_number(optarg, 0, 100000, &cfg->width, &what) < 0) {
 				fprintf(stderr, "%s: --width %s: %s\n", PROG, optarg,
@@ -220,6 +229,10 @@ parse_options(struct config *cfg, int argc, char **argv)
 	if (cfg->iface != NULL && cfg->file != NULL)
 		return bad_usage(TR("-i and -r exclude each other",
 		                    "-i y -r se excluyen"));
+	if (cfg->ladder_out != NULL && !cap_diagram_known(cfg->ladder_out))
+		return bad_usage(TR("--ladder-out: the name ends in .svg or .mmd",
+		                    "--ladder-out: el nombre acaba en .svg o "
+		                    ".mmd"));
 	if (cfg->json && cfg->ladder)
 		return bad_usage(TR("--json and --ladder exclude each other",
 		                    "--json y --ladder se excluyen"));
@@ -270,12 +283,16 @@ static void
 finish(struct run *r)
 {
 	const char *name = pcap_datalink_val_to_name(r->dlt);
-
 	struct cap_out *o = &r->emit.out;
+	char err[512];
 
 	cap_emit_flush(&r->emit);
 	o->link_name = name != NULL ? name : "?";
 	cap_table_finish(&r->table);
+	if (r->cfg->ladder_out != NULL &&
+	    cap_diagram_write(r->cfg->ladder_out, o, &r->table, err,
+	                      sizeof(err)) < 0)
+		fprintf(stderr, "%s: %s\n", PROG, err);
 	if (r->cfg->json) {
 		cap_json_summary(o, &r->table);
 		return;
@@ -400,7 +417,8 @@ main(int argc, char **argv)
 		cap_source_close(&src);
 		return CAP_EXIT_CAPTURE;
 	}
-	if (cap_table_init(&r.table, cfg.tcp_port, cfg.udp_port, cfg.ladder) < 0)
+	if (cap_table_init(&r.table, cfg.tcp_port, cfg.udp_port,
+	                   cfg.ladder || cfg.ladder_out != NULL) < 0)
 		status = CAP_EXIT_CAPTURE;
 	else {
 		r.table.keep_rtt = cfg.rtt;
