@@ -156,6 +156,13 @@ start() {
 	lab_shown "$2"
 	LAB_STEP=$((LAB_STEP + 1))
 	c=$(lab_subst "$2")
+	# LAB_TCPCHATD (tests only): another server in place of the guide's
+	# tcpchatd, PORT in it replaced by a free port, to prove that a lab's
+	# checks catch a server that loses messages (tests/integration/
+	# test_lab_checks_bite.py)
+	if [ -n "${LAB_TCPCHATD:-}" ] && [[ $c == *bin/tcpchatd* ]]; then
+		c=${LAB_TCPCHATD//PORT/$(free_port)}
+	fi
 	printf '$ %s    [%s, left running]\n' "$2" "$name"
 	[ "$c" != "$2" ] && printf '  (run as: %s)\n' "$c"
 	LAB_LAST="$LAB_WORK/$name.log"
@@ -166,13 +173,13 @@ start() {
 	LAB_PIDS+=($!)
 	exec {fd}>"$LAB_WORK/$name.in"
 	eval "FD_$name=$fd"
-	case $c in
+	case $2 in
 	*tcpchatd* | *udpchatd* | *seed003*)
 		wait_for "$LAB_LAST" 'listening on|escuchando en|Servidor escuchando' ||
 			lab_fail "$name did not start"
 		local port
 		port=$(grep -oE '(\]|[0-9]):[0-9]+' "$LAB_LAST" | head -n 1 | sed 's/.*://')
-		case $c in
+		case $2 in
 		*udpchatd* | *seed003_udp*) UDP_PORT=${UDP_PORT:-$port} ;;
 		*) TCP_PORT=${TCP_PORT:-$port} TCP_PID=$! ;;
 		esac ;;

@@ -30,6 +30,16 @@ expect 'saludo 1/3 SYN' "Q1: SYN"
 expect 'saludo 2/3 SYN-ACK' "Q1: SYN-ACK"
 expect 'saludo 3/3 ACK: conexión establecida, RTT' "Q1: ACK with the RTT"
 expect 'saludos completos +1' "Q1: one complete handshake in the summary"
+# Q1's RTT: one sample, in microseconds to milliseconds on lo (a busy
+# machine may take a few ms; a second would mean a lost SYN-ACK).
+check 'python3 - lab1.pcap "$TCP_PORT" <<"PY"
+import json, subprocess, sys
+out = subprocess.run(["bin/chatcap", "--tcp-port", sys.argv[2], "-r", sys.argv[1], "--json"],
+                     capture_output=True, text=True, check=True).stdout
+s = json.loads(out.strip().splitlines()[-1])
+c = [x for x in s["connections"] if x["syn_to_ack_us"] is not None]
+assert len(c) == 1 and 0 < c[0]["syn_to_ack_us"] < 500000, s["connections"]
+PY' "Q1: one handshake RTT, between 0 and 500 ms"
 
 step "bin/chatcap -r lab1.pcap --lang es 'tcp[tcpflags] & tcp-syn != 0'"
 check '[ "$(grep -c "mss 65495,sackOK,TS,wscale" <<<"$OUT")" -eq 2 ]' \

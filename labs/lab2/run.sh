@@ -19,6 +19,8 @@ expect 'Adiós, ana' "the client joined and left"
 
 step "printf 'beto\n/ping\n/ping\n/ping\n/ping\nsalir\n' | bin/tcpchat -p 5000 --lang es"
 check '[ "$(grep -cE "pong .*ida y vuelta [0-9.]+ ms" <<<"$OUT")" -eq 4 ]' "Q2: four RTT samples"
+check 'grep -oE "ida y vuelta [0-9.]+ ms" <<<"$OUT" | awk "{ if (\$4 <= 0 || \$4 >= 500) bad = 1 } END { exit bad }"' \
+	"Q2: each RTT sample is above 0 and under 500 ms"
 
 if [ -x bin/chatbench ]; then
 	step "bin/chatbench -p 5000 --clients 2 --senders 1 --messages 200 --size 40"
