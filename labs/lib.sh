@@ -10,7 +10,8 @@
 # is started on a free port instead (-p 5000 becomes -p 0, and the port it
 # prints is used from then on wherever the guide says 5000 or 5001); chatcap
 # is told those ports, and 5999 (a closed port) becomes $CLOSED_PORT; the
-# newest tcpchatd (pgrep -n) is the one the lab started.
+# newest tcpchatd (pgrep -n) is the one the lab started. Commands run across
+# chatnet keep the guide's ports: they run in the lab's own network.
 # Commands run in a scratch directory where `bin`, `labs` and `tests` point
 # into the tree, so `bin/tcpchatd` works as in the guide.
 # `sudo` is dropped when root; steps that need root are skipped otherwise.
@@ -87,6 +88,14 @@ lab_shown() {
 # lab_subst CMD: the command as run here (ports, sudo, chatcap's ports).
 lab_subst() {
 	local c=$1
+	# A command run across chatnet(1) runs inside the lab's own network
+	# (CHATNET_NET, set by the run.sh), whose ports nobody else uses: the
+	# guide's 5000 and 5001 stay as they are.
+	if [[ $c == *bin/chatnet* ]]; then
+		is_root && c=${c//sudo /}
+		printf '%s' "$c"
+		return
+	fi
 	if [[ $c =~ (tcpchatd|udpchatd) ]] && [[ $c == *"-p 500"[01]* ]]; then
 		if [[ $c == *tcpchatd* ]]; then
 			c=${c//-p 5000/-p ${TCP_PORT:-0}}
@@ -183,7 +192,7 @@ start() {
 		*udpchatd* | *seed003_udp*) UDP_PORT=${UDP_PORT:-$port} ;;
 		*) TCP_PORT=${TCP_PORT:-$port} TCP_PID=$! ;;
 		esac ;;
-	*chatcap*)
+	*chatcap* | *"chatnet cap"*)
 		wait_for "$LAB_LAST" 'capturing on|capturando en' ||
 			lab_fail "$name did not start capturing" ;;
 	esac
