@@ -59,6 +59,9 @@ lab_init() {
 
 lab_cleanup() {
 	local p
+	# LAB_KEEP=DIR keeps the scratch directory's files (captures, plots,
+	# logs) there: labs/traces/regen.sh makes the prepared traces so.
+	[ -n "${LAB_KEEP:-}" ] && cp -r "$LAB_WORK"/. "$LAB_KEEP"/ 2>/dev/null
 	for p in "${LAB_PIDS[@]+"${LAB_PIDS[@]}"}"; do
 		kill -TERM "$p" 2>/dev/null
 	done
