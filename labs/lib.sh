@@ -99,7 +99,11 @@ lab_subst() {
 		printf '%s' "$c"
 		return
 	fi
-	if [[ $c =~ (tcpchatd|udpchatd) ]] && [[ $c == *"-p 500"[01]* ]]; then
+	# LAB_FIXED_PORTS=1 keeps the course's ports (labs/traces/regen.sh
+	# makes the prepared traces so, for students who read them with the
+	# guides' commands)
+	if [ -z "${LAB_FIXED_PORTS:-}" ] && [[ $c =~ (tcpchatd|udpchatd) ]] &&
+		[[ $c == *"-p 500"[01]* ]]; then
 		if [[ $c == *tcpchatd* ]]; then
 			c=${c//-p 5000/-p ${TCP_PORT:-0}}
 		else
