@@ -42,7 +42,50 @@ else
 	B="" DIM="" CY="" GR="" YE="" RE="" N="" CC=never
 fi
 t() { if [ "$L" = en ]; then printf '%s' "$1"; else printf '%s' "$2"; fi; }
-heading() { printf '\n%s━━ %s %s%s\n' "$CY" "$1" "$(printf '━%.0s' $(seq 1 $((60 - ${#1}))))" "$N"; }
+# heading TITLE: a section's title; the section before it ends with its time.
+heading() {
+	section_time
+	printf '\n%s━━ %s %s%s\n' "$CY" "$1" "$(printf '━%.0s' $(seq 1 $((60 - ${#1}))))" "$N"
+	SECTION_T0=$(date +%s.%N)
+}
+# section_time: how long the section now ending took, e.g. "⏱ 2,6 s".
+section_time() {
+	[ -n "${SECTION_T0:-}" ] || return 0
+	local s
+	s=$(awk -v t0="$SECTION_T0" -v now="$(date +%s.%N)" 'BEGIN { printf "%.1f", now - t0 }')
+	[ "$L" = en ] || s=${s/./,}
+	printf '  %s⏱ %s s%s\n' "$DIM" "$s" "$N"
+}
+# fit: lines wider than 100 columns (chatcap's annotated packets) wrapped
+# at a space, the rest indented under the packet's endpoints; colours kept.
+fit() {
+	python3 -c '
+import re, sys
+W, IND = 100, " " * 8
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+for line in sys.stdin:
+    line = line.rstrip("\n")
+    while True:
+        vis, cut, sgr, i = 0, -1, "", 0
+        while i < len(line):
+            m = SGR.match(line, i)
+            if m:
+                sgr = "" if m.group() == "\x1b[0m" else sgr + m.group()
+                i = m.end()
+                continue
+            if vis >= W:
+                break
+            if line[i] == " " and vis > 30:
+                cut, cut_sgr = i, sgr
+            vis += 1
+            i += 1
+        if i >= len(line) or cut < 0:
+            print(line)
+            break
+        print(line[:cut] + ("\x1b[0m" if cut_sgr else ""))
+        line = IND + cut_sgr + line[cut + 1:]
+'
+}
 note() { printf '  %s\n' "$*"; }
 warn() { printf '  %s⚠ %s%s\n' "$YE" "$*" "$N"; }
 good() { printf '  %s✔ %s%s\n' "$GR" "$*" "$N"; }
@@ -89,6 +132,7 @@ at() {
 # --- 1. programs ---------------------------------------------------------------
 
 heading "$(t "redchat: TCP vs UDP, live" "redchat: TCP frente a UDP, en directo")"
+SECTION_T0=""    # the title is no section: no time for it
 for p in tcpchatd tcpchat udpchatd udpchat chatcap; do
 	if [ ! -x "$BIN/$p" ]; then
 		note "$(t "building the programs (make)" "compilando los programas (make)")"
@@ -201,7 +245,7 @@ else
 	wait "$CAP_PID" 2>/dev/null
 	CAP_RC=$?
 	rm -f "$PCAP"
-	warn "$(sed -n 1p "$WORK/chatcap.err")"
+	warn "$(sed -n 1p "$WORK/chatcap.err")" | fit
 	if [ "$CAP_RC" = 7 ]; then
 		warn "$(t "no permission to capture: the chat runs, but without the capture." \
 		          "sin permiso para capturar: el chat se ejecuta, pero sin la captura.")"
@@ -266,6 +310,9 @@ feed() {
 		[ "$nick" = "$1" ] || continue
 		sleep_until "$t0" "$at"
 		printf '%s\n' "$text"
+		# what converse shows, the moment it is said
+		printf '%s %s %s\n' "$(awk -v t0="$t0" -v now="$(date +%s.%N)" \
+			'BEGIN { printf "%.1f", now - t0 }')" "$1" "$text" >>"$WORK/said-$2"
 	done <<<"$3"
 	sleep_until "$t0" "$END_AT"
 	for ((i = 0; i < patience * 2; i++)); do
@@ -275,10 +322,12 @@ feed() {
 	printf 'salir\n'
 }
 
-# converse PROTO PORT SCRIPT: three bots over tcpchat or udpchat; prints the
-# script as it is said and counts what each bot received.
+# converse PROTO PORT SCRIPT: three bots over tcpchat or udpchat; prints
+# each line of the script when its bot says it, and counts what each bot
+# received.
 converse() {
-	local proto=$1 port=$2 script=$3 nick pids=() sent=0 want=0 got=0
+	local proto=$1 port=$2 script=$3 nick pids=() sent=0 want=0 got=0 shown=0 p alive
+	: >"$WORK/said-$proto"
 	for nick in ana beto carla; do
 		at "$nick"
 		feed "$nick" "$proto" "$script" |
@@ -287,9 +336,17 @@ converse() {
 		pids+=($!)
 		PIDS+=($!)
 	done
-	while read -r at nick text; do
-		printf '  %s%5ss%s  %s%-6s%s %s\n' "$DIM" "$at" "$N" "$B" "$nick" "$N" "$text"
-	done <<<"$script"
+	# Show each line as its bot says it, until every bot has left.
+	while :; do
+		alive=0
+		for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+		while read -r at nick text; do
+			printf '  %s%5ss%s  %s%-6s%s %s\n' "$DIM" "$at" "$N" "$B" "$nick" "$N" "$text"
+			shown=$((shown + 1))
+		done < <(tail -n +"$((shown + 1))" "$WORK/said-$proto")
+		[ "$alive" = 0 ] && break
+		sleep 0.05
+	done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
 	# Each line should reach the two other bots exactly once.
 	while read -r at nick text; do
@@ -336,10 +393,10 @@ if [ "$CAPTURE" = 1 ]; then
 	heading "$(t "5. Annotated capture (beginning and end of TCP#1, then UDP#1)" \
 	             "5. Captura anotada (principio y fin de TCP#1, luego UDP#1)")"
 	PKT='^ *[0-9]+ [0-9.]+ .*'
-	"${CAP[@]}" --color="$CC" 'tcp' 2>/dev/null | grep -E "${PKT}TCP#1" | head -n 5
+	"${CAP[@]}" --color="$CC" 'tcp' 2>/dev/null | grep -E "${PKT}TCP#1" | head -n 5 | fit
 	printf '  %s…%s\n' "$DIM" "$N"
-	"${CAP[@]}" --color="$CC" 'tcp' 2>/dev/null | grep -E "${PKT}TCP#1" | tail -n 3
-	"${CAP[@]}" --color="$CC" 'udp' 2>/dev/null | grep -E "${PKT}UDP#1" | head -n 4
+	"${CAP[@]}" --color="$CC" 'tcp' 2>/dev/null | grep -E "${PKT}TCP#1" | tail -n 3 | fit
+	"${CAP[@]}" --color="$CC" 'udp' 2>/dev/null | grep -E "${PKT}UDP#1" | head -n 4 | fit
 	note "$(t "every packet:" "todos los paquetes:") demo-results/capture.txt"
 
 	"${CAP[@]}" --json >"$OUT/capture.jsonl" 2>/dev/null
@@ -352,13 +409,13 @@ print(port(c[0]), port(f[0]))' "$OUT/capture.jsonl")
 
 	heading "$(t "6. One TCP conversation, as a ladder" "6. Una conversación TCP, en escalera")"
 	"${CAP[@]}" --color="$CC" --ladder "tcp port $TCLIENT" 2>/dev/null |
-		sed -n '2,/^$/p' | sed '$d'
+		sed -n '2,/^$/p' | sed '$d' | fit
 	heading "$(t "7. One UDP exchange, as a ladder" "7. Un intercambio UDP, en escalera")"
 	"${CAP[@]}" --color="$CC" --ladder "udp port $UCLIENT" 2>/dev/null |
-		sed -n '2,/^$/p' | sed '$d'
+		sed -n '2,/^$/p' | sed '$d' | fit
 
 	heading "$(t "8. TCP vs UDP" "8. TCP frente a UDP")"
-	"${CAP[@]}" --color="$CC" --summary 2>/dev/null | sed -n '2,/^$/p'
+	"${CAP[@]}" --color="$CC" --summary 2>/dev/null | sed -n '2,/^$/p' | fit
 	note "$(t "open it in Wireshark:" "ábrelo en Wireshark:") ${B}wireshark demo.pcap${N}"
 else
 	heading "$(t "5. TCP vs UDP (deliveries only: no capture)" \
@@ -399,6 +456,7 @@ with open(os.path.join(out, "results.json"), "w") as f:
 EOF
 
 heading "$(t "Done" "Fin")"
+SECTION_T0=""
 [ "$CAPTURE" = 1 ] && note "demo.pcap  ($(t "for Wireshark" "para Wireshark"))"
 if [ "$CAPTURE" = 1 ]; then
 	note "demo-results/  (results.json, capture.txt, capture.jsonl, $(t "what each bot saw" "lo que vio cada bot"))"

@@ -10,7 +10,8 @@
 # is started on a free port instead (-p 5000 becomes -p 0, and the port it
 # prints is used from then on wherever the guide says 5000 or 5001); chatcap
 # is told those ports, and 5999 (a closed port) becomes $CLOSED_PORT; the
-# newest tcpchatd (pgrep -n) is the one the lab started.
+# newest tcpchatd (pgrep -n) is the one the lab started. Commands run across
+# chatnet keep the guide's ports: they run in the lab's own network.
 # Commands run in a scratch directory where `bin`, `labs` and `tests` point
 # into the tree, so `bin/tcpchatd` works as in the guide.
 # `sudo` is dropped when root; steps that need root are skipped otherwise.
@@ -58,6 +59,9 @@ lab_init() {
 
 lab_cleanup() {
 	local p
+	# LAB_KEEP=DIR keeps the scratch directory's files (captures, plots,
+	# logs) there: labs/traces/regen.sh makes the prepared traces so.
+	[ -n "${LAB_KEEP:-}" ] && cp -r "$LAB_WORK"/. "$LAB_KEEP"/ 2>/dev/null
 	for p in "${LAB_PIDS[@]+"${LAB_PIDS[@]}"}"; do
 		kill -TERM "$p" 2>/dev/null
 	done
@@ -87,7 +91,19 @@ lab_shown() {
 # lab_subst CMD: the command as run here (ports, sudo, chatcap's ports).
 lab_subst() {
 	local c=$1
-	if [[ $c =~ (tcpchatd|udpchatd) ]] && [[ $c == *"-p 500"[01]* ]]; then
+	# A command run across chatnet(1) runs inside the lab's own network
+	# (CHATNET_NET, set by the run.sh), whose ports nobody else uses: the
+	# guide's 5000 and 5001 stay as they are.
+	if [[ $c == *bin/chatnet* ]]; then
+		is_root && c=${c//sudo /}
+		printf '%s' "$c"
+		return
+	fi
+	# LAB_FIXED_PORTS=1 keeps the course's ports (labs/traces/regen.sh
+	# makes the prepared traces so, for students who read them with the
+	# guides' commands)
+	if [ -z "${LAB_FIXED_PORTS:-}" ] && [[ $c =~ (tcpchatd|udpchatd) ]] &&
+		[[ $c == *"-p 500"[01]* ]]; then
 		if [[ $c == *tcpchatd* ]]; then
 			c=${c//-p 5000/-p ${TCP_PORT:-0}}
 		else
@@ -156,6 +172,13 @@ start() {
 	lab_shown "$2"
 	LAB_STEP=$((LAB_STEP + 1))
 	c=$(lab_subst "$2")
+	# LAB_TCPCHATD (tests only): another server in place of the guide's
+	# tcpchatd, PORT in it replaced by a free port, to prove that a lab's
+	# checks catch a server that loses messages (tests/integration/
+	# test_lab_checks_bite.py)
+	if [ -n "${LAB_TCPCHATD:-}" ] && [[ $c == *bin/tcpchatd* ]]; then
+		c=${LAB_TCPCHATD//PORT/$(free_port)}
+	fi
 	printf '$ %s    [%s, left running]\n' "$2" "$name"
 	[ "$c" != "$2" ] && printf '  (run as: %s)\n' "$c"
 	LAB_LAST="$LAB_WORK/$name.log"
@@ -166,17 +189,17 @@ start() {
 	LAB_PIDS+=($!)
 	exec {fd}>"$LAB_WORK/$name.in"
 	eval "FD_$name=$fd"
-	case $c in
+	case $2 in
 	*tcpchatd* | *udpchatd* | *seed003*)
 		wait_for "$LAB_LAST" 'listening on|escuchando en|Servidor escuchando' ||
 			lab_fail "$name did not start"
 		local port
 		port=$(grep -oE '(\]|[0-9]):[0-9]+' "$LAB_LAST" | head -n 1 | sed 's/.*://')
-		case $c in
+		case $2 in
 		*udpchatd* | *seed003_udp*) UDP_PORT=${UDP_PORT:-$port} ;;
 		*) TCP_PORT=${TCP_PORT:-$port} TCP_PID=$! ;;
 		esac ;;
-	*chatcap*)
+	*chatcap* | *"chatnet cap"*)
 		wait_for "$LAB_LAST" 'capturing on|capturando en' ||
 			lab_fail "$name did not start capturing" ;;
 	esac

@@ -60,6 +60,27 @@ human_idle(const struct bench_opts *o, const struct bench_result *r)
 	          "  chatbench     CPU %.2f s en %.2f s\n"), r->cpu_s, r->wall_s);
 }
 
+/* "loss runs 5, longest 3 messages (by length: 1:3 2:1 3:1)"; the last
+ * bucket is written 8+. */
+static void
+human_runs(const struct bench_stats *s)
+{
+	struct bench_runs runs;
+	int k;
+
+	bench_stats_runs(s, &runs);
+	printf(TR("  loss runs     %llu, longest %llu %s (by length:",
+	          "  rachas de pérdidas %llu, la más larga de %llu %s "
+	          "(por longitud:"),
+	       (unsigned long long)runs.runs, (unsigned long long)runs.longest,
+	       TRN(runs.longest, "message", "messages", "mensaje", "mensajes"));
+	for (k = 1; k <= BENCH_RUNS_HIST; k++)
+		if (runs.hist[k - 1] > 0)
+			printf(" %d%s:%llu", k, k == BENCH_RUNS_HIST ? "+" : "",
+			       (unsigned long long)runs.hist[k - 1]);
+	printf(")\n");
+}
+
 static void
 human_load(const struct bench_opts *o, const struct bench_result *r)
 {
@@ -100,6 +121,8 @@ human_load(const struct bench_opts *o, const struct bench_result *r)
 	       (unsigned long long)bench_stats_lost(s),
 	       (unsigned long long)s->duplicated,
 	       (unsigned long long)s->reordered, (unsigned long long)s->garbled);
+	if (bench_stats_lost(s) > 0)
+		human_runs(s);
 	printf(TR("  latency (us)  p50 %llu, p90 %llu, p99 %llu, max %llu\n",
 	          "  latencia (us) p50 %llu, p90 %llu, p99 %llu, máx %llu\n"),
 	       (unsigned long long)bench_hist_percentile(h, 50),
@@ -133,6 +156,22 @@ json_common(const struct bench_opts *o, const struct bench_result *r)
 	       r->wall_s, r->server_cpu_s, r->rss_kib, r->server_threads);
 }
 
+/* "loss_runs":{"runs":5,"longest":3,"by_length":[3,1,1,0,0,0,0,0]}, where
+ * by_length[k-1] counts runs of k losses and the last counts 8 or more. */
+static void
+json_runs(const struct bench_stats *s)
+{
+	struct bench_runs runs;
+	int k;
+
+	bench_stats_runs(s, &runs);
+	printf(",\"loss_runs\":{\"runs\":%llu,\"longest\":%llu,\"by_length\":[",
+	       (unsigned long long)runs.runs, (unsigned long long)runs.longest);
+	for (k = 0; k < BENCH_RUNS_HIST; k++)
+		printf("%s%llu", k ? "," : "", (unsigned long long)runs.hist[k]);
+	printf("]}");
+}
+
 static void
 json_load(const struct bench_opts *o, const struct bench_result *r)
 {
@@ -146,7 +185,7 @@ json_load(const struct bench_opts *o, const struct bench_result *r)
 	       "\"garbled\":%llu,\"unexpected\":%llu,\"duration_s\":%.6f,"
 	       "\"deliveries_per_s\":%.1f,\"stall_dropped\":%zu,"
 	       "\"latency_us\":{\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,"
-	       "\"max\":%llu,\"mean\":%.1f}}\n",
+	       "\"max\":%llu,\"mean\":%.1f}",
 	       o->senders, o->messages, o->size, o->rate, o->stall,
 	       r->registered, (unsigned long long)r->sent,
 	       (unsigned long long)r->send_errors,
@@ -162,6 +201,8 @@ json_load(const struct bench_opts *o, const struct bench_result *r)
 	       (unsigned long long)bench_hist_percentile(h, 99),
 	       (unsigned long long)h->max,
 	       h->count ? (double)h->sum / (double)h->count : 0.0);
+	json_runs(s);
+	printf("}\n");
 }
 
 void

@@ -173,3 +173,48 @@ bench_stats_lost(const struct bench_stats *s)
 
 	return expected > s->delivered ? expected - s->delivered : 0;
 }
+
+/* ---------------------------------------------------------------------------
+ * Runs of losses
+ * ------------------------------------------------------------------------ */
+
+/* One run of n losses ends. */
+static void
+runs_add(struct bench_runs *out, uint64_t n)
+{
+	if (n == 0)
+		return;
+	out->runs++;
+	if (n > out->longest)
+		out->longest = n;
+	out->hist[(n < BENCH_RUNS_HIST ? n : BENCH_RUNS_HIST) - 1]++;
+}
+
+void
+bench_stats_runs(const struct bench_stats *s, struct bench_runs *out)
+{
+	size_t r, snd, bit;
+	uint32_t seq;
+	uint64_t run;
+
+	memset(out, 0, sizeof(*out));
+	for (r = 0; r < s->clients; r++) {
+		if (s->ignored[r])
+			continue;
+		for (snd = 0; snd < s->senders; snd++) {
+			if (snd == r)
+				continue;
+			run = 0;
+			for (seq = 0; seq < s->messages; seq++) {
+				bit = (r * s->senders + snd) * s->messages + seq;
+				if (s->seen[bit / 8] & (1u << (bit % 8))) {
+					runs_add(out, run);
+					run = 0;
+				} else {
+					run++;
+				}
+			}
+			runs_add(out, run);
+		}
+	}
+}

@@ -1,6 +1,7 @@
 /*
  * bench_stats.h — what chatbench counts at every receiver: deliveries,
- * duplicates, reorders, garbled and lost messages, and a latency histogram.
+ * duplicates, reorders, garbled and lost messages, runs of consecutive
+ * losses, and a latency histogram.
  * Pure bookkeeping: the caller reads sockets and clocks and reports here.
  */
 #ifndef REDCHAT_BENCH_STATS_H
@@ -65,5 +66,24 @@ uint64_t bench_stats_expected(const struct bench_stats *s);
 
 /* Expected deliveries that never arrived intact. */
 uint64_t bench_stats_lost(const struct bench_stats *s);
+
+/*
+ * Runs of consecutive losses: for every counted receiver and every sender,
+ * the messages in send order, a run being one or more in a row that never
+ * arrived intact (with independent loss of share p, runs of k have
+ * probability p^(k-1)(1-p); bursty loss makes longer runs).
+ * hist[k-1] counts runs of length k; the last bucket holds runs of
+ * BENCH_RUNS_HIST or more.
+ */
+#define BENCH_RUNS_HIST 8
+
+struct bench_runs {
+	uint64_t runs;                   /* how many runs in all */
+	uint64_t longest;                /* the longest, in messages */
+	uint64_t hist[BENCH_RUNS_HIST];
+};
+
+/* Fill *out from the deliveries counted so far. */
+void bench_stats_runs(const struct bench_stats *s, struct bench_runs *out);
 
 #endif

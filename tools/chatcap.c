@@ -348,7 +348,7 @@ start_output(struct run *r, const struct config *cfg,
 		fprintf(stderr, TR("%s: capturing on %s (TCP port %u, UDP port %u); "
 		                   "Ctrl-C stops\n",
 		                   "%s: capturando en %s (puerto TCP %u, UDP %u); "
-		                   "Ctrl-C para\n"), PROG, src->name, cfg->tcp_port,
+		                   "Ctrl-C para terminar\n"), PROG, src->name, cfg->tcp_port,
 		        cfg->udp_port);
 	} else {
 		setvbuf(stdout, NULL, _IOFBF, 1 << 16);

@@ -4,6 +4,75 @@
 . "$(dirname "$0")/../lib.sh"
 lab_init 2
 
+NET=("sudo bin/chatnet up --hosts ana"
+	"sudo bin/chatnet run srv -- bin/tcpchatd -p 5000 --rate-limit 0 --lang es"
+	"sudo bin/chatnet impair ana --rate 1mbit"
+	"sudo bin/chatnet cap srv -w lab2-red.pcap --lang es"
+	"sudo bin/chatnet run ana -- bin/chatbench -h srv -p 5000 --clients 2 --senders 1 --messages 1000 --size 1000 --lang es"
+	"bin/chatcap -r lab2-red.pcap --json > lab2-red.jsonl"
+	"labs/plots/tseq.sh lab2-red.jsonl lab2-red-tseq.png"
+	"sudo bin/chatnet down")
+
+# Step 5: a 1 MB burst over a 1 Mbit/s chatnet link (root only).
+net_steps() {
+	if ! is_root || [ ! -x bin/chatnet ] || [ ! -x bin/chatbench ]; then
+		lab_skip "step 5 runs across chatnet, which needs root (and bin/chatbench): not run"
+		skipped "${NET[@]}"
+		return
+	fi
+	export CHATNET_NET=rcl-lab2-$$
+	LAB_CLEANUP_HOOK="lab2_down"
+	lab2_down() { "$LAB_BIN/chatnet" down >/dev/null 2>&1; }
+	# the server on lo is done; the one on srv listens on 5000 itself
+	stop tcp
+	TCP_PORT="" TCP_PID=""
+	step "${NET[0]}"
+	start tcpnet "${NET[1]}"
+	step "${NET[2]}"
+	expect 'rate 1000kbit' "the link is limited to 1 Mbit/s"
+	start capnet "${NET[3]}"
+	step -t 90 "${NET[4]}"
+	expect 'entregados +1000 de 1000' "Q5: the whole megabyte arrived"
+	expect 'perdidos 0,' "Q5: TCP lost none"
+	wait_count capnet.log 'cierre ACK del FIN|RST:' 2 30 || lab_fail "the capture missed a teardown"
+	stop capnet
+	step "${NET[5]}"
+	# Q5: segments at the MSS, one every ~12 ms (1500 bytes at 1 Mbit/s)
+	# and an ACK every one or two of them: the ACK clock.
+	check 'python3 - lab2-red.jsonl <<"PY"
+import collections, json, statistics, sys
+pk = [json.loads(l) for l in open(sys.argv[1])][:-1]
+sent = collections.Counter()
+for p in pk:
+    if p["dir"] == "to_server":
+        sent[p["conv"]] += p["len"]
+conv = sent.most_common(1)[0][0]
+d = [p for p in pk if p["conv"] == conv and p["dir"] == "to_server" and p["len"] > 0]
+v6 = d[0]["src"].startswith("[")
+mss = 1500 - (40 if v6 else 20) - 20 - 12
+size, n = collections.Counter(p["len"] for p in d).most_common(1)[0]
+assert size == mss and n >= len(d) // 2, (size, n, len(d), mss)
+t = [p["time"] for p in d if not p["retransmission"]]
+gap = statistics.median(b - a for a, b in zip(t, t[1:]))
+assert 0.009 <= gap <= 0.020, gap
+a = [p["time"] for p in pk if p["conv"] == conv and p["dir"] == "to_client" and p["len"] == 0]
+agap = statistics.median(y - x for x, y in zip(a, a[1:]))
+assert gap * 0.8 <= agap <= gap * 3, (gap, agap)
+print(f"MSS {mss}: {n} of {len(d)} segments; data every {gap*1000:.1f} ms, ACK every {agap*1000:.1f} ms")
+PY' "Q5: segments at the MSS, arriving every ~12 ms, ACKed at the same pace"
+	step "${NET[6]}"
+	check '[ "$(head -c 4 lab2-red-tseq.png | tail -c 3)" = PNG ]' "Q5: the time-sequence graph is a PNG"
+	check 'python3 labs/plots/json2dat.py tseq lab2-red.jsonl | python3 -c "
+import sys
+blocks = sys.stdin.read().split(\"\n\n\n\")
+acks = [l.split() for l in blocks[1].splitlines() if l and l[0] != \"#\"]
+assert len(acks) >= 100 and all(float(a[2]) > float(a[1]) for a in acks)
+"' "Q5: the plot has the ACK line and, above it, the advertised window's edge"
+	step "${NET[7]}"
+	check '! ip netns list | grep -q "^$CHATNET_NET-"' "no namespace left behind"
+	LAB_CLEANUP_HOOK=""
+}
+
 start tcp "bin/tcpchatd -p 5000 --lang es"
 CAPTURE=0
 if is_root; then
@@ -19,6 +88,8 @@ expect 'Adiós, ana' "the client joined and left"
 
 step "printf 'beto\n/ping\n/ping\n/ping\n/ping\nsalir\n' | bin/tcpchat -p 5000 --lang es"
 check '[ "$(grep -cE "pong .*ida y vuelta [0-9.]+ ms" <<<"$OUT")" -eq 4 ]' "Q2: four RTT samples"
+check 'grep -oE "ida y vuelta [0-9.]+ ms" <<<"$OUT" | awk "{ if (\$4 <= 0 || \$4 >= 500) bad = 1 } END { exit bad }"' \
+	"Q2: each RTT sample is above 0 and under 500 ms"
 
 if [ -x bin/chatbench ]; then
 	step "bin/chatbench -p 5000 --clients 2 --senders 1 --messages 200 --size 40"
@@ -34,6 +105,7 @@ if [ "$CAPTURE" = 0 ]; then
 		"bin/chatcap -r lab2.pcap --json > lab2.jsonl" \
 		"grep -cE '\"messages_total\":([2-9]|[1-9][0-9]+)' lab2.jsonl" \
 		"labs/plots/tseq.sh lab2.jsonl lab2-tseq.png"
+	net_steps
 	lab_done
 	exit 0
 fi
@@ -75,4 +147,5 @@ assert len(data) >= 2 and len(acks) >= 2, (len(data), len(acks))
 assert float(acks[-1][0]) >= float(data[-1][0])
 assert max(int(a[1]) for a in acks) >= max(int(d[1]) for d in data)
 "' "Q4: the plot has data points and an ACK line that reaches the last byte"
+net_steps
 lab_done

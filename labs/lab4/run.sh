@@ -1,58 +1,125 @@
 #!/bin/bash
-# Lab 4 (loss, delay, reordering): every command of labs/{es,en}/lab4-*.md.
-# Needs root (nftables or tc netem, capture); step 5 needs sch_netem.
+# Lab 4 (loss, delay, reordering across chatnet): every command of
+# labs/{es,en}/lab4-*.md. Needs root (chatnet makes namespaces); works with
+# or without sch_netem (chatnet's userspace impairer stands in for it).
 . "$(dirname "$0")/../lib.sh"
 lab_init 4
-ALL=("sudo labs/loss.sh on 20 5000 5001"
-	"bin/chatbench --udp -p 5001 --clients 2 --senders 1 --messages 100 --rate 50"
-	"bin/chatbench -p 5000 --clients 2 --senders 1 --messages 100 --rate 50"
-	"sudo labs/loss.sh off"
+
+UP=("sudo bin/chatnet up --hosts ana"
+	"sudo bin/chatnet run srv -- bin/tcpchatd -p 5000 --lang es"
+	"sudo bin/chatnet run srv -- bin/udpchatd -p 5001 --lang es"
+	"sudo bin/chatnet cap srv -w lab4.pcap --lang es")
+DELAY=("sudo bin/chatnet impair ana --delay 20ms --seed 4"
+	"printf 'ana\n/ping\n/ping\n/ping\nsalir\n' | sudo bin/chatnet run ana -- bin/tcpchat -h srv -p 5000 --lang es")
+UDPB="sudo bin/chatnet run ana -- bin/chatbench --udp -h srv -p 5001 --clients 2 --senders 1 --messages 100 --rate 50 --lang es"
+TCPB="sudo bin/chatnet run ana -- bin/chatbench -h srv -p 5000 --clients 2 --senders 1 --messages 100 --rate 50 --lang es"
+LOSS="sudo bin/chatnet impair ana --delay 20ms --loss 20% --seed 4"
+AFTER=("sudo bin/chatnet impair ana --clear"
 	"bin/chatcap -r lab4.pcap --summary --lang es"
 	"bin/chatcap -r lab4.pcap --json > lab4.jsonl"
 	"labs/plots/tseq.sh lab4.jsonl lab4-tseq.png")
-NETEM=("sudo tc qdisc add dev lo root netem delay 20ms 10ms reorder 25%"
-	"bin/chatbench --udp -p 5001 --clients 2 --senders 1 --messages 100 --rate 50"
-	"sudo tc qdisc del dev lo root netem")
+REORDER="sudo bin/chatnet impair ana --delay 20ms --jitter 10ms --reorder 25% --seed 4"
+DOWN="sudo bin/chatnet down"
 
-start tcp "bin/tcpchatd -p 5000 --lang es"
-start udp "bin/udpchatd -p 5001 --lang es"
-if ! is_root || [ ! -x bin/chatbench ]; then
-	lab_skip "lab 4 needs root and bin/chatbench: its loss steps are not run"
-	skipped "sudo bin/chatcap -i lo -w lab4.pcap --lang es" "${ALL[@]}" "${NETEM[@]}"
+if ! is_root || [ ! -x bin/chatbench ] || [ ! -x bin/chatnet ]; then
+	lab_skip "lab 4 runs across chatnet, which needs root (and bin/chatbench): not run"
+	skipped "${UP[@]}" "${DELAY[@]}" "$LOSS" "$UDPB" "$TCPB" "${AFTER[@]}" \
+		"$REORDER" "$DOWN"
 	lab_done
 	exit 0
 fi
-# Whatever happens, the loss goes away (loss.sh off removes only its own).
-LAB_CLEANUP_HOOK="$LAB_ROOT/labs/loss.sh off"
 
-start cap "sudo bin/chatcap -i lo -w lab4.pcap --lang es"
-step "${ALL[0]}"
-expect 'tc netem|redchat_loss' "Q1: the mechanism is named"
-step "${ALL[1]}"
-step "${ALL[2]}"
-step "${ALL[3]}"
-expect 'removed' "the loss is removed"
-check '! nft list table inet redchat_loss >/dev/null 2>&1' "no rule left behind"
-wait_count cap.log 'cierre ACK del FIN|RST:' 2 30 || lab_fail "the capture missed a teardown"
+# The lab's own network, removed whatever happens.
+export CHATNET_NET=rcl-lab4-$$
+LAB_CLEANUP_HOOK="lab4_down"
+lab4_down() { "$LAB_BIN/chatnet" down >/dev/null 2>&1; }
+
+# bench_count WORD: the number after WORD in chatbench's last output.
+bench_count() { grep -oE "$1 +[0-9]+" <<<"$OUT" | head -n 1 | grep -oE '[0-9]+$'; }
+
+step "${UP[0]}"
+expect 'ana +10\.77\.0\.11' "the network is up, with ana"
+start tcp "${UP[1]}"
+start udp "${UP[2]}"
+start cap "${UP[3]}"
+
+# Q1: three /ping samples of about 2 x 20 ms (at least 40 ms less a
+# rounding; a busy machine may add, hence the generous top).
+step "${DELAY[0]}"
+expect 'delay 20ms' "the delay is in force"
+step "${DELAY[1]}"
+check '[ "$(grep -cE "ida y vuelta [0-9.]+ ms" <<<"$OUT")" -eq 3 ]' "Q1: three RTT samples"
+check 'grep -oE "ida y vuelta [0-9.]+ ms" <<<"$OUT" | awk "{ if (\$4 < 39 || \$4 > 250) bad = 1 } END { exit bad }"' \
+	"Q1: each RTT is about twice the delay (39 to 250 ms)"
+
+# Q2: a message crosses ana's link twice, so it arrives with probability
+# 0.8^2 = 0.64: 64 of 100 expected, standard deviation 4.8; five of them
+# either side is generous (and independent of the seed).
+step "$LOSS"
+expect 'loss 20%' "the loss is in force"
+step -t 60 "$UDPB"
+n=$(bench_count 'entregados')
+check '[ "${n:-0}" -ge 40 ] && [ "$n" -le 88 ]' "Q2: UDP delivered $n of 100, within 64 ± 24 (binomial, 5 sd)"
+check 'python3 - "$OUT" <<"PY"
+import re, sys
+out = sys.argv[1]
+lost = int(re.search(r"perdidos (\d+)", out).group(1))
+m = re.search(r"rachas de pérdidas (\d+), la más larga de (\d+) mensajes? \(por longitud:([^)]*)\)", out)
+assert m, out
+runs, longest = int(m.group(1)), int(m.group(2))
+hist = {k: int(v) for k, v in re.findall(r"(\d+\+?):(\d+)", m.group(3))}
+assert sum(hist.values()) == runs and 1 <= runs <= lost and longest <= lost, (runs, longest, hist)
+if not any(k.endswith("+") for k in hist):
+    assert sum(int(k) * v for k, v in hist.items()) == lost, (hist, lost)
+    assert max(int(k) for k in hist) == longest
+PY' "Q2: the loss runs add up to the messages lost"
+
+step -t 60 "$TCPB"
+expect 'entregados +100 de 100' "Q3: TCP delivered all 100 messages"
+expect 'perdidos 0,' "Q3: TCP lost none"
+
+step "${AFTER[0]}"
+expect 'ana' "the impairment is cleared"
+wait_count cap.log 'cierre ACK del FIN|RST:' 3 30 || lab_fail "the capture missed a teardown"
 stop cap
-step "${ALL[4]}"
-step "${ALL[5]}"
-check '[ "$(json_get lab4.jsonl "s[\"tcp\"][\"retransmissions\"]")" -gt 0 ]' "Q4: TCP retransmitted"
-check '[ "$(json_get lab4.jsonl "s[\"udp\"][\"datagrams\"]")" -lt 400 ]' "Q2: UDP datagrams went missing (fewer than sent and relayed)"
-step "${ALL[6]}"
-# Loss may hit only the server's side of the conversation: the graph (client
-# data) must mark a retransmission whenever client data was sent again.
-check '! grep -q "\"dir\":\"to_server\".*\"len\":[1-9][0-9]*,.*\"retransmission\":true" lab4.jsonl || grep -q " 1$" <(python3 labs/plots/json2dat.py tseq lab4.jsonl)' "Q4: the graph marks retransmissions"
+step "${AFTER[1]}"
+step "${AFTER[2]}"
+r=$(json_get lab4.jsonl 's["tcp"]["retransmissions"]')
+check '[ "$r" -gt 0 ]' "Q4: chatcap saw $r TCP retransmissions"
+# Q4: the handshake of step 1 (delay only) took about 2 x 20 ms, SYN-ACK
+# out to ana and its ACK back, as seen on srv.
+rtt=$(json_get lab4.jsonl '[c["syn_to_ack_us"] for c in s["connections"]][0]')
+check '[ "$rtt" != None ] && [ "$rtt" -ge 39000 ] && [ "$rtt" -le 250000 ]' \
+	"Q4: the first handshake's RTT is about twice the delay ($rtt us)"
+step "${AFTER[3]}"
+check '[ "$(head -c 4 lab4-tseq.png | tail -c 3)" = PNG ]' "Q4: the time-sequence graph is a PNG"
+# Q4 is answered from the plot: data points and an ACK line that reaches
+# the last byte sent.
+check 'python3 labs/plots/json2dat.py tseq lab4.jsonl | python3 -c "
+import sys
+blocks = sys.stdin.read().split(\"\n\n\n\")
+rows = [[l.split() for l in b.splitlines() if l and l[0] != \"#\"] for b in blocks]
+data, acks = rows[0], rows[1]
+assert len(data) >= 10 and len(acks) >= 10, (len(data), len(acks))
+assert float(acks[-1][0]) >= float(data[-1][0])
+assert max(int(a[1]) for a in acks) >= max(int(d[1]) for d in data)
+"' "Q4: the plot has data points and an ACK line that reaches the last byte"
+# The graph (the client that sent most) marks a retransmission whenever
+# that client's data was sent again.
+check '! grep -q "\"dir\":\"to_server\".*\"len\":[1-9][0-9]*,.*\"retransmission\":true" lab4.jsonl || python3 labs/plots/json2dat.py tseq lab4.jsonl | grep " 1$" >/dev/null' "Q4: the graph marks retransmissions"
 
-if tc qdisc add dev lo root netem delay 1ms 2>/dev/null; then
-	tc qdisc del dev lo root netem
-	LAB_CLEANUP_HOOK="tc qdisc del dev lo root netem"
-	step "${NETEM[0]}"
-	step "${NETEM[1]}"
-	step "${NETEM[2]}"
-	LAB_CLEANUP_HOOK=""
-else
-	lab_skip "this kernel has no sch_netem: step 5 (delay, reordering) not run"
-	skipped "${NETEM[@]}"
-fi
+step "$REORDER"
+expect 'reorder 25%' "the reordering is in force"
+step -t 60 "$UDPB"
+n=$(bench_count 'entregados')
+check '[ "${n:-0}" -ge 95 ]' "Q5: UDP lost (almost) nothing without loss ($n of 100)"
+o=$(bench_count 'desordenados')
+check '[ "${o:-0}" -ge 1 ]' "Q5: UDP delivered $o messages out of order"
+step -t 60 "$TCPB"
+expect 'entregados +100 de 100' "Q5: TCP delivered all 100"
+expect 'desordenados 0,' "Q5: TCP delivered none out of order"
+
+step "$DOWN"
+expect 'removed|eliminada|quitad|borrad' "the network is removed"
+check '! ip netns list | grep -q "^$CHATNET_NET-"' "no namespace left behind"
 lab_done

@@ -17,6 +17,7 @@ stop tcp TERM
 
 # The seed server takes its port as its argument: a free one stands for 5000.
 TCP_PORT=$(free_port)
+[ -n "${LAB_FIXED_PORTS:-}" ] && TCP_PORT=5000
 start seed "python3 tests/seeds/seed003_server.py 5000"
 step -t 120 "bin/chatcheck --profile tp42 127.0.0.1 5000"
 expect '^TP42-LIST-02 +SHOULD +FAIL' "Q2: /listar still names who left"

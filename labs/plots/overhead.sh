@@ -9,5 +9,9 @@ dir=$(dirname "$0")
 dat=$(mktemp) && trap 'rm -f "$dat"' EXIT
 python3 "$dir/json2dat.py" overhead "$1" >"$dat"
 case $2 in *.svg) term="svg size 640,420" ;; *) term="pngcairo size 640,420" ;; esac
-gnuplot -e "term='$term'; out='$2'; dat='$dat'" "$dir/overhead.gp"
+# The top of the y axis: the taller stacked bar plus a fifth, so both bars
+# and the key sit inside the frame whatever gnuplot's autoscale would pick.
+ymax=$(awk '!/^#/ && NF >= 3 { t = $2 + $3; if (t > m) m = t }
+            END { print (m > 0 ? m * 1.2 : 1) }' "$dat")
+gnuplot -e "term='$term'; out='$2'; dat='$dat'; ymax=$ymax" "$dir/overhead.gp"
 echo "$2"

@@ -3,7 +3,7 @@ over TCP, with one deliberate fault chosen on the command line, so that
 chatcheck's tests can show each fault is caught by the test meant for it
 (and no other MUST test fails by accident).
 
-    python3 faulty_chat.py PORT [none|echo|raw|dup|block|crash]
+    python3 faulty_chat.py PORT [none|echo|raw|dup|block|crash|flood] [es]
 
 none   no fault: passes every MUST test of `chatcheck --profile redchat`
 echo   chat also goes back to its sender
@@ -13,6 +13,11 @@ dup    nicknames need not be unique
 block  sends with a blocking sendall(): a client that never reads stops
        everyone
 crash  a line over 1024 bytes raises an exception that ends the server
+flood  a sender's chat beyond 20 lines a second is silently dropped (a
+       flood limit that loses messages over TCP; lab 2's checks catch it)
+
+A third argument "es" makes it say goodbye as tcpchatd --lang es does
+("*** Adiós, NICK"), which lab 2's first step looks for.
 
 It prints "listening on 127.0.0.1:PORT" when ready (port 0: a free one)."""
 import selectors
@@ -35,11 +40,13 @@ class Client:
         self.discarding = False
         self.last_rx = time.monotonic()
         self.closing = False
+        self.window = (0.0, 0)      # flood: (start of this second, lines)
 
 
 class Server:
-    def __init__(self, port, fault):
+    def __init__(self, port, fault, lang="en"):
         self.fault = fault
+        self.lang = lang
         self.sel = selectors.DefaultSelector()
         self.lsock = socket.socket()
         self.lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -139,8 +146,19 @@ class Server:
             self.command(c, "/quit")
         elif line.strip():
             text = line[1:] if line.startswith("//") else line
+            if self.fault == "flood" and self.flooding(c):
+                return
             for o in self.others(c) + ([c] if self.fault == "echo" else []):
                 self.send(o, f"{c.nick}: {text}\n")
+
+    @staticmethod
+    def flooding(c):
+        now = time.monotonic()
+        start, n = c.window
+        if now - start >= 1.0:
+            start, n = now, 0
+        c.window = (start, n + 1)
+        return n + 1 > 20
 
     def command(self, c, line):
         word, _, rest = line.partition(" ")
@@ -161,7 +179,8 @@ class Server:
                 self.to_others(c, f"*** {c.nick} is now {rest}\n")
                 c.nick = rest
         elif word in ("/quit", "/quitar", "/salir"):
-            self.send(c, "*** Bye\n")
+            bye = f"Adiós, {c.nick}" if self.lang == "es" else "Bye"
+            self.send(c, f"*** {bye}\n")
             c.closing = True
             self.flush(c)
         elif word == "/ping":
@@ -249,4 +268,5 @@ class Server:
 
 
 if __name__ == "__main__":
-    Server(int(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "none").run()
+    Server(int(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "none",
+           sys.argv[3] if len(sys.argv) > 3 else "en").run()

@@ -1,7 +1,8 @@
 /*
  * test_bench_stats.c — unit tests for tools/bench_stats.c: chatbench's
  * counting of deliveries, duplicates, reorders, garbled and lost messages
- * per receiver, and latency percentiles from its histogram.
+ * per receiver, runs of consecutive losses, and latency percentiles from
+ * its histogram.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -177,6 +178,84 @@ test_bench_hist_percentile_one_outlier(void **state)
 	free(h);
 }
 
+/* Every expected delivery arrives but the messages of sender 0 to
+ * receiver 2 whose bit is set in lost (bit i: message i). */
+static void
+deliver_all_but(struct bench_stats *s, unsigned lost)
+{
+	size_t r;
+	unsigned snd;
+	uint32_t seq;
+
+	for (r = 0; r < 4; r++)
+		for (snd = 0; snd < 2; snd++)
+			for (seq = 0; seq < 10; seq++)
+				if (snd != r && !(r == 2 && snd == 0 && (lost >> seq & 1)))
+					see(s, r, snd, seq, 2000);
+}
+
+static void
+test_bench_stats_runs_none_when_all_delivered(void **state)
+{
+	struct bench_stats *s = *state;
+	struct bench_runs runs;
+
+	deliver_all_but(s, 0);
+	bench_stats_runs(s, &runs);
+	assert_int_equal(runs.runs, 0);
+	assert_int_equal(runs.longest, 0);
+}
+
+static void
+test_bench_stats_runs_counts_each_run_once(void **state)
+{
+	struct bench_stats *s = *state;
+	struct bench_runs runs;
+
+	/* lost 0, then 3 4 5, then 9 (the last message: the run ends there) */
+	deliver_all_but(s, 1u << 0 | 1u << 3 | 1u << 4 | 1u << 5 | 1u << 9);
+	bench_stats_runs(s, &runs);
+	assert_int_equal(bench_stats_lost(s), 5);
+	assert_int_equal(runs.runs, 3);
+	assert_int_equal(runs.longest, 3);
+	assert_int_equal(runs.hist[0], 2);
+	assert_int_equal(runs.hist[1], 0);
+	assert_int_equal(runs.hist[2], 1);
+}
+
+static void
+test_bench_stats_runs_long_run_in_last_bucket(void **state)
+{
+	struct bench_stats *s = *state;
+	struct bench_runs runs;
+
+	deliver_all_but(s, 0x3ff);      /* all ten lost */
+	bench_stats_runs(s, &runs);
+	assert_int_equal(runs.runs, 1);
+	assert_int_equal(runs.longest, 10);
+	assert_int_equal(runs.hist[BENCH_RUNS_HIST - 1], 1);
+}
+
+static void
+test_bench_stats_runs_skips_ignored_receivers(void **state)
+{
+	struct bench_stats *s = *state;
+	struct bench_runs runs;
+
+	deliver_all_but(s, 0);
+	bench_stats_ignore(s, 3);       /* it would have lost nothing anyway */
+	bench_stats_runs(s, &runs);
+	assert_int_equal(runs.runs, 0);
+	/* a receiver that got nothing: one run per sender it hears */
+	bench_stats_free(s);
+	assert_int_equal(bench_stats_init(s, 3, 2, 5, (char[64]){0}, 64), 0);
+	bench_stats_runs(s, &runs);
+	/* receivers 0 and 1 hear one sender each, receiver 2 hears both */
+	assert_int_equal(runs.runs, 4);
+	assert_int_equal(runs.longest, 5);
+	assert_int_equal(runs.hist[4], 4);
+}
+
 int
 main(void)
 {
@@ -193,6 +272,14 @@ main(void)
 		    test_bench_stats_token_garbled_and_unexpected, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_bench_stats_token_latency_from_timestamp, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_bench_stats_runs_none_when_all_delivered, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_bench_stats_runs_counts_each_run_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_bench_stats_runs_long_run_in_last_bucket, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_bench_stats_runs_skips_ignored_receivers, setup, teardown),
 		cmocka_unit_test(test_bench_hist_percentile_exact_below_64),
 		cmocka_unit_test(test_bench_hist_percentile_large_within_3_percent),
 		cmocka_unit_test(test_bench_hist_percentile_one_outlier),
