@@ -78,6 +78,20 @@ cap_emit_packet(struct cap_emit *e, uint64_t n, int64_t rel_us,
 		return 0;
 	if (ev->what == CAP_EV_OTHER && !e->json && !save)
 		return 0;
+	if (e->hold) {
+		/* A retransmission marks the packet that first sent its
+		 * bytes; the oldest waiting packet is written if the ring is
+		 * full. Both before this packet's lines are built: writing
+		 * uses the same line buffers. */
+		if (ev->retransmission && ev->ana.resent_frame != 0 &&
+		    (ev->ana.flags & CAP_A_RETRANSMISSION) &&
+		    !(ev->ana.flags & CAP_A_SPURIOUS_RETRANS))
+			cap_hold_mark(&e->q, ev->ana.resent_frame, n);
+		if ((x = cap_hold_full(&e->q)) != NULL) {
+			release(e, x);
+			cap_hold_pop(&e->q);
+		}
+	}
 	cap_line_clear(l);
 	if (e->json)
 		cap_json_packet(&e->out, l, n, rel_us, p, ev, h->caplen, h->len);
@@ -90,15 +104,6 @@ cap_emit_packet(struct cap_emit *e, uint64_t n, int64_t rel_us,
 		write_out(e, l->buf, l->n, c->buf, c->n, save ? h : NULL, bytes,
 		          false, 0);
 		return 0;
-	}
-	/* Held: a retransmission marks the packet that first sent its bytes. */
-	if (ev->retransmission && ev->ana.resent_frame != 0 &&
-	    (ev->ana.flags & CAP_A_RETRANSMISSION) &&
-	    !(ev->ana.flags & CAP_A_SPURIOUS_RETRANS))
-		cap_hold_mark(&e->q, ev->ana.resent_frame, n);
-	if ((x = cap_hold_full(&e->q)) != NULL) {
-		release(e, x);
-		cap_hold_pop(&e->q);
 	}
 	if ((x = cap_hold_add(&e->q, n)) == NULL ||
 	    cap_hold_set(&x->line, l->buf, l->n) < 0 ||
