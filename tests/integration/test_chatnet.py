@@ -447,3 +447,66 @@ def test_down_stops_the_impairer_and_servers():
     assert not running(pid)
     assert leftovers(net) == []
     assert "nothing" in chatnet("down", net=net).stdout
+
+
+def tcp_burst_captured(tmp_path, name):
+    """A TCP chatbench burst from ana to srv, captured on srv with chatcap
+    -w; returns the capture's path. The capture ends as Ctrl-C ends it."""
+    pcap = tmp_path / name
+    cap = subprocess.Popen([program("chatnet"), "--net", NET, "cap", "srv",
+                            "-w", str(pcap), "--summary"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+    try:
+        cap.stderr.readline()                   # capturing on eth0 ...
+        p = chatnet("run", "ana", "--", program("chatbench"), "-h", "srv",
+                    "--clients", "2", "--senders", "1", "--messages", "400",
+                    "--size", "200", "--rate", "400", "--json", timeout=60)
+        r = json.loads(p.stdout)
+        assert r["delivered"] == r["expected"] == 400, r   # TCP: all
+        assert r["reordered"] == 0 and r["duplicated"] == 0, r
+        time.sleep(1)                           # the last ACKs
+        cap.send_signal(signal.SIGINT)
+        cap.communicate(timeout=20)
+    finally:
+        cap.kill()
+    return pcap
+
+
+def analysis_counts(pcap, flags):
+    """Per flag: chatcap's count (its summary) and tshark's, same file."""
+    r = subprocess.run([program("chatcap"), "--json", "--summary", "-r",
+                        str(pcap)], capture_output=True, text=True,
+                       timeout=60, check=True)
+    ours = json.loads(r.stdout.strip().splitlines()[-1])["tcp"]["analysis"]
+    out = {}
+    for f in flags:
+        t = subprocess.run(["tshark", "-r", str(pcap), "-Y",
+                            f"tcp.analysis.{f}"], capture_output=True,
+                           text=True, timeout=60)
+        out[f] = (ours[f], len(t.stdout.splitlines()))
+    return out
+
+
+@pytest.mark.skipif(shutil.which("tshark") is None, reason="no tshark")
+def test_reorder_shows_out_of_order_tcp_as_tshark_does(tcpchatd, clear,
+                                                        tmp_path):
+    chatnet("impair", "ana", "--reorder", "25%", "--delay", "20ms",
+            "--seed", "11")
+    c = analysis_counts(tcp_burst_captured(tmp_path, "reorder.pcap"),
+                        ["out_of_order"])
+    ours, theirs = c["out_of_order"]
+    print("out_of_order (chatcap, tshark):", c)
+    assert ours == theirs and ours > 0, c
+
+
+@pytest.mark.skipif(shutil.which("tshark") is None, reason="no tshark")
+def test_dup_shows_duplicate_tcp_segments_as_tshark_does(tcpchatd, clear,
+                                                         tmp_path):
+    chatnet("impair", "ana", "--dup", "5%", "--seed", "12")
+    c = analysis_counts(tcp_burst_captured(tmp_path, "dup.pcap"),
+                        ["retransmission", "spurious_retransmission",
+                         "duplicate_ack"])
+    print("dup (chatcap, tshark):", c)
+    assert all(a == b for a, b in c.values()), c
+    assert sum(a for a, _ in c.values()) > 0, c
