@@ -16,6 +16,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from redchat import ROOT, Server, program, stop_ok  # noqa: E402
+from redchat_clients import free_port  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SEED_TCP = os.path.join(ROOT, "tests", "seeds", "seed003_server.py")
@@ -38,14 +39,6 @@ def chatcheck(*args, timeout=240):
 def failed(tests, level=None):
     return sorted(i for i, t in tests.items() if t["result"] == "fail"
                   and (level is None or t["level"] == level))
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    s = socket.socket(socket.AF_INET, kind)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class PyServer:
