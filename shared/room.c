@@ -655,8 +655,11 @@ room_join(struct room *room, void *conn, const char *peer)
 uint64_t
 room_input_wait(struct room *room, struct room_member *member)
 {
-	uint64_t now = now_ms(room), wait;
+	uint64_t now, wait;
 
+	if (room->cfg.rate_limit == 0)          /* no limit: no clock either */
+		return 0;
+	now = now_ms(room);
 	wait = rate_wait(&member->rate, room->cfg.rate_limit,
 	                 room->cfg.rate_burst, now);
 	if (wait == 0)
