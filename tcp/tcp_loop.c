@@ -61,6 +61,7 @@ struct loop {
 	struct room          *room;
 	LIST_HEAD(, lconn)    all, timed;
 	struct lset           dirty, dead;
+	struct outq_writer    writer;   /* lines, copied once for all */
 	char                  rbuf[LOOP_READ];
 };
 
@@ -170,7 +171,14 @@ loop_close(void *transport, void *conn)
 	mark_dirty(transport, l);       /* flush, then FIN */
 }
 
-static const struct room_ops loop_ops = { loop_send, loop_close };
+/* A broadcast: its line is copied once, and every queue references it. */
+static void
+loop_share(void *transport, const char *line, size_t len)
+{
+	outq_writer_share(&((struct loop *)transport)->writer, line, len);
+}
+
+static const struct room_ops loop_ops = { loop_send, loop_close, loop_share };
 
 /* ---------------------------------------------------------------------------
  * Connections arriving and leaving
@@ -198,6 +206,7 @@ add_client(struct loop *L, int fd, const char *peer)
 		return;
 	}
 	tcp_conn_init(&l->c, fd, peer, L->opts);
+	l->c.writer = &L->writer;
 	l->events = ev.events;
 	ev.data.ptr = l;
 	if (epoll_ctl(L->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
@@ -452,6 +461,7 @@ out:
 	server_console_free(&L->console);
 	if (L->ep >= 0)
 		close(L->ep);
+	outq_writer_free(&L->writer);
 	free(L->dirty.v);
 	free(L->dead.v);
 	free(L);
