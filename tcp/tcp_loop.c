@@ -34,7 +34,11 @@
  * line gets "NICK: " in front) stays well under the output cap. */
 #define LOOP_READ       16384
 #define LOOP_ACCEPT_MS  100   /* pause accepting when out of descriptors */
-#define LOOP_WRITE_EARLY 16384 /* queued in one turn: write before its end */
+/* Queued in one turn: write before its end. Queues are references, so
+ * their size costs nothing; one write per receiver per turn is what saves
+ * the kernel's time. Early writes keep a fast reader, in a turn that read
+ * from many senders, well under its output limits. */
+#define LOOP_WRITE_EARLY (128 * 1024)
 
 /* A connection as the loop sees it. */
 struct lconn {
@@ -150,13 +154,22 @@ loop_send(void *transport, void *conn, const char *line, size_t len)
 {
 	struct loop *L = transport;
 	struct lconn *l = conn;
+	uint64_t deadline = l->c.deadline;
 
-	if (tcp_conn_queue(&l->c, line, len) == 0)
+	if (tcp_conn_queue(&l->c, line, len) == 0) {
 		mark_dirty(L, l);
-	/* A queue that grew past LOOP_WRITE_EARLY within this turn is written
-	 * now (unless the socket is known to be full): the kernel takes it,
-	 * and the queue stays small enough to be reused, not reallocated. */
-	if (l->c.out.len >= LOOP_WRITE_EARLY && !l->polling_out &&
+		/* The usual case, once per receiver per line: queued, no
+		 * clock armed, nothing to write yet. Nothing else changed. */
+		if (l->c.out.len < LOOP_WRITE_EARLY &&
+		    l->c.out.len <= l->c.out_hard / 2 &&
+		    l->c.deadline == deadline)
+			return;
+	}
+	/* A queue that grew past LOOP_WRITE_EARLY (or half its hard limit)
+	 * within this turn is written now, unless the socket is known to be
+	 * full: the kernel takes it before the queue nears its limits. */
+	if ((l->c.out.len >= LOOP_WRITE_EARLY ||
+	     l->c.out.len > l->c.out_hard / 2) && !l->polling_out &&
 	    tcp_conn_flush(&l->c) == 0)
 		l->polling_out = true;
 	track(L, l);
