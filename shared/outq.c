@@ -106,10 +106,10 @@ outq_push_copy(struct outq *q, struct outq_writer *w, const char *p,
 	size_t off = 0;
 	int r;
 
+	if (w != NULL && p == w->src && len == w->src_len)   /* shared */
+		return outq_push(q, w->src_ch, w->src_off, len, limit);
 	if (len > limit || q->len > limit - len)
 		return -1;
-	if (w != NULL && w->src != NULL && p == w->src && len == w->src_len)
-		return outq_push(q, w->src_ch, w->src_off, len, limit);
 	if (w != NULL) {
 		if ((ch = writer_put(w, p, len, &off)) == NULL)
 			return -1;

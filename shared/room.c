@@ -508,10 +508,17 @@ static void
 relay(struct room *room, struct room_member *from, const char *text,
       size_t len, bool action)
 {
-	size_t n, start;
+	size_t n, start = 0, nick_len = strlen(from->nick);
 
-	start = (size_t)snprintf(room->line, sizeof(room->line),
-	                         action ? "* %s " : "%s: ", from->nick);
+	/* "NICK: " or "* NICK " (no printf: this runs for every message) */
+	if (action) {
+		memcpy(room->line, "* ", 2);
+		start = 2;
+	}
+	memcpy(room->line + start, from->nick, nick_len);
+	start += nick_len;
+	memcpy(room->line + start, action ? " " : ": ", action ? 1 : 2);
+	start += action ? 1 : 2;
 	n = start + text_sanitize(text, len, room->line + start,
 	                          sizeof(room->line) - start - 1);
 	room->line[n++] = '\n';
