@@ -149,6 +149,14 @@ mark_dirty(struct loop *L, struct lconn *l)
  * The room's callbacks
  * ------------------------------------------------------------------------ */
 
+/* Whether l's queue is written now rather than at the end of the turn. */
+static bool
+write_early(const struct lconn *l)
+{
+	return l->c.out.len >= LOOP_WRITE_EARLY ||
+	       l->c.out.len > l->c.out_hard / 2;
+}
+
 static void
 loop_send(void *transport, void *conn, const char *line, size_t len)
 {
@@ -160,17 +168,12 @@ loop_send(void *transport, void *conn, const char *line, size_t len)
 		mark_dirty(L, l);
 		/* The usual case, once per receiver per line: queued, no
 		 * clock armed, nothing to write yet. Nothing else changed. */
-		if (l->c.out.len < LOOP_WRITE_EARLY &&
-		    l->c.out.len <= l->c.out_hard / 2 &&
-		    l->c.deadline == deadline)
+		if (!write_early(l) && l->c.deadline == deadline)
 			return;
 	}
-	/* A queue that grew past LOOP_WRITE_EARLY (or half its hard limit)
-	 * within this turn is written now, unless the socket is known to be
-	 * full: the kernel takes it before the queue nears its limits. */
-	if ((l->c.out.len >= LOOP_WRITE_EARLY ||
-	     l->c.out.len > l->c.out_hard / 2) && !l->polling_out &&
-	    tcp_conn_flush(&l->c) == 0)
+	/* Written now unless the socket is known to be full: the kernel
+	 * takes it before the queue nears its limits. */
+	if (write_early(l) && !l->polling_out && tcp_conn_flush(&l->c) == 0)
 		l->polling_out = true;
 	track(L, l);
 }
