@@ -27,6 +27,7 @@ SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer \
               -fsanitize=address,undefined -fno-sanitize-recover=all
 
 PROGRAMS   :=
+BENCH_TOOLS :=  # built with all, never installed
 UNIT_TESTS :=
 MANPAGES   :=
 
@@ -42,7 +43,7 @@ all:
 include shared/module.mk
 include $(filter-out shared/module.mk,$(wildcard */*.mk))
 
-all: $(LIBSHARED) $(PROGRAMS)
+all: $(LIBSHARED) $(PROGRAMS) $(BENCH_TOOLS)
 
 # --- dependencies ----------------------------------------------------------
 # `make deps` installs what is missing; every build checks first and calls it

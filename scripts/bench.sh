@@ -16,6 +16,9 @@
 #                  than the kernel buffers for the stuck one (W6's 1.6 MB fit)
 #   W6r            W3 (paced, so latency means something) with one client
 #                  that never reads
+#   limit          W1 and W2 against tools/relay_limit.c, the least a correct
+#                  line relay does (no nicknames, no limits): the measuring
+#                  stick for the server's CPU per delivery, not a server
 #   W7 attack mix  20 honest clients at 40 msg/s while 5 clients send random
 #                  bytes and 1 MiB lines without reading, 200 slowloris
 #                  connections, a flooder and a stuck reader
@@ -28,7 +31,10 @@
 #
 # Environment: REDCHAT_BIN (programs, default bin/), PYTHON (the Python that
 # runs the seed servers, default /usr/bin/python3), BENCH_OUT (directory of
-# the JSON, default bench-results), BENCH_IDLE (W4's clients, default 10000).
+# the JSON, default bench-results), BENCH_IDLE (W4's clients, default 10000),
+# BENCH_BASELINE (another tcpchatd binary, e.g. the previous version's: W1
+# and W2 against it too, in this run), BENCH_CPU_ONLY=1 (only W1 and W2:
+# the CPU-per-delivery table).
 set -u
 cd "$(dirname "$0")/.."
 
@@ -76,7 +82,8 @@ redchat_opts() {
 	LANG=C "$BIN/$1" --help 2>&1 | grep -q -- --rate-limit && echo --rate-limit 0
 }
 
-# start_server KIND: tcpchatd | threads | seed-tcp | udpchatd | seed-udp;
+# start_server KIND: tcpchatd | threads | baseline | limit | seed-tcp |
+# udpchatd | seed-udp;
 # with DEFAULTS=1, the redchat servers keep their default limits.
 start_server() {
 	local log="$WORK/server.log" port cmd opts
@@ -86,6 +93,8 @@ start_server() {
 	case $1 in
 	tcpchatd) cmd=("$BIN/tcpchatd" $opts) ;;
 	threads)  cmd=("$BIN/tcpchatd" $opts --threads) ;;
+	baseline) cmd=("$BENCH_BASELINE" $opts) ;;
+	limit)    cmd=("$BIN/relay_limit" 0) ;;
 	udpchatd) cmd=("$BIN/udpchatd" $(redchat_opts udpchatd)) ;;
 	seed-tcp) cmd=("$PY" "$SEEDS/seed003_server.py" "$(free_port)") ;;
 	seed-udp) cmd=("$PY" "$SEEDS/seed003_udp_server.py" 0) ;;
@@ -172,11 +181,26 @@ print(json.dumps({"workload": "W7", "server": sys.argv[1], "result": r,
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
 mkdir -p "$OUT"
 : >"$RESULTS"
-echo "bench: running W1-W7 (a few minutes)..." >&2
+echo "bench: running W1-W7 and the limit (a few minutes)..." >&2
 
+w1() { run -n 3 W1 "$1" --clients 50 --senders 10 --messages 2000 --size 64; }
+w2() { run -n 3 W2 "$1" --clients 200 --senders 5 --messages 500 --size 64; }
+# The measuring stick (and the baseline) first, then the servers.
+for s in limit ${BENCH_BASELINE:+baseline}; do
+	w1 "$s"
+	w2 "$s"
+done
+if [ "${BENCH_CPU_ONLY:-0}" = 1 ]; then
+	for s in tcpchatd threads; do
+		w1 "$s"
+		w2 "$s"
+	done
+	"$PY" scripts/bench_table.py "$RESULTS" "$OUT/bench.json"
+	exit 0
+fi
 for s in tcpchatd threads seed-tcp; do
-	run -n 3 W1 "$s" --clients 50 --senders 10 --messages 2000 --size 64
-	run -n 3 W2 "$s" --clients 200 --senders 5 --messages 500 --size 64
+	w1 "$s"
+	w2 "$s"
 	run W3 "$s" --clients 50 --senders 10 --messages 500 --rate 100
 	run W4 "$s" --connect-only --clients "$IDLE" --hold 2
 	run W6 "$s" --clients 50 --senders 10 --messages 2000 --size 64 --stall 1

@@ -13,6 +13,10 @@ import platform
 import sys
 
 TCP = ["tcpchatd", "threads", "seed-tcp"]
+# The CPU table: the measuring stick (tools/relay_limit.c) first.
+CPU = [("limit", "limit: relay_limit"), ("baseline", "baseline tcpchatd"),
+       ("tcpchatd", "tcpchatd"), ("threads", "tcpchatd --threads"),
+       ("seed-tcp", "seed003.py")]
 UDP = ["udpchatd", "seed-udp"]
 
 
@@ -145,6 +149,33 @@ def rows_tcp(runs):
     return rows
 
 
+def ns_per_delivery(d):
+    """Server CPU per delivered message (ns), the median over the repeats
+    (the run with the median deliveries/s need not have the median CPU)."""
+    if not d:
+        return None
+    vals = sorted(1e9 * r["server_cpu_s"] / r["delivered"]
+                  for r in d.get("repeats", [d["result"]])
+                  if r.get("server_cpu_s", -1) >= 0 and r.get("delivered"))
+    return vals[len(vals) // 2] if vals else None
+
+
+def rows_cpu(runs):
+    rows = []
+    limit = {w: ns_per_delivery(runs.get((w, "limit"))) for w in ("W1", "W2")}
+    for server, label in CPU:
+        if not any((w, server) in runs for w in ("W1", "W2")):
+            continue
+        cells = []
+        for w in ("W1", "W2"):
+            ns = ns_per_delivery(runs.get((w, server)))
+            cells += [num(rate(get(runs, w, server))), num(ns, 1),
+                      "-" if ns is None or not limit[w]
+                      else f"{ns / limit[w]:.2f}x"]
+        rows.append((label, cells, []))
+    return rows
+
+
 def rows_udp(runs):
     g = lambda w, s: get(runs, w, s)
     rows = []
@@ -187,13 +218,20 @@ def main():
     print(f'redchat bench, {m["date"]}: {m["cpu"]}, {m["cpus"]} CPUs, '
           f'Linux {m["kernel"]}, load {m["load"]:.2f} at the end')
     print()
-    print(table("TCP (ratios: redchat / seed 003, higher is better; "
-                "W1, W2: median of 3 runs)",
-                ["tcpchatd", "--threads", "seed003.py", "loop/seed",
-                 "thr/seed"], rows_tcp(runs)))
+    print(table("Server CPU per delivery (ns: median of 3 runs) against the "
+                "limit, a minimal line relay (lower is better)",
+                ["W1 deliv/s", "W1 ns", "W1 /limit", "W2 deliv/s", "W2 ns",
+                 "W2 /limit"], rows_cpu(runs)))
     print()
-    print(table("UDP", ["udpchatd", "seed003.py", "ratio"], rows_udp(runs)))
-    print()
+    if any(w == "W3" for w, _ in runs):     # not with BENCH_CPU_ONLY=1
+        print(table("TCP (ratios: redchat / seed 003, higher is better; "
+                    "W1, W2: median of 3 runs)",
+                    ["tcpchatd", "--threads", "seed003.py", "loop/seed",
+                     "thr/seed"], rows_tcp(runs)))
+        print()
+        print(table("UDP", ["udpchatd", "seed003.py", "ratio"],
+                    rows_udp(runs)))
+        print()
     doc = {"machine": m, "runs": list(runs.values())}
     with open(sys.argv[2], "w") as f:
         json.dump(doc, f, indent=1)

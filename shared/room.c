@@ -125,7 +125,8 @@ index_insert(struct room *room, struct room_member *member)
 
 /* ---------------------------------------------------------------------------
  * Sending. Every line is built once in room->line and handed to the
- * transport once per recipient.
+ * transport once per recipient (a broadcast tells the transport first that
+ * the same line is coming for many: ops->share).
  * ------------------------------------------------------------------------ */
 
 static void
@@ -158,15 +159,20 @@ format(struct room *room, const char *fmt, ...)
 #define TELL(room, m, ...) \
 	send_line((room), (m), (room)->line, format((room), __VA_ARGS__))
 
-/* Send room->line[0..len) to every named member except `except`. */
+/* Send room->line[0..len) to every named member except `except`: built
+ * once, and shared by all of them when the transport can (ops->share). */
 static void
 broadcast(struct room *room, struct room_member *except, size_t len)
 {
 	struct room_member *m;
 
+	if (room->ops->share != NULL)
+		room->ops->share(room->transport, room->line, len);
 	TAILQ_FOREACH(m, &room->members, link)
 		if (m->named && m != except)
 			send_line(room, m, room->line, len);
+	if (room->ops->share != NULL)
+		room->ops->share(room->transport, NULL, 0);
 }
 
 /* A copy of untrusted text that a terminal will print as text. */
@@ -502,10 +508,17 @@ static void
 relay(struct room *room, struct room_member *from, const char *text,
       size_t len, bool action)
 {
-	size_t n, start;
+	size_t n, start = 0, nick_len = strlen(from->nick);
 
-	start = (size_t)snprintf(room->line, sizeof(room->line),
-	                         action ? "* %s " : "%s: ", from->nick);
+	/* "NICK: " or "* NICK " (no printf: this runs for every message) */
+	if (action) {
+		memcpy(room->line, "* ", 2);
+		start = 2;
+	}
+	memcpy(room->line + start, from->nick, nick_len);
+	start += nick_len;
+	memcpy(room->line + start, action ? " " : ": ", action ? 1 : 2);
+	start += action ? 1 : 2;
 	n = start + text_sanitize(text, len, room->line + start,
 	                          sizeof(room->line) - start - 1);
 	room->line[n++] = '\n';

@@ -45,6 +45,13 @@ struct room_ops {
 	 * pass that member to the room again.
 	 */
 	void (*close)(void *transport, void *conn);
+	/*
+	 * Optional (may be NULL). Before a line goes to several members the
+	 * room calls share(line, len), then send() for each of them with that
+	 * same pointer, then share(NULL, 0): the transport may keep one copy
+	 * of the line for all of them instead of one each.
+	 */
+	void (*share)(void *transport, const char *line, size_t len);
 };
 
 struct room_config {

@@ -128,6 +128,23 @@ text_sanitize(const char *s, size_t len, char *out, size_t cap)
 	if (cap == 0)
 		return 0;
 	while (len > 0) {
+		/* A run of printable ASCII, the usual text, is copied as it
+		 * is: no character to decode, nothing to replace. */
+		for (n = 0; n < len && p[n] >= 0x20 && p[n] < 0x7F; n++)
+			;
+		if (n > 0) {
+			bool cut = o + n >= cap;
+
+			if (cut)
+				n = cap - 1 - o;
+			memcpy(out + o, p, n);
+			o += n;
+			p += n;
+			len -= n;
+			if (cut)
+				break;
+			continue;
+		}
 		cp = utf8_decode(p, len, &used);
 		if (cp == TEXT_BAD) {
 			memcpy(rep, "\xEF\xBF\xBD", 3); /* U+FFFD */

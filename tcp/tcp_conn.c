@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -94,7 +95,7 @@ tcp_conn_close(struct tcp_conn *c)
 	c->fd = -1;
 	msg_framer_free(&c->framer);
 	buf_free(&c->in);
-	buf_free(&c->out);
+	outq_clear(&c->out);
 }
 
 /* ---------------------------------------------------------------------------
@@ -119,7 +120,7 @@ tcp_conn_queue(struct tcp_conn *c, const char *line, size_t len)
 {
 	if (c->state == TCP_CONN_DEAD || c->state == TCP_CONN_DRAINING)
 		return -1;
-	if (buf_append(&c->out, line, len, c->out_hard) < 0) {
+	if (outq_push_copy(&c->out, c->writer, line, len, c->out_hard) < 0) {
 		tcp_conn_drop(c, false);        /* over the hard limit */
 		return -1;
 	}
@@ -134,6 +135,7 @@ tcp_conn_drop(struct tcp_conn *c, bool slow)
 	char notice[256];
 	int n;
 
+	notice[0] = '\n';      /* after whatever part of a line went */
 	/* What is queued will never be read in time: replace it with the
 	 * reason, to be tried once before closing. */
 	log_info(slow ? TR("%s: over %zu KiB unread for %u s, disconnected",
@@ -144,15 +146,15 @@ tcp_conn_drop(struct tcp_conn *c, bool slow)
 	         c->member && room_member_nick(c->member)
 	             ? room_member_nick(c->member) : c->peer,
 	         (slow ? c->out_soft : c->out_hard) / 1024, c->soft_ms / 1000);
-	n = slow ? snprintf(notice, sizeof(notice),
+	n = slow ? snprintf(notice + 1, sizeof(notice) - 1,
 	                    catalog_text(CAT_OVERFLOW_SLOW), c->out_soft / 1024,
 	                    c->soft_ms / 1000)
-	         : snprintf(notice, sizeof(notice), catalog_text(CAT_OVERFLOW),
-	                    c->out_hard / 1024);
-	buf_free(&c->out);
-	buf_append(&c->out, "\n", 1, SIZE_MAX);
-	if (n > 0 && (size_t)n < sizeof(notice))
-		buf_append(&c->out, notice, (size_t)n, SIZE_MAX);
+	         : snprintf(notice + 1, sizeof(notice) - 1,
+	                    catalog_text(CAT_OVERFLOW), c->out_hard / 1024);
+	if (n < 0 || (size_t)n >= sizeof(notice) - 1)
+		n = 0;
+	outq_clear(&c->out);
+	outq_push_copy(&c->out, c->writer, notice, 1 + (size_t)n, SIZE_MAX);
 	c->soft_by = 0;
 	rearm(c);
 	c->state = TCP_CONN_DEAD;
@@ -163,15 +165,26 @@ tcp_conn_drop(struct tcp_conn *c, bool slow)
 int
 tcp_conn_flush(struct tcp_conn *c)
 {
+	struct iovec iov[TCP_IOV];
+	struct msghdr mh = { .msg_iov = iov };
+	size_t want, i;
 	ssize_t n;
 	int err;
 
-	while (!buf_empty(&c->out)) {
-		n = send(c->fd, buf_head(&c->out), c->out.len, MSG_NOSIGNAL |
-		         MSG_DONTWAIT);
+	while (!outq_empty(&c->out)) {
+		mh.msg_iovlen = outq_iov(&c->out, iov, TCP_IOV);
+		for (want = 0, i = 0; i < mh.msg_iovlen; i++)
+			want += iov[i].iov_len;
+		n = sendmsg(c->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n > 0) {
-			buf_consume(&c->out, (size_t)n);
-			continue;
+			outq_consume(&c->out, (size_t)n);
+			if ((size_t)n == want)
+				continue;
+			/* The kernel took less: the socket is full, and
+			 * asking again would only hear EAGAIN. */
+			if (c->soft_by != 0)
+				watch_soft(c);
+			return 0;
 		}
 		err = n < 0 ? errno : EPIPE;
 		if (err == EINTR)
@@ -182,7 +195,7 @@ tcp_conn_flush(struct tcp_conn *c)
 			return 0;
 		}
 		log_debug("%s: send: %s", c->peer, strerror(err));
-		buf_free(&c->out);
+		outq_clear(&c->out);
 		c->farewell = false;
 		if (c->state != TCP_CONN_DEAD) {
 			c->state = TCP_CONN_DEAD;
@@ -366,7 +379,8 @@ tcp_conn_deadline(struct tcp_conn *c, struct room *room)
 			n = snprintf(notice, sizeof(notice),
 			             catalog_text(CAT_NICK_TIMEOUT), c->nick_timeout);
 			if (n > 0 && (size_t)n < sizeof(notice))
-				buf_append(&c->out, notice, (size_t)n, SIZE_MAX);
+				outq_push_copy(&c->out, c->writer, notice,
+				               (size_t)n, SIZE_MAX);
 			c->state = TCP_CONN_DEAD;
 			c->why = ROOM_LEAVE_TIMEOUT;
 			c->farewell = true;
@@ -378,7 +392,7 @@ tcp_conn_deadline(struct tcp_conn *c, struct room *room)
 bool
 tcp_conn_retire(struct tcp_conn *c)
 {
-	if (!c->farewell || c->state != TCP_CONN_DEAD || buf_empty(&c->out))
+	if (!c->farewell || c->state != TCP_CONN_DEAD || outq_empty(&c->out))
 		return false;
 	c->farewell = false;
 	c->member = NULL;

@@ -15,10 +15,12 @@
 #include "buf.h"
 #include "msg.h"
 #include "net.h"
+#include "outq.h"
 #include "room.h"
 
 #define TCP_SNDBUF  (64 * 1024)  /* the kernel's share of a client's backlog */
 #define TCP_DRAIN_MS 2000        /* wait for the peer's FIN after ours */
+#define TCP_IOV      64          /* references written per sendmsg() */
 
 /*
  * Two rules keep one client from hurting the room, and neither loses an
@@ -51,7 +53,10 @@ struct tcp_conn {
 	struct room_member *member;     /* NULL once out of the room */
 	struct msg_framer   framer;
 	struct buf          in;         /* read, held back by the rate limit */
-	struct buf          out;
+	struct outq         out;        /* references to shared chunks;
+	                                   out.len counts for the limits */
+	struct outq_writer *writer;     /* the model's, where lines are copied
+	                                   once for all; NULL: one chunk each */
 	uint64_t            deadline;   /* ms (monotonic): the nearest of the
 	                                   five below; 0 when none */
 	uint64_t            silence_at; /* silence rule ends a message; 0 */
@@ -93,7 +98,8 @@ void tcp_conn_init(struct tcp_conn *c, int fd, const char *peer,
 void tcp_conn_close(struct tcp_conn *c);
 
 /*
- * Queue a line for the client. Over the hard limit the client is dropped
+ * Queue a line for the client: a reference to the line shared through
+ * c->writer (outq_writer_share), else to a copy. Over the hard limit the client is dropped
  * (tcp_conn_drop); crossing the soft limit arms c->soft_by. Returns 0, or
  * -1 when the line was not queued.
  */
@@ -109,7 +115,8 @@ void tcp_conn_drop(struct tcp_conn *c, bool slow);
 bool tcp_conn_reading(const struct tcp_conn *c);
 
 /*
- * Write what the kernel takes. Returns 1 when the queue is empty, 0 when
+ * Write what the kernel takes (sendmsg of the queued references; a short
+ * write means the socket is full, and ends the attempt). Returns 1 when the queue is empty, 0 when
  * bytes remain (wait for writability), -1 on a socket error (the connection
  * becomes TCP_CONN_DEAD).
  */

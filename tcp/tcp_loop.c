@@ -34,7 +34,11 @@
  * line gets "NICK: " in front) stays well under the output cap. */
 #define LOOP_READ       16384
 #define LOOP_ACCEPT_MS  100   /* pause accepting when out of descriptors */
-#define LOOP_WRITE_EARLY 16384 /* queued in one turn: write before its end */
+/* Queued in one turn: write before its end. Queues are references, so
+ * their size costs nothing; one write per receiver per turn is what saves
+ * the kernel's time. Early writes keep a fast reader, in a turn that read
+ * from many senders, well under its output limits. */
+#define LOOP_WRITE_EARLY (128 * 1024)
 
 /* A connection as the loop sees it. */
 struct lconn {
@@ -61,6 +65,7 @@ struct loop {
 	struct room          *room;
 	LIST_HEAD(, lconn)    all, timed;
 	struct lset           dirty, dead;
+	struct outq_writer    writer;   /* lines, copied once for all */
 	char                  rbuf[LOOP_READ];
 };
 
@@ -144,19 +149,31 @@ mark_dirty(struct loop *L, struct lconn *l)
  * The room's callbacks
  * ------------------------------------------------------------------------ */
 
+/* Whether l's queue is written now rather than at the end of the turn. */
+static bool
+write_early(const struct lconn *l)
+{
+	return l->c.out.len >= LOOP_WRITE_EARLY ||
+	       l->c.out.len > l->c.out_hard / 2;
+}
+
 static void
 loop_send(void *transport, void *conn, const char *line, size_t len)
 {
 	struct loop *L = transport;
 	struct lconn *l = conn;
+	uint64_t deadline = l->c.deadline;
 
-	if (tcp_conn_queue(&l->c, line, len) == 0)
+	if (tcp_conn_queue(&l->c, line, len) == 0) {
 		mark_dirty(L, l);
-	/* A queue that grew past LOOP_WRITE_EARLY within this turn is written
-	 * now (unless the socket is known to be full): the kernel takes it,
-	 * and the queue stays small enough to be reused, not reallocated. */
-	if (l->c.out.len >= LOOP_WRITE_EARLY && !l->polling_out &&
-	    tcp_conn_flush(&l->c) == 0)
+		/* The usual case, once per receiver per line: queued, no
+		 * clock armed, nothing to write yet. Nothing else changed. */
+		if (!write_early(l) && l->c.deadline == deadline)
+			return;
+	}
+	/* Written now unless the socket is known to be full: the kernel
+	 * takes it before the queue nears its limits. */
+	if (write_early(l) && !l->polling_out && tcp_conn_flush(&l->c) == 0)
 		l->polling_out = true;
 	track(L, l);
 }
@@ -170,7 +187,14 @@ loop_close(void *transport, void *conn)
 	mark_dirty(transport, l);       /* flush, then FIN */
 }
 
-static const struct room_ops loop_ops = { loop_send, loop_close };
+/* A broadcast: its line is copied once, and every queue references it. */
+static void
+loop_share(void *transport, const char *line, size_t len)
+{
+	outq_writer_share(&((struct loop *)transport)->writer, line, len);
+}
+
+static const struct room_ops loop_ops = { loop_send, loop_close, loop_share };
 
 /* ---------------------------------------------------------------------------
  * Connections arriving and leaving
@@ -198,6 +222,7 @@ add_client(struct loop *L, int fd, const char *peer)
 		return;
 	}
 	tcp_conn_init(&l->c, fd, peer, L->opts);
+	l->c.writer = &L->writer;
 	l->events = ev.events;
 	ev.data.ptr = l;
 	if (epoll_ctl(L->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
@@ -452,6 +477,7 @@ out:
 	server_console_free(&L->console);
 	if (L->ep >= 0)
 		close(L->ep);
+	outq_writer_free(&L->writer);
 	free(L->dirty.v);
 	free(L->dead.v);
 	free(L);

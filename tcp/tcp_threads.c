@@ -3,7 +3,8 @@
  * the lab statements (seed 001), on the same room and connection code as
  * the event loop, so a lab can measure the two side by side.
  *
- * One mutex guards the room and every connection's output queue (the
+ * One mutex guards the room and every connection's output queue, and the
+ * counts of the chunks that the queues share (shared/outq.h) (the
  * simplest correct choice, named here so a lab can point at it: every
  * message serialises on it). A thread that broadcasts queues each line for
  * its receivers and, once the whole read is handled, writes to each
@@ -66,6 +67,7 @@ struct tserver {
 	bool            orphaned;    /* the accepting thread has left */
 	struct tconn  **pending;     /* receivers with lines to write */
 	size_t          npending, cap;
+	struct outq_writer writer;   /* lines, copied once for all */
 };
 
 static void
@@ -139,7 +141,15 @@ threads_close(void *transport, void *conn)
 	wake(k);
 }
 
-static const struct room_ops threads_ops = { threads_send, threads_close };
+/* A broadcast: its line is copied once, and every queue references it. */
+static void
+threads_share(void *transport, const char *line, size_t len)
+{
+	outq_writer_share(&((struct tserver *)transport)->writer, line, len);
+}
+
+static const struct room_ops threads_ops = { threads_send, threads_close,
+                                             threads_share };
 
 /* ---------------------------------------------------------------------------
  * One client's thread
@@ -150,7 +160,7 @@ static const struct room_ops threads_ops = { threads_send, threads_close };
 static int
 settle(struct tconn *k)
 {
-	int r = buf_empty(&k->c.out) ? 1 : tcp_conn_flush(&k->c);
+	int r = outq_empty(&k->c.out) ? 1 : tcp_conn_flush(&k->c);
 
 	if (r == 1 && k->c.state == TCP_CONN_CLOSING)
 		tcp_conn_shutdown(&k->c);
@@ -164,6 +174,7 @@ server_free(struct tserver *S)
 {
 	pthread_cond_destroy(&S->gone);
 	pthread_mutex_destroy(&S->lock);
+	outq_writer_free(&S->writer);
 	free(S->pending);
 	free(S);
 }
@@ -191,6 +202,8 @@ finish(struct tconn *k)
 	bool last;
 
 	tcp_conn_flush(&k->c);          /* one try for a last notice */
+	outq_clear(&k->c.out);          /* its chunks are shared: under the
+	                                   lock, as every count */
 	LIST_REMOVE(k, link);
 	S->threads--;
 	last = S->orphaned && S->threads == 0;
@@ -294,6 +307,7 @@ start_client(struct tserver *S, int fd, const char *peer,
 	k->S = S;
 	pthread_mutex_lock(&S->lock);
 	tcp_conn_init(&k->c, fd, peer, S->opts);
+	k->c.writer = &S->writer;
 	LIST_INSERT_HEAD(&S->all, k, link);
 	S->threads++;
 	err = pthread_create(&th, attr, client_thread, k);

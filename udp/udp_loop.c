@@ -88,7 +88,7 @@ udpd_close(void *transport, void *conn)
 	udp_peers_remove(&d->peers, conn);   /* queued datagrams keep a copy */
 }
 
-static const struct room_ops udpd_ops = { udpd_send, udpd_close };
+static const struct room_ops udpd_ops = { udpd_send, udpd_close, NULL };
 
 /* ---------------------------------------------------------------------------
  * Members arriving and going silent

@@ -96,7 +96,7 @@ fake_clear(struct fake *t)
 	t->count = 0;
 }
 
-static const struct room_ops fake_ops = { fake_send, fake_close };
+static const struct room_ops fake_ops = { fake_send, fake_close, NULL };
 
 /* ---------------------------------------------------------------------------
  * Fixture: a room, its fake transport and the members by connection id
