@@ -48,12 +48,11 @@ heading() {
 	printf '\n%s━━ %s %s%s\n' "$CY" "$1" "$(printf '━%.0s' $(seq 1 $((60 - ${#1}))))" "$N"
 	SECTION_T0=$(date +%s.%N)
 }
-# section_time: how long the section now ending took, e.g. "⏱ 2,6 s".
+# section_time: how long the section now ending took, e.g. "⏱ 2.6 s" (a point in both languages, as every program writes it).
 section_time() {
 	[ -n "${SECTION_T0:-}" ] || return 0
 	local s
 	s=$(awk -v t0="$SECTION_T0" -v now="$(date +%s.%N)" 'BEGIN { printf "%.1f", now - t0 }')
-	[ "$L" = en ] || s=${s/./,}
 	printf '  %s⏱ %s s%s\n' "$DIM" "$s" "$N"
 }
 # fit: lines wider than 100 columns (chatcap's annotated packets) wrapped
@@ -464,5 +463,5 @@ else
 	rm -f "$OUT/capture.txt"
 	note "demo-results/  (results.json, $(t "what each bot saw" "lo que vio cada bot"))"
 fi
-note "$(t "$ELAPSED seconds" "${ELAPSED/./,} segundos")"
+note "$(t "$ELAPSED seconds" "$ELAPSED segundos")"
 exit 0
