@@ -6,6 +6,7 @@
 #
 #   sudo labs/traces/regen.sh        (root: capture and chatnet; ports
 #                                     5000, 5001 and 5999 must be free)
+#   labs/traces/regen.sh --annotate-only   (only the .pcapng copies)
 #
 # Payloads beyond the first 200 bytes of each frame are cut (editcap -s)
 # in the 1 MB burst of lab 2 step 5, to keep the tree small: chatcap
@@ -33,6 +34,24 @@ run_lab() {
 	done
 }
 
+# annotate: each trace again as pcapng whose packet comments are chatcap's
+# explanations, in Spanish and in English, for Wireshark (Edit > Packet
+# Comments, or the frame.comment field). Not the cut 1 MB burst.
+annotate() {
+	local f b l
+	for f in "$dir"/*.pcap; do
+		b=$(basename "$f" .pcap)
+		[ "$b" = lab2-red ] && continue
+		for l in es en; do
+			"$root/bin/chatcap" --lang "$l" --tcp-port 5000 \
+				--udp-port 5001 --summary -r "$f" \
+				-w "$dir/$b.$l.pcapng" >/dev/null
+		done
+	done
+}
+
+[ "${1:-}" = --annotate-only ] && { annotate; exit 0; }
+
 run_lab 1 lab1.pcap
 run_lab 2 lab2.pcap lab2-red.pcap
 editcap -F pcap -s 200 "$dir/lab2-red.pcap" "$tmp/cut.pcap" && mv "$tmp/cut.pcap" "$dir/lab2-red.pcap"
@@ -40,5 +59,6 @@ run_lab 3 lab3.pcap lab3-bench.pcap lab3-icmp.pcap
 run_lab 4 lab4.pcap
 run_lab 6 fallo.pcap
 mv "$dir/fallo.pcap" "$dir/lab6-fallo.pcap"
-chmod 644 "$dir"/*.pcap
-ls -l "$dir"/*.pcap
+annotate
+chmod 644 "$dir"/*.pcap "$dir"/*.pcapng
+ls -l "$dir"/*.pcap "$dir"/*.pcapng

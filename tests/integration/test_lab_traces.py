@@ -97,3 +97,20 @@ def test_lab6_three_lines_in_one_segment():
     pk, s = cap("lab6-fallo.pcap")
     assert any(p["len"] > 0 and p["dir"] == "to_server" and
                any("uno" in m["text"] for m in p["messages"]) for p in pk)
+
+
+@pytest.mark.skipif(shutil.which("tshark") is None, reason="no tshark")
+def test_annotated_copies_carry_chatcaps_explanation_on_every_packet():
+    for name in sorted(os.listdir(TRACES)):
+        if not name.endswith(".pcapng"):
+            continue
+        base = name.split(".")[0]
+        frames = subprocess.run(
+            ["tshark", "-r", os.path.join(TRACES, name), "-T", "fields",
+             "-e", "frame.number", "-e", "frame.comment"],
+            capture_output=True, text=True, timeout=60).stdout.splitlines()
+        pcap = subprocess.run(
+            ["tshark", "-r", os.path.join(TRACES, base + ".pcap")],
+            capture_output=True, text=True, timeout=60).stdout.splitlines()
+        assert len(frames) == len(pcap) > 0, name
+        assert all("\t" in f and f.split("\t", 1)[1].strip() for f in frames), name
