@@ -119,3 +119,16 @@ room_quiet(struct probe *p, const char *s, unsigned ms, const char *sent,
 	           p->line_len);
 	return false;
 }
+
+bool
+room_sees(struct probe *p, const char *nick, const char *text,
+          const char *sent, struct check_out *out)
+{
+	char want[MSG_LINE_MAX + 64];
+
+	snprintf(want, sizeof(want), "%s: %s", nick, text);
+	if (probe_expect(p, want, true, PROBE_WAIT) == 1)
+		return true;
+	room_fail(out, sent, want, p);
+	return false;
+}

@@ -33,6 +33,11 @@ int room_type(struct probe *p, const char *text);
 /* Wait for a notice ("*** " first) naming nick: 1, 0 or -1. */
 int room_notice(struct probe *p, const char *nick, unsigned ms);
 
+/* p must see exactly "NICK: TEXT"; else out is filled as a failure of
+ * what was sent. */
+bool room_sees(struct probe *p, const char *nick, const char *text,
+               const char *sent, struct check_out *out);
+
 /* Fill out as a failure "expected X" with what p has seen lately. */
 void room_fail(struct check_out *out, const char *sent, const char *expected,
                const struct probe *p);

@@ -10,20 +10,6 @@
 
 #include "check_room.h"
 
-/* A must see exactly "NICK: text". */
-static bool
-sees(struct probe *A, const char *nick, const char *text, const char *sent,
-     struct check_out *out)
-{
-	char want[256];
-
-	snprintf(want, sizeof(want), "%s: %s", nick, text);
-	if (probe_expect(A, want, true, PROBE_WAIT) == 1)
-		return true;
-	room_fail(out, sent, want, A);
-	return false;
-}
-
 /* A line at A that contains every one of the words: true, else out. */
 static bool
 sees_all(struct probe *A, const char *w1, const char *w2, const char *sent,
@@ -47,7 +33,7 @@ t_tcp_nick_first(struct check_ctx *ctx, struct check_out *out)
 	if (P == NULL)
 		return;
 	room_say(&P[1], "primero");
-	sees(&P[0], P[1].nick, "primero", "primero\n", out);
+	room_sees(&P[0], P[1].nick, "primero", "primero\n", out);
 	room_close(P, 2);
 }
 
@@ -73,7 +59,7 @@ offer(struct check_ctx *ctx, const char *const bad[], size_t n,
 		room_say(B, good);
 		room_say(B, "hola");
 		snprintf(sent + o, sizeof(sent) - o, "%s\\nhola\\n", good);
-		sees(&P[0], good, "hola", sent, out);
+		room_sees(&P[0], good, "hola", sent, out);
 		if (out->result != CHECK_FAIL && probe_closed(B, 0))
 			room_fail(out, sent, TR("the connection kept",
 			          "la conexión abierta"), B);
@@ -117,8 +103,8 @@ t_tcp_chat_all(struct check_ctx *ctx, struct check_out *out)
 	if (P == NULL)
 		return;
 	room_say(&P[0], "hola a todos");
-	if (sees(&P[1], P[0].nick, "hola a todos", "hola a todos\n", out))
-		sees(&P[2], P[0].nick, "hola a todos", "hola a todos\n", out);
+	if (room_sees(&P[1], P[0].nick, "hola a todos", "hola a todos\n", out))
+		room_sees(&P[2], P[0].nick, "hola a todos", "hola a todos\n", out);
 	room_close(P, 3);
 }
 
@@ -130,7 +116,7 @@ t_tcp_chat_no_echo(struct check_ctx *ctx, struct check_out *out)
 	if (P == NULL)
 		return;
 	room_say(&P[0], "eco?");
-	if (sees(&P[1], P[0].nick, "eco?", "eco?\n", out))
+	if (room_sees(&P[1], P[0].nick, "eco?", "eco?\n", out))
 		room_quiet(&P[0], ": eco?", PROBE_QUIET, "eco?\n", out);
 	room_close(P, 2);
 }
@@ -225,7 +211,7 @@ t_tcp_nick_change(struct check_ctx *ctx, struct check_out *out)
 		          "*** (aviso de cambio de apodo)"), &P[1]);
 	} else {
 		room_say(&P[0], "tras el cambio");
-		sees(&P[1], nick, "tras el cambio", "tras el cambio\n", out);
+		room_sees(&P[1], nick, "tras el cambio", "tras el cambio\n", out);
 	}
 	room_close(P, 2);
 }

@@ -10,20 +10,6 @@
 
 #include "check_room.h"
 
-/* A must see exactly "NICK: text". */
-static bool
-sees(struct probe *A, const char *nick, const char *text, const char *sent,
-     struct check_out *out)
-{
-	char want[MSG_LINE_MAX + 64];
-
-	snprintf(want, sizeof(want), "%s: %s", nick, text);
-	if (probe_expect(A, want, true, PROBE_WAIT) == 1)
-		return true;
-	room_fail(out, sent, want, A);
-	return false;
-}
-
 void
 t_udp_nick_first(struct check_ctx *ctx, struct check_out *out)
 {
@@ -32,7 +18,7 @@ t_udp_nick_first(struct check_ctx *ctx, struct check_out *out)
 	if (P == NULL)
 		return;
 	probe_sendstr(&P[1], "hola udp");
-	sees(&P[0], P[1].nick, "hola udp", "hola udp", out);
+	room_sees(&P[0], P[1].nick, "hola udp", "hola udp", out);
 	room_close(P, 2);
 }
 
@@ -44,8 +30,8 @@ t_udp_chat(struct check_ctx *ctx, struct check_out *out)
 	if (P == NULL)
 		return;
 	probe_sendstr(&P[0], "a todos\n");
-	if (sees(&P[1], P[0].nick, "a todos", "a todos\\n", out) &&
-	    sees(&P[2], P[0].nick, "a todos", "a todos\\n", out))
+	if (room_sees(&P[1], P[0].nick, "a todos", "a todos\\n", out) &&
+	    room_sees(&P[2], P[0].nick, "a todos", "a todos\\n", out))
 		room_quiet(&P[0], ": a todos", PROBE_QUIET, "a todos\\n", out);
 	room_close(P, 3);
 }
@@ -69,7 +55,7 @@ t_udp_nick_case(struct check_ctx *ctx, struct check_out *out)
 		probe_sendstr(B, good);
 		check_pause(ctx, ROOM_GAP_MS);
 		probe_sendstr(B, "hola");
-		sees(&P[0], good, "hola", upper, out);
+		room_sees(&P[0], good, "hola", upper, out);
 		room_leave(B);
 	}
 	room_close(P, 1);
@@ -154,7 +140,7 @@ t_udp_cap(struct check_ctx *ctx, struct check_out *out)
 		memset(big, 'y', 1024);
 		big[1024] = '\0';
 		probe_send(&P[1], big, 1024);
-		if (sees(&P[0], P[1].nick, big, "x * 1100, y * 1024", out) &&
+		if (room_sees(&P[0], P[1].nick, big, "x * 1100, y * 1024", out) &&
 		    strstr(P[0].seen, "xxxxxxxxxx") != NULL)
 			room_fail(out, "x * 1100", TR("no part of the long datagram",
 			          "nada del datagrama largo"), &P[0]);
