@@ -29,6 +29,23 @@ room_leave(struct probe *p)
 	free(p);
 }
 
+/*
+ * tp42 has no newline after the name: a server that has not read the name
+ * before the next send takes both as one name. A notice of the join at an
+ * earlier member shows the name was read on its own. A server that has
+ * told no join after two waits is taken to tell none: the pause alone.
+ */
+static void
+room_taken(struct check_ctx *ctx, struct probe *witness, const char *nick)
+{
+	if (ctx->told == 0 && ctx->untold >= 2)
+		return;
+	if (probe_expect_text(witness, nick, 2 * PROBE_WAIT) == 1)
+		ctx->told++;
+	else
+		ctx->untold++;
+}
+
 struct probe *
 room_open(struct check_ctx *ctx, size_t n, bool tp42, struct check_out *out)
 {
@@ -50,6 +67,8 @@ room_open(struct check_ctx *ctx, size_t n, bool tp42, struct check_out *out)
 			room_close(P, n);
 			return NULL;
 		}
+		if (tp42 && i > 0)
+			room_taken(ctx, &P[0], nick);
 	}
 	return P;
 }

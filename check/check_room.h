@@ -12,7 +12,10 @@
 #define ROOM_TP42_MS 500        /* between two sends of a person typing */
 
 /* n clients, each with a new nickname, joined in order (redchat: the
- * nickname on a line; tp42: alone, without a newline, then a pause).
+ * nickname on a line; tp42: alone, without a newline, then a pause; each
+ * after the first also waits until the first is told of it, when the
+ * server tells joins at all). Act as P[1] or later where the name must
+ * have been read before what is sent next.
  * Returns the array, or NULL with out filled (the server refused). */
 struct probe *room_open(struct check_ctx *ctx, size_t n, bool tp42,
                         struct check_out *out);

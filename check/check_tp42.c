@@ -76,9 +76,9 @@ t_tp42_list(struct check_ctx *ctx, struct check_out *out)
 	if (P == NULL)
 		return;
 	mark_all(P, 2);
-	room_type(&P[0], "/listar");
-	if (shows(&P[0], P[0].nick, "/listar", out))
-		shows(&P[0], P[1].nick, "/listar", out);
+	room_type(&P[1], "/listar");
+	if (shows(&P[1], P[0].nick, "/listar", out))
+		shows(&P[1], P[1].nick, "/listar", out);
 	room_close(P, 2);
 }
 
@@ -91,15 +91,15 @@ t_tp42_list_left(struct check_ctx *ctx, struct check_out *out)
 		return;
 	room_type(&P[2], "/quitar");
 	probe_closed(&P[2], PROBE_WAIT);
-	probe_drain(&P[0], ROOM_TP42_MS);
+	probe_drain(&P[1], ROOM_TP42_MS);
 	mark_all(P, 2);
-	room_type(&P[0], "/listar");
-	if (shows(&P[0], P[1].nick, "/listar", out)) {
-		probe_drain(&P[0], ROOM_TP42_MS);
-		if (strstr(P[0].text, P[2].nick) != NULL)
+	room_type(&P[1], "/listar");
+	if (shows(&P[1], P[0].nick, "/listar", out)) {
+		probe_drain(&P[1], ROOM_TP42_MS);
+		if (strstr(P[1].text, P[2].nick) != NULL)
 			check_fail(out, "/listar", 7, TR("not the name of one who "
 			           "left", "no el nombre de quien salió"),
-			           P[0].text, P[0].text_len);
+			           P[1].text, P[1].text_len);
 	}
 	room_close(P, 3);
 }
@@ -107,15 +107,15 @@ t_tp42_list_left(struct check_ctx *ctx, struct check_out *out)
 void
 t_tp42_quit(struct check_ctx *ctx, struct check_out *out)
 {
-	struct probe *P = room_open(ctx, 1, true, out);
+	struct probe *P = room_open(ctx, 2, true, out);
 
 	if (P == NULL)
 		return;
-	room_type(&P[0], "/quitar");
-	if (!probe_closed(&P[0], PROBE_WAIT))
+	room_type(&P[1], "/quitar");
+	if (!probe_closed(&P[1], PROBE_WAIT))
 		room_fail(out, "/quitar", TR("the connection closed",
-		          "la conexión cerrada"), &P[0]);
-	room_close(P, 1);
+		          "la conexión cerrada"), &P[1]);
+	room_close(P, 2);
 }
 
 void
