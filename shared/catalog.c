@@ -206,6 +206,9 @@ static const char *const texts[CAT_COUNT][2] = {
 		"and none was a nickname. See 'man tcpchatd' (PROTOCOL).\n",
 		"*** Desconectado: tres mensajes seguidos llegaron como 'NOMBRE: "
 		"texto' y ninguno era un apodo. Mira 'man tcpchatd' (PROTOCOL).\n" },
+	[CAT_GOODBYE] = {
+		"*** Goodbye!\n",
+		"*** ¡Adiós!\n" },
 };
 
 int

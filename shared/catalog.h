@@ -58,6 +58,7 @@ enum cat_id {
 	CAT_NICK_NEWLINE,     /* (no args) a nickname datagram with a newline */
 	CAT_NICK_PREFIXED,    /* %s name: "NAME: text" before any nickname */
 	CAT_NICK_PREFIXED_BYE, /* (no args) the third such message: closed */
+	CAT_GOODBYE,          /* (no args) /quit before choosing a nickname */
 	CAT_COUNT
 };
 

@@ -205,6 +205,7 @@ static const struct command commands[] = {
 	{ "quit",    MSG_QUIT },    { "quitar",  MSG_QUIT },
 	{ "salir",   MSG_QUIT },
 	{ "say",     MSG_CHAT },    { "decir",   MSG_CHAT },
+	{ "kick",    MSG_KICK },
 };
 
 static bool
@@ -331,6 +332,7 @@ msg_kind_name(enum msg_kind kind)
 	case MSG_HELP:    return "help";
 	case MSG_PING:    return "ping";
 	case MSG_QUIT:    return "quit";
+	case MSG_KICK:    return "kick";
 	case MSG_UNKNOWN: return "unknown";
 	}
 	return "unknown";

@@ -93,6 +93,7 @@ enum msg_kind {
 	MSG_HELP,    /* /help, /ayuda */
 	MSG_PING,    /* /ping [TOKEN] */
 	MSG_QUIT,    /* /quit, /quitar, /salir, or a bare "salir" line */
+	MSG_KICK,    /* /kick NICK (the server's console only) */
 	MSG_UNKNOWN, /* any other "/word" */
 };
 

@@ -1,16 +1,15 @@
 /*
- * room.c — the chat room: who is here, what they are called, and what each
- * message or command makes the server say to whom. Transport-agnostic: the
- * same code serves the TCP event loop, the TCP threads, UDP and the unit
- * tests, through the send/close callbacks in struct room_ops.
+ * room.c — the chat room: who is here, what they are called, what each
+ * message or command makes the server say to whom, and how long each may
+ * stay. Transport-agnostic: the same code serves the TCP event loop, the
+ * TCP threads, UDP and the unit tests, through the callbacks in struct
+ * room_ops.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
-#include <strings.h>
-#include <time.h>
 
 #include "catalog.h"
 #include "clock.h"
@@ -33,6 +32,9 @@ _Static_assert(ROOM_LINE_MAX <= MSG_LINE_MAX, "room lines fit MSG_LINE_MAX");
 
 struct room_member {
 	TAILQ_ENTRY(room_member) link;   /* everyone, in order of arrival */
+	TAILQ_ENTRY(room_member) qlink;  /* room->nameless, or room->idle */
+	uint64_t since;                  /* arrival (nameless), else last
+	                                    activity (in room->idle) */
 	struct room_member *hnext;       /* same hash bucket (named only) */
 	void *conn;                      /* the transport's handle */
 	bool  named;
@@ -50,6 +52,11 @@ struct room {
 	const struct room_ops *ops;
 	void                  *transport;
 	TAILQ_HEAD(, room_member) members;
+	/* The two clocks of a member's life, each queue oldest first: no
+	 * nickname yet (by arrival), and named (by last activity; only when
+	 * an idle timeout applies). */
+	TAILQ_HEAD(, room_member) nameless, idle;
+	uint64_t               nick_ms, idle_ms;  /* 0: no such timeout */
 	struct room_member   **buckets;  /* nickname hash, by folded nick */
 	size_t                 nbuckets;
 	size_t                 named;    /* members with a nickname */
@@ -184,6 +191,54 @@ safe(const char *s, size_t len, char *out, size_t cap)
 }
 
 /* ---------------------------------------------------------------------------
+ * Time. A member waits in one of two queues, oldest first: without a
+ * nickname, by arrival (nick_ms); with one, by its last message (idle_ms,
+ * when the transport cannot tell that a member has gone: UDP). Arrivals
+ * and activity go to the back, so the front of each queue is always the
+ * next one due, and room_tick() looks at nothing else.
+ * ------------------------------------------------------------------------ */
+
+static uint64_t
+now_ms(const struct room *room)
+{
+	if (room->cfg.clock_ms != NULL)
+		return room->cfg.clock_ms(room->transport);
+	return clock_ms();
+}
+
+/* A member chose its first nickname: off the nameless queue, onto the
+ * idle one. */
+static void
+now_named(struct room *room, struct room_member *member)
+{
+	TAILQ_REMOVE(&room->nameless, member, qlink);
+	room->named++;
+	if (room->idle_ms != 0) {
+		member->since = now_ms(room);
+		TAILQ_INSERT_TAIL(&room->idle, member, qlink);
+	}
+}
+
+/* The member was heard from: the idle clock starts again. */
+static void
+heard(struct room *room, struct room_member *member)
+{
+	if (!member->named || room->idle_ms == 0)
+		return;
+	member->since = now_ms(room);
+	TAILQ_REMOVE(&room->idle, member, qlink);
+	TAILQ_INSERT_TAIL(&room->idle, member, qlink);
+}
+
+/* When the front of a queue is due (UINT64_MAX: empty, or no timeout). */
+static uint64_t
+due(const struct room_member *front, uint64_t timeout_ms)
+{
+	return front != NULL && timeout_ms != 0 ? front->since + timeout_ms
+	                                        : UINT64_MAX;
+}
+
+/* ---------------------------------------------------------------------------
  * Members coming and going
  * ------------------------------------------------------------------------ */
 
@@ -205,8 +260,13 @@ remove_member(struct room *room, struct room_member *member, enum cat_id why)
 		         TR("port unreachable", "puerto inalcanzable") :
 		         TR("closed", "cerrado"));
 	} else {
-		log_debug("%s: closed before choosing a nickname", member->peer);
+		log_debug(TR("%s: closed before choosing a nickname",
+		             "%s: cerrado antes de elegir apodo"), member->peer);
 	}
+	if (!member->named)
+		TAILQ_REMOVE(&room->nameless, member, qlink);
+	else if (room->idle_ms != 0)
+		TAILQ_REMOVE(&room->idle, member, qlink);
 	TAILQ_REMOVE(&room->members, member, link);
 	room->total--;
 	free(member);
@@ -293,7 +353,7 @@ set_nick(struct room *room, struct room_member *member, const char *name,
 	if (member->named)
 		index_remove(room, member);
 	else
-		room->named++;
+		now_named(room, member);
 	memcpy(member->nick, nick, len + 1);
 	memcpy(member->folded, folded, sizeof(folded));
 	member->named = true;
@@ -362,7 +422,7 @@ choose_nick(struct room *room, struct room_member *member, const char *line,
 	if (room->cfg.ask_who && !msg_nick_shaped(line, len) &&
 	    (m.kind == MSG_CHAT || m.kind == MSG_ME || m.kind == MSG_LIST ||
 	     m.kind == MSG_PRIVATE || m.kind == MSG_PING ||
-	     m.kind == MSG_UNKNOWN)) {
+	     m.kind == MSG_KICK || m.kind == MSG_UNKNOWN)) {
 		ask_who(room, member, line, len);
 		return true;
 	}
@@ -370,7 +430,7 @@ choose_nick(struct room *room, struct room_member *member, const char *line,
 	case MSG_EMPTY:
 		return true;
 	case MSG_QUIT:
-		TELL(room, member, "%s", TR("*** Goodbye!\n", "*** ¡Adiós!\n"));
+		TELL(room, member, "%s", catalog_text(CAT_GOODBYE));
 		leave_and_close(room, member, CAT_LEFT);
 		return false;
 	case MSG_HELP:
@@ -535,14 +595,6 @@ relay(struct room *room, struct room_member *from, const char *text,
  * ROOM_RATE_NOTICE_MS, so a flood cannot turn into a flood of notices.
  * ------------------------------------------------------------------------ */
 
-static uint64_t
-now_ms(const struct room *room)
-{
-	if (room->cfg.clock_ms != NULL)
-		return room->cfg.clock_ms(room->transport);
-	return clock_ms();
-}
-
 static size_t
 max_line(const struct room *room)
 {
@@ -592,6 +644,14 @@ room_new(const struct room_config *cfg, const struct room_ops *ops,
 	}
 	room->nbuckets = ROOM_BUCKETS;
 	TAILQ_INIT(&room->members);
+	TAILQ_INIT(&room->nameless);
+	TAILQ_INIT(&room->idle);
+	room->idle_ms = cfg->idle_timeout * 1000ull;
+	room->nick_ms = cfg->nick_timeout * 1000ull;
+	/* Silent that long, a member is gone even before it has a name. */
+	if (room->idle_ms != 0 &&
+	    (room->nick_ms == 0 || room->idle_ms < room->nick_ms))
+		room->nick_ms = room->idle_ms;
 	room->cfg = *cfg;
 	room->ops = ops;
 	room->transport = transport;
@@ -617,25 +677,13 @@ room_free(struct room *room, bool announce)
 	free(room);
 }
 
-/* The connection that has waited longest without a nickname, or NULL. */
-static struct room_member *
-oldest_nameless(const struct room *room)
-{
-	struct room_member *m;
-
-	TAILQ_FOREACH(m, &room->members, link)
-		if (!m->named)
-			return m;
-	return NULL;
-}
-
 struct room_member *
 room_join(struct room *room, void *conn, const char *peer)
 {
 	struct room_member *m;
 
 	if (room->cfg.max_members > 0 && room->total >= room->cfg.max_members &&
-	    (m = oldest_nameless(room)) != NULL) {
+	    (m = TAILQ_FIRST(&room->nameless)) != NULL) {
 		/* A place is for someone who talks: connections that never
 		 * chose a nickname give way to newcomers, so opening sockets
 		 * and saying nothing cannot lock the class out. */
@@ -656,8 +704,10 @@ room_join(struct room *room, void *conn, const char *peer)
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return NULL;
 	m->conn = conn;
+	m->since = now_ms(room);
 	snprintf(m->peer, sizeof(m->peer), "%s", peer);
 	TAILQ_INSERT_TAIL(&room->members, m, link);
+	TAILQ_INSERT_TAIL(&room->nameless, m, qlink);
 	room->total++;
 	log_debug(TR("%s connected", "%s conectado"), peer);
 	if (room->cfg.greet)
@@ -701,6 +751,7 @@ room_input(struct room *room, struct room_member *member, const char *line,
 		room_too_long(room, member);
 		return true;
 	}
+	heard(room, member);
 	if (!within_rate(room, member))
 		return true;
 	if (!member->named)
@@ -738,6 +789,7 @@ room_input(struct room *room, struct room_member *member, const char *line,
 		TELL(room, member, catalog_text(CAT_BYE), member->nick);
 		leave_and_close(room, member, CAT_LEFT);
 		return false;
+	case MSG_KICK:                  /* the operator's, not a member's */
 	case MSG_UNKNOWN: {
 		char cmd[TEXT_SANITIZE_MAX(32)];
 
@@ -760,9 +812,46 @@ room_leave(struct room *room, struct room_member *member, enum room_leave why)
 	              CAT_LEFT);
 }
 
+uint64_t
+room_deadline(const struct room *room)
+{
+	uint64_t a = due(TAILQ_FIRST(&room->nameless), room->nick_ms),
+	         b = due(TAILQ_FIRST(&room->idle), room->idle_ms);
+
+	return a < b ? a : b;
+}
+
+uint64_t
+room_tick(struct room *room, uint64_t now)
+{
+	struct room_member *m;
+
+	/* Slowloris, forgotten terminals, forged UDP sources: a place in the
+	 * room is for members that talk. Each is told why before it goes. */
+	while ((m = TAILQ_FIRST(&room->nameless)) != NULL &&
+	       due(m, room->nick_ms) <= now) {
+		log_info(TR("%s: no nickname in %u s, disconnected",
+		            "%s: sin apodo en %u s, desconectado"),
+		         m->peer, (unsigned)(room->nick_ms / 1000));
+		TELL(room, m, catalog_text(CAT_NICK_TIMEOUT),
+		     (unsigned)(room->nick_ms / 1000));
+		leave_and_close(room, m, CAT_LEFT);
+	}
+	/* UDP: nothing says a member has gone but its silence. It hears the
+	 * same notice as the others, so it knows its next datagram will not
+	 * be taken as a message. */
+	while ((m = TAILQ_FIRST(&room->idle)) != NULL &&
+	       due(m, room->idle_ms) <= now) {
+		TELL(room, m, catalog_text(CAT_LEFT_TIMEOUT), m->nick);
+		leave_and_close(room, m, CAT_LEFT_TIMEOUT);
+	}
+	return room_deadline(room);
+}
+
 void
 room_too_long(struct room *room, struct room_member *member)
 {
+	heard(room, member);
 	if (!within_rate(room, member))
 		return;
 	TELL(room, member, catalog_text(CAT_TOO_LONG), (int)max_line(room));
@@ -772,11 +861,61 @@ room_too_long(struct room *room, struct room_member *member)
 	         (int)max_line(room));
 }
 
+/* Text for the operator's console (ops->console), if the transport has one. */
+static void __attribute__((format(printf, 2, 3)))
+console_say(struct room *room, const char *fmt, ...)
+{
+	char text[ROOM_LINE_MAX];
+	va_list ap;
+	int n;
+
+	if (room->ops->console == NULL)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (n > 0)              /* a nickname and an address: always fits */
+		room->ops->console(room->transport, text,
+		                   (size_t)n < sizeof(text) ? (size_t)n
+		                                            : sizeof(text) - 1);
+}
+
+static void
+console_list(struct room *room)
+{
+	struct room_member *p;
+
+	console_say(room, TR("%zu users, %zu connections\n",
+	                     "%zu usuarios, %zu conexiones\n"),
+	            room->named, room->total);
+	TAILQ_FOREACH(p, &room->members, link)
+		console_say(room, "  %-20s %s\n", p->named ? p->nick : "-",
+		            p->peer);
+}
+
+static void
+console_kick(struct room *room, const struct msg *m)
+{
+	char nick[2 * TEXT_NICK_MAX + 1];
+	struct room_member *target = NULL;
+
+	if (m->arg != NULL && m->arg_len <= TEXT_NICK_MAX) {
+		text_nick_key(m->arg, m->arg_len, nick);
+		target = find_folded(room, nick);
+	}
+	if (target == NULL) {
+		console_say(room, "%s", TR("no such user\n",
+		                           "no existe ese usuario\n"));
+		return;
+	}
+	TELL(room, target, "%s", catalog_text(CAT_KICKED));
+	leave_and_close(room, target, CAT_LEFT_KICKED);
+}
+
 bool
 room_console(struct room *room, const char *line, size_t len)
 {
-	char nick[2 * TEXT_NICK_MAX + 1], text[TEXT_SANITIZE_MAX(MSG_MAX)];
-	struct room_member *target = NULL, *p;
+	char text[TEXT_SANITIZE_MAX(MSG_MAX)];
 	struct msg m;
 
 	msg_parse(line, len, &m);
@@ -786,33 +925,16 @@ room_console(struct room *room, const char *line, size_t len)
 	case MSG_QUIT:
 		return false;
 	case MSG_LIST:
-		printf(TR("%zu users, %zu connections\n",
-		          "%zu usuarios, %zu conexiones\n"),
-		       room->named, room->total);
-		TAILQ_FOREACH(p, &room->members, link)
-			printf("  %-20s %s\n", p->named ? p->nick : "-", p->peer);
-		fflush(stdout);
+		console_list(room);
+		return true;
+	case MSG_KICK:
+		console_kick(room, &m);
 		return true;
 	case MSG_UNKNOWN:
-		if (m.cmd_len == 5 && strncasecmp(m.cmd, "/kick", 5) == 0) {
-			if (m.arg != NULL && m.arg_len <= TEXT_NICK_MAX) {
-				text_nick_key(m.arg, m.arg_len, nick);
-				target = find_folded(room, nick);
-			}
-			if (target == NULL) {
-				printf(TR("no such user\n", "no existe ese usuario\n"));
-				fflush(stdout);
-				return true;
-			}
-			TELL(room, target, "%s", catalog_text(CAT_KICKED));
-			leave_and_close(room, target, CAT_LEFT_KICKED);
-			return true;
-		}
-		printf(TR("console commands: /list, /kick NICK, /quit; "
-		          "anything else is sent to everyone\n",
-		          "órdenes de consola: /list, /kick APODO, /quit; "
-		          "lo demás se envía a todos\n"));
-		fflush(stdout);
+		console_say(room, "%s", TR("console commands: /list, /kick NICK, "
+		            "/quit; anything else is sent to everyone\n",
+		            "órdenes de consola: /list, /kick APODO, /quit; "
+		            "lo demás se envía a todos\n"));
 		return true;
 	default:
 		break;

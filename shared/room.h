@@ -1,8 +1,10 @@
 /*
  * room.h — the chat room, independent of any transport: members and their
- * nicknames, commands, notices and broadcasts. The room never sees a file
- * descriptor. Every line it produces goes to ops->send, which the transport
- * (TCP event loop, TCP threads, UDP, or a unit test) supplies.
+ * nicknames, commands, notices and broadcasts, and every member's life:
+ * who may join a full room, and who is removed for taking too long to
+ * choose a nickname or for staying silent (room_tick). The room never sees
+ * a file descriptor. Every line it produces goes to ops->send, which the
+ * transport (TCP event loop, TCP threads, UDP, or a unit test) supplies.
  *
  * The room is not thread-safe: a threaded transport holds one lock around
  * every call (and the callbacks run under it).
@@ -52,11 +54,23 @@ struct room_ops {
 	 * of the line for all of them instead of one each.
 	 */
 	void (*share)(void *transport, const char *line, size_t len);
+	/*
+	 * Optional (may be NULL: the text is dropped). What the room answers
+	 * the operator's console (/list, a /kick of nobody): len bytes of
+	 * text, in whole lines.
+	 */
+	void (*console)(void *transport, const char *text, size_t len);
 };
 
 struct room_config {
 	unsigned max_members;  /* 0: no limit */
-	unsigned idle_timeout; /* seconds, stated when a nick is accepted; 0: none */
+	/* Seconds a member may stay without a nickname from its arrival
+	 * (told why, then closed); 0: none, but see idle_timeout. */
+	unsigned nick_timeout;
+	/* Seconds a member with a nickname may stay silent (UDP: nothing
+	 * else says it has gone), stated when a nickname is accepted; it also
+	 * bounds nick_timeout. 0: none. */
+	unsigned idle_timeout;
 	bool     greet;        /* send the welcome line on join (TCP) */
 	size_t   max_line;     /* longest message; 0: MSG_MAX */
 	unsigned rate_limit;   /* messages a second per member; 0: no limit */
@@ -91,6 +105,20 @@ void room_free(struct room *room, bool announce);
 struct room_member *room_join(struct room *room, void *conn, const char *peer);
 
 /*
+ * The room's clock reached now (milliseconds, the clock of cfg.clock_ms):
+ * a member without a nickname past cfg.nick_timeout is told why and closed;
+ * one with a nickname silent past cfg.idle_timeout is told why, the others
+ * see it leave, and it is closed (ops->close both times). Returns the next
+ * time something is due, as room_deadline().
+ */
+uint64_t room_tick(struct room *room, uint64_t now);
+
+/* When room_tick() next has something to do (ms), or UINT64_MAX: never
+ * until a member joins. Any room call may make it earlier: a transport
+ * that waits for it asks again after each. */
+uint64_t room_deadline(const struct room *room);
+
+/*
  * Milliseconds until member may send its next message under the rate limit
  * (cfg.rate_limit), 0 for now. A transport that can make its sender wait
  * (TCP: stop reading it) asks this before each message and holds the rest
@@ -100,7 +128,8 @@ struct room_member *room_join(struct room *room, void *conn, const char *peer);
 uint64_t room_input_wait(struct room *room, struct room_member *member);
 
 /*
- * One message from member (no terminator; any bytes). Returns false when the
+ * One message from member (no terminator; any bytes); it counts as activity
+ * for the idle timeout, as does room_too_long(). Returns false when the
  * member has left by it (/quit): ops->close was called, forget the member.
  * A message over cfg.max_line is answered as by room_too_long(). Each
  * message takes a token from the member's bucket (cfg.rate_limit); without
@@ -120,9 +149,10 @@ void room_leave(struct room *room, struct room_member *member,
 void room_too_long(struct room *room, struct room_member *member);
 
 /*
- * A line typed on the server's console: "/list" (printed on stdout),
- * "/kick NICK", "/quit", else sent to everyone as from the server. Returns
- * false when the operator asked the server to stop.
+ * A line typed on the server's console, parsed as a member's message is:
+ * "/list" (answered through ops->console), "/kick NICK", "/quit", else
+ * sent to everyone as from the server. Returns false when the operator
+ * asked the server to stop.
  */
 bool room_console(struct room *room, const char *line, size_t len);
 

@@ -308,6 +308,7 @@ server_room_config(const struct server_opts *o, enum server_kind kind,
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->max_members = o->max_clients;
+	cfg->nick_timeout = o->nick_timeout;
 	cfg->idle_timeout = o->idle_timeout;
 	cfg->greet = kind == SERVER_TCP;        /* seed 003's UDP: no welcome */
 	cfg->max_line = o->max_line;

@@ -115,4 +115,8 @@ bool server_console_read(struct server_console *c, struct room *room);
 /* Stop the console thread and give the terminal back as it was found. */
 void server_console_free(struct server_console *c);
 
+/* The room's answers to the console (room_ops.console): on stdout, where
+ * server_console_read() flushes them. */
+void server_console_print(void *transport, const char *text, size_t len);
+
 #endif

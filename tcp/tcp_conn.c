@@ -52,12 +52,11 @@ tcp_accept(int lfd, int *fd, char *peer)
 static void
 rearm(struct tcp_conn *c)
 {
-	uint64_t t[5] = { c->silence_at, c->nick_by, c->drain_by, c->resume_at,
-	                  c->soft_by };
+	uint64_t t[4] = { c->silence_at, c->drain_by, c->resume_at, c->soft_by };
 	size_t i;
 
 	c->deadline = 0;
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 4; i++)
 		if (t[i] != 0 && (c->deadline == 0 || t[i] < c->deadline))
 			c->deadline = t[i];
 }
@@ -75,10 +74,6 @@ tcp_conn_init(struct tcp_conn *c, int fd, const char *peer,
 	c->out_hard = o->max_queue;
 	c->out_soft = o->soft_queue;
 	c->soft_ms = o->soft_queue_time * 1000u;
-	c->nick_timeout = o->nick_timeout;
-	if (o->nick_timeout > 0)
-		c->nick_by = clock_ms() + o->nick_timeout * 1000ull;
-	rearm(c);
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	/* Chat lines are small and wanted now: no Nagle delay. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -132,7 +127,7 @@ tcp_conn_queue(struct tcp_conn *c, const char *line, size_t len)
 void
 tcp_conn_drop(struct tcp_conn *c, bool slow)
 {
-	char notice[256];
+	char notice[1 + MSG_LINE_MAX];  /* any catalogue line fits */
 	int n;
 
 	notice[0] = '\n';      /* after whatever part of a line went */
@@ -151,8 +146,10 @@ tcp_conn_drop(struct tcp_conn *c, bool slow)
 	                    c->soft_ms / 1000)
 	         : snprintf(notice + 1, sizeof(notice) - 1,
 	                    catalog_text(CAT_OVERFLOW), c->out_hard / 1024);
-	if (n < 0 || (size_t)n >= sizeof(notice) - 1)
+	if (n < 0 || (size_t)n >= sizeof(notice) - 1) {
+		log_error("%s: notice too long", c->peer);
 		n = 0;
+	}
 	outq_clear(&c->out);
 	outq_push_copy(&c->out, c->writer, notice, 1 + (size_t)n, SIZE_MAX);
 	c->soft_by = 0;
@@ -259,7 +256,7 @@ take_lines(struct tcp_conn *c, struct room *room, const char *data,
 	}
 }
 
-/* After input was taken: the silence rule's clock, the nickname's. */
+/* After input was taken: the silence rule's clock. */
 static void
 input_taken(struct tcp_conn *c)
 {
@@ -268,8 +265,6 @@ input_taken(struct tcp_conn *c)
 	 * the pause is the server's, not the client's. */
 	c->silence_at = msg_framer_pending(&c->framer) && buf_empty(&c->in)
 	                    ? clock_ms() + MSG_SILENCE_MS : 0;
-	if (c->member != NULL && room_member_named(c->member))
-		c->nick_by = 0;
 	rearm(c);
 }
 
@@ -346,8 +341,6 @@ tcp_conn_deadline(struct tcp_conn *c, struct room *room)
 	uint64_t now = clock_ms(), wait;
 	const char *line;
 	size_t len;
-	char notice[128];
-	int n;
 
 	if (c->drain_by != 0 && c->drain_by <= now) {
 		c->drain_by = 0;
@@ -366,26 +359,6 @@ tcp_conn_deadline(struct tcp_conn *c, struct room *room)
 		if (c->silence_at == 0)
 			msg_framer_trim(&c->framer);  /* idle now: hold no buffer */
 	}
-	if (c->member != NULL && room_member_named(c->member))
-		c->nick_by = 0;
-	if (c->nick_by != 0 && c->nick_by <= now) {
-		/* Slowloris and forgotten terminals: a place in the room is
-		 * for clients that talk. Tell it why, then close. */
-		c->nick_by = 0;
-		if (c->state == TCP_CONN_OPEN) {
-			log_info(TR("%s: no nickname in %u s, disconnected",
-			            "%s: sin apodo en %u s, desconectado"),
-			         c->peer, c->nick_timeout);
-			n = snprintf(notice, sizeof(notice),
-			             catalog_text(CAT_NICK_TIMEOUT), c->nick_timeout);
-			if (n > 0 && (size_t)n < sizeof(notice))
-				outq_push_copy(&c->out, c->writer, notice,
-				               (size_t)n, SIZE_MAX);
-			c->state = TCP_CONN_DEAD;
-			c->why = ROOM_LEAVE_TIMEOUT;
-			c->farewell = true;
-		}
-	}
 	rearm(c);
 }
 
@@ -397,7 +370,7 @@ tcp_conn_retire(struct tcp_conn *c)
 	c->farewell = false;
 	c->member = NULL;
 	c->state = TCP_CONN_CLOSING;
-	c->silence_at = c->nick_by = c->resume_at = c->soft_by = 0;
+	c->silence_at = c->resume_at = c->soft_by = 0;
 	buf_free(&c->in);
 	c->drain_by = clock_ms() + TCP_DRAIN_MS;    /* read it by then */
 	rearm(c);
@@ -423,7 +396,6 @@ tcp_conn_shutdown(struct tcp_conn *c)
 	shutdown(c->fd, SHUT_WR);
 	c->state = TCP_CONN_DRAINING;
 	c->silence_at = 0;
-	c->nick_by = 0;
 	c->resume_at = 0;
 	c->soft_by = 0;
 	buf_free(&c->in);

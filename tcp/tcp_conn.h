@@ -58,9 +58,8 @@ struct tcp_conn {
 	struct outq_writer *writer;     /* the model's, where lines are copied
 	                                   once for all; NULL: one chunk each */
 	uint64_t            deadline;   /* ms (monotonic): the nearest of the
-	                                   five below; 0 when none */
+	                                   four below; 0 when none */
 	uint64_t            silence_at; /* silence rule ends a message; 0 */
-	uint64_t            nick_by;    /* no nickname by then: close; 0 */
 	uint64_t            drain_by;   /* peer's FIN by then, or close; 0 */
 	uint64_t            resume_at;  /* held input goes on then; 0 */
 	uint64_t            soft_by;    /* still over the soft limit then:
@@ -68,7 +67,6 @@ struct tcp_conn {
 	size_t              out_hard;   /* --max-queue, bytes */
 	size_t              out_soft;   /* --soft-queue, bytes */
 	unsigned            soft_ms;    /* --soft-queue-time, ms */
-	unsigned            nick_timeout; /* seconds, for the notice */
 	bool                farewell;   /* DEAD with a last notice queued */
 	char                peer[NET_ADDR_LEN];
 };
@@ -89,7 +87,8 @@ enum tcp_accept {
 enum tcp_accept tcp_accept(int lfd, int *fd, char *peer);
 
 /* Start a connection for an accepted socket (c zeroed by the caller), with
- * the limits of o: longest line, output cap, nickname timeout. */
+ * the limits of o: longest line, output caps. (How long it may stay without
+ * a nickname is the room's: room_tick.) */
 void tcp_conn_init(struct tcp_conn *c, int fd, const char *peer,
                    const struct server_opts *o);
 
@@ -143,15 +142,14 @@ void tcp_conn_end(struct tcp_conn *c, struct room *room, bool eof);
 /*
  * The deadline passed: held input goes on to the room, an unterminated
  * message becomes a message (silence rule), a drain that took too long
- * ends, a client that has not chosen a nickname in time is told so, or one
- * that stayed over the soft output limit is dropped (the last three make
- * the connection DEAD).
+ * ends, or a client that stayed over the soft output limit is dropped (the
+ * last two make the connection DEAD).
  */
 void tcp_conn_deadline(struct tcp_conn *c, struct room *room);
 
 /*
- * A DEAD connection has left the room. If it was closed by the server with
- * a last notice queued (dropped, no nickname in time), it becomes CLOSING
+ * A DEAD connection has left the room. If it was dropped by the server with
+ * a last notice queued (tcp_conn_drop), it becomes CLOSING
  * for up to TCP_DRAIN_MS, so that the client can still read why: returns
  * true, and the model keeps it. Else returns false: close it now.
  */

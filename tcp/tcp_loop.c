@@ -194,7 +194,8 @@ loop_share(void *transport, const char *line, size_t len)
 	outq_writer_share(&((struct loop *)transport)->writer, line, len);
 }
 
-static const struct room_ops loop_ops = { loop_send, loop_close, loop_share };
+static const struct room_ops loop_ops = { loop_send, loop_close, loop_share,
+                                          server_console_print };
 
 /* ---------------------------------------------------------------------------
  * Connections arriving and leaving
@@ -236,7 +237,7 @@ add_client(struct loop *L, int fd, const char *peer)
 	l->c.member = room_join(L->room, l, peer);
 	if (l->c.member == NULL)        /* full: the notice is queued */
 		loop_close(L, l);
-	track(L, l);                    /* the nickname deadline */
+	track(L, l);
 }
 
 static void
@@ -344,11 +345,12 @@ client_event(struct loop *L, struct lconn *l, uint32_t events)
 		mark_dirty(L, l);
 }
 
-/* Milliseconds until the nearest deadline, or -1 for none. */
+/* Milliseconds until the nearest deadline (a connection's, or the
+ * room's: room_tick), or -1 for none. */
 static int
 next_timeout(const struct loop *L)
 {
-	uint64_t now = clock_ms(), first = UINT64_MAX;
+	uint64_t now = clock_ms(), first = room_deadline(L->room);
 	const struct lconn *l;
 
 	LIST_FOREACH(l, &L->timed, tlink)
@@ -374,6 +376,7 @@ expire(struct loop *L)
 			track(L, l);
 		}
 	}
+	room_tick(L->room, now);        /* the room's own clocks */
 	if (!L->accepting && L->accept_resume <= now)
 		set_accepting(L, true);
 }

@@ -17,6 +17,11 @@
  * read by its own thread until its held input has gone to the room, and a
  * receiver that does not read only grows its own queue, up to its limits.
  *
+ * The room's clock (who has waited too long for a nickname: room_tick) is
+ * kept by the accepting thread, which sleeps until the room's next
+ * deadline; a client thread whose room call brings that deadline nearer
+ * wakes it (S->tick).
+ *
  * The server's state (struct tserver) is on the heap and counted: the last
  * of the accepting thread and the client threads frees it, so a thread
  * that outlives the shutdown's wait never touches freed memory.
@@ -68,6 +73,9 @@ struct tserver {
 	struct tconn  **pending;     /* receivers with lines to write */
 	size_t          npending, cap;
 	struct outq_writer writer;   /* lines, copied once for all */
+	int             tick;        /* eventfd: the room's deadline came */
+	uint64_t        tick_at;     /* nearer than tick_at, when the
+	                                accepting thread wakes up */
 };
 
 static void
@@ -103,6 +111,12 @@ write_pending(struct tserver *S)
 			wake(k);        /* its thread waits for the socket */
 	}
 	S->npending = 0;
+	if (S->room != NULL && room_deadline(S->room) < S->tick_at) {
+		S->tick_at = room_deadline(S->room);
+		if (write(S->tick, &(uint64_t){ 1 }, sizeof(uint64_t)) < 0 &&
+		    errno != EAGAIN)
+			log_debug("eventfd: %s", strerror(errno));
+	}
 }
 
 static void
@@ -149,7 +163,8 @@ threads_share(void *transport, const char *line, size_t len)
 }
 
 static const struct room_ops threads_ops = { threads_send, threads_close,
-                                             threads_share };
+                                             threads_share,
+                                             server_console_print };
 
 /* ---------------------------------------------------------------------------
  * One client's thread
@@ -172,6 +187,8 @@ settle(struct tconn *k)
 static void
 server_free(struct tserver *S)
 {
+	if (S->tick >= 0)
+		close(S->tick);
 	pthread_cond_destroy(&S->gone);
 	pthread_mutex_destroy(&S->lock);
 	outq_writer_free(&S->writer);
@@ -396,17 +413,37 @@ server_new(const struct server_opts *o)
 		return NULL;
 	LIST_INIT(&S->all);
 	S->opts = o;
+	S->tick_at = UINT64_MAX;
+	S->tick = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	pthread_mutex_init(&S->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&S->gone, &ca);
 	pthread_condattr_destroy(&ca);
 	server_room_config(o, SERVER_TCP, &cfg);
-	if ((S->room = room_new(&cfg, &threads_ops, S)) == NULL) {
+	if (S->tick < 0 ||
+	    (S->room = room_new(&cfg, &threads_ops, S)) == NULL) {
 		server_free(S);
 		return NULL;
 	}
 	return S;
+}
+
+/* Let the room expire what is due (its clock is this thread's), and
+ * return how long to sleep: until its next deadline, and while not
+ * accepting, no longer than THREAD_ACCEPT_MS. */
+static int
+tick(struct tserver *S, bool accepting)
+{
+	uint64_t now = clock_ms(), at;
+
+	pthread_mutex_lock(&S->lock);
+	at = S->tick_at = room_tick(S->room, now);
+	write_pending(S);
+	pthread_mutex_unlock(&S->lock);
+	if (!accepting && at > now + THREAD_ACCEPT_MS)
+		at = now + THREAD_ACCEPT_MS;
+	return at == UINT64_MAX ? -1 : at <= now ? 0 : (int)(at - now);
 }
 
 int
@@ -414,10 +451,11 @@ tcp_threads_run(const struct server_opts *o, int lfd, int sigfd)
 {
 	struct server_console console;
 	struct tserver *S;
-	struct pollfd pfd[3];
+	struct pollfd pfd[4];
 	pthread_attr_t attr;
 	bool running = true, accepting = true;
 	char err[NET_ERR_LEN];
+	uint64_t junk;
 
 	if (net_set_nonblock(lfd, err) < 0) {
 		log_error("%s", err);
@@ -437,9 +475,11 @@ tcp_threads_run(const struct server_opts *o, int lfd, int sigfd)
 		                          .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = console.fd, .events = POLLIN };
-		if (poll(pfd, 3, accepting ? -1 : THREAD_ACCEPT_MS) < 0 &&
-		    errno != EINTR)
+		pfd[3] = (struct pollfd){ .fd = S->tick, .events = POLLIN };
+		if (poll(pfd, 4, tick(S, accepting)) < 0 && errno != EINTR)
 			break;
+		if (pfd[3].revents & POLLIN)
+			(void)!read(S->tick, &junk, sizeof(junk));
 		if (pfd[0].revents & POLLIN)
 			accepting = accept_clients(S, lfd, &attr);
 		else

@@ -12,11 +12,13 @@
  * datagram (udp_outbox.c). Nothing tells the server that a member has
  * gone, except two hints: an ICMP "port unreachable" for a member whose
  * socket is closed (udp_sock.c) removes it at once; a member silent for
- * longer than --idle-timeout is removed too (clients keep alive with /ping).
+ * longer than --idle-timeout is removed by the room (room_tick; clients
+ * keep alive with /ping), which also decides who gives way in a full room.
  * Datagrams from the server's own address and port are ignored.
  *
- * One thread, one epoll loop over four descriptors: the socket, a timerfd for
- * the next expiry, a signalfd for Ctrl-C/SIGTERM and the operator's console.
+ * One thread, one epoll loop over four descriptors: the socket, a timerfd
+ * for the room's next deadline, a signalfd for Ctrl-C/SIGTERM and the
+ * operator's console.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -52,7 +54,6 @@ struct udpd {
 	int                   fd, sig;    /* the caller's socket and signalfd */
 	int                   ep, timer;  /* ours; -1 when not open */
 	uint64_t              timer_at;   /* when the timer fires; 0: disarmed */
-	unsigned              max_clients;
 	int                   port;       /* ours, to know our own datagrams */
 	struct room          *room;
 	struct udp_peers      peers;
@@ -88,32 +89,26 @@ udpd_close(void *transport, void *conn)
 	udp_peers_remove(&d->peers, conn);   /* queued datagrams keep a copy */
 }
 
-static const struct room_ops udpd_ops = { udpd_send, udpd_close, NULL };
+static const struct room_ops udpd_ops = { udpd_send, udpd_close, NULL,
+                                          server_console_print };
 
 /* ---------------------------------------------------------------------------
- * Members arriving and going silent
+ * Members arriving, and the room's clock
  * ------------------------------------------------------------------------ */
 
 /*
  * A datagram from an address the server does not know: a new member without
- * a nickname. When the room is full, the address that has waited longest
- * without choosing a nickname gives up its place first, so forged source
- * addresses cannot lock real users out. Returns the peer, or NULL when the
- * room refused it (it was told so) or memory ran out.
+ * a nickname (when the room is full, the room decides who gives way, as
+ * over TCP). Returns the peer, or NULL when the room refused it (it was
+ * told so) or memory ran out.
  */
 static struct udp_peer *
-udpd_admit(struct udpd *d, const union udp_addr *from, socklen_t fromlen,
-           uint64_t now)
+udpd_admit(struct udpd *d, const union udp_addr *from, socklen_t fromlen)
 {
 	struct udp_peer *peer;
 	char addr[NET_ADDR_LEN];
 
-	peer = udp_peers_oldest_nameless(&d->peers);
-	if (peer != NULL && room_connections(d->room) >= d->max_clients) {
-		room_leave(d->room, peer->data, ROOM_LEAVE_CLOSED);
-		udp_peers_remove(&d->peers, peer);
-	}
-	if ((peer = udp_peers_add(&d->peers, &from->sa, fromlen, now)) == NULL) {
+	if ((peer = udp_peers_add(&d->peers, &from->sa, fromlen)) == NULL) {
 		log_error("%s: %s", net_addr_str(&from->sa, fromlen, addr),
 		          TR("out of memory or unknown address family",
 		             "sin memoria o familia de direcciones desconocida"));
@@ -128,53 +123,30 @@ udpd_admit(struct udpd *d, const union udp_addr *from, socklen_t fromlen,
 	return peer;
 }
 
-/*
- * The peer said nothing for too long. A member with a nickname is told why it
- * is out (its next datagram would otherwise be taken as a nickname, and it
- * would not know), then the room tells the others.
- */
-static void
-udpd_expire(struct udpd *d, struct udp_peer *peer)
-{
-	char line[128];
-	const char *nick = room_member_nick(peer->data);
-	int n;
-
-	if (nick != NULL) {
-		n = snprintf(line, sizeof(line), catalog_text(CAT_LEFT_TIMEOUT),
-		             nick);
-		if (n > 0 && (size_t)n < sizeof(line))
-			udpd_send(d, peer, line, (size_t)n);
-	}
-	room_leave(d->room, peer->data, ROOM_LEAVE_TIMEOUT);
-	udp_peers_remove(&d->peers, peer);
-}
-
+/* The room's deadline came: it removes who is due, through udpd_close. */
 static void
 udpd_on_timer(struct udpd *d)
 {
-	struct udp_peer *peer;
-	uint64_t ticks, now = clock_ms();
+	uint64_t ticks;
 
 	if (read(d->timer, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 		log_debug("timerfd: %s", strerror(errno));
 	d->timer_at = 0;
-	while ((peer = udp_peers_expired(&d->peers, now)) != NULL)
-		udpd_expire(d, peer);
+	room_tick(d->room, clock_ms());
 	udp_outbox_flush(&d->out);
 }
 
 /*
- * Arm the timer for the next expiry, unless it is set to fire earlier
- * anyway. Activity only moves expiries later, so an early wake-up finds
- * nothing to do and re-arms: one timerfd_settime() per expiry, not one per
- * datagram.
+ * Arm the timer for the room's next deadline, unless it is set to fire
+ * earlier anyway. Activity only moves deadlines later, so an early wake-up
+ * finds nothing to do and re-arms: one timerfd_settime() per deadline, not
+ * one per datagram.
  */
 static void
 udpd_arm_timer(struct udpd *d)
 {
 	struct itimerspec its;
-	uint64_t at = udp_peers_next_expiry(&d->peers);
+	uint64_t at = room_deadline(d->room);
 
 	if (at == UINT64_MAX || (d->timer_at != 0 && d->timer_at <= at))
 		return;
@@ -198,7 +170,7 @@ udpd_arm_timer(struct udpd *d)
  */
 static void
 udpd_datagram(struct udpd *d, const union udp_addr *from, socklen_t fromlen,
-              const char *data, size_t len, bool truncated, uint64_t now)
+              const char *data, size_t len, bool truncated)
 {
 	struct udp_peer *peer;
 	char addr[NET_ADDR_LEN];
@@ -212,9 +184,8 @@ udpd_datagram(struct udpd *d, const union udp_addr *from, socklen_t fromlen,
 		          net_addr_str(&from->sa, fromlen, addr));
 		return;
 	}
-	if (peer == NULL && (peer = udpd_admit(d, from, fromlen, now)) == NULL)
+	if (peer == NULL && (peer = udpd_admit(d, from, fromlen)) == NULL)
 		return;
-	udp_peers_touch(&d->peers, peer, now);
 
 	/* One datagram, one message: a trailing "\n" or "\r\n" is optional.
 	 * Newlines inside it are not separators; the room escapes them. */
@@ -227,10 +198,7 @@ udpd_datagram(struct udpd *d, const union udp_addr *from, socklen_t fromlen,
 		room_too_long(d->room, peer->data);
 		return;
 	}
-	if (!room_input(d->room, peer->data, data, len))
-		return;                          /* it left: peer is gone */
-	if (!peer->named && room_member_named(peer->data))
-		udp_peers_set_named(&d->peers, peer);
+	room_input(d->room, peer->data, data, len);  /* false: peer is gone */
 }
 
 /*
@@ -242,7 +210,6 @@ static void
 udpd_on_socket(struct udpd *d)
 {
 	struct msghdr *h;
-	uint64_t now;
 	int i, n, b;
 
 	for (b = 0; b < UDPD_BATCHES; b++) {
@@ -264,13 +231,12 @@ udpd_on_socket(struct udpd *d)
 				log_debug("recvmmsg: %s", strerror(errno));
 			break;
 		}
-		now = clock_ms();
 		for (i = 0; i < n; i++) {
 			h = &d->msgs[i].msg_hdr;
 			d->received++;
 			udpd_datagram(d, &d->from[i], h->msg_namelen, d->data[i],
 			              d->msgs[i].msg_len,
-			              (h->msg_flags & MSG_TRUNC) != 0, now);
+			              (h->msg_flags & MSG_TRUNC) != 0);
 		}
 		udp_outbox_flush(&d->out);
 		if (n < UDPD_BATCH)
@@ -351,11 +317,6 @@ static int
 udpd_init(struct udpd *d, const struct server_opts *o, int fd, int sig)
 {
 	struct room_config cfg;
-	/* An address that has not chosen a nickname is forgotten after
-	 * --nick-timeout, or the idle timeout if shorter. */
-	unsigned nameless = o->nick_timeout > 0 &&
-	                    o->nick_timeout < o->idle_timeout
-	                    ? o->nick_timeout : o->idle_timeout;
 	char err[NET_ERR_LEN];
 
 	server_room_config(o, SERVER_UDP, &cfg);
@@ -363,7 +324,6 @@ udpd_init(struct udpd *d, const struct server_opts *o, int fd, int sig)
 
 	d->fd = fd;
 	d->sig = sig;
-	d->max_clients = o->max_clients;
 	server_console_init(&d->console);
 	udp_outbox_init(&d->out, fd);
 	if (net_set_nonblock(fd, err) < 0) {
@@ -385,8 +345,7 @@ udpd_init(struct udpd *d, const struct server_opts *o, int fd, int sig)
 		log_error("epoll: %s", strerror(errno));
 		return -1;
 	}
-	if (udp_peers_init(&d->peers, o->idle_timeout * 1000ull,
-	                   nameless * 1000ull) < 0 ||
+	if (udp_peers_init(&d->peers) < 0 ||
 	    (d->room = room_new(&cfg, &udpd_ops, d)) == NULL) {
 		log_error("%s", strerror(ENOMEM));
 		return -1;

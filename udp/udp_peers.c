@@ -1,7 +1,7 @@
 /*
  * udp_peers.c — members of the UDP chat, found by source address in a hash
- * table and expired in order of silence from two queues. See udp_peers.h.
- * Nothing here sends or receives: the registry is tested with no socket.
+ * table. See udp_peers.h. Nothing here sends or receives: the table is
+ * tested with no socket.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -85,33 +85,11 @@ maybe_grow(struct udp_peers *p)
 }
 
 /* ---------------------------------------------------------------------------
- * Expiry queues: sys/queue.h tail queues, oldest at the head.
- * ------------------------------------------------------------------------ */
-
-static struct udp_queue *
-queue_of(struct udp_peers *p, const struct udp_peer *peer)
-{
-	return peer->named ? &p->named : &p->nameless;
-}
-
-/* The head of q if its time is up at now_ms. */
-static struct udp_peer *
-queue_due(const struct udp_queue *q, uint64_t now_ms)
-{
-	struct udp_peer *oldest = TAILQ_FIRST(&q->peers);
-
-	if (oldest != NULL && now_ms >= oldest->last_ms &&
-	    now_ms - oldest->last_ms >= q->timeout_ms)
-		return oldest;
-	return NULL;
-}
-
-/* ---------------------------------------------------------------------------
  * Public interface
  * ------------------------------------------------------------------------ */
 
 int
-udp_peers_init(struct udp_peers *p, uint64_t named_ms, uint64_t nameless_ms)
+udp_peers_init(struct udp_peers *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->buckets = calloc(UDP_PEERS_BUCKETS, sizeof(*p->buckets));
@@ -121,10 +99,6 @@ udp_peers_init(struct udp_peers *p, uint64_t named_ms, uint64_t nameless_ms)
 	if (getrandom(&p->seed, sizeof(p->seed), GRND_NONBLOCK) !=
 	    (ssize_t)sizeof(p->seed))
 		p->seed = (uint32_t)(uintptr_t)p;   /* still fine, less random */
-	TAILQ_INIT(&p->named.peers);
-	TAILQ_INIT(&p->nameless.peers);
-	p->named.timeout_ms = named_ms;
-	p->nameless.timeout_ms = nameless_ms;
 	return 0;
 }
 
@@ -162,8 +136,7 @@ udp_peers_find(const struct udp_peers *p, const struct sockaddr *sa,
 }
 
 struct udp_peer *
-udp_peers_add(struct udp_peers *p, const struct sockaddr *sa, socklen_t len,
-              uint64_t now_ms)
+udp_peers_add(struct udp_peers *p, const struct sockaddr *sa, socklen_t len)
 {
 	struct udp_peer *peer;
 	size_t b;
@@ -176,36 +149,12 @@ udp_peers_add(struct udp_peers *p, const struct sockaddr *sa, socklen_t len,
 	}
 	memcpy(&peer->addr, sa, len);
 	peer->addrlen = len;
-	peer->last_ms = now_ms;
 	maybe_grow(p);
 	b = bucket_of(p, peer->key);
 	peer->hnext = p->buckets[b];
 	p->buckets[b] = peer;
 	p->count++;
-	TAILQ_INSERT_TAIL(&p->nameless.peers, peer, qlink);
 	return peer;
-}
-
-void
-udp_peers_touch(struct udp_peers *p, struct udp_peer *peer, uint64_t now_ms)
-{
-	struct udp_queue *q = queue_of(p, peer);
-
-	peer->last_ms = now_ms;
-	if (TAILQ_LAST(&q->peers, udp_peer_queue) != peer) {
-		TAILQ_REMOVE(&q->peers, peer, qlink);
-		TAILQ_INSERT_TAIL(&q->peers, peer, qlink);
-	}
-}
-
-void
-udp_peers_set_named(struct udp_peers *p, struct udp_peer *peer)
-{
-	if (peer->named)
-		return;
-	TAILQ_REMOVE(&p->nameless.peers, peer, qlink);
-	peer->named = true;
-	TAILQ_INSERT_TAIL(&p->named.peers, peer, qlink);
 }
 
 void
@@ -217,39 +166,6 @@ udp_peers_remove(struct udp_peers *p, struct udp_peer *peer)
 		pp = &(*pp)->hnext;
 	if (*pp != NULL)
 		*pp = peer->hnext;
-	TAILQ_REMOVE(&queue_of(p, peer)->peers, peer, qlink);
 	p->count--;
 	free(peer);
-}
-
-struct udp_peer *
-udp_peers_expired(const struct udp_peers *p, uint64_t now_ms)
-{
-	struct udp_peer *a = queue_due(&p->nameless, now_ms);
-	struct udp_peer *b = queue_due(&p->named, now_ms);
-
-	if (a != NULL && b != NULL)
-		return a->last_ms <= b->last_ms ? a : b;
-	return a != NULL ? a : b;
-}
-
-struct udp_peer *
-udp_peers_oldest_nameless(const struct udp_peers *p)
-{
-	return TAILQ_FIRST(&p->nameless.peers);
-}
-
-uint64_t
-udp_peers_next_expiry(const struct udp_peers *p)
-{
-	uint64_t a = UINT64_MAX, b = UINT64_MAX;
-
-	const struct udp_peer *n = TAILQ_FIRST(&p->nameless.peers),
-	                      *m = TAILQ_FIRST(&p->named.peers);
-
-	if (n != NULL)
-		a = n->last_ms + p->nameless.timeout_ms;
-	if (m != NULL)
-		b = m->last_ms + p->named.timeout_ms;
-	return a < b ? a : b;
 }

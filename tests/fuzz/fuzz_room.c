@@ -104,7 +104,7 @@ fake_clock(void *transport)
 	return ((struct fake *)transport)->now;
 }
 
-static const struct room_ops ops = { fake_send, fake_close, NULL };
+static const struct room_ops ops = { fake_send, fake_close, NULL, NULL };
 
 static const char *const words[] = {
 	"ana", "ANA", "\xD0\xB0na", "server", "*** ana", "luis", "/nick ana",

@@ -709,7 +709,8 @@ static const struct parse_case parse_cases[] = {
 	{ "/foo bar baz",        MSG_UNKNOWN, "bar baz", NULL, "/foo" },
 	{ "/lista",              MSG_UNKNOWN, NULL, NULL, "/lista" },
 	{ "/lis",                MSG_UNKNOWN, NULL, NULL, "/lis" },
-	{ "/kick ana",           MSG_UNKNOWN, "ana", NULL, "/kick" },
+	{ "/kick ana",           MSG_KICK,    "ana", NULL, NULL },
+	{ "/KICK",               MSG_KICK,    NULL,  NULL, NULL },
 	{ "/nick:ana",           MSG_UNKNOWN, NULL, NULL, "/nick:ana" },
 	{ "/ salir",             MSG_UNKNOWN, "salir", NULL, "/" },
 };
@@ -825,7 +826,7 @@ test_msg_kind_name_every_kind(void **state)
 		[MSG_EMPTY] = "empty", [MSG_CHAT] = "chat", [MSG_NICK] = "nick",
 		[MSG_LIST] = "list", [MSG_PRIVATE] = "msg", [MSG_ME] = "me",
 		[MSG_HELP] = "help", [MSG_PING] = "ping", [MSG_QUIT] = "quit",
-		[MSG_UNKNOWN] = "unknown",
+		[MSG_KICK] = "kick", [MSG_UNKNOWN] = "unknown",
 	};
 	size_t k;
 

@@ -1,7 +1,8 @@
 /*
  * test_room.c — unit tests for shared/room.c, driven through a fake
- * transport: a struct that records every (conn, line) the room sends and
- * every connection it closes. No sockets anywhere.
+ * transport: a struct that records every (conn, line) the room sends,
+ * every connection it closes and what it answers the console, on a fake
+ * clock. No sockets anywhere.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "catalog.h"
 #include "log.h"
@@ -45,6 +45,9 @@ struct fake {
 	size_t       nclosed;
 	bool         count_only;    /* for big rooms: count, do not keep */
 	size_t       count;
+	char         console[8192]; /* what the room told the console */
+	size_t       console_len;
+	uint64_t     now;           /* the room's clock, ms */
 };
 
 #define CONN(id) ((void *)(intptr_t)(id))
@@ -96,7 +99,26 @@ fake_clear(struct fake *t)
 	t->count = 0;
 }
 
-static const struct room_ops fake_ops = { fake_send, fake_close, NULL };
+static void
+fake_console(void *transport, const char *text, size_t len)
+{
+	struct fake *t = transport;
+
+	assert_true(len > 0 && text[len - 1] == '\n');
+	assert_true(t->console_len + len < sizeof(t->console));
+	memcpy(t->console + t->console_len, text, len);
+	t->console_len += len;
+	t->console[t->console_len] = '\0';
+}
+
+static uint64_t
+fake_clock(void *transport)
+{
+	return ((struct fake *)transport)->now;
+}
+
+static const struct room_ops fake_ops = { fake_send, fake_close, NULL,
+                                          fake_console };
 
 /* ---------------------------------------------------------------------------
  * Fixture: a room, its fake transport and the members by connection id
@@ -127,6 +149,7 @@ setup_with(void **state, unsigned max, unsigned idle, bool greet)
 	fx->cfg.max_members = max;
 	fx->cfg.idle_timeout = idle;
 	fx->cfg.greet = greet;
+	fx->cfg.clock_ms = fake_clock;
 	catalog_set_lang(LANG_EN);
 	*state = fx_open(fx);
 	return 0;
@@ -148,6 +171,39 @@ static int
 setup_idle(void **state)
 {
 	return setup_with(state, 0, 300, false);
+}
+
+/* A room with these timeouts (seconds), its clock at 0. */
+static int
+setup_timeouts(void **state, unsigned nick, unsigned idle)
+{
+	int r = setup_with(state, 0, idle, false);
+	struct fx *fx = *state;
+
+	if (r == 0) {               /* the timeouts are read at room_new */
+		room_free(fx->room, false);
+		fx->cfg.nick_timeout = nick;
+		fx_open(fx);
+	}
+	return r;
+}
+
+static int
+setup_tcp_timeouts(void **state)
+{
+	return setup_timeouts(state, 60, 0);
+}
+
+static int
+setup_udp_timeouts(void **state)
+{
+	return setup_timeouts(state, 60, 300);
+}
+
+static int
+setup_short_idle(void **state)
+{
+	return setup_timeouts(state, 60, 2);
 }
 
 static int
@@ -1027,28 +1083,17 @@ test_room_too_long(void **state)
  * The operator's console
  * ------------------------------------------------------------------------ */
 
-/* Run room_console with stdout captured into out. */
+/* Run room_console; what it answers the console goes into out. */
 static bool
 console(struct fx *fx, const char *line, char *out, size_t cap)
 {
-	FILE *tmp = tmpfile();
-	int saved;
 	bool r;
-	size_t n;
 
-	assert_non_null(tmp);
-	fflush(stdout);
-	saved = dup(STDOUT_FILENO);
-	assert_true(saved >= 0);
-	assert_true(dup2(fileno(tmp), STDOUT_FILENO) >= 0);
+	fx->t.console_len = 0;
+	fx->t.console[0] = '\0';
 	r = room_console(fx->room, line, strlen(line));
-	fflush(stdout);
-	assert_true(dup2(saved, STDOUT_FILENO) >= 0);
-	close(saved);
-	rewind(tmp);
-	n = fread(out, 1, cap - 1, tmp);
-	out[n] = '\0';
-	fclose(tmp);
+	assert_true(fx->t.console_len < cap);
+	memcpy(out, fx->t.console, fx->t.console_len + 1);
 	return r;
 }
 
@@ -1391,6 +1436,156 @@ test_room_free_silent(void **state)
 	room_free(NULL, true);
 }
 
+/* ---------------------------------------------------------------------------
+ * Time: room_tick() and room_deadline(), on the fake clock
+ * ------------------------------------------------------------------------ */
+
+/* Join id at time t (ms) without a nickname; forget what was sent. */
+static void
+join_at(struct fx *fx, int id, uint64_t t)
+{
+	fx->t.now = t;
+	join(fx, id, NULL);
+}
+
+static void
+test_room_tick_nick_timeout(void **state)
+{
+	struct fx *fx = *state;
+
+	assert_int_equal(room_deadline(fx->room), UINT64_MAX);
+	join_at(fx, 1, 0);
+	join_at(fx, 2, 1000);
+	assert_int_equal(room_deadline(fx->room), 60000);
+	assert_int_equal(room_tick(fx->room, 59999), 60000);
+	assert_int_equal(fx->t.n, 0);
+	assert_int_equal(fx->t.nclosed, 0);
+	/* At the second, not before: told why, then closed. */
+	assert_int_equal(room_tick(fx->room, 60000), 61000);
+	expect_only(fx, 1, fmt(catalog_text(CAT_NICK_TIMEOUT), 60u));
+	assert_true(was_closed(fx, 1));
+	assert_false(was_closed(fx, 2));
+	assert_int_equal(room_connections(fx->room), 1);
+	fake_clear(&fx->t);
+	assert_int_equal(room_tick(fx->room, 200000), UINT64_MAX);
+	assert_true(was_closed(fx, 2));
+	assert_int_equal(room_connections(fx->room), 0);
+}
+
+static void
+test_room_tick_named_in_time_stays(void **state)
+{
+	struct fx *fx = *state;
+
+	join_at(fx, 1, 0);
+	join_at(fx, 2, 0);
+	fx->t.now = 59999;
+	assert_true(say(fx, 1, "ana"));
+	fake_clear(&fx->t);
+	/* Only 2 is waited for; chatting never restarts a nameless clock. */
+	assert_true(say(fx, 2, "/help"));
+	assert_int_equal(room_tick(fx->room, 60000), UINT64_MAX);
+	assert_false(was_closed(fx, 1));
+	assert_true(was_closed(fx, 2));
+	/* Over TCP (no idle timeout) a named member stays however silent. */
+	assert_int_equal(room_tick(fx->room, UINT64_MAX - 1), UINT64_MAX);
+	assert_int_equal(room_count(fx->room), 1);
+}
+
+static void
+test_room_tick_idle_timeout(void **state)
+{
+	struct fx *fx = *state;
+
+	join_at(fx, 1, 0);
+	assert_true(say(fx, 1, "ana"));
+	join_at(fx, 2, 1000);
+	assert_true(say(fx, 2, "luis"));
+	join_at(fx, 3, 2000);
+	assert_true(say(fx, 3, "eva"));
+	fake_clear(&fx->t);
+	fx->t.now = 250000;
+	assert_true(say(fx, 1, "/ping"));        /* ana spoke last: luis, eva, ana */
+	fake_clear(&fx->t);
+	assert_int_equal(room_deadline(fx->room), 301000);
+	assert_int_equal(room_tick(fx->room, 300999), 301000);
+	assert_int_equal(fx->t.n, 0);
+	assert_int_equal(room_tick(fx->room, 301000), 302000);
+	/* luis hears why it is out, as the others do */
+	expect_only(fx, 2, fmt(catalog_text(CAT_LEFT_TIMEOUT), "luis"));
+	expect_only(fx, 1, fmt(catalog_text(CAT_LEFT_TIMEOUT), "luis"));
+	expect_only(fx, 3, fmt(catalog_text(CAT_LEFT_TIMEOUT), "luis"));
+	assert_true(was_closed(fx, 2));
+	fake_clear(&fx->t);
+	assert_int_equal(room_tick(fx->room, 549999), 550000);
+	assert_true(was_closed(fx, 3));
+	assert_false(was_closed(fx, 1));
+	assert_int_equal(room_count(fx->room), 1);
+}
+
+static void
+test_room_tick_every_message_counts(void **state)
+{
+	struct fx *fx = *state;
+	char big[2000];
+
+	join_at(fx, 1, 0);
+	assert_true(say(fx, 1, "ana"));
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	fx->t.now = 100000;
+	assert_true(say(fx, 1, big));            /* too long: still a sign */
+	assert_int_equal(room_deadline(fx->room), 400000);
+	fx->t.now = 200000;
+	room_too_long(fx->room, fx->m[1]);       /* cut by the transport */
+	assert_int_equal(room_deadline(fx->room), 500000);
+	fx->t.now = 300000;
+	assert_true(say(fx, 1, ""));             /* even an empty one */
+	assert_int_equal(room_deadline(fx->room), 600000);
+}
+
+static void
+test_room_tick_nick_bounded_by_idle(void **state)
+{
+	struct fx *fx = *state;
+
+	join_at(fx, 1, 0);
+	assert_int_equal(room_deadline(fx->room), 2000);
+	assert_int_equal(room_tick(fx->room, 2000), UINT64_MAX);
+	expect_only(fx, 1, fmt(catalog_text(CAT_NICK_TIMEOUT), 2u));
+	assert_true(was_closed(fx, 1));
+}
+
+static void
+test_room_tick_quit_and_leave_forget_the_clock(void **state)
+{
+	struct fx *fx = *state;
+
+	join_at(fx, 1, 0);
+	join_at(fx, 2, 10);
+	assert_true(say(fx, 2, "luis"));
+	join_at(fx, 3, 20);
+	assert_false(say(fx, 1, "/quit"));
+	room_leave(fx->room, fx->m[2], ROOM_LEAVE_CLOSED);
+	assert_int_equal(room_deadline(fx->room), 60020);
+	room_leave(fx->room, fx->m[3], ROOM_LEAVE_CLOSED);
+	assert_int_equal(room_deadline(fx->room), UINT64_MAX);
+	fake_clear(&fx->t);
+	assert_int_equal(room_tick(fx->room, UINT64_MAX - 1), UINT64_MAX);
+	assert_int_equal(fx->t.nclosed, 0);
+}
+
+static void
+test_room_tick_no_timeouts(void **state)
+{
+	struct fx *fx = *state;
+
+	join_at(fx, 1, 0);
+	assert_int_equal(room_deadline(fx->room), UINT64_MAX);
+	assert_int_equal(room_tick(fx->room, UINT64_MAX - 1), UINT64_MAX);
+	assert_int_equal(room_connections(fx->room), 1);
+}
+
 static void
 test_room_lines_in_spanish(void **state)
 {
@@ -1458,6 +1653,13 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_room_free_announces, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_room_free_silent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_room_lines_in_spanish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_room_tick_nick_timeout, setup_tcp_timeouts, teardown),
+		cmocka_unit_test_setup_teardown(test_room_tick_named_in_time_stays, setup_tcp_timeouts, teardown),
+		cmocka_unit_test_setup_teardown(test_room_tick_idle_timeout, setup_udp_timeouts, teardown),
+		cmocka_unit_test_setup_teardown(test_room_tick_every_message_counts, setup_udp_timeouts, teardown),
+		cmocka_unit_test_setup_teardown(test_room_tick_nick_bounded_by_idle, setup_short_idle, teardown),
+		cmocka_unit_test_setup_teardown(test_room_tick_quit_and_leave_forget_the_clock, setup_tcp_timeouts, teardown),
+		cmocka_unit_test_setup_teardown(test_room_tick_no_timeouts, setup, teardown),
 	};
 
 	log_set_level(LOG_QUIET);

@@ -57,7 +57,7 @@ fake_clock(void *transport)
 	return ((struct fake *)transport)->now;
 }
 
-static const struct room_ops ops = { fake_send, fake_close, NULL };
+static const struct room_ops ops = { fake_send, fake_close, NULL, NULL };
 
 struct fx {
 	struct fake         t;

@@ -1,8 +1,7 @@
 /*
- * test_udp_peers.c — the UDP server's member registry: lookup by address
- * (IPv4, IPv6, IPv4-mapped), removal, expiry order and times, and a large
- * number of peers. No sockets: addresses are built by hand, time is passed
- * in.
+ * test_udp_peers.c — the UDP server's address table: lookup by address
+ * (IPv4, IPv6, IPv4-mapped), removal, and a large number of peers. No
+ * sockets: addresses are built by hand. (Expiry is the room's: test_room.c.)
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,9 +14,6 @@
 #include <string.h>
 
 #include "udp_peers.h"
-
-#define NAMED_MS    300000
-#define NAMELESS_MS 30000
 
 static struct sockaddr_in
 v4(const char *ip, unsigned port)
@@ -50,7 +46,7 @@ setup(void **state)
 {
 	static struct udp_peers peers;
 
-	if (udp_peers_init(&peers, NAMED_MS, NAMELESS_MS) < 0)
+	if (udp_peers_init(&peers) < 0)
 		return -1;
 	*state = &peers;
 	return 0;
@@ -76,14 +72,13 @@ test_udp_peers_find_v4(void **state)
 	struct udp_peer *pa;
 
 	assert_null(udp_peers_find(p, SA(a)));
-	pa = udp_peers_add(p, SA(a), 1000);
+	pa = udp_peers_add(p, SA(a));
 	assert_non_null(pa);
 	assert_ptr_equal(udp_peers_find(p, SA(a)), pa);
 	assert_null(udp_peers_find(p, SA(b)));    /* same host, other port */
 	assert_null(udp_peers_find(p, SA(c)));    /* same port, other host */
 	assert_int_equal(pa->addrlen, sizeof(a));
 	assert_memory_equal(&pa->addr.in, &a, sizeof(a)); /* kept for sendto */
-	assert_false(pa->named);
 	assert_int_equal(udp_peers_count(p), 1);
 }
 
@@ -97,9 +92,9 @@ test_udp_peers_find_v6(void **state)
 
 	ll1.sin6_scope_id = 1;
 	ll2.sin6_scope_id = 2;
-	pa = udp_peers_add(p, SA(a), 0);
-	pb = udp_peers_add(p, SA(b), 0);
-	pl = udp_peers_add(p, SA(ll1), 0);
+	pa = udp_peers_add(p, SA(a));
+	pb = udp_peers_add(p, SA(b));
+	pl = udp_peers_add(p, SA(ll1));
 	assert_non_null(pa);
 	assert_non_null(pb);
 	assert_ptr_equal(udp_peers_find(p, SA(a)), pa);
@@ -118,7 +113,7 @@ test_udp_peers_find_v4_mapped(void **state)
 	struct sockaddr_in6 other = v6("::ffff:192.0.2.7", 6001);
 	struct udp_peer *pm;
 
-	pm = udp_peers_add(p, SA(m), 0);
+	pm = udp_peers_add(p, SA(m));
 	assert_non_null(pm);
 	assert_ptr_equal(udp_peers_find(p, SA(a)), pm);
 	assert_ptr_equal(udp_peers_find(p, SA(m)), pm);
@@ -134,7 +129,7 @@ test_udp_peers_add_unknown_family(void **state)
 
 	memset(&s, 0, sizeof(s));
 	s.sa_family = AF_UNIX;
-	assert_null(udp_peers_add(p, &s, sizeof(s), 0));
+	assert_null(udp_peers_add(p, &s, sizeof(s)));
 	assert_null(udp_peers_find(p, &s, sizeof(s)));
 	assert_int_equal(udp_peers_count(p), 0);
 }
@@ -146,119 +141,14 @@ test_udp_peers_remove_one(void **state)
 	struct sockaddr_in a = v4("127.0.0.1", 1), b = v4("127.0.0.1", 2);
 	struct udp_peer *pa, *pb;
 
-	pa = udp_peers_add(p, SA(a), 0);
-	pb = udp_peers_add(p, SA(b), 0);
-	udp_peers_set_named(p, pb);
+	pa = udp_peers_add(p, SA(a));
+	pb = udp_peers_add(p, SA(b));
 	udp_peers_remove(p, pa);
 	assert_null(udp_peers_find(p, SA(a)));
 	assert_ptr_equal(udp_peers_find(p, SA(b)), pb);
 	udp_peers_remove(p, pb);
 	assert_null(udp_peers_find(p, SA(b)));
 	assert_int_equal(udp_peers_count(p), 0);
-	assert_int_equal(udp_peers_next_expiry(p), UINT64_MAX);
-	assert_null(udp_peers_expired(p, UINT64_MAX - 1));
-}
-
-/* ---------------------------------------------------------------------------
- * Expiry
- * ------------------------------------------------------------------------ */
-
-static void
-test_udp_peers_expired_order(void **state)
-{
-	struct udp_peers *p = *state;
-	struct sockaddr_in a = v4("127.0.0.1", 1), b = v4("127.0.0.1", 2);
-	struct sockaddr_in c = v4("127.0.0.1", 3);
-	struct udp_peer *pa, *pb, *pc;
-
-	pa = udp_peers_add(p, SA(a), 1000);
-	pb = udp_peers_add(p, SA(b), 2000);
-	pc = udp_peers_add(p, SA(c), 3000);
-	udp_peers_set_named(p, pa);
-	udp_peers_set_named(p, pb);
-	udp_peers_set_named(p, pc);
-	udp_peers_touch(p, pa, 4000);             /* a spoke last: now b, c, a */
-
-	assert_int_equal(udp_peers_next_expiry(p), 2000 + NAMED_MS);
-	assert_null(udp_peers_expired(p, 2000 + NAMED_MS - 1));
-	assert_ptr_equal(udp_peers_expired(p, 2000 + NAMED_MS), pb);
-	udp_peers_remove(p, pb);
-	assert_null(udp_peers_expired(p, 2000 + NAMED_MS));
-	assert_int_equal(udp_peers_next_expiry(p), 3000 + NAMED_MS);
-	assert_ptr_equal(udp_peers_expired(p, 10000 + NAMED_MS), pc);
-	udp_peers_remove(p, pc);
-	assert_ptr_equal(udp_peers_expired(p, 10000 + NAMED_MS), pa);
-	udp_peers_remove(p, pa);
-	assert_null(udp_peers_expired(p, 10000 + NAMED_MS));
-}
-
-static void
-test_udp_peers_expired_nameless_sooner(void **state)
-{
-	struct udp_peers *p = *state;
-	struct sockaddr_in a = v4("127.0.0.1", 1), b = v4("127.0.0.1", 2);
-	struct udp_peer *named, *nameless;
-
-	named = udp_peers_add(p, SA(a), 0);
-	udp_peers_set_named(p, named);
-	nameless = udp_peers_add(p, SA(b), 5000);
-	assert_ptr_equal(udp_peers_oldest_nameless(p), nameless);
-
-	/* Heard later, but it has no nickname: it goes first. */
-	assert_int_equal(udp_peers_next_expiry(p), 5000 + NAMELESS_MS);
-	assert_null(udp_peers_expired(p, 5000 + NAMELESS_MS - 1));
-	assert_ptr_equal(udp_peers_expired(p, 5000 + NAMELESS_MS), nameless);
-	udp_peers_remove(p, nameless);
-	assert_null(udp_peers_oldest_nameless(p));
-	assert_null(udp_peers_expired(p, NAMED_MS - 1));
-	assert_ptr_equal(udp_peers_expired(p, NAMED_MS), named);
-
-	/* With both due, the one silent longest comes first. */
-	nameless = udp_peers_add(p, SA(b), 1);
-	assert_ptr_equal(udp_peers_expired(p, 2 * NAMED_MS), named);
-	udp_peers_touch(p, named, 2);
-	assert_ptr_equal(udp_peers_expired(p, 2 * NAMED_MS), nameless);
-}
-
-static void
-test_udp_peers_touch_keeps_alive(void **state)
-{
-	struct udp_peers *p = *state;
-	struct sockaddr_in a = v4("127.0.0.1", 1), b = v4("127.0.0.1", 2);
-	struct udp_peer *pa, *pb;
-	uint64_t t;
-
-	pa = udp_peers_add(p, SA(a), 0);
-	pb = udp_peers_add(p, SA(b), 0);
-	udp_peers_set_named(p, pa);
-	udp_peers_set_named(p, pb);
-	for (t = NAMED_MS / 3; t < NAMED_MS; t += NAMED_MS / 3) {
-		udp_peers_touch(p, pa, t);        /* a pings at a third */
-		assert_null(udp_peers_expired(p, t));
-	}
-	assert_ptr_equal(udp_peers_expired(p, NAMED_MS), pb); /* b was silent */
-	udp_peers_remove(p, pb);
-	for (; t < 10 * NAMED_MS; t += NAMED_MS / 3) {
-		udp_peers_touch(p, pa, t);
-		assert_null(udp_peers_expired(p, t));
-	}
-	assert_ptr_equal(udp_peers_find(p, SA(a)), pa);
-}
-
-static void
-test_udp_peers_set_named_moves_queue(void **state)
-{
-	struct udp_peers *p = *state;
-	struct sockaddr_in a = v4("127.0.0.1", 1);
-	struct udp_peer *pa;
-
-	pa = udp_peers_add(p, SA(a), 100);
-	udp_peers_set_named(p, pa);
-	udp_peers_set_named(p, pa);               /* twice is harmless */
-	assert_true(pa->named);
-	assert_null(udp_peers_oldest_nameless(p));
-	assert_int_equal(udp_peers_next_expiry(p), 100 + NAMED_MS);
-	assert_null(udp_peers_expired(p, 100 + NAMELESS_MS));
 }
 
 /* ---------------------------------------------------------------------------
@@ -274,19 +164,17 @@ test_udp_peers_add_many(void **state)
 	struct sockaddr_in s4;
 	struct udp_peer *peer;
 	char ip[64];
-	unsigned i, expired = 0;
+	unsigned i;
 
 	for (i = 0; i < N; i++) {
 		if (i % 2) {
 			snprintf(ip, sizeof(ip), "10.%u.%u.1", i / 256, i % 256);
 			s4 = v4(ip, 40000 + i % 1000);
-			assert_non_null(udp_peers_add(p, SA(s4), i));
+			assert_non_null(udp_peers_add(p, SA(s4)));
 		} else {
 			snprintf(ip, sizeof(ip), "2001:db8::%x", i);
 			s = v6(ip, 40000 + i % 1000);
-			peer = udp_peers_add(p, SA(s), i);
-			assert_non_null(peer);
-			udp_peers_set_named(p, peer);
+			assert_non_null(udp_peers_add(p, SA(s)));
 		}
 	}
 	assert_int_equal(udp_peers_count(p), N);
@@ -300,14 +188,9 @@ test_udp_peers_add_many(void **state)
 		s = v6(ip, 40000 + i % 1000);
 		peer = udp_peers_find(p, SA(s));
 		assert_non_null(peer);
-		assert_int_equal(peer->last_ms, i);
-	}
-	/* Every peer expires, once. */
-	while ((peer = udp_peers_expired(p, NAMED_MS + N)) != NULL) {
 		udp_peers_remove(p, peer);
-		expired++;
+		assert_null(udp_peers_find(p, SA(s)));
 	}
-	assert_int_equal(expired, N);
 	assert_int_equal(udp_peers_count(p), 0);
 }
 
@@ -321,10 +204,6 @@ main(void)
 		T(test_udp_peers_find_v4_mapped),
 		T(test_udp_peers_add_unknown_family),
 		T(test_udp_peers_remove_one),
-		T(test_udp_peers_expired_order),
-		T(test_udp_peers_expired_nameless_sooner),
-		T(test_udp_peers_touch_keeps_alive),
-		T(test_udp_peers_set_named_moves_queue),
 		T(test_udp_peers_add_many),
 #undef T
 	};
