@@ -1,8 +1,8 @@
 /*
  * test_tcp_conn.c — unit tests for tcp/tcp_conn.c: the output limits (hard:
  * dropped at once; soft: dropped after its time), the flood control that
- * holds input back instead of dropping it, and the end of a stream, where
- * nothing said may be lost. A socketpair stands for the client; the room is
+ * holds input back instead of dropping it, the silence rule, and the end of
+ * a stream, where nothing said may be lost. A socketpair stands for the client; the room is
  * real, with a fake transport that records what each member receives.
  */
 #include <stdarg.h>
@@ -216,6 +216,10 @@ test_tcp_conn_queue_over_the_hard_limit_drops(void **state)
 	assert_int_equal(fx->c.out.len, 1 + strlen(notice));
 	assert_memory_equal(out_text(fx) + 1, notice, strlen(notice));
 	assert_int_equal(tcp_conn_queue(&fx->c, "late\n", 5), -1);
+	assert_false(tcp_conn_reading(&fx->c));
+	/* the peer's FIN read next does not hide why it goes */
+	tcp_conn_end(&fx->c, fx->room, true);
+	assert_int_equal(fx->c.why, ROOM_LEAVE_DROPPED);
 }
 
 static void
@@ -289,6 +293,55 @@ test_tcp_conn_feed_over_the_rate_holds_the_rest(void **state)
 	assert_true(tcp_conn_reading(&fx->c));          /* read it again */
 	assert_int_equal(fx->c.resume_at, 0);
 	assert_int_equal(fx->c.state, TCP_CONN_OPEN);
+}
+
+/* Exactly the burst: nothing is held and nobody is told to slow down. */
+static void
+test_tcp_conn_feed_the_whole_burst_is_not_slowed(void **state)
+{
+	struct fx *fx = *state;
+
+	enter(fx);
+	feed(fx, "ana\none\ntwo\n");
+	assert_non_null(strstr(fx->heard, "ana: one\nana: two\n"));
+	assert_true(tcp_conn_reading(&fx->c));
+	assert_int_equal(fx->c.resume_at, 0);
+	assert_null(strstr(out_text(fx), "Slow down"));
+}
+
+/* A read while input is held (the model reads a hang-up anyway) goes
+ * behind it, even when the rate would allow it before the held input has
+ * been resumed. */
+static void
+test_tcp_conn_feed_while_held_goes_behind(void **state)
+{
+	struct fx *fx = *state;
+
+	enter(fx);
+	feed(fx, "ana\none\ntwo\nthree\n");
+	assert_false(tcp_conn_reading(&fx->c));
+	fx->now = fx->c.resume_at;              /* a token is back */
+	feed(fx, "four\n");
+	assert_null(strstr(fx->heard, "four"));
+	at(fx, fx->now);
+	at(fx, fx->c.resume_at);
+	assert_non_null(strstr(fx->heard, "ana: two\nana: three\n"
+	                                  "ana: four\n"));
+	assert_true(tcp_conn_reading(&fx->c));
+}
+
+/* After our FIN, what the peer still sends is read and dropped: nothing
+ * is framed, no silence deadline comes before the drain's. */
+static void
+test_tcp_conn_feed_while_draining_is_discarded(void **state)
+{
+	struct fx *fx = *state;
+
+	tcp_conn_shutdown(&fx->c);
+	feed(fx, "late");
+	assert_int_equal(fx->c.framer.len, 0);
+	assert_int_equal(fx->c.silence_at, 0);
+	assert_int_equal(fx->c.deadline, fx->c.drain_by);
 }
 
 static void
@@ -437,6 +490,7 @@ test_tcp_conn_end_eof_delivers_what_was_held(void **state)
 	tcp_conn_end(&fx->c, fx->room, true);
 	assert_non_null(strstr(fx->heard, "ana: 1\nana: 2\nana: 3\nana: 4\n"
 	                                  "ana: 5\n"));
+	assert_int_equal(fx->c.deadline, 0);    /* nothing left to wait for */
 }
 
 static void
@@ -461,6 +515,9 @@ main(void)
 		T(test_tcp_conn_queue_soft_limit_arms_and_disarms),
 		T(test_tcp_conn_deadline_over_the_soft_limit_too_long_drops),
 		T(test_tcp_conn_feed_over_the_rate_holds_the_rest),
+		T(test_tcp_conn_feed_the_whole_burst_is_not_slowed),
+		T(test_tcp_conn_feed_while_held_goes_behind),
+		T(test_tcp_conn_feed_while_draining_is_discarded),
 		T(test_tcp_conn_feed_a_flood_arrives_whole_and_in_order),
 		T(test_tcp_conn_silence_ends_a_message_after_the_pause),
 		T(test_tcp_conn_silence_not_while_input_is_held),
