@@ -204,6 +204,34 @@ test_cap_tcp_decode_bad_option_length(void **state)
 	assert_false(p.opt.has_ts);
 }
 
+/* A window scale option is 3 bytes: one claiming 2 or 4 is malformed, not
+ * a scale (its byte would shift every window of the connection), while
+ * the options around it still decode. The last four option bytes of the
+ * SYN (nop, wscale 7) become the bad option, then nop or padding. */
+static void
+test_cap_tcp_decode_wscale_wrong_length(void **state)
+{
+	static const uint8_t tails[][4] = {
+		{ 3, 2, 1, 0 },         /* wscale of 2: nop, end of options */
+		{ 3, 4, 7, 0 },         /* wscale of 4 whose byte would be 7 */
+	};
+	uint8_t pkt[sizeof(ip4_syn)];
+	struct cap_packet p;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		memcpy(pkt, ip4_syn, sizeof(pkt));
+		memcpy(pkt + sizeof(pkt) - 4, tails[i], 4);
+		assert_int_equal(decode_prefix(DLT_RAW, pkt, sizeof(pkt),
+		                               sizeof(pkt), &p), CAP_OK);
+		assert_false(p.opt.has_wscale);
+		assert_true(p.opt.bad);
+		assert_true(p.opt.has_mss);
+		assert_true(p.opt.has_ts);
+	}
+}
+
 /* Lengths that contradict the packet are invalid, not truncated. */
 static void
 test_cap_decode_invalid_lengths(void **state)
@@ -311,6 +339,7 @@ main(void)
 		cmocka_unit_test(test_cap_tcp_decode_options),
 		cmocka_unit_test(test_cap_tcp_decode_every_prefix),
 		cmocka_unit_test(test_cap_tcp_decode_bad_option_length),
+		cmocka_unit_test(test_cap_tcp_decode_wscale_wrong_length),
 		cmocka_unit_test(test_cap_decode_invalid_lengths),
 		cmocka_unit_test(test_cap_udp_decode_invalid_length),
 		cmocka_unit_test(test_cap_decode_ethernet_padding),

@@ -622,6 +622,41 @@ test_msg_framer_flush_one_over_reported(void **state)
 	free(body);
 }
 
+/* An overlong line ended by '\n' is dropped, but its newline counts: the
+ * peer is one that ends its lines, so the silence rule no longer applies
+ * and a later unterminated line waits for its newline. Whatever read the
+ * newline arrives in: with the line, after a kept part, after a report,
+ * or alone. */
+static void
+test_msg_framer_newline_of_overlong_line_counts(void **state)
+{
+	static const size_t cuts[] = { 2 * MSG_MAX + 1, MSG_MAX / 2,
+	                               MSG_MAX + 5, 2 * MSG_MAX };
+	static const char *const want[] = { "TOO_LONG", "L:half line" };
+	char *in = repeat('z', 2 * MSG_MAX + 1);
+	const char *line;
+	size_t i, line_len;
+
+	(void)state;
+	in[2 * MSG_MAX] = '\n';
+	for (i = 0; i < NELEM(cuts); i++) {
+		struct msg_framer f = { 0 };
+		struct events e = { 0 };
+
+		feed(&f, &e, in, cuts[i]);
+		feed(&f, &e, in + cuts[i], 2 * MSG_MAX + 1 - cuts[i]);
+		assert_true(f.newline_seen);
+		feed(&f, &e, "half", 4);
+		assert_false(msg_framer_pending(&f));
+		assert_false(msg_framer_flush(&f, &line, &line_len));
+		feed(&f, &e, " line\n", 6);
+		expect_events(&e, want, NELEM(want));
+		ev_free(&e);
+		msg_framer_free(&f);
+	}
+	free(in);
+}
+
 /* ---------------------------------------------------------------------------
  * Parsing
  * ------------------------------------------------------------------------ */
@@ -862,6 +897,7 @@ main(void)
 		cmocka_unit_test(test_msg_framer_pending_false_after_newline),
 		cmocka_unit_test(test_msg_framer_flush_overlong_dropped),
 		cmocka_unit_test(test_msg_framer_flush_one_over_reported),
+		cmocka_unit_test(test_msg_framer_newline_of_overlong_line_counts),
 		cmocka_unit_test(test_msg_parse_table),
 		cmocka_unit_test(test_msg_nick_shaped),
 		cmocka_unit_test(test_msg_parse_pointers_into_line),

@@ -65,11 +65,14 @@ struct fx {
 	struct room_member *m[CONNS];
 };
 
+/* A room with a rate of 5 messages a second in bursts of 10; paced: the
+ * transport waits room_input_wait() (TCP), else the extra ones drop. */
 static int
-setup(void **state)
+setup_room(void **state, bool paced)
 {
 	struct room_config cfg = { .rate_limit = 5, .rate_burst = 10,
-	                           .max_line = 100, .clock_ms = fake_clock };
+	                           .rate_paced = paced, .max_line = 100,
+	                           .clock_ms = fake_clock };
 	struct fx *fx = calloc(1, sizeof(*fx));
 
 	if (fx == NULL)
@@ -81,6 +84,18 @@ setup(void **state)
 		return -1;
 	*state = fx;
 	return 0;
+}
+
+static int
+setup(void **state)
+{
+	return setup_room(state, false);
+}
+
+static int
+setup_paced(void **state)
+{
+	return setup_room(state, true);
 }
 
 static int
@@ -158,6 +173,70 @@ test_room_input_flood_is_cut_to_the_rate(void **state)
 		say(fx, 0, "spam");
 	assert_int_equal(fx->t.notices[0], 1);
 	assert_int_equal(fx->t.count[1], 10);
+}
+
+/* Member 0 sends twenty messages in this millisecond: the burst goes, the
+ * rest are dropped (without rate_paced). */
+static void
+flood_drops(struct fx *fx)
+{
+	int k;
+
+	for (k = 0; k < 20; k++)
+		assert_true(say(fx, 0, "spam"));
+}
+
+/* Member 0 sends until room_input_wait() makes it wait (rate_paced). */
+static void
+flood_waits(struct fx *fx)
+{
+	while (room_input_wait(fx->room, fx->m[0]) == 0)
+		assert_true(say(fx, 0, "spam"));
+}
+
+/* "Slow down" at most every ROOM_RATE_NOTICE_MS, counted from the last
+ * notice: member 0 floods (over) and is told; floods again 1 ms before the
+ * interval has passed and is not; floods exactly when it has, and is. */
+static void
+notice_interval(struct fx *fx, void (*over)(struct fx *))
+{
+	uint64_t first;
+
+	join(fx, 0, "flood");
+	fx->t.now += 10000;             /* the join's token comes back */
+	reset_counts(fx);
+	over(fx);
+	assert_int_equal(fx->t.notices[0], 1);
+	first = fx->t.now;
+
+	fx->t.now = first + ROOM_RATE_NOTICE_MS - 1;
+	over(fx);
+	assert_int_equal(fx->t.notices[0], 1);
+	fx->t.now = first + ROOM_RATE_NOTICE_MS;
+	over(fx);
+	assert_int_equal(fx->t.notices[0], 2);
+}
+
+static void
+test_room_input_rate_notice_after_exactly_the_interval(void **state)
+{
+	struct fx *fx = *state;
+
+	notice_interval(fx, flood_drops);
+	assert_string_equal(fx->t.last[0], "*** Slow down: more than 5 "
+	                    "messages a second; the extra ones are dropped.\n");
+}
+
+/* The same interval when the sender is made to wait (TCP). */
+static void
+test_room_input_wait_notice_after_exactly_the_interval(void **state)
+{
+	struct fx *fx = *state;
+
+	notice_interval(fx, flood_waits);
+	assert_string_equal(fx->t.last[0], "*** Slow down: more than 5 "
+	                    "messages a second; the server reads you more "
+	                    "slowly (nothing is lost).\n");
 }
 
 static void
@@ -285,6 +364,12 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 		    test_room_input_flood_is_cut_to_the_rate, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_room_input_rate_notice_after_exactly_the_interval,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_room_input_wait_notice_after_exactly_the_interval,
+		    setup_paced, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_room_input_nickname_attempts_are_rate_limited, setup,
 		    teardown),

@@ -1,8 +1,8 @@
 /*
  * test_tcp_conn.c — unit tests for tcp/tcp_conn.c: the output limits (hard:
  * dropped at once; soft: dropped after its time), the flood control that
- * holds input back instead of dropping it, and the end of a stream, where
- * nothing said may be lost. A socketpair stands for the client; the room is
+ * holds input back instead of dropping it, the silence rule, and the end of
+ * a stream, where nothing said may be lost. A socketpair stands for the client; the room is
  * real, with a fake transport that records what each member receives.
  */
 #include <stdarg.h>
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "clock.h"
 #include "room.h"
 #include "server.h"
 #include "tcp_conn.h"
@@ -68,6 +69,26 @@ fake_clock(void *transport)
 
 static const struct room_ops ops = { fake_send, fake_close, NULL, NULL };
 
+/*
+ * tcp_conn.c's deadlines read clock_ms(): these two take the place of
+ * shared/clock.c (the linker takes a library member only for a symbol
+ * still undefined), so that the connection and the room count the same
+ * fake milliseconds, fx->now of the test that runs.
+ */
+static struct fx *clock_fx;
+
+uint64_t
+clock_ms(void)
+{
+	return clock_fx != NULL ? clock_fx->now : 0;
+}
+
+uint64_t
+clock_us(void)
+{
+	return clock_ms() * 1000;
+}
+
 /* A room with a rate of 10 messages a second in bursts of 3, a listener
  * called "eva", and c on a socketpair, not yet in the room. */
 static int
@@ -84,6 +105,7 @@ setup(void **state)
 		return -1;
 	catalog_set_lang(LANG_EN);
 	fx->now = 1000;
+	clock_fx = fx;
 	fx->room = room_new(&cfg, &ops, fx);
 	fx->listener = room_join(fx->room, fx, "127.0.0.1:1");
 	room_input(fx->room, fx->listener, "eva", 3);
@@ -105,6 +127,7 @@ teardown(void **state)
 	tcp_conn_close(&fx->c);
 	close(fx->peer);
 	free(fx);
+	clock_fx = NULL;
 	return 0;
 }
 
@@ -137,6 +160,22 @@ static void
 feed(struct fx *fx, const char *s)
 {
 	tcp_conn_feed(&fx->c, fx->room, s, strlen(s));
+}
+
+/* The model's wait: the clock reaches t and the deadline is called. */
+static void
+at(struct fx *fx, uint64_t t)
+{
+	fx->now = t;
+	tcp_conn_deadline(&fx->c, fx->room);
+}
+
+/* Empty c's bucket (as messages sent in this millisecond would). */
+static void
+spend(struct fx *fx)
+{
+	while (room_input_wait(fx->room, fx->c.member) == 0)
+		assert_true(room_input(fx->room, fx->c.member, "x", 1));
 }
 
 /* Queue n bytes in lines of 100 (the last one shorter). */
@@ -177,6 +216,10 @@ test_tcp_conn_queue_over_the_hard_limit_drops(void **state)
 	assert_int_equal(fx->c.out.len, 1 + strlen(notice));
 	assert_memory_equal(out_text(fx) + 1, notice, strlen(notice));
 	assert_int_equal(tcp_conn_queue(&fx->c, "late\n", 5), -1);
+	assert_false(tcp_conn_reading(&fx->c));
+	/* the peer's FIN read next does not hide why it goes */
+	tcp_conn_end(&fx->c, fx->room, true);
+	assert_int_equal(fx->c.why, ROOM_LEAVE_DROPPED);
 }
 
 static void
@@ -230,25 +273,74 @@ test_tcp_conn_feed_over_the_rate_holds_the_rest(void **state)
 	                               "ana: one\nana: two\n");
 	assert_false(tcp_conn_reading(&fx->c));
 	assert_int_equal(fx->c.in.len, strlen("three\nfour\n"));
-	assert_true(fx->c.resume_at != 0);
+	assert_int_equal(fx->c.resume_at, 1100);     /* a token in 100 ms */
+	assert_int_equal(fx->c.deadline, 1100);
 	/* the sender is told once that it is read more slowly */
 	assert_non_null(strstr(out_text(fx), "Slow down"));
 
+	at(fx, 1099);
+	assert_null(strstr(fx->heard, "three"));
 	/* 100 ms later one token is there: "three", then held again */
-	fx->now += 100;
-	fx->c.resume_at = 1;
-	tcp_conn_deadline(&fx->c, fx->room);
+	at(fx, 1100);
 	assert_non_null(strstr(fx->heard, "ana: three\n"));
 	assert_null(strstr(fx->heard, "four"));
 	assert_false(tcp_conn_reading(&fx->c));
+	assert_int_equal(fx->c.resume_at, 1200);
 
-	fx->now += 100;
-	fx->c.resume_at = 1;
-	tcp_conn_deadline(&fx->c, fx->room);
+	at(fx, 1200);
 	assert_non_null(strstr(fx->heard, "ana: three\nana: four\n"));
 	assert_true(tcp_conn_reading(&fx->c));          /* read it again */
 	assert_int_equal(fx->c.resume_at, 0);
 	assert_int_equal(fx->c.state, TCP_CONN_OPEN);
+}
+
+/* Exactly the burst: nothing is held and nobody is told to slow down. */
+static void
+test_tcp_conn_feed_the_whole_burst_is_not_slowed(void **state)
+{
+	struct fx *fx = *state;
+
+	enter(fx);
+	feed(fx, "ana\none\ntwo\n");
+	assert_non_null(strstr(fx->heard, "ana: one\nana: two\n"));
+	assert_true(tcp_conn_reading(&fx->c));
+	assert_int_equal(fx->c.resume_at, 0);
+	assert_null(strstr(out_text(fx), "Slow down"));
+}
+
+/* A read while input is held (the model reads a hang-up anyway) goes
+ * behind it, even when the rate would allow it before the held input has
+ * been resumed. */
+static void
+test_tcp_conn_feed_while_held_goes_behind(void **state)
+{
+	struct fx *fx = *state;
+
+	enter(fx);
+	feed(fx, "ana\none\ntwo\nthree\n");
+	assert_false(tcp_conn_reading(&fx->c));
+	fx->now = fx->c.resume_at;              /* a token is back */
+	feed(fx, "four\n");
+	assert_null(strstr(fx->heard, "four"));
+	at(fx, fx->now);
+	at(fx, fx->c.resume_at);
+	assert_non_null(strstr(fx->heard, "ana: two\nana: three\n"
+	                                  "ana: four\n"));
+	assert_true(tcp_conn_reading(&fx->c));
+}
+
+/* After our FIN, what the peer still sends is read and dropped: nothing
+ * is framed, no silence deadline comes before the drain's. */
+static void
+test_tcp_conn_feed_while_draining_is_discarded(void **state)
+{
+	struct fx *fx = *state;
+
+	tcp_conn_shutdown(&fx->c);
+	feed(fx, "late");
+	assert_int_equal(fx->c.framer.len, 0);
+	assert_int_equal(fx->c.silence_at, 0);
+	assert_int_equal(fx->c.deadline, fx->c.drain_by);
 }
 
 static void
@@ -283,6 +375,92 @@ test_tcp_conn_feed_a_flood_arrives_whole_and_in_order(void **state)
 }
 
 /* ---------------------------------------------------------------------------
+ * The silence rule (DESIGN.md): a client that has never sent a newline
+ * ends each message by pausing MSG_SILENCE_MS
+ * ------------------------------------------------------------------------ */
+
+/* The unterminated message waits MSG_SILENCE_MS from now: not heard 1 ms
+ * before the pause ends, heard (as want) when it does. */
+static void
+silence_ends(struct fx *fx, const char *want)
+{
+	assert_int_equal(fx->c.silence_at, fx->now + MSG_SILENCE_MS);
+	assert_int_equal(fx->c.deadline, fx->c.silence_at);
+	at(fx, fx->c.silence_at - 1);
+	assert_null(strstr(fx->heard, want));
+	at(fx, fx->c.silence_at);
+	assert_non_null(strstr(fx->heard, want));
+}
+
+static void
+test_tcp_conn_silence_ends_a_message_after_the_pause(void **state)
+{
+	struct fx *fx = *state;
+
+	enter(fx);
+	feed(fx, "ana");
+	silence_ends(fx, "*** ana has joined the chat\n");
+	assert_int_equal(fx->c.deadline, 0);
+	assert_null(fx->c.framer.buf);          /* idle: no buffer kept */
+
+	/* the next message in two writes: the pause counts from the last */
+	feed(fx, "hola ");
+	fx->now += MSG_SILENCE_MS - 1;
+	feed(fx, "a todos");
+	silence_ends(fx, "ana: hola a todos\n");
+}
+
+/* ana joins by a pause, then "abc" waits for the next one. */
+static void
+enter_silent(struct fx *fx)
+{
+	enter(fx);
+	feed(fx, "ana");
+	at(fx, fx->c.silence_at);
+	assert_true(room_member_named(fx->c.member));
+	feed(fx, "abc");
+}
+
+/* While input is held back by the rate, the pause is the server's, not
+ * the client's: no silence deadline until the held bytes are framed, and
+ * then the message is all of them. */
+static void
+test_tcp_conn_silence_not_while_input_is_held(void **state)
+{
+	struct fx *fx = *state;
+
+	enter_silent(fx);
+	spend(fx);
+	feed(fx, "def");
+	assert_false(tcp_conn_reading(&fx->c));
+	assert_int_equal(fx->c.silence_at, 0);
+	assert_int_equal(fx->c.deadline, fx->c.resume_at);
+	at(fx, fx->c.resume_at);
+	assert_true(tcp_conn_reading(&fx->c));
+	silence_ends(fx, "ana: abcdef\n");
+	assert_null(strstr(fx->heard, "ana: abc\n"));
+}
+
+/* The pause ends with the bucket empty: the message waits for its token. */
+static void
+test_tcp_conn_silence_waits_for_the_rate(void **state)
+{
+	struct fx *fx = *state;
+	uint64_t wait;
+
+	enter_silent(fx);
+	fx->now = fx->c.silence_at;
+	spend(fx);
+	wait = room_input_wait(fx->room, fx->c.member);
+	tcp_conn_deadline(&fx->c, fx->room);
+	assert_null(strstr(fx->heard, "abc"));
+	assert_int_equal(fx->c.silence_at, fx->now + wait);
+	assert_int_equal(fx->c.deadline, fx->c.silence_at);
+	at(fx, fx->c.silence_at);
+	assert_non_null(strstr(fx->heard, "ana: abc\n"));
+}
+
+/* ---------------------------------------------------------------------------
  * The end of a stream
  * ------------------------------------------------------------------------ */
 
@@ -311,6 +489,7 @@ test_tcp_conn_end_eof_delivers_what_was_held(void **state)
 	tcp_conn_end(&fx->c, fx->room, true);
 	assert_non_null(strstr(fx->heard, "ana: 1\nana: 2\nana: 3\nana: 4\n"
 	                                  "ana: 5\n"));
+	assert_int_equal(fx->c.deadline, 0);    /* nothing left to wait for */
 }
 
 static void
@@ -335,7 +514,13 @@ main(void)
 		T(test_tcp_conn_queue_soft_limit_arms_and_disarms),
 		T(test_tcp_conn_deadline_over_the_soft_limit_too_long_drops),
 		T(test_tcp_conn_feed_over_the_rate_holds_the_rest),
+		T(test_tcp_conn_feed_the_whole_burst_is_not_slowed),
+		T(test_tcp_conn_feed_while_held_goes_behind),
+		T(test_tcp_conn_feed_while_draining_is_discarded),
 		T(test_tcp_conn_feed_a_flood_arrives_whole_and_in_order),
+		T(test_tcp_conn_silence_ends_a_message_after_the_pause),
+		T(test_tcp_conn_silence_not_while_input_is_held),
+		T(test_tcp_conn_silence_waits_for_the_rate),
 		T(test_tcp_conn_end_eof_delivers_the_unterminated_last_line),
 		T(test_tcp_conn_end_eof_delivers_what_was_held),
 		T(test_tcp_conn_end_reset_cuts_only_the_unterminated_line),
