@@ -181,6 +181,7 @@ tcp_conn_flush(struct tcp_conn *c)
 			 * asking again would only hear EAGAIN. */
 			if (c->soft_by != 0)
 				watch_soft(c);
+			c->blocked = true;
 			return 0;
 		}
 		err = n < 0 ? errno : EPIPE;
@@ -189,6 +190,7 @@ tcp_conn_flush(struct tcp_conn *c)
 		if (err == EAGAIN || err == EWOULDBLOCK) {
 			if (c->soft_by != 0)
 				watch_soft(c);
+			c->blocked = true;
 			return 0;
 		}
 		log_debug("%s: send: %s", c->peer, strerror(err));
@@ -202,6 +204,7 @@ tcp_conn_flush(struct tcp_conn *c)
 	}
 	if (c->soft_by != 0)
 		watch_soft(c);
+	c->blocked = false;
 	return 1;
 }
 

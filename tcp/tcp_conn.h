@@ -68,6 +68,8 @@ struct tcp_conn {
 	size_t              out_soft;   /* --soft-queue, bytes */
 	unsigned            soft_ms;    /* --soft-queue-time, ms */
 	bool                farewell;   /* DEAD with a last notice queued */
+	bool                blocked;    /* the socket took less than was
+	                                   queued: wait until it is writable */
 	char                peer[NET_ADDR_LEN];
 };
 
@@ -115,9 +117,9 @@ bool tcp_conn_reading(const struct tcp_conn *c);
 
 /*
  * Write what the kernel takes (sendmsg of the queued references; a short
- * write means the socket is full, and ends the attempt). Returns 1 when the queue is empty, 0 when
- * bytes remain (wait for writability), -1 on a socket error (the connection
- * becomes TCP_CONN_DEAD).
+ * write means the socket is full, and ends the attempt). Returns 1 when the
+ * queue is empty, 0 when bytes remain (c->blocked: wait for writability),
+ * -1 on a socket error (the connection becomes TCP_CONN_DEAD).
  */
 int tcp_conn_flush(struct tcp_conn *c);
 

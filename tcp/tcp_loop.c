@@ -2,12 +2,15 @@
  * tcp_loop.c — tcpchatd's default model: every client served from one
  * thread by an epoll event loop over non-blocking sockets.
  *
- * Each turn of the loop: wait for events (or the nearest deadline), read
- * what arrived and hand it to the room, then "settle": write the output
+ * Each turn of the loop: wait for events (or the nearest deadline, a
+ * connection's or the room's), read what arrived and hand it to the room,
+ * then "settle" every connection touched in the turn: the loop keeps no
+ * state of its own about a connection, it reads the connection's (tcp_conn
+ * state, deadline, queue) and acts on it: remove the dead, write the output
  * the room queued (one write per client per turn, however many lines; a
- * queue that passes LOOP_WRITE_EARLY is written at once), and remove the
- * clients that died; only then accept newcomers, so that places freed in
- * this turn are theirs.
+ * queue that passes LOOP_WRITE_EARLY is written at once), watch the events
+ * and deadlines that state asks for. Only then accept newcomers, so that
+ * places freed in this turn are theirs.
  *
  * No client waits for another (tcp_conn.h): a sender over its rate is not
  * read (the loop stops watching it for EPOLLIN) until its held input has
@@ -40,17 +43,18 @@
  * from many senders, well under its output limits. */
 #define LOOP_WRITE_EARLY (128 * 1024)
 
-/* A connection as the loop sees it. */
+/* A connection as the loop sees it: the connection, and where the loop
+ * has put it (lists, the kernel's epoll set). */
 struct lconn {
 	struct tcp_conn c;           /* first: the room's handle is &c */
 	LIST_ENTRY(lconn) link;      /* every connection */
-	LIST_ENTRY(lconn) tlink;     /* connections with a deadline */
-	bool            timed, dirty, dead;
+	LIST_ENTRY(lconn) tlink;     /* in L->timed (c.deadline was set) */
+	bool            timed;
+	bool            touched;     /* in L->touched: settle it */
 	uint32_t        events;      /* what epoll watches for */
-	bool            polling_out; /* output waits for the socket */
 };
 
-/* Grow-only array of connections waiting for a settle step. */
+/* Grow-only array of the connections touched in this turn. */
 struct lset {
 	struct lconn **v;
 	size_t         n, cap;
@@ -64,21 +68,25 @@ struct loop {
 	struct server_console console;
 	struct room          *room;
 	LIST_HEAD(, lconn)    all, timed;
-	struct lset           dirty, dead;
+	struct lset           touched;
 	struct outq_writer    writer;   /* lines, copied once for all */
 	char                  rbuf[LOOP_READ];
 };
 
 /* ---------------------------------------------------------------------------
- * Bookkeeping: which connections have output to write, which died, which
- * wait for a deadline.
+ * Touching: whatever may have changed a connection (input, a deadline, a
+ * line queued, a close) puts it in L->touched, once; settle() reads its
+ * state at the end of the turn.
  * ------------------------------------------------------------------------ */
 
 static void
-lset_push(struct lset *s, struct lconn *l)
+touch(struct loop *L, struct lconn *l)
 {
+	struct lset *s = &L->touched;
 	struct lconn **v;
 
+	if (l->touched)
+		return;
 	if (s->n == s->cap) {
 		/* Out of memory here would lose track of a client; the sizes
 		 * are tiny, so treat it as fatal rather than limp on. */
@@ -88,61 +96,8 @@ lset_push(struct lset *s, struct lconn *l)
 		s->v = v;
 		s->cap = s->cap ? s->cap * 2 : 64;
 	}
+	l->touched = true;
 	s->v[s->n++] = l;
-}
-
-static void
-lset_remove(struct lset *s, struct lconn *l)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		if (s->v[i] == l) {
-			s->v[i] = s->v[--s->n];
-			return;
-		}
-}
-
-/* The events to watch for l: input unless it is held back, output while
- * queued. */
-static void
-watch_events(struct loop *L, struct lconn *l)
-{
-	struct epoll_event ev = { .data.ptr = l };
-
-	ev.events = (tcp_conn_reading(&l->c) ? EPOLLIN : 0) |
-	            (l->polling_out ? EPOLLOUT : 0);
-	if (ev.events != l->events && !l->dead) {
-		l->events = ev.events;
-		epoll_ctl(L->ep, EPOLL_CTL_MOD, l->c.fd, &ev);
-	}
-}
-
-/* Keep l's flags, sets and events in step with its state after any call. */
-static void
-track(struct loop *L, struct lconn *l)
-{
-	if (l->c.state == TCP_CONN_DEAD && !l->dead) {
-		l->dead = true;
-		lset_push(&L->dead, l);
-	}
-	if (l->c.deadline != 0 && !l->timed) {
-		l->timed = true;
-		LIST_INSERT_HEAD(&L->timed, l, tlink);
-	} else if (l->c.deadline == 0 && l->timed) {
-		l->timed = false;
-		LIST_REMOVE(l, tlink);
-	}
-	watch_events(L, l);
-}
-
-static void
-mark_dirty(struct loop *L, struct lconn *l)
-{
-	if (!l->dirty && !l->dead) {
-		l->dirty = true;
-		lset_push(&L->dirty, l);
-	}
 }
 
 /* ---------------------------------------------------------------------------
@@ -160,22 +115,14 @@ write_early(const struct lconn *l)
 static void
 loop_send(void *transport, void *conn, const char *line, size_t len)
 {
-	struct loop *L = transport;
 	struct lconn *l = conn;
-	uint64_t deadline = l->c.deadline;
 
-	if (tcp_conn_queue(&l->c, line, len) == 0) {
-		mark_dirty(L, l);
-		/* The usual case, once per receiver per line: queued, no
-		 * clock armed, nothing to write yet. Nothing else changed. */
-		if (!write_early(l) && l->c.deadline == deadline)
-			return;
-	}
 	/* Written now unless the socket is known to be full: the kernel
 	 * takes it before the queue nears its limits. */
-	if (write_early(l) && !l->polling_out && tcp_conn_flush(&l->c) == 0)
-		l->polling_out = true;
-	track(L, l);
+	if (tcp_conn_queue(&l->c, line, len) == 0 && write_early(l) &&
+	    !l->c.blocked)
+		tcp_conn_flush(&l->c);
+	touch(transport, l);
 }
 
 static void
@@ -184,7 +131,7 @@ loop_close(void *transport, void *conn)
 	struct lconn *l = conn;
 
 	tcp_conn_leave_room(&l->c);
-	mark_dirty(transport, l);       /* flush, then FIN */
+	touch(transport, l);            /* flush, then FIN */
 }
 
 /* A broadcast: its line is copied once, and every queue references it. */
@@ -237,7 +184,7 @@ add_client(struct loop *L, int fd, const char *peer)
 	l->c.member = room_join(L->room, l, peer);
 	if (l->c.member == NULL)        /* full: the notice is queued */
 		loop_close(L, l);
-	track(L, l);
+	touch(L, l);
 }
 
 static void
@@ -267,16 +214,12 @@ reap(struct loop *L, struct lconn *l)
 		room_leave(L->room, m, l->c.why);
 	}
 	if (tcp_conn_retire(&l->c)) {   /* a last notice to deliver first */
-		l->dead = false;
-		mark_dirty(L, l);
-		track(L, l);
+		touch(L, l);
 		return;
 	}
 	tcp_conn_flush(&l->c);          /* one try for a last notice */
-	l->c.deadline = 0;
-	track(L, l);
-	if (l->dirty)
-		lset_remove(&L->dirty, l);
+	if (l->timed)
+		LIST_REMOVE(l, tlink);
 	LIST_REMOVE(l, link);
 	log_debug(TR("%s: connection closed", "%s: conexión cerrada"),
 	          l->c.peer);
@@ -284,32 +227,60 @@ reap(struct loop *L, struct lconn *l)
 	free(l);
 }
 
-/* Write what the room queued and remove the dead, until nothing changes
- * (removing a client may queue leave notices for the others). */
+/* Put l where its state says: in the deadline list while it has one, and
+ * watched for input unless it is held back, for output while blocked. */
+static void
+place(struct loop *L, struct lconn *l)
+{
+	struct epoll_event ev = { .data.ptr = l };
+
+	if ((l->c.deadline != 0) != l->timed) {
+		if (l->timed)
+			LIST_REMOVE(l, tlink);
+		else
+			LIST_INSERT_HEAD(&L->timed, l, tlink);
+		l->timed = !l->timed;
+	}
+	ev.events = (tcp_conn_reading(&l->c) ? EPOLLIN : 0) |
+	            (l->c.blocked ? EPOLLOUT : 0);
+	if (ev.events != l->events) {
+		l->events = ev.events;
+		epoll_ctl(L->ep, EPOLL_CTL_MOD, l->c.fd, &ev);
+	}
+}
+
+/* One touched connection: removed if dead, else its queue written (once
+ * it is empty, CLOSING goes on to our FIN) and placed. */
+static void
+settle_one(struct loop *L, struct lconn *l)
+{
+	if (l->c.state == TCP_CONN_DEAD) {
+		reap(L, l);
+		return;
+	}
+	if (!l->c.blocked && tcp_conn_flush(&l->c) == 1 &&
+	    l->c.state == TCP_CONN_CLOSING)
+		tcp_conn_shutdown(&l->c);
+	if (l->c.state == TCP_CONN_DEAD)        /* the write failed */
+		reap(L, l);
+	else
+		place(L, l);
+}
+
+/* Settle every connection touched in this turn, and those that settling
+ * touches (removing a client queues leave notices for the others). */
 static void
 settle(struct loop *L)
 {
 	struct lconn *l;
 	size_t i;
-	int r;
 
-	while (L->dirty.n > 0 || L->dead.n > 0) {
-		for (i = 0; i < L->dirty.n; i++) {
-			l = L->dirty.v[i];
-			l->dirty = false;
-			if (l->dead)
-				continue;
-			r = tcp_conn_flush(&l->c);
-			if (r == 1 && l->c.state == TCP_CONN_CLOSING)
-				tcp_conn_shutdown(&l->c);
-			if (r >= 0)
-				l->polling_out = (r == 0);
-			track(L, l);
-		}
-		L->dirty.n = 0;
-		while (L->dead.n > 0)
-			reap(L, L->dead.v[--L->dead.n]);
+	for (i = 0; i < L->touched.n; i++) {    /* n grows meanwhile */
+		l = L->touched.v[i];
+		l->touched = false;
+		settle_one(L, l);
 	}
+	L->touched.n = 0;
 }
 
 /* ---------------------------------------------------------------------------
@@ -322,7 +293,7 @@ client_event(struct loop *L, struct lconn *l, uint32_t events)
 	ssize_t n;
 	int err;
 
-	if (l->dead)
+	if (l->c.state == TCP_CONN_DEAD)
 		return;
 	/* Input held back by the rate limit is not read; a hang-up or an
 	 * error is (it would be reported again at once, and the loop spin). */
@@ -339,10 +310,12 @@ client_event(struct loop *L, struct lconn *l, uint32_t events)
 				          strerror(err));
 			tcp_conn_end(&l->c, L->room, n == 0);
 		}
-		track(L, l);
+		touch(L, l);
 	}
-	if (events & EPOLLOUT)
-		mark_dirty(L, l);
+	if (events & EPOLLOUT) {
+		l->c.blocked = false;   /* the socket takes more */
+		touch(L, l);
+	}
 }
 
 /* Milliseconds until the nearest deadline (a connection's, or the
@@ -367,15 +340,13 @@ static void
 expire(struct loop *L)
 {
 	uint64_t now = clock_ms();
-	struct lconn *l, *next;
+	struct lconn *l;
 
-	for (l = LIST_FIRST(&L->timed); l != NULL; l = next) {
-		next = LIST_NEXT(l, tlink);     /* l may leave the list */
-		if (l->c.deadline <= now) {
+	LIST_FOREACH(l, &L->timed, tlink)      /* settle() moves them */
+		if (l->c.deadline != 0 && l->c.deadline <= now) {
 			tcp_conn_deadline(&l->c, L->room);
-			track(L, l);
+			touch(L, l);
 		}
-	}
 	room_tick(L->room, now);        /* the room's own clocks */
 	if (!L->accepting && L->accept_resume <= now)
 		set_accepting(L, true);
@@ -481,8 +452,7 @@ out:
 	if (L->ep >= 0)
 		close(L->ep);
 	outq_writer_free(&L->writer);
-	free(L->dirty.v);
-	free(L->dead.v);
+	free(L->touched.v);
 	free(L);
 	return status;
 }
