@@ -12,6 +12,7 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "defaults.h"
 #include "log.h"
 #include "net.h"
 #include "room.h"
@@ -48,7 +49,7 @@ usage(FILE *out, const struct server_opts *o, enum server_kind kind)
 	    "      --lang es|en        idioma de los mensajes del servidor\n"
 	    "  -v, --verbose           registrar conexiones y errores en detalle\n"
 	    "  -q, --quiet             registrar solo errores\n"),
-	    kind == SERVER_TCP ? SERVER_TCP_PORT : SERVER_UDP_PORT,
+	    kind == SERVER_TCP ? REDCHAT_TCP_PORT : REDCHAT_UDP_PORT,
 	    SERVER_MAX_CLIENTS);
 	fprintf(out, TR(
 	    "      --max-line N        longest message in bytes (default and "
@@ -184,7 +185,7 @@ server_options(int argc, char **argv, enum server_kind kind,
 
 	memset(o, 0, sizeof(*o));
 	o->prog = kind == SERVER_TCP ? "tcpchatd" : "udpchatd";
-	o->port = kind == SERVER_TCP ? SERVER_TCP_PORT : SERVER_UDP_PORT;
+	o->port = kind == SERVER_TCP ? REDCHAT_TCP_PORT : REDCHAT_UDP_PORT;
 	o->max_clients = SERVER_MAX_CLIENTS;
 	o->idle_timeout = kind == SERVER_UDP ? SERVER_IDLE_TIMEOUT : 0;
 	o->max_line = MSG_MAX;

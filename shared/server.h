@@ -16,8 +16,6 @@ struct room_config;
 
 enum server_kind { SERVER_TCP, SERVER_UDP };
 
-#define SERVER_TCP_PORT     5000
-#define SERVER_UDP_PORT     5001
 #define SERVER_MAX_CLIENTS  4096
 #define SERVER_IDLE_TIMEOUT 300
 /* Output limits of one TCP client (the Redis client-output-buffer-limit
