@@ -10,7 +10,8 @@
 
 #include "catalog.h"
 #include "cli.h"
-#include "client.h"
+#include "client_impl.h"
+#include "defaults.h"
 #include "text.h"
 
 #define CLIENT_WAIT_MAX 3600 /* seconds: --wait upper bound */
@@ -45,7 +46,7 @@ usage(const struct client_transport *t, FILE *f)
 	    "Usage: %s [-h HOST] [-p PORT] [-n NICK] [options]\n"
 	    "Chat client over %s for redchat (server: %s).\n"
 	    "\n"
-	    "  -h, --host HOST        server address (default 127.0.0.1)\n"
+	    "  -h, --host HOST        server address (default %s)\n"
 	    "  -p, --port PORT        server port (default %d)\n"
 	    "  -n, --nick NICK        nickname (else asked for, or the first\n"
 	    "                         input line when stdin is not a terminal)\n"
@@ -54,7 +55,7 @@ usage(const struct client_transport *t, FILE *f)
 	    "                         auto honours NO_COLOR\n"
 	    "      --timestamps       show [HH:MM:SS] before every line\n"
 	    "      --wait SECONDS     without a terminal: listen SECONDS after\n"
-	    "                         the input ends (default: until 300 ms\n"
+	    "                         the input ends (default: until %lld ms\n"
 	    "                         pass with nothing received)\n"
 	    "      --help             this help (note: -h is the host)\n"
 	    "      --version          version\n"
@@ -67,7 +68,7 @@ usage(const struct client_transport *t, FILE *f)
 	    "Cliente de chat sobre %s para redchat (servidor: %s).\n"
 	    "\n"
 	    "  -h, --host HOST        dirección del servidor (por defecto "
-	    "127.0.0.1)\n"
+	    "%s)\n"
 	    "  -p, --port PUERTO      puerto del servidor (por defecto %d)\n"
 	    "  -n, --nick APODO       apodo (si no, se pregunta, o es la "
 	    "primera\n"
@@ -79,7 +80,7 @@ usage(const struct client_transport *t, FILE *f)
 	    "      --timestamps       muestra [HH:MM:SS] antes de cada línea\n"
 	    "      --wait SEGUNDOS    sin terminal: escucha SEGUNDOS tras el fin\n"
 	    "                         de la entrada (por defecto: hasta que\n"
-	    "                         pasan 300 ms sin recibir nada)\n"
+	    "                         pasan %lld ms sin recibir nada)\n"
 	    "      --help             esta ayuda (ojo: -h es el host)\n"
 	    "      --version          versión\n"
 	    "\n"
@@ -91,7 +92,7 @@ usage(const struct client_transport *t, FILE *f)
 	    "conexión\n"
 	    "perdida, 4 apodo rechazado (sin terminal).\n"),
 	    t->prog, t->sock_type == SOCK_STREAM ? "TCP" : "UDP", t->server,
-	    t->default_port);
+	    REDCHAT_HOST, t->default_port, CLIENT_QUIET_US / 1000);
 }
 
 /* First pass: only --lang, so every later message is in that language. */
@@ -118,7 +119,7 @@ client_cli_parse(int argc, char **argv, const struct client_transport *t,
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->host = "127.0.0.1";
+	o->host = REDCHAT_HOST;
 	o->port = t->default_port;
 	o->wait_ms = -1;
 	if (parse_lang(argc, argv, t->prog) < 0)
