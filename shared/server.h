@@ -48,6 +48,8 @@ struct server_opts {
 };
 
 /*
+ * The command line (server_cli.c).
+ *
  * Parse the command line into *o (defaults for kind first). Returns 0 to
  * run, 1 when --help or --version was answered (exit 0), -1 on a usage
  * error (already reported; exit 1). Also sets the language and log level.
