@@ -19,6 +19,58 @@ enum { OPT_LANG = 256, OPT_MAX_CLIENTS, OPT_THREADS, OPT_IDLE, OPT_HELP,
        OPT_VERSION, OPT_MAX_LINE, OPT_MAX_QUEUE, OPT_RATE, OPT_BURST,
        OPT_NICK_TIMEOUT, OPT_SOFT_QUEUE, OPT_SOFT_TIME };
 
+static const struct option longopts[] = {
+	{ "bind",         required_argument, NULL, 'b' },
+	{ "port",         required_argument, NULL, 'p' },
+	{ "verbose",      no_argument,       NULL, 'v' },
+	{ "quiet",        no_argument,       NULL, 'q' },
+	{ "lang",         required_argument, NULL, OPT_LANG },
+	{ "max-clients",  required_argument, NULL, OPT_MAX_CLIENTS },
+	{ "threads",      no_argument,       NULL, OPT_THREADS },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+	{ "max-line",     required_argument, NULL, OPT_MAX_LINE },
+	{ "max-queue",    required_argument, NULL, OPT_MAX_QUEUE },
+	{ "soft-queue",   required_argument, NULL, OPT_SOFT_QUEUE },
+	{ "soft-queue-time", required_argument, NULL, OPT_SOFT_TIME },
+	{ "rate-limit",   required_argument, NULL, OPT_RATE },
+	{ "rate-burst",   required_argument, NULL, OPT_BURST },
+	{ "nick-timeout", required_argument, NULL, OPT_NICK_TIMEOUT },
+	{ "help",         no_argument,       NULL, OPT_HELP },
+	{ "version",      no_argument,       NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The options of one server only: tcpchatd's or udpchatd's. */
+static void
+usage_own(FILE *out, enum server_kind kind)
+{
+	if (kind == SERVER_TCP)
+		fprintf(out, TR("      --threads           one thread per client "
+		                "(default: one event loop)\n"
+		                "      --max-queue BYTES   drop a client with more "
+		                "than BYTES unread (default %d)\n"
+		                "      --soft-queue BYTES  ...or with more than "
+		                "BYTES unread (default %d)\n"
+		                "      --soft-queue-time S ...for S seconds "
+		                "(default %d)\n",
+		                "      --threads           un hilo por cliente "
+		                "(por defecto: un bucle de eventos)\n"
+		                "      --max-queue BYTES   desconectar a quien deje "
+		                "más de BYTES sin leer (por defecto %d)\n"
+		                "      --soft-queue BYTES  ...o más de BYTES sin "
+		                "leer (por defecto %d)\n"
+		                "      --soft-queue-time S ...durante S segundos "
+		                "(por defecto %d)\n"),
+		        SERVER_MAX_QUEUE, SERVER_SOFT_QUEUE,
+		        SERVER_SOFT_QUEUE_TIME);
+	else
+		fprintf(out, TR("      --idle-timeout S    remove members silent "
+		                "for S seconds (default %d)\n",
+		                "      --idle-timeout S    expulsar a quien calle "
+		                "S segundos (por defecto %d)\n"),
+		        SERVER_IDLE_TIMEOUT);
+}
+
 static void
 usage(FILE *out, const struct server_opts *o, enum server_kind kind)
 {
@@ -61,31 +113,7 @@ usage(FILE *out, const struct server_opts *o, enum server_kind kind)
 	    "      --nick-timeout S    cerrar a quien no elija apodo en S "
 	    "segundos (por defecto %d; 0: nunca)\n"),
 	    MSG_MAX, SERVER_RATE_LIMIT, SERVER_RATE_BURST, SERVER_NICK_TIMEOUT);
-	if (kind == SERVER_TCP)
-		fprintf(out, TR("      --threads           one thread per client "
-		                "(default: one event loop)\n"
-		                "      --max-queue BYTES   drop a client with more "
-		                "than BYTES unread (default %d)\n"
-		                "      --soft-queue BYTES  ...or with more than "
-		                "BYTES unread (default %d)\n"
-		                "      --soft-queue-time S ...for S seconds "
-		                "(default %d)\n",
-		                "      --threads           un hilo por cliente "
-		                "(por defecto: un bucle de eventos)\n"
-		                "      --max-queue BYTES   desconectar a quien deje "
-		                "más de BYTES sin leer (por defecto %d)\n"
-		                "      --soft-queue BYTES  ...o más de BYTES sin "
-		                "leer (por defecto %d)\n"
-		                "      --soft-queue-time S ...durante S segundos "
-		                "(por defecto %d)\n"),
-		        SERVER_MAX_QUEUE, SERVER_SOFT_QUEUE,
-		        SERVER_SOFT_QUEUE_TIME);
-	else
-		fprintf(out, TR("      --idle-timeout S    remove members silent "
-		                "for S seconds (default %d)\n",
-		                "      --idle-timeout S    expulsar a quien calle "
-		                "S segundos (por defecto %d)\n"),
-		        SERVER_IDLE_TIMEOUT);
+	usage_own(out, kind);
 	fputs(TR("      --help              show this help\n"
 	         "      --version           show the version\n"
 	         "Type on the server's terminal to talk to everyone; "
@@ -147,35 +175,79 @@ never_stop(void)
 	signal(SIGTTOU, SIG_IGN);
 }
 
-int
-server_options(int argc, char **argv, enum server_kind kind,
-               struct server_opts *o)
+/* The limits both servers take: a number in its range, or -1 after saying
+ * why. */
+static int
+limit_option(struct server_opts *o, int opt, const char *arg)
 {
-	static const struct option longopts[] = {
-		{ "bind",         required_argument, NULL, 'b' },
-		{ "port",         required_argument, NULL, 'p' },
-		{ "verbose",      no_argument,       NULL, 'v' },
-		{ "quiet",        no_argument,       NULL, 'q' },
-		{ "lang",         required_argument, NULL, OPT_LANG },
-		{ "max-clients",  required_argument, NULL, OPT_MAX_CLIENTS },
-		{ "threads",      no_argument,       NULL, OPT_THREADS },
-		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
-		{ "max-line",     required_argument, NULL, OPT_MAX_LINE },
-		{ "max-queue",    required_argument, NULL, OPT_MAX_QUEUE },
-		{ "soft-queue",   required_argument, NULL, OPT_SOFT_QUEUE },
-		{ "soft-queue-time", required_argument, NULL, OPT_SOFT_TIME },
-		{ "rate-limit",   required_argument, NULL, OPT_RATE },
-		{ "rate-burst",   required_argument, NULL, OPT_BURST },
-		{ "nick-timeout", required_argument, NULL, OPT_NICK_TIMEOUT },
-		{ "help",         no_argument,       NULL, OPT_HELP },
-		{ "version",      no_argument,       NULL, OPT_VERSION },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *lang = NULL;
-	enum log_level level = LOG_NORMAL;
 	long long v;
-	int c;
 
+	switch (opt) {
+	case OPT_MAX_CLIENTS:
+		if ((v = number_arg(o, "--max-clients", arg, 1, 1000000)) < 0)
+			return -1;
+		o->max_clients = (unsigned)v;
+		return 0;
+	case OPT_MAX_LINE:
+		if ((v = number_arg(o, "--max-line", arg, 1, MSG_MAX)) < 0)
+			return -1;
+		o->max_line = (size_t)v;
+		return 0;
+	case OPT_RATE:
+		if ((v = number_arg(o, "--rate-limit", arg, 0, 100000)) < 0)
+			return -1;
+		o->rate_limit = (unsigned)v;
+		return 0;
+	case OPT_BURST:
+		if ((v = number_arg(o, "--rate-burst", arg, 1, 100000)) < 0)
+			return -1;
+		o->rate_burst = (unsigned)v;
+		return 0;
+	default:                                /* OPT_NICK_TIMEOUT */
+		if ((v = number_arg(o, "--nick-timeout", arg, 0, 86400)) < 0)
+			return -1;
+		o->nick_timeout = (unsigned)v;
+		return 0;
+	}
+}
+
+/* An option of one server only: true when this is that server, else false
+ * after saying so. */
+static bool
+available(const struct server_opts *o, bool here)
+{
+	if (!here)
+		fprintf(stderr, TR("%s: option not available here\n",
+		                   "%s: opción no disponible aquí\n"), o->prog);
+	return here;
+}
+
+/* One server's own options: tcpchatd's --threads and output limits,
+ * udpchatd's --idle-timeout. */
+static int
+own_option(struct server_opts *o, enum server_kind kind, int opt,
+           const char *arg)
+{
+	long long v;
+
+	if (!available(o, (opt == OPT_IDLE) == (kind == SERVER_UDP)))
+		return -1;
+	if (opt == OPT_THREADS) {
+		o->threads = true;
+		return 0;
+	}
+	if (opt != OPT_IDLE)
+		return queue_option(o, opt, arg);
+	if ((v = number_arg(o, "--idle-timeout", arg, 1, 86400)) < 0)
+		return -1;
+	o->idle_timeout = (unsigned)v;
+	return 0;
+}
+
+/* Every option's default, for a server of this kind. */
+static void
+defaults(struct server_opts *o, enum server_kind kind)
+{
 	memset(o, 0, sizeof(*o));
 	o->prog = kind == SERVER_TCP ? "tcpchatd" : "udpchatd";
 	o->port = kind == SERVER_TCP ? REDCHAT_TCP_PORT : REDCHAT_UDP_PORT;
@@ -188,6 +260,39 @@ server_options(int argc, char **argv, enum server_kind kind,
 	o->rate_limit = SERVER_RATE_LIMIT;
 	o->rate_burst = SERVER_RATE_BURST;
 	o->nick_timeout = SERVER_NICK_TIMEOUT;
+}
+
+/* After the options: no argument may be left; then the language, the
+ * log's level, and the log's thread. Returns 0 or -1. */
+static int
+finish(struct server_opts *o, int argc, char **argv, const char *lang,
+       enum log_level level)
+{
+	if (optind < argc) {
+		fprintf(stderr, TR("%s: unexpected argument '%s'\n",
+		                   "%s: argumento inesperado '%s'\n"),
+		        o->prog, argv[optind]);
+		return -1;
+	}
+	if (lang != NULL && cli_lang(o->prog, lang) < 0)
+		return -1;
+	if (o->soft_queue > o->max_queue)       /* the hard limit comes first */
+		o->soft_queue = o->max_queue;
+	log_set_level(level);
+	never_stop();
+	log_start();
+	return 0;
+}
+
+int
+server_options(int argc, char **argv, enum server_kind kind,
+               struct server_opts *o)
+{
+	const char *lang = NULL;
+	enum log_level level = LOG_NORMAL;
+	int c;
+
+	defaults(o, kind);
 	if (cli_lang_scan(o->prog, argc, argv) < 0)  /* before any message */
 		return -1;
 
@@ -203,63 +308,20 @@ server_options(int argc, char **argv, enum server_kind kind,
 		case 'q': level = LOG_QUIET; break;
 		case OPT_LANG: lang = optarg; break;
 		case OPT_MAX_CLIENTS:
-			if ((v = number_arg(o, "--max-clients", optarg, 1,
-			                    1000000)) < 0)
-				return -1;
-			o->max_clients = (unsigned)v;
-			break;
 		case OPT_MAX_LINE:
-			if ((v = number_arg(o, "--max-line", optarg, 1,
-			                    MSG_MAX)) < 0)
-				return -1;
-			o->max_line = (size_t)v;
-			break;
 		case OPT_RATE:
-			if ((v = number_arg(o, "--rate-limit", optarg, 0,
-			                    100000)) < 0)
-				return -1;
-			o->rate_limit = (unsigned)v;
-			break;
 		case OPT_BURST:
-			if ((v = number_arg(o, "--rate-burst", optarg, 1,
-			                    100000)) < 0)
-				return -1;
-			o->rate_burst = (unsigned)v;
-			break;
 		case OPT_NICK_TIMEOUT:
-			if ((v = number_arg(o, "--nick-timeout", optarg, 0,
-			                    86400)) < 0)
-				return -1;
-			o->nick_timeout = (unsigned)v;
-			break;
-		case OPT_MAX_QUEUE:
-		case OPT_SOFT_QUEUE:
-		case OPT_SOFT_TIME:
-			if (kind != SERVER_TCP) {
-				fprintf(stderr, TR("%s: option not available here\n",
-				                   "%s: opción no disponible aquí\n"),
-				        o->prog);
-				return -1;
-			}
-			if (queue_option(o, c, optarg) < 0)
+			if (limit_option(o, c, optarg) < 0)
 				return -1;
 			break;
 		case OPT_THREADS:
+		case OPT_MAX_QUEUE:
+		case OPT_SOFT_QUEUE:
+		case OPT_SOFT_TIME:
 		case OPT_IDLE:
-			if ((c == OPT_THREADS) != (kind == SERVER_TCP)) {
-				fprintf(stderr, TR("%s: option not available here\n",
-				                   "%s: opción no disponible aquí\n"),
-				        o->prog);
+			if (own_option(o, kind, c, optarg) < 0)
 				return -1;
-			}
-			if (c == OPT_THREADS) {
-				o->threads = true;
-				break;
-			}
-			if ((v = number_arg(o, "--idle-timeout", optarg, 1,
-			                    86400)) < 0)
-				return -1;
-			o->idle_timeout = (unsigned)v;
 			break;
 		case OPT_HELP:
 			if (lang != NULL && cli_lang(o->prog, lang) < 0)
@@ -280,20 +342,7 @@ server_options(int argc, char **argv, enum server_kind kind,
 			return -1;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, TR("%s: unexpected argument '%s'\n",
-		                   "%s: argumento inesperado '%s'\n"),
-		        o->prog, argv[optind]);
-		return -1;
-	}
-	if (lang != NULL && cli_lang(o->prog, lang) < 0)
-		return -1;
-	if (o->soft_queue > o->max_queue)       /* the hard limit comes first */
-		o->soft_queue = o->max_queue;
-	log_set_level(level);
-	never_stop();
-	log_start();
-	return 0;
+	return finish(o, argc, argv, lang, level);
 }
 
 void
