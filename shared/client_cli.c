@@ -110,12 +110,68 @@ parse_lang(int argc, char **argv, const char *prog)
 	return cli_lang(prog, lang);
 }
 
+/* --wait SECONDS: how long a client without a terminal listens after its
+ * input ends. Returns 0, or -1 after saying why not. */
+static int
+wait_option(const struct client_transport *t, struct client_options *o,
+            const char *arg)
+{
+	const char *what;
+	long long v;
+
+	if (cli_number(arg, 0, CLIENT_WAIT_MAX, &v, &what) < 0) {
+		fprintf(stderr, "%s: --wait %s: %s (0-%d)\n", t->prog, arg,
+		        what, CLIENT_WAIT_MAX);
+		return -1;
+	}
+	o->wait_ms = (long)v * 1000;
+	return 0;
+}
+
+/* After the options, the checks, one per line: no argument left, a port,
+ * a valid nickname, a known --color. Sets o->color; returns 0 or -1. */
+static int
+check(int argc, char **argv, const struct client_transport *t,
+      struct client_options *o, const char *color)
+{
+	int c;
+
+	if (optind < argc) {
+		fprintf(stderr, TR("%s: unexpected argument '%s' (try --help)\n",
+		                   "%s: argumento inesperado '%s' (prueba "
+		                   "--help)\n"), t->prog, argv[optind]);
+		return -1;
+	}
+	if (o->port == 0) {
+		fprintf(stderr, TR("%s: -p 0: a client needs the server's port\n",
+		                   "%s: -p 0: un cliente necesita el puerto del "
+		                   "servidor\n"), t->prog);
+		return -1;
+	}
+	if (o->nick != NULL &&
+	    text_nick_check(o->nick, strlen(o->nick)) != TEXT_NICK_OK) {
+		fprintf(stderr, TR("%s: -n '%s': not a valid nickname (1-%d bytes, "
+		                   "no spaces, not starting with '/')\n",
+		                   "%s: -n '%s': apodo no válido (1-%d bytes, sin "
+		                   "espacios, sin '/' al principio)\n"),
+		        t->prog, o->nick, TEXT_NICK_MAX);
+		return -1;
+	}
+	if ((c = cli_color(color, STDOUT_FILENO)) < 0) {
+		fprintf(stderr, TR("%s: --color=%s: use auto, always or never\n",
+		                   "%s: --color=%s: usa auto, always o never\n"),
+		        t->prog, color);
+		return -1;
+	}
+	o->color = c == 1;
+	return 0;
+}
+
 int
 client_cli_parse(int argc, char **argv, const struct client_transport *t,
                  struct client_options *o)
 {
-	const char *color = NULL, *what;
-	long long v;
+	const char *color = NULL;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -146,12 +202,8 @@ client_cli_parse(int argc, char **argv, const struct client_transport *t,
 			o->timestamps = true;
 			break;
 		case OPT_WAIT:
-			if (cli_number(optarg, 0, CLIENT_WAIT_MAX, &v, &what) < 0) {
-				fprintf(stderr, "%s: --wait %s: %s (0-%d)\n", t->prog,
-				        optarg, what, CLIENT_WAIT_MAX);
+			if (wait_option(t, o, optarg) < 0)
 				return -1;
-			}
-			o->wait_ms = (long)v * 1000;
 			break;
 		case OPT_HELP:
 			usage(t, stdout);
@@ -165,34 +217,5 @@ client_cli_parse(int argc, char **argv, const struct client_transport *t,
 		}
 	}
 
-	/* Checks, one per line. */
-	if (optind < argc) {
-		fprintf(stderr, TR("%s: unexpected argument '%s' (try --help)\n",
-		                   "%s: argumento inesperado '%s' (prueba "
-		                   "--help)\n"), t->prog, argv[optind]);
-		return -1;
-	}
-	if (o->port == 0) {
-		fprintf(stderr, TR("%s: -p 0: a client needs the server's port\n",
-		                   "%s: -p 0: un cliente necesita el puerto del "
-		                   "servidor\n"), t->prog);
-		return -1;
-	}
-	if (o->nick != NULL &&
-	    text_nick_check(o->nick, strlen(o->nick)) != TEXT_NICK_OK) {
-		fprintf(stderr, TR("%s: -n '%s': not a valid nickname (1-%d bytes, "
-		                   "no spaces, not starting with '/')\n",
-		                   "%s: -n '%s': apodo no válido (1-%d bytes, sin "
-		                   "espacios, sin '/' al principio)\n"),
-		        t->prog, o->nick, TEXT_NICK_MAX);
-		return -1;
-	}
-	if ((c = cli_color(color, STDOUT_FILENO)) < 0) {
-		fprintf(stderr, TR("%s: --color=%s: use auto, always or never\n",
-		                   "%s: --color=%s: usa auto, always o never\n"),
-		        t->prog, color);
-		return -1;
-	}
-	o->color = c == 1;
-	return 0;
+	return check(argc, argv, t, o, color);
 }
