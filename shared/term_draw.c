@@ -7,6 +7,7 @@
 #include <histedit.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -237,7 +238,8 @@ void
 term_note(struct term *t, const char *fmt, ...)
 {
 	struct reply r = { .kind = REPLY_NOTICE };
-	char buf[512];
+	char buf[512], *text = buf;
+	size_t len;
 	va_list ap;
 	int n;
 
@@ -247,6 +249,20 @@ term_note(struct term *t, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	n = n + 4 < (int)sizeof(buf) ? n + 4 : (int)sizeof(buf) - 1;
-	term_show(t, &r, buf, (size_t)n);
+	len = (size_t)n + 4;
+	if (len >= sizeof(buf)) {       /* longer than buf: never cut it */
+		text = malloc(len + 1);
+		if (text != NULL) {
+			memcpy(text, "*** ", 4);
+			va_start(ap, fmt);
+			vsnprintf(text + 4, len - 3, fmt, ap);
+			va_end(ap);
+		} else {                /* out of memory: what fits */
+			text = buf;
+			len = sizeof(buf) - 1;
+		}
+	}
+	term_show(t, &r, text, len);
+	if (text != buf)
+		free(text);
 }
