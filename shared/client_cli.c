@@ -10,7 +10,8 @@
 
 #include "catalog.h"
 #include "cli.h"
-#include "client.h"
+#include "client_impl.h"
+#include "defaults.h"
 #include "text.h"
 
 #define CLIENT_WAIT_MAX 3600 /* seconds: --wait upper bound */
@@ -45,7 +46,7 @@ usage(const struct client_transport *t, FILE *f)
 	    "Usage: %s [-h HOST] [-p PORT] [-n NICK] [options]\n"
 	    "Chat client over %s for redchat (server: %s).\n"
 	    "\n"
-	    "  -h, --host HOST        server address (default 127.0.0.1)\n"
+	    "  -h, --host HOST        server address (default %s)\n"
 	    "  -p, --port PORT        server port (default %d)\n"
 	    "  -n, --nick NICK        nickname (else asked for, or the first\n"
 	    "                         input line when stdin is not a terminal)\n"
@@ -54,7 +55,7 @@ usage(const struct client_transport *t, FILE *f)
 	    "                         auto honours NO_COLOR\n"
 	    "      --timestamps       show [HH:MM:SS] before every line\n"
 	    "      --wait SECONDS     without a terminal: listen SECONDS after\n"
-	    "                         the input ends (default: until 300 ms\n"
+	    "                         the input ends (default: until %lld ms\n"
 	    "                         pass with nothing received)\n"
 	    "      --help             this help (note: -h is the host)\n"
 	    "      --version          version\n"
@@ -67,7 +68,7 @@ usage(const struct client_transport *t, FILE *f)
 	    "Cliente de chat sobre %s para redchat (servidor: %s).\n"
 	    "\n"
 	    "  -h, --host HOST        dirección del servidor (por defecto "
-	    "127.0.0.1)\n"
+	    "%s)\n"
 	    "  -p, --port PUERTO      puerto del servidor (por defecto %d)\n"
 	    "  -n, --nick APODO       apodo (si no, se pregunta, o es la "
 	    "primera\n"
@@ -79,7 +80,7 @@ usage(const struct client_transport *t, FILE *f)
 	    "      --timestamps       muestra [HH:MM:SS] antes de cada línea\n"
 	    "      --wait SEGUNDOS    sin terminal: escucha SEGUNDOS tras el fin\n"
 	    "                         de la entrada (por defecto: hasta que\n"
-	    "                         pasan 300 ms sin recibir nada)\n"
+	    "                         pasan %lld ms sin recibir nada)\n"
 	    "      --help             esta ayuda (ojo: -h es el host)\n"
 	    "      --version          versión\n"
 	    "\n"
@@ -91,7 +92,7 @@ usage(const struct client_transport *t, FILE *f)
 	    "conexión\n"
 	    "perdida, 4 apodo rechazado (sin terminal).\n"),
 	    t->prog, t->sock_type == SOCK_STREAM ? "TCP" : "UDP", t->server,
-	    t->default_port);
+	    REDCHAT_HOST, t->default_port, CLIENT_QUIET_US / 1000);
 }
 
 /* First pass: only --lang, so every later message is in that language. */
@@ -109,62 +110,32 @@ parse_lang(int argc, char **argv, const char *prog)
 	return cli_lang(prog, lang);
 }
 
-int
-client_cli_parse(int argc, char **argv, const struct client_transport *t,
-                 struct client_options *o)
+/* --wait SECONDS: how long a client without a terminal listens after its
+ * input ends. Returns 0, or -1 after saying why not. */
+static int
+wait_option(const struct client_transport *t, struct client_options *o,
+            const char *arg)
 {
-	const char *color = NULL, *what;
+	const char *what;
 	long long v;
+
+	if (cli_number(arg, 0, CLIENT_WAIT_MAX, &v, &what) < 0) {
+		fprintf(stderr, "%s: --wait %s: %s (0-%d)\n", t->prog, arg,
+		        what, CLIENT_WAIT_MAX);
+		return -1;
+	}
+	o->wait_ms = (long)v * 1000;
+	return 0;
+}
+
+/* After the options, the checks, one per line: no argument left, a port,
+ * a valid nickname, a known --color. Sets o->color; returns 0 or -1. */
+static int
+check(int argc, char **argv, const struct client_transport *t,
+      struct client_options *o, const char *color)
+{
 	int c;
 
-	memset(o, 0, sizeof(*o));
-	o->host = "127.0.0.1";
-	o->port = t->default_port;
-	o->wait_ms = -1;
-	if (parse_lang(argc, argv, t->prog) < 0)
-		return -1;
-
-	while ((c = getopt_long(argc, argv, ":h:p:n:", options, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			o->host = optarg;
-			break;
-		case 'p':
-			if ((o->port = cli_port_min(t->prog, "-p", optarg, 1)) < 0)
-				return -1;
-			break;
-		case 'n':
-			o->nick = optarg;
-			break;
-		case OPT_LANG:
-			break;          /* applied by parse_lang() */
-		case OPT_COLOR:
-			color = optarg != NULL ? optarg : "always";
-			break;
-		case OPT_TIMESTAMPS:
-			o->timestamps = true;
-			break;
-		case OPT_WAIT:
-			if (cli_number(optarg, 0, CLIENT_WAIT_MAX, &v, &what) < 0) {
-				fprintf(stderr, "%s: --wait %s: %s (0-%d)\n", t->prog,
-				        optarg, what, CLIENT_WAIT_MAX);
-				return -1;
-			}
-			o->wait_ms = (long)v * 1000;
-			break;
-		case OPT_HELP:
-			usage(t, stdout);
-			return 1;
-		case OPT_VERSION:
-			cli_version(t->prog);
-			return 1;
-		default:
-			cli_bad_option(t->prog, c, argv, NULL);
-			return -1;
-		}
-	}
-
-	/* Checks, one per line. */
 	if (optind < argc) {
 		fprintf(stderr, TR("%s: unexpected argument '%s' (try --help)\n",
 		                   "%s: argumento inesperado '%s' (prueba "
@@ -194,4 +165,57 @@ client_cli_parse(int argc, char **argv, const struct client_transport *t,
 	}
 	o->color = c == 1;
 	return 0;
+}
+
+int
+client_cli_parse(int argc, char **argv, const struct client_transport *t,
+                 struct client_options *o)
+{
+	const char *color = NULL;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->host = REDCHAT_HOST;
+	o->port = t->default_port;
+	o->wait_ms = -1;
+	if (parse_lang(argc, argv, t->prog) < 0)
+		return -1;
+
+	while ((c = getopt_long(argc, argv, ":h:p:n:", options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			o->host = optarg;
+			break;
+		case 'p':
+			if ((o->port = cli_port_min(t->prog, "-p", optarg, 1)) < 0)
+				return -1;
+			break;
+		case 'n':
+			o->nick = optarg;
+			break;
+		case OPT_LANG:
+			break;          /* applied by parse_lang() */
+		case OPT_COLOR:
+			color = optarg != NULL ? optarg : "always";
+			break;
+		case OPT_TIMESTAMPS:
+			o->timestamps = true;
+			break;
+		case OPT_WAIT:
+			if (wait_option(t, o, optarg) < 0)
+				return -1;
+			break;
+		case OPT_HELP:
+			usage(t, stdout);
+			return 1;
+		case OPT_VERSION:
+			cli_version(t->prog);
+			return 1;
+		default:
+			cli_bad_option(t->prog, c, argv, NULL);
+			return -1;
+		}
+	}
+
+	return check(argc, argv, t, o, color);
 }

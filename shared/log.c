@@ -112,19 +112,31 @@ stamp(char *buf, size_t size)
 	return n;
 }
 
+/* The count of lost lines, in each language; its buffer is sized from the
+ * longest, so the line is never cut. */
+#define DROPPED_ONE_EN "%lu log line dropped (stderr was not read in time)\n"
+#define DROPPED_ONE_ES "se descartó %lu línea del registro (la salida de " \
+                       "errores no se leía a tiempo)\n"
+#define DROPPED_EN     "%lu log lines dropped (stderr was not read in time)\n"
+#define DROPPED_ES     "se descartaron %lu líneas del registro (la salida " \
+                       "de errores no se leía a tiempo)\n"
+#define DROPPED_MAX    sizeof(DROPPED_ES)       /* the longest, '\0' too */
+#define STAMP_MAX      24  /* "YYYY-MM-DD HH:MM:SS.mmm " */
+#define ULONG_DIGITS   20  /* 18446744073709551615 */
+_Static_assert(sizeof(DROPPED_ONE_EN) <= DROPPED_MAX &&
+               sizeof(DROPPED_ONE_ES) <= DROPPED_MAX &&
+               sizeof(DROPPED_EN) <= DROPPED_MAX,
+               "DROPPED_MAX must be the longest count of lost lines");
+
 static void
 write_dropped(unsigned long n)
 {
-	char line[256];
+	char line[STAMP_MAX + DROPPED_MAX + ULONG_DIGITS];
 	size_t len = stamp(line, sizeof(line));
 
 	len += (size_t)snprintf(line + len, sizeof(line) - len,
-	    n == 1 ? TR("%lu log line dropped (stderr was not read in time)\n",
-	                "se descartó %lu línea del registro (la salida de "
-	                "errores no se leía a tiempo)\n")
-	           : TR("%lu log lines dropped (stderr was not read in time)\n",
-	                "se descartaron %lu líneas del registro (la salida de "
-	                "errores no se leía a tiempo)\n"), n);
+	                        TRN(n, DROPPED_ONE_EN, DROPPED_EN,
+	                            DROPPED_ONE_ES, DROPPED_ES), n);
 	write_all(line, len < sizeof(line) ? len : sizeof(line) - 1);
 }
 

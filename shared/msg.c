@@ -19,8 +19,9 @@
  *   recv #1: "hola\nque t"      -> line "hola", keep "que t"
  *   recv #2: "al\r\nadios\n"    -> line "que tal", line "adios"
  *
- * A line over the limit (MSG_MAX unless set) is reported once and then skipped up to its
- * newline, so the stream resynchronises and the next line is read normally.
+ * A line over the limit (MSG_MAX unless set) is reported once and then
+ * skipped up to its newline, so the stream resynchronises and the next line
+ * is read normally.
  * ------------------------------------------------------------------------ */
 
 /* The longest line this framer takes. */
@@ -38,6 +39,61 @@ strip_cr(const char *line, size_t *len)
 		(*len)--;
 }
 
+/*
+ * The rest of an overlong line, data[0..n), ended by nl when not NULL: skip
+ * it. Returns true when its newline was reached (the next line is read
+ * normally), false when the input ran out first.
+ */
+static bool
+skip_overlong(struct msg_framer *f, const char **data, size_t *len,
+              const char *nl, size_t n)
+{
+	*data += n;
+	*len -= n;
+	if (nl == NULL)
+		return false;
+	(*data)++;
+	(*len)--;
+	f->discarding = false;
+	f->newline_seen = true;
+	return true;
+}
+
+/*
+ * The input ends in an unfinished line, data[0..n): keep it for the next
+ * read (MSG_FRAME_MORE), or report it as too long already.
+ */
+static enum msg_frame
+keep_partial(struct msg_framer *f, const char **data, size_t *len, size_t n)
+{
+	/* Over the limit, the line can only still fit if its last byte is
+	 * the '\r' of a "\r\n". Otherwise it is too long already: say so
+	 * now, or a peer that never sends a newline loses it silently at
+	 * the flush. */
+	if (f->len + n > limit(f) + 1 ||
+	    (f->len + n > limit(f) && (*data)[n - 1] != '\r')) {
+		f->len = 0;
+		f->discarding = true;
+		*data += n;
+		*len = 0;
+		return MSG_FRAME_TOO_LONG;
+	}
+	/* limit + 1: room for a '\r' waiting for its '\n' */
+	if (f->buf == NULL && (f->buf = malloc(limit(f) + 1)) == NULL) {
+		/* Out of memory: the line cannot be kept; report it like an
+		 * overlong one rather than lose track. */
+		f->discarding = true;
+		*data += n;
+		*len = 0;
+		return MSG_FRAME_TOO_LONG;
+	}
+	memcpy(f->buf + f->len, *data, n);
+	f->len += n;
+	*data += n;
+	*len = 0;
+	return MSG_FRAME_MORE;
+}
+
 enum msg_frame
 msg_framer_next(struct msg_framer *f, const char **data, size_t *len,
                 const char **line, size_t *line_len)
@@ -52,46 +108,12 @@ msg_framer_next(struct msg_framer *f, const char **data, size_t *len,
 		n = nl != NULL ? (size_t)(nl - *data) : *len;
 
 		if (f->discarding) {            /* skip the rest of an overlong line */
-			*data += n;
-			*len -= n;
-			if (nl == NULL)
+			if (!skip_overlong(f, data, len, nl, n))
 				return MSG_FRAME_MORE;
-			(*data)++;
-			(*len)--;
-			f->discarding = false;
-			f->newline_seen = true;
 			continue;
 		}
-
-		if (nl == NULL) {               /* unfinished: keep it for later */
-			/* Over the limit, the line can only still fit if its
-			 * last byte is the '\r' of a "\r\n". Otherwise it is
-			 * too long already: say so now, or a peer that never
-			 * sends a newline loses it silently at the flush. */
-			if (f->len + n > limit(f) + 1 ||
-			    (f->len + n > limit(f) && (*data)[n - 1] != '\r')) {
-				f->len = 0;
-				f->discarding = true;
-				*data += n;
-				*len = 0;
-				return MSG_FRAME_TOO_LONG;
-			}
-			/* limit + 1: room for a '\r' waiting for its '\n' */
-			if (f->buf == NULL &&
-			    (f->buf = malloc(limit(f) + 1)) == NULL) {
-				/* Out of memory: the line cannot be kept; report it
-				 * like an overlong one rather than lose track. */
-				f->discarding = true;
-				*data += n;
-				*len = 0;
-				return MSG_FRAME_TOO_LONG;
-			}
-			memcpy(f->buf + f->len, *data, n);
-			f->len += n;
-			*data += n;
-			*len = 0;
-			return MSG_FRAME_MORE;
-		}
+		if (nl == NULL)                 /* unfinished: keep it for later */
+			return keep_partial(f, data, len, n);
 
 		/* A newline: the line is what was kept plus data[0..n). */
 		*data += n + 1;

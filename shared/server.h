@@ -16,8 +16,6 @@ struct room_config;
 
 enum server_kind { SERVER_TCP, SERVER_UDP };
 
-#define SERVER_TCP_PORT     5000
-#define SERVER_UDP_PORT     5001
 #define SERVER_MAX_CLIENTS  4096
 #define SERVER_IDLE_TIMEOUT 300
 /* Output limits of one TCP client (the Redis client-output-buffer-limit
@@ -50,6 +48,8 @@ struct server_opts {
 };
 
 /*
+ * The command line (server_cli.c).
+ *
  * Parse the command line into *o (defaults for kind first). Returns 0 to
  * run, 1 when --help or --version was answered (exit 0), -1 on a usage
  * error (already reported; exit 1). Also sets the language and log level.

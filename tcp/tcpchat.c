@@ -16,9 +16,9 @@
 
 #include "buf.h"
 #include "client.h"
+#include "defaults.h"
 #include "msg.h"
 
-#define TCPCHAT_PORT      5000
 #define TCPCHAT_QUEUE_MAX (64 * 1024) /* bytes written but not yet sent */
 
 struct tcpchat {
@@ -133,7 +133,7 @@ main(int argc, char **argv)
 	struct tcpchat state = { .in.max = MSG_LINE_MAX };
 	struct client_transport tcp = {
 		.prog = "tcpchat", .server = "tcpchatd",
-		.sock_type = SOCK_STREAM, .default_port = TCPCHAT_PORT,
+		.sock_type = SOCK_STREAM, .default_port = REDCHAT_TCP_PORT,
 		.datagram = false, .state = &state,
 		.connected = tcp_connected, .send = tcp_send,
 		.flush = tcp_flush, .pending = tcp_pending,

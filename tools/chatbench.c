@@ -17,8 +17,17 @@
 #include "bench.h"
 #include "catalog.h"
 #include "cli.h"
+#include "defaults.h"
 
 #define PROG "chatbench"
+/* Defaults of the options, each printed by --help. */
+#define BENCH_CLIENTS  10  /* --clients */
+#define BENCH_SENDERS  1   /* --senders */
+#define BENCH_MESSAGES 100 /* --messages, per sender */
+#define BENCH_SIZE     64  /* --size, bytes */
+#define BENCH_HOLD     5   /* --hold, seconds */
+#define BENCH_TIMEOUT  60  /* --timeout, seconds */
+#define BENCH_CHATTERS_MAX 99999 /* clients that chat: 5-digit nicknames */
 
 enum { OPT_CLIENTS = 256, OPT_SENDERS, OPT_MESSAGES, OPT_SIZE, OPT_RATE,
        OPT_JSON, OPT_STALL, OPT_CONNECT_ONLY, OPT_HOLD, OPT_SERVER_PID,
@@ -37,21 +46,21 @@ usage(FILE *f)
 	"                 [--duration SECONDS]\n"
 	"Load generator for redchat servers (and the seed servers).\n"
 	"  --udp              use UDP (default TCP)\n"
-	"  -h, --host HOST    server address (default 127.0.0.1)\n"
-	"  -p, --port PORT    server port (default 5000, UDP 5001)\n"
-	"  --clients N        clients to open (default 10)\n"
-	"  --senders S        clients that send (default 1)\n"
-	"  --messages M       messages per sender (default 100)\n"
-	"  --size B           bytes per message, at least 34 (default 64)\n"
+	"  -h, --host HOST    server address (default %s)\n"
+	"  -p, --port PORT    server port (default %d, UDP %d)\n"
+	"  --clients N        clients to open (default %d)\n"
+	"  --senders S        clients that send (default %d)\n"
+	"  --messages M       messages per sender (default %d)\n"
+	"  --size B           bytes per message, at least %d (default %d)\n"
 	"  --rate R           messages per second per sender (default: blast)\n"
 	"  --stall K          K clients never read (slow consumers)\n"
 	"  --connect-only     idle clients only: measure the server's memory\n"
-	"  --hold SECONDS     how long to hold them (default 5)\n"
+	"  --hold SECONDS     how long to hold them (default %d)\n"
 	"  --server-pid PID   read the server's RSS and CPU from /proc\n"
 	"  --bots K           K bots chatting at a human pace (demo)\n"
 	"  --seed N           random seed of the bots (same seed, same chat)\n"
 	"  --duration SECONDS how long the bots chat (default: until Ctrl-C)\n"
-	"  --timeout SECONDS  give up on a run after this long (default 60)\n"
+	"  --timeout SECONDS  give up on a run after this long (default %d)\n"
 	"  --connect-rate N   open at most N connections a second\n"
 	"  --json             one JSON object instead of text\n"
 	"  --lang es|en       language of the output\n"
@@ -64,28 +73,31 @@ usage(FILE *f)
 	"               [--duration SEGUNDOS]\n"
 	"Generador de carga para servidores redchat (y los de las semillas).\n"
 	"  --udp              usar UDP (por defecto TCP)\n"
-	"  -h, --host HOST    dirección del servidor (por defecto 127.0.0.1)\n"
-	"  -p, --port PUERTO  puerto (por defecto 5000, UDP 5001)\n"
-	"  --clients N        clientes a abrir (por defecto 10)\n"
-	"  --senders S        clientes que envían (por defecto 1)\n"
-	"  --messages M       mensajes por emisor (por defecto 100)\n"
-	"  --size B           bytes por mensaje, al menos 34 (por defecto 64)\n"
+	"  -h, --host HOST    dirección del servidor (por defecto %s)\n"
+	"  -p, --port PUERTO  puerto (por defecto %d, UDP %d)\n"
+	"  --clients N        clientes a abrir (por defecto %d)\n"
+	"  --senders S        clientes que envían (por defecto %d)\n"
+	"  --messages M       mensajes por emisor (por defecto %d)\n"
+	"  --size B           bytes por mensaje, al menos %d (por defecto %d)\n"
 	"  --rate R           mensajes por segundo por emisor (por defecto: "
 	"a tope)\n"
 	"  --stall K          K clientes nunca leen (consumidores lentos)\n"
 	"  --connect-only     solo clientes inactivos: mide la memoria del "
 	"servidor\n"
-	"  --hold SEGUNDOS    cuánto mantenerlos (por defecto 5)\n"
+	"  --hold SEGUNDOS    cuánto mantenerlos (por defecto %d)\n"
 	"  --server-pid PID   leer RSS y CPU del servidor de /proc\n"
 	"  --bots K           K bots que charlan a ritmo humano (demo)\n"
 	"  --seed N           semilla de los bots (misma semilla, misma charla)\n"
 	"  --duration SEGUNDOS cuánto charlan los bots (por defecto: hasta "
 	"Ctrl-C)\n"
-	"  --timeout SEGUNDOS abandonar tras este tiempo (por defecto 60)\n"
+	"  --timeout SEGUNDOS abandonar tras este tiempo (por defecto %d)\n"
 	"  --connect-rate N   abrir como mucho N conexiones por segundo\n"
 	"  --json             un objeto JSON en vez de texto\n"
 	"  --lang es|en       idioma de la salida\n"
-	"  --help, --version\n"));
+	"  --help, --version\n"),
+	    REDCHAT_HOST, REDCHAT_TCP_PORT, REDCHAT_UDP_PORT, BENCH_CLIENTS,
+	    BENCH_SENDERS, BENCH_MESSAGES, BENCH_TOKEN_MIN, BENCH_SIZE, BENCH_HOLD,
+	    BENCH_TIMEOUT);
 }
 
 /* A bounded number for option opt, or exit(1) with why. */
@@ -147,9 +159,10 @@ parse(int argc, char **argv, struct bench_opts *o)
 	};
 	int ch, port = -1;
 
-	*o = (struct bench_opts){ .host = "127.0.0.1", .clients = 10,
-	                          .senders = 1, .messages = 100, .size = 64,
-	                          .hold = 5, .timeout = 60,
+	*o = (struct bench_opts){ .host = REDCHAT_HOST, .clients = BENCH_CLIENTS,
+	                          .senders = BENCH_SENDERS,
+	                          .messages = BENCH_MESSAGES, .size = BENCH_SIZE,
+	                          .hold = BENCH_HOLD, .timeout = BENCH_TIMEOUT,
 	                          .seed = (unsigned long)time(NULL) };
 	if (cli_lang_scan(PROG, argc, argv) < 0)     /* the errors' language */
 		return -1;
@@ -183,7 +196,9 @@ parse(int argc, char **argv, struct bench_opts *o)
 		default: cli_bad_option(PROG, ch, argv, NULL); return -1;
 		}
 	}
-	o->port = port >= 0 ? port : o->udp ? 5001 : 5000;
+	if (port < 0)
+		port = o->udp ? REDCHAT_UDP_PORT : REDCHAT_TCP_PORT;
+	o->port = port;
 
 	/* Conflicts, one line each. */
 	if (optind < argc)
@@ -202,10 +217,10 @@ parse(int argc, char **argv, struct bench_opts *o)
 		return fprintf(stderr, TR("%s: --connect-only or --bots, not both\n",
 		                          "%s: --connect-only o --bots, no ambos\n"),
 		               PROG), -1;
-	if (o->clients > 99999 && !o->connect_only)
-		return fprintf(stderr, TR("%s: at most 99999 chatting clients\n",
-		                          "%s: como mucho 99999 clientes que "
-		                          "charlan\n"), PROG), -1;
+	if (o->clients > BENCH_CHATTERS_MAX && !o->connect_only)
+		return fprintf(stderr, TR("%s: at most %d chatting clients\n",
+		                          "%s: como mucho %d clientes que "
+		                          "charlan\n"), PROG, BENCH_CHATTERS_MAX), -1;
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "defaults.h"
 #include "cap_capture.h"
 #include "cap_decode.h"
 #include "cap_emit.h"
@@ -29,8 +30,6 @@
 
 #define PROG "chatcap"
 #define DEFAULT_IFACE    "lo"
-#define DEFAULT_TCP_PORT 5000
-#define DEFAULT_UDP_PORT 5001
 #define EXPR_MAX         2048
 
 struct config {
@@ -68,8 +67,8 @@ usage(FILE *f)
 	"  -w FILE          also save the packets shown, for Wireshark; a\n"
 	"                   FILE.pcapng carries each explanation as a comment\n"
 	"  -c COUNT         stop after COUNT chat packets\n"
-	"  --tcp-port N     TCP chat port (default 5000)\n"
-	"  --udp-port N     UDP chat port (default 5001)\n"
+	"  --tcp-port N     TCP chat port (default %d)\n"
+	"  --udp-port N     UDP chat port (default %d)\n"
 	"  --json           JSON Lines: one object per packet, then a summary\n"
 	"  --ladder         draw each conversation as a sequence diagram\n"
 	"  --ladder-out F   also write the diagrams to F: F.svg an image,\n"
@@ -99,8 +98,8 @@ usage(FILE *f)
 	"                   ARCHIVO.pcapng lleva cada explicaci\u00f3n como "
 	"comentario\n"
 	"  -c CUENTA        para tras CUENTA paquetes del chat\n"
-	"  --tcp-port N     puerto TCP del chat (5000 por defecto)\n"
-	"  --udp-port N     puerto UDP del chat (5001 por defecto)\n"
+	"  --tcp-port N     puerto TCP del chat (%d por defecto)\n"
+	"  --udp-port N     puerto UDP del chat (%d por defecto)\n"
 	"  --json           JSON Lines: un objeto por paquete y un resumen\n"
 	"  --ladder         dibuja cada conversaci\u00f3n como diagrama de "
 	"secuencia\n"
@@ -120,7 +119,8 @@ usage(FILE *f)
 	"Estado de salida: 0 bien, 1 uso, 2 no se puede leer el archivo, 3 "
 	"vac\u00edo,\n"
 	"4 no es una captura, 5 captura truncada, 6 enlace no soportado,\n"
-	"7 sin permiso para capturar, 8 otro error. Ver chatcap(1).\n"));
+	"7 sin permiso para capturar, 8 otro error. Ver chatcap(1).\n"),
+	    REDCHAT_TCP_PORT, REDCHAT_UDP_PORT);
 }
 
 static int
@@ -380,8 +380,8 @@ open_pcapng(struct run *r, const struct config *cfg,
 int
 main(int argc, char **argv)
 {
-	struct config cfg = { .tcp_port = DEFAULT_TCP_PORT,
-	                      .udp_port = DEFAULT_UDP_PORT, .width = -1 };
+	struct config cfg = { .tcp_port = REDCHAT_TCP_PORT,
+	                      .udp_port = REDCHAT_UDP_PORT, .width = -1 };
 	static struct run r;
 	struct cap_source src;
 	enum cap_exit status;

@@ -20,8 +20,8 @@
 #include <linux/errqueue.h>
 
 #include "client.h"
+#include "defaults.h"
 
-#define UDPCHAT_PORT     5001
 #define UDPCHAT_DGRAM_MAX 65536 /* the largest datagram recv() can return */
 #define UDPCHAT_BOUNCED   1100  /* of a datagram that bounced: its start */
 
@@ -156,7 +156,7 @@ main(int argc, char **argv)
 {
 	struct client_transport udp = {
 		.prog = "udpchat", .server = "udpchatd",
-		.sock_type = SOCK_DGRAM, .default_port = UDPCHAT_PORT,
+		.sock_type = SOCK_DGRAM, .default_port = REDCHAT_UDP_PORT,
 		.datagram = true, .state = NULL,
 		.connected = udp_connected, .send = udp_send, .flush = NULL, .pending = NULL,
 		.receive = udp_receive,
