@@ -251,11 +251,21 @@ wait_for() {
 	return 1
 }
 
-# wait_count FILE REGEX N [SECONDS]: until N lines of FILE match.
+# unwrap FILE: chatcap's packet lines whole again. A long line goes on in
+# lines indented by ten spaces or more (a packet's own line starts with its
+# number, after at most six), and where it wraps depends on the widths of
+# its numbers: a phrase may be cut in two.
+unwrap() {
+	awk '/^           *[^ ]/ && NR > 1 { sub(/^ +/, " "); printf "%s", $0; next }
+	     { if (NR > 1) print ""; printf "%s", $0 } END { print "" }' "$1"
+}
+
+# wait_count FILE REGEX N [SECONDS]: until N packet lines of FILE match
+# (each counted whole: unwrap).
 wait_count() {
 	local i n=$(( ${4:-10} * 20 ))
 	for ((i = 0; i < n; i++)); do
-		[ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0
+		[ "$(unwrap "$1" 2>/dev/null | grep -cE -- "$2")" -ge "$3" ] && return 0
 		sleep 0.05
 	done
 	return 1
