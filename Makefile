@@ -41,7 +41,9 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 all:
 
 include shared/module.mk
-include $(filter-out shared/module.mk,$(wildcard */*.mk))
+# Every other fragment: those of each folder (tcp/tcpchatd.mk, tests/module.mk,
+# ...) and one per program under tools/ (tools/chatcap/chatcap.mk, ...).
+include $(filter-out shared/module.mk,$(wildcard */*.mk tools/*/*.mk))
 
 all: $(LIBSHARED) $(PROGRAMS) $(BENCH_TOOLS)
 

@@ -24,7 +24,8 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $$(LIBCHATCAP) $$(LIBSHARED)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ -lpthread
 
-$(BUILD)/tests/fuzz/%.o: ALL_CFLAGS += -Itools
+# fuzz_cap.c includes chatcap's headers from tools/chatcap/.
+$(BUILD)/tests/fuzz/%.o: ALL_CFLAGS += -Itools/chatcap
 
 fuzz-build:
 	@test -n "$(HAVE_FUZZ_CC)" || { echo "make fuzz needs $(FUZZ_CC)" \

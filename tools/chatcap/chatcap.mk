@@ -1,7 +1,8 @@
-# tools/chatcap.mk: chatcap, the capture and analysis tool. Its decoders and
-# output modules form libchatcap.a, which the unit tests link too; the
-# fixture generator (tests/fixtures/gen_fixtures.c) is built here as well.
-CHATCAP_SRC := $(filter-out tools/chatcap.c,$(wildcard tools/cap_*.c))
+# tools/chatcap/chatcap.mk: chatcap, the capture and analysis tool. Its
+# decoders and output modules (tools/chatcap/cap_*.c) form libchatcap.a,
+# which the unit tests link too; the fixture generator
+# (tests/fixtures/gen_fixtures.c) is built here as well.
+CHATCAP_SRC := $(wildcard tools/chatcap/cap_*.c)
 LIBCHATCAP  := $(BUILD)/libchatcap.a
 TEST_LIBS   := $(LIBCHATCAP) $(TEST_LIBS)
 PROGRAMS    += $(BIN)/chatcap
@@ -13,7 +14,7 @@ $(LIBCHATCAP): $(call obj,$(CHATCAP_SRC))
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BIN)/chatcap: $(call obj,tools/chatcap.c) $(LIBCHATCAP) $(LIBSHARED)
+$(BIN)/chatcap: $(call obj,tools/chatcap/chatcap.c) $(LIBCHATCAP) $(LIBSHARED)
 
 # The fixture generator: `make fixtures` rewrites tests/fixtures/ (captures
 # and golden outputs); `make check` only reads them.
@@ -28,5 +29,6 @@ check: $(GEN_FIXTURES)
 fixtures: $(BIN)/chatcap $(GEN_FIXTURES)
 	tests/fixtures/regen.sh $(GEN_FIXTURES) $(BIN)/chatcap
 
-# The unit tests of chatcap's modules include their headers from tools/.
-$(BUILD)/tests/unit/test_cap_%.o: ALL_CFLAGS += -Itools
+# The unit tests of chatcap's modules include their headers from
+# tools/chatcap/.
+$(BUILD)/tests/unit/test_cap_%.o: ALL_CFLAGS += -Itools/chatcap
