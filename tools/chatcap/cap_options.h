@@ -2,8 +2,8 @@
  * cap_options.h — chatcap's command line (cap_options.c): what the options
  * ask for, and reading them from argv.
  */
-#ifndef REDCHAT_CAP_OPTIONS_H
-#define REDCHAT_CAP_OPTIONS_H
+#ifndef CAP_OPTIONS_H
+#define CAP_OPTIONS_H
 
 #include <stdbool.h>
 #include <stdint.h>
