@@ -1,189 +1,21 @@
 /*
- * cap_conv.c — the conversation table: finding the TCP connection or UDP
- * flow a packet belongs to, UDP accounting, the run's counters and the
- * ladder's memory. The TCP state machine is in cap_tcpstate.c.
+ * cap_conv.c — the conversation table: each packet counted in the run's
+ * counters and in the TCP connection or UDP flow it belongs to, UDP
+ * accounting, ICMP errors linked to what they answer, and the ladder's
+ * memory. Finding a packet's conversation is cap_convtab.c; the TCP state
+ * machine is in cap_tcpstate.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cap_conv.h"
+#include "cap_convtab.h"
 #include "cap_tcpstate.h"
 
 #define PROTO_TCP 6
 #define PROTO_UDP 17
 #define SLOTS_MIN 64
-
-/* ---------------------------------------------------------------------------
- * Keys
- *
- * A conversation is named by its two endpoints whatever the direction, so
- * both directions find the same entry: the key puts the smaller endpoint
- * first.
- * ------------------------------------------------------------------------ */
-
-static int
-endpoint_cmp(const struct cap_endpoint *a, const struct cap_endpoint *b)
-{
-	int r = memcmp(a->addr, b->addr, sizeof(a->addr));
-
-	if (r != 0)
-		return r;
-	return (int)a->port - (int)b->port;
-}
-
-static void
-packet_endpoints(const struct cap_packet *p, struct cap_endpoint *src,
-                 struct cap_endpoint *dst)
-{
-	memset(src, 0, sizeof(*src));
-	memset(dst, 0, sizeof(*dst));
-	src->family = dst->family = p->family;
-	memcpy(src->addr, p->src, p->family == 4 ? 4 : 16);
-	memcpy(dst->addr, p->dst, p->family == 4 ? 4 : 16);
-	src->port = p->sport;
-	dst->port = p->dport;
-}
-
-/* A hash of the protocol and both endpoints in key order: the address
- * words and ports mixed 64 bits at a time (multiply and xor-shift, as in
- * splitmix64), which is several times faster than hashing byte by byte. */
-static uint64_t
-mix(uint64_t h, uint64_t v)
-{
-	h ^= v;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	return h ^ (h >> 31);
-}
-
-static size_t
-key_hash(uint8_t proto, const struct cap_endpoint *a,
-         const struct cap_endpoint *b)
-{
-	const struct cap_endpoint *e[2] = { a, b };
-	uint64_t h = proto, w[2];
-	size_t k;
-
-	if (endpoint_cmp(a, b) > 0) {
-		e[0] = b;
-		e[1] = a;
-	}
-	for (k = 0; k < 2; k++) {
-		memcpy(w, e[k]->addr, sizeof(w));
-		h = mix(h, w[0]);
-		h = mix(h, w[1]);
-		h = mix(h, e[k]->port);
-	}
-	return (size_t)(h ^ (h >> 29));
-}
-
-static bool
-conv_matches(const struct cap_conv *c, uint8_t proto,
-             const struct cap_endpoint *a, const struct cap_endpoint *b)
-{
-	if (c->proto != proto || c->end[0].family != a->family)
-		return false;
-	return (endpoint_cmp(&c->end[0], a) == 0 &&
-	        endpoint_cmp(&c->end[1], b) == 0) ||
-	       (endpoint_cmp(&c->end[0], b) == 0 &&
-	        endpoint_cmp(&c->end[1], a) == 0);
-}
-
-/* ---------------------------------------------------------------------------
- * The hash table: open addressing, linear probing, at most half full. A
- * slot holds the newest conversation of its key (a reused port pair starts
- * a new one; the old one stays in t->all for the summary).
- * ------------------------------------------------------------------------ */
-
-static size_t
-slot_find(const struct cap_table *t, uint8_t proto,
-          const struct cap_endpoint *a, const struct cap_endpoint *b)
-{
-	size_t i = key_hash(proto, a, b) & (t->nslot - 1);
-
-	while (t->slot[i] != NULL && !conv_matches(t->slot[i], proto, a, b))
-		i = (i + 1) & (t->nslot - 1);
-	return i;
-}
-
-static int
-slots_grow(struct cap_table *t)
-{
-	struct cap_conv **old = t->slot;
-	size_t n = t->nslot, i, j;
-
-	t->slot = calloc(n * 2, sizeof(*t->slot));
-	if (t->slot == NULL) {
-		t->slot = old;
-		return -1;
-	}
-	t->nslot = n * 2;
-	for (i = 0; i < n; i++) {
-		if (old[i] == NULL)
-			continue;
-		j = slot_find(t, old[i]->proto, &old[i]->end[0], &old[i]->end[1]);
-		t->slot[j] = old[i];
-	}
-	free(old);
-	return 0;
-}
-
-/* Start a conversation in which src speaks first as client (or as server
- * when src_is_client is false) and make it the key's newest. */
-static struct cap_conv *
-conv_new(struct cap_table *t, uint8_t proto, const struct cap_endpoint *src,
-         const struct cap_endpoint *dst, bool src_is_client, size_t slot)
-{
-	struct cap_conv *c, **all;
-
-	if (t->nall == t->all_cap) {
-		all = realloc(t->all, (t->all_cap * 2 + 16) * sizeof(*all));
-		if (all == NULL)
-			return NULL;
-		t->all = all;
-		t->all_cap = t->all_cap * 2 + 16;
-	}
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return NULL;
-	c->proto = proto;
-	c->end[0] = src_is_client ? *src : *dst;
-	c->end[1] = src_is_client ? *dst : *src;
-	cap_endpoint_format(&c->end[0], c->name[0]);
-	cap_endpoint_format(&c->end[1], c->name[1]);
-	c->id = proto == PROTO_TCP ? ++t->tcp_ids : ++t->udp_ids;
-	c->syn_to_synack_us = c->syn_to_ack_us = -1;
-	c->dir[0].wscale = c->dir[1].wscale = -1;
-	cap_ana_dir_init(&c->dir[0].ana);
-	cap_ana_dir_init(&c->dir[1].ana);
-	c->dir[0].rtt.keep_rows = c->dir[1].rtt.keep_rows = t->keep_rtt;
-	t->all[t->nall++] = c;
-	if (t->slot[slot] == NULL)
-		t->nused++;
-	t->slot[slot] = c;
-	if (t->nused * 2 > t->nslot && slots_grow(t) < 0)
-		return NULL;
-	return c;
-}
-
-static void
-conv_free(struct cap_conv *c)
-{
-	cap_chat_dir_free(&c->dir[0].chat);
-	cap_chat_dir_free(&c->dir[1].chat);
-	cap_ana_dir_free(&c->dir[0].ana);
-	cap_ana_dir_free(&c->dir[1].ana);
-	cap_rtt_free(&c->dir[0].rtt);
-	cap_rtt_free(&c->dir[1].rtt);
-	if (c->dir[0].reasm != NULL)
-		cap_reasm_free(c->dir[0].reasm);
-	if (c->dir[1].reasm != NULL)
-		cap_reasm_free(c->dir[1].reasm);
-	free(c->dir[0].reasm);
-	free(c->dir[1].reasm);
-	free(c->steps);
-	free(c->follow);
-	free(c);
-}
 
 /* ---------------------------------------------------------------------------
  * UDP: a flow is two endpoints, both directions together. There is no state
@@ -234,40 +66,11 @@ cap_table_free(struct cap_table *t)
 	size_t i;
 
 	for (i = 0; i < t->nall; i++)
-		conv_free(t->all[i]);
+		cap_conv_free(t->all[i]);
 	free(t->all);
 	free(t->slot);
 	cap_frag_free(&t->frags);
 	memset(t, 0, sizeof(*t));
-}
-
-/* Which conversation, and which direction; a new one when none fits. */
-static struct cap_conv *
-conv_for(struct cap_table *t, const struct cap_packet *p, int *dir)
-{
-	struct cap_endpoint src, dst;
-	struct cap_conv *c;
-	uint16_t port = p->proto == PROTO_TCP ? t->tcp_port : t->udp_port;
-	bool src_client;
-	size_t i;
-
-	packet_endpoints(p, &src, &dst);
-	i = slot_find(t, p->proto, &src, &dst);
-	c = t->slot[i];
-	if (c != NULL && p->proto == PROTO_TCP && cap_tcp_starts_anew(c, p))
-		c = NULL;
-	if (c != NULL) {
-		*dir = endpoint_cmp(&c->end[0], &src) == 0 ? 0 : 1;
-		return c;
-	}
-	/* The client is who sent the SYN; failing that, the side away from
-	 * the chat port; failing that, whoever spoke first. */
-	if (p->proto == PROTO_TCP && (p->flags & CAP_SYN))
-		src_client = !(p->flags & CAP_ACK);
-	else
-		src_client = p->sport != port || p->dport == port;
-	*dir = src_client ? 0 : 1;
-	return conv_new(t, p->proto, &src, &dst, src_client, i);
 }
 
 /* Tally a TCP/UDP packet on other ports under its lower port. */
@@ -310,26 +113,21 @@ icmp_error(struct cap_table *t, const struct cap_packet *p,
 	memcpy(dst.addr, p->q_dst, p->q_family == 4 ? 4 : 16);
 	src.port = p->q_sport;
 	dst.port = p->q_dport;
-	c = t->slot[slot_find(t, p->q_proto, &src, &dst)];
+	c = t->slot[cap_slot_find(t, p->q_proto, &src, &dst)];
 	t->st.icmp_errors++;
 	ev->what = CAP_EV_ICMP;
 	ev->icmp_conv = c;
 	if (c != NULL) {
 		c->icmp_errors++;
-		ev->dir = endpoint_cmp(&c->end[0], &src) == 0 ? 0 : 1;
+		ev->dir = cap_endpoint_cmp(&c->end[0], &src) == 0 ? 0 : 1;
 	}
 	return 0;
 }
 
-int
-cap_table_packet(struct cap_table *t, enum cap_result r,
-                 const struct cap_packet *p, int64_t t_us,
-                 struct cap_event *ev)
+/* Start ev for the next packet, seen at t_us, and count it in the run. */
+static void
+event_start(struct cap_table *t, int64_t t_us, struct cap_event *ev)
 {
-	struct cap_conv *c;
-	uint16_t port;
-	int dir;
-
 	memset(ev, 0, offsetof(struct cap_event, chat));
 	cap_chat_clear(&ev->chat);
 	ev->rtt_us = -1;
@@ -339,42 +137,42 @@ cap_table_packet(struct cap_table *t, enum cap_result r,
 	if (t->st.first_us < 0)
 		t->st.first_us = t_us;
 	t->st.last_us = t_us;
+}
 
-	if (r == CAP_OK && p->frags > 0)
-		t->st.fragments++;            /* the piece that completed one */
-	if (r == CAP_OK && p->icmp_quote)
-		return icmp_error(t, p, ev);
-	if (r == CAP_OK) {
-		port = p->proto == PROTO_TCP ? t->tcp_port : t->udp_port;
-		if (p->sport != port && p->dport != port) {
-			r = CAP_OTHER;
-			tally_other(&t->st, p);
-		}
-	}
+/* A packet that is not one of a conversation (r is not CAP_OK): counted
+ * and said in ev. */
+static void
+count_not_chat(struct cap_table *t, enum cap_result r,
+               const struct cap_packet *p, struct cap_event *ev)
+{
 	switch (r) {
 	case CAP_TRUNCATED:
 		t->st.truncated++;
 		ev->what = CAP_EV_TRUNCATED;
-		return 0;
+		break;
 	case CAP_INVALID:
 		t->st.invalid++;
 		ev->what = CAP_EV_INVALID;
-		return 0;
+		break;
 	case CAP_OTHER:
 		t->st.other++;
 		ev->what = CAP_EV_OTHER;
-		return 0;
+		break;
 	case CAP_FRAGMENT:
 		t->st.fragments++;
 		ev->what = CAP_EV_FRAGMENT;
 		ev->frag_seen = cap_frag_seen(&t->frags, p);
-		return 0;
+		break;
 	case CAP_OK:
 		break;
 	}
+}
 
-	if ((c = conv_for(t, p, &dir)) == NULL)
-		return -1;
+/* Packet p, seen at t_us in direction dir, counted in its conversation. */
+static void
+count_in_conv(struct cap_table *t, struct cap_conv *c, int dir,
+              const struct cap_packet *p, int64_t t_us)
+{
 	if (c->packets == 0) {
 		c->first_us = t_us;
 		if (p->proto == PROTO_TCP)
@@ -388,6 +186,37 @@ cap_table_packet(struct cap_table *t, enum cap_result r,
 	c->ip_bytes += p->ip_len;
 	c->dir[dir].packets++;
 	c->dir[dir].payload_bytes += p->payload_len;
+}
+
+int
+cap_table_packet(struct cap_table *t, enum cap_result r,
+                 const struct cap_packet *p, int64_t t_us,
+                 struct cap_event *ev)
+{
+	struct cap_conv *c;
+	uint16_t port;
+	int dir;
+
+	event_start(t, t_us, ev);
+
+	if (r == CAP_OK && p->frags > 0)
+		t->st.fragments++;            /* the piece that completed one */
+	if (r == CAP_OK && p->icmp_quote)
+		return icmp_error(t, p, ev);
+	if (r == CAP_OK) {
+		port = p->proto == PROTO_TCP ? t->tcp_port : t->udp_port;
+		if (p->sport != port && p->dport != port) {
+			r = CAP_OTHER;
+			tally_other(&t->st, p);
+		}
+	}
+	if (r != CAP_OK) {
+		count_not_chat(t, r, p, ev);
+		return 0;
+	}
+	if ((c = cap_conv_for(t, p, &dir)) == NULL)
+		return -1;
+	count_in_conv(t, c, dir, p, t_us);
 	ev->conv = c;
 	ev->dir = dir;
 	if (p->hdr_cut != NULL)
