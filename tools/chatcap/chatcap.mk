@@ -17,13 +17,14 @@ $(LIBCHATCAP): $(call obj,$(CHATCAP_SRC))
 $(BIN)/chatcap: $(call obj,tools/chatcap/chatcap.c) $(LIBCHATCAP) $(LIBSHARED)
 
 # The fixture generator: `make fixtures` rewrites tests/fixtures/ (captures
-# and golden outputs); `make check` only reads them.
+# and golden outputs); `make check` and `make integration` only read them
+# (the golden test runs the generator and compares the captures it writes).
 GEN_FIXTURES := $(BUILD)/tests/gen_fixtures
 $(GEN_FIXTURES): $(call obj,tests/fixtures/gen_fixtures.c tests/fixtures/gen_packets.c tests/fixtures/gen_analysis.c) | ensure-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS_PCAP)
 
-check: $(GEN_FIXTURES)
+check integration: $(GEN_FIXTURES)
 
 .PHONY: fixtures
 fixtures: $(BIN)/chatcap $(GEN_FIXTURES)
