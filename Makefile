@@ -1,8 +1,9 @@
 # redchat — the one build entry point.
 #
 # Each part of the tree adds its programs and tests in its own fragment
-# (shared/module.mk, tcp/module.mk, ...), so this file only holds what is
-# common: flags, the shared library, the test runner and the phony targets.
+# (shared/module.mk, tcp/tcpchatd.mk, tools/chatcap/chatcap.mk, ...), so this
+# file only holds what is common: flags, the rules that compile and link,
+# the test targets and the phony targets.
 
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
@@ -41,7 +42,9 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 all:
 
 include shared/module.mk
-include $(filter-out shared/module.mk,$(wildcard */*.mk))
+# Every other fragment: those of each folder (tcp/tcpchatd.mk, tests/module.mk,
+# ...) and one per program under tools/ (tools/chatcap/chatcap.mk, ...).
+include $(filter-out shared/module.mk,$(wildcard */*.mk tools/*/*.mk))
 
 all: $(LIBSHARED) $(PROGRAMS) $(BENCH_TOOLS)
 
@@ -64,11 +67,21 @@ $(BIN)/%: | ensure-deps
 	$(CC) $(CFLAGS) -o $@ $(filter %.o %.a,$^) $(LDFLAGS) $(LDLIBS_$(*F)) $(LDLIBS)
 
 # --- tests -----------------------------------------------------------------
-# tests/run runs every unit test, integration test and lab script and ends
-# with one "N passed, N failed" line; it exits non-zero on any failure.
+# scripts/run-tests runs every unit test, integration test, fuzzer (when
+# tests/fuzz.mk finds clang) and lab script and ends with one "N passed,
+# N failed" line; it exits non-zero on any failure. `make unit` runs the
+# unit tests alone, `make integration` the integration tests alone.
+RUN_TESTS = REDCHAT_BIN=$(abspath $(BIN)) REDCHAT_BUILD=$(abspath $(BUILD)) \
+            PYTHON=$(PYTHON) scripts/run-tests
+
 check: all $(UNIT_TESTS)
-	@REDCHAT_BIN=$(abspath $(BIN)) REDCHAT_BUILD=$(abspath $(BUILD)) \
-	  PYTHON=$(PYTHON) scripts/run-tests $(UNIT_TESTS)
+	@$(RUN_TESTS) $(UNIT_TESTS)
+
+unit: $(UNIT_TESTS)
+	@$(RUN_TESTS) --only unit $(UNIT_TESTS)
+
+integration: all
+	@$(RUN_TESTS) --only integration
 
 sanitize:
 	$(MAKE) BUILD=build/san BIN=build/san/bin CFLAGS="$(SAN_FLAGS)" \

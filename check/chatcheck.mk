@@ -5,9 +5,9 @@ CHATCHECK_SRC := $(wildcard check/check_*.c)
 PROGRAMS      += $(BIN)/chatcheck
 MANPAGES      += man/chatcheck.1
 
-# $$: tools/chatbench.mk, read after this file, names LIBCHATBENCH.
+# $$: tools/chatbench/chatbench.mk, read after this file, names LIBCHATBENCH.
 $(BIN)/chatcheck: $(call obj,check/chatcheck.c $(CHATCHECK_SRC)) \
                   $$(LIBCHATBENCH) $$(LIBSHARED)
 
-# chatcheck's load tests include chatbench's headers from tools/.
-$(BUILD)/check/%.o: ALL_CFLAGS += -Itools
+# chatcheck's load tests include chatbench's headers from tools/chatbench/.
+$(BUILD)/check/%.o: ALL_CFLAGS += -Itools/chatbench

@@ -1,9 +1,9 @@
 /*
  * check_load.c — the tests under load, measured with chatbench's engine
- * (tools/bench_load.c, linked as libchatbench.a): a hundred clients at
- * once, a client that never reads while others chat, and a flood from one
- * client while others chat. Each counts, at every reader, what arrived,
- * what was lost and how late.
+ * (tools/chatbench/bench_load.c, linked as libchatbench.a): a hundred
+ * clients at once, a client that never reads while others chat, and a flood
+ * from one client while others chat. Each counts, at every reader, what
+ * arrived, what was lost and how late.
  */
 #include <poll.h>
 #include <pthread.h>

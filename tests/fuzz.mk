@@ -22,9 +22,10 @@ fuzz-targets: $(addprefix $(BUILD)/fuzz/,$(FUZZ_NAMES))
 
 $(BUILD)/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $$(LIBCHATCAP) $$(LIBSHARED)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ -lpthread
+	$(CC) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/fuzz/%.o: ALL_CFLAGS += -Itools
+# fuzz_cap.c includes chatcap's headers from tools/chatcap/.
+$(BUILD)/tests/fuzz/%.o: ALL_CFLAGS += -Itools/chatcap
 
 fuzz-build:
 	@test -n "$(HAVE_FUZZ_CC)" || { echo "make fuzz needs $(FUZZ_CC)" \

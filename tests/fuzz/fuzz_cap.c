@@ -1,7 +1,7 @@
 /*
- * fuzz_cap.c — libFuzzer target for chatcap's packet path (tools/): the
- * layer decoders, the conversation table (TCP state, chat reassembly) and
- * every output module, as chatcap runs them on a capture.
+ * fuzz_cap.c — libFuzzer target for chatcap's packet path (tools/chatcap/):
+ * the layer decoders, the conversation table (TCP state, chat reassembly)
+ * and every output module, as chatcap runs them on a capture.
  *
  * Input: byte 0 picks the link type; then packets, each as a two-byte
  * length, one byte of flags (bit 0: the packet was longer on the wire than

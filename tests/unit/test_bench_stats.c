@@ -1,8 +1,8 @@
 /*
- * test_bench_stats.c — unit tests for tools/bench_stats.c: chatbench's
- * counting of deliveries, duplicates, reorders, garbled and lost messages
- * per receiver, runs of consecutive losses, and latency percentiles from
- * its histogram.
+ * test_bench_stats.c — unit tests for tools/chatbench/bench_stats.c:
+ * chatbench's counting of deliveries, duplicates, reorders, garbled and
+ * lost messages per receiver, runs of consecutive losses, and latency
+ * percentiles from its histogram.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,9 +1,9 @@
 /*
- * test_bench_token.c — unit tests for tools/bench_token.c: chatbench's
- * message tokens round-trip, and the scanner finds them however a server
- * cuts and glues the stream (split across reads at every byte, glued
- * together, behind "NICK: " prefixes, with a prefix inserted in the middle
- * as the seed 003 server does, among other '[' characters).
+ * test_bench_token.c — unit tests for tools/chatbench/bench_token.c:
+ * chatbench's message tokens round-trip, and the scanner finds them however
+ * a server cuts and glues the stream (split across reads at every byte,
+ * glued together, behind "NICK: " prefixes, with a prefix inserted in the
+ * middle as the seed 003 server does, among other '[' characters).
  */
 #include <stdarg.h>
 #include <stddef.h>

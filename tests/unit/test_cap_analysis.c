@@ -1,9 +1,9 @@
 /*
- * test_cap_analysis.c — Wireshark's TCP analysis (tools/cap_analysis.c) on
- * made-up segments, one flag at a time: what makes a duplicate ACK and
- * which ACK it repeats, a fast retransmission after two of them, a
- * keep-alive and its ACK, a zero window and its probe, a lost segment and
- * the ACK of bytes never seen, the ACK's RTT.
+ * test_cap_analysis.c — Wireshark's TCP analysis
+ * (tools/chatcap/cap_analysis.c) on made-up segments, one flag at a time:
+ * what makes a duplicate ACK and which ACK it repeats, a fast retransmission
+ * after two of them, a keep-alive and its ACK, a zero window and its probe,
+ * a lost segment and the ACK of bytes never seen, the ACK's RTT.
  */
 #include <stdarg.h>
 #include <stddef.h>

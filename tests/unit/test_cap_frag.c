@@ -1,6 +1,7 @@
 /*
- * test_cap_frag.c — IP reassembly (tools/cap_frag.c): pieces in order,
- * reversed, a missing piece, a timeout, the bound on datagrams waiting.
+ * test_cap_frag.c — IP reassembly (tools/chatcap/cap_frag.c): pieces in
+ * order, reversed, a missing piece, a timeout, the bound on datagrams
+ * waiting.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /*
- * test_cap_rtt.c — the RFC 6298 estimator (tools/cap_rtt.c) on samples
- * worked by hand.
+ * test_cap_rtt.c — the RFC 6298 estimator (tools/chatcap/cap_rtt.c) on
+ * samples worked by hand.
  */
 #include <stdarg.h>
 #include <stddef.h>

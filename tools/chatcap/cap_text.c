@@ -98,11 +98,10 @@ print_tcp_options(struct cap_line *l, const struct cap_tcp_opts *opt)
 	cap_line_fmt(l, "%s>", opt->bad ? " bad" : "");
 }
 
-/* What a TCP segment means, in words. */
+/* The three segments of the handshake, in words. */
 static void
-print_tcp_meaning(const struct cap_out *o, struct cap_line *l,
-                  const struct cap_packet *p,
-                  const struct cap_event *ev)
+print_handshake(const struct cap_out *o, struct cap_line *l,
+                const struct cap_packet *p, const struct cap_event *ev)
 {
 	char d[32];
 
@@ -137,23 +136,17 @@ print_tcp_meaning(const struct cap_out *o, struct cap_line *l,
 			cap_line_fmt(l, TR(", handshake %s since the SYN (iRTT)",
 			                 ", saludo de %s desde el SYN (iRTT)"), d);
 		break;
-	case CAP_EV_DATA:
-		cap_line_str(l, TR("data to the ", "datos al "));
-		cap_line_str(l, side(!ev->dir));
+	default:
 		break;
-	case CAP_EV_ACK:
-		cap_line_str(l, TR("ACK: the ", "ACK: el "));
-		cap_line_str(l, side(ev->dir));
-		cap_line_str(l, TR(" has received ", " ha recibido "));
-		cap_line_u64(l, ev->rel_ack > 0 ? ev->rel_ack - 1 : 0, 1);
-		cap_line_str(l, TR(" bytes in all (cumulative)",
-		                   " bytes en total (acumulativo)"));
-		break;
-	case CAP_EV_KEEPALIVE:
-		cap_line_fmt(l, TR("keep-alive: is the %s still there?",
-		                 "keep-alive: \u00bfsigue ah\u00ed el %s?"),
-		        side(!ev->dir));
-		break;
+	}
+}
+
+/* A FIN, its ACK, a reset or a refusal, in words. */
+static void
+print_teardown(const struct cap_out *o, struct cap_line *l,
+               const struct cap_packet *p, const struct cap_event *ev)
+{
+	switch (ev->what) {
 	case CAP_EV_FIN:
 		cap_line_fmt(l, "%s", cap_color(o, CAP_C_TEARDOWN));
 		cap_line_fmt(l, ev->fin_nr == 1
@@ -183,6 +176,46 @@ print_tcp_meaning(const struct cap_out *o, struct cap_line *l,
 		                 "el puerto %u%s"),
 		        cap_color(o, CAP_C_PROBLEM), p->sport,
 		        cap_color(o, CAP_C_RESET));
+		break;
+	default:
+		break;
+	}
+}
+
+/* What a TCP segment means, in words. */
+static void
+print_tcp_meaning(const struct cap_out *o, struct cap_line *l,
+                  const struct cap_packet *p,
+                  const struct cap_event *ev)
+{
+	switch (ev->what) {
+	case CAP_EV_SYN:
+	case CAP_EV_SYN_ACK:
+	case CAP_EV_ESTABLISHED:
+		print_handshake(o, l, p, ev);
+		break;
+	case CAP_EV_DATA:
+		cap_line_str(l, TR("data to the ", "datos al "));
+		cap_line_str(l, side(!ev->dir));
+		break;
+	case CAP_EV_ACK:
+		cap_line_str(l, TR("ACK: the ", "ACK: el "));
+		cap_line_str(l, side(ev->dir));
+		cap_line_str(l, TR(" has received ", " ha recibido "));
+		cap_line_u64(l, ev->rel_ack > 0 ? ev->rel_ack - 1 : 0, 1);
+		cap_line_str(l, TR(" bytes in all (cumulative)",
+		                   " bytes en total (acumulativo)"));
+		break;
+	case CAP_EV_KEEPALIVE:
+		cap_line_fmt(l, TR("keep-alive: is the %s still there?",
+		                 "keep-alive: \u00bfsigue ah\u00ed el %s?"),
+		        side(!ev->dir));
+		break;
+	case CAP_EV_FIN:
+	case CAP_EV_FIN_ACK:
+	case CAP_EV_RST:
+	case CAP_EV_REFUSED:
+		print_teardown(o, l, p, ev);
 		break;
 	default:
 		break;
@@ -222,6 +255,52 @@ print_problem(const struct cap_out *o, struct cap_line *l,
 		        cap_color(o, CAP_C_DIM), cap_color(o, CAP_C_RESET), why);
 }
 
+/* A TCP segment's columns: flags, relative seq and ack, window, length. */
+static void
+print_tcp_columns(struct cap_line *l, const struct cap_packet *p,
+                  const struct cap_event *ev)
+{
+	char flags[12];
+
+	cap_fmt_flags(p->flags, flags);
+	cap_line_ch(l, '[');
+	cap_line_str(l, flags);
+	cap_line_str(l, "] seq=");
+	cap_line_u64(l, ev->rel_seq, 1);
+	if (ev->has_ack) {
+		cap_line_str(l, " ack=");
+		cap_line_u64(l, ev->rel_ack, 1);
+	}
+	cap_line_str(l, " win=");
+	cap_line_u64(l, ev->win, 1);
+	cap_line_str(l, " len=");
+	cap_line_u64(l, p->payload_len, 1);
+	cap_line_str(l, "  ");
+}
+
+/* What the capture cut or IP reassembled, after the rest of the line. */
+static void
+print_cuts(struct cap_line *l, const struct cap_packet *p,
+           const struct cap_event *ev)
+{
+	if (p->hdr_cut != NULL)
+		cap_line_fmt(l, TR(" [header cut by the snapshot length: %s not "
+		                 "captured]",
+		                 " [cabecera cortada por la longitud de captura: "
+		                 "%s sin capturar]"),
+		        strcmp(p->hdr_cut, "TCP options") == 0
+		        ? TR("TCP options", "opciones TCP") : p->hdr_cut);
+	if (p->frags > 0)
+		cap_line_fmt(l, TR(" [reassembled from %u IP fragments]",
+		                   " [reensamblado de %u fragmentos IP]"), p->frags);
+	if (ev->payload_cut)
+		cap_line_fmt(l, TR(" [payload cut by the snapshot length: %zu of %zu "
+		                 "bytes captured]",
+		                 " [datos cortados por la longitud de captura: %zu "
+		                 "de %zu bytes]"),
+		        p->payload_caplen, p->payload_len);
+}
+
 void
 cap_text_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
                 int64_t rel_us,
@@ -229,7 +308,6 @@ cap_text_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
                 size_t caplen, size_t wirelen)
 {
 	const struct cap_conv *c = ev->conv;
-	char flags[12];
 
 	/* The hot path: appended piece by piece, no printf. */
 	cap_line_u64(l, n, 4);
@@ -253,20 +331,7 @@ cap_text_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
 	cap_line_str(l, c->name[!ev->dir]);
 	cap_line_ch(l, ' ');
 	if (c->proto == 6) {
-		cap_fmt_flags(p->flags, flags);
-		cap_line_ch(l, '[');
-		cap_line_str(l, flags);
-		cap_line_str(l, "] seq=");
-		cap_line_u64(l, ev->rel_seq, 1);
-		if (ev->has_ack) {
-			cap_line_str(l, " ack=");
-			cap_line_u64(l, ev->rel_ack, 1);
-		}
-		cap_line_str(l, " win=");
-		cap_line_u64(l, ev->win, 1);
-		cap_line_str(l, " len=");
-		cap_line_u64(l, p->payload_len, 1);
-		cap_line_str(l, "  ");
+		print_tcp_columns(l, p, ev);
 		print_tcp_meaning(o, l, p, ev);
 	} else {
 		cap_line_str(l, "len=");
@@ -285,20 +350,5 @@ cap_text_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
 		cap_explain_analysis(o, l, ev);
 		cap_line_str(l, cap_color(o, CAP_C_RESET));
 	}
-	if (p->hdr_cut != NULL)
-		cap_line_fmt(l, TR(" [header cut by the snapshot length: %s not "
-		                 "captured]",
-		                 " [cabecera cortada por la longitud de captura: "
-		                 "%s sin capturar]"),
-		        strcmp(p->hdr_cut, "TCP options") == 0
-		        ? TR("TCP options", "opciones TCP") : p->hdr_cut);
-	if (p->frags > 0)
-		cap_line_fmt(l, TR(" [reassembled from %u IP fragments]",
-		                   " [reensamblado de %u fragmentos IP]"), p->frags);
-	if (ev->payload_cut)
-		cap_line_fmt(l, TR(" [payload cut by the snapshot length: %zu of %zu "
-		                 "bytes captured]",
-		                 " [datos cortados por la longitud de captura: %zu "
-		                 "de %zu bytes]"),
-		        p->payload_caplen, p->payload_len);
+	print_cuts(l, p, ev);
 }

@@ -174,13 +174,55 @@ put_icmp(struct cap_line *l, const struct cap_packet *p,
 		cap_line_str(l, ",\"conv\":null");
 }
 
+/* A packet outside any conversation: what it is, where it failed, an ICMP
+ * error's quote or a fragment's place, and its sizes. */
+static void
+put_not_conv(struct cap_line *l, const struct cap_packet *p,
+             const struct cap_event *ev, size_t caplen, size_t wirelen)
+{
+	cap_line_str(l, ",\"event\":\"");
+	cap_line_str(l, event_name(ev->what));
+	cap_line_str(l, "\",\"where\":");
+	put_string(l, p->why != NULL ? p->why : "",
+	           p->why != NULL ? strlen(p->why) : 0);
+	if (ev->what == CAP_EV_ICMP)
+		put_icmp(l, p, ev);
+	if (ev->what == CAP_EV_FRAGMENT) {
+		put_num(l, "frag_id", p->frag_id);
+		put_num(l, "frag_offset", (int64_t)p->frag_off);
+		put_num(l, "frag_len", (int64_t)p->payload_len);
+		cap_line_str(l, p->frag_more ? ",\"more_fragments\":true"
+		                             : ",\"more_fragments\":false");
+	}
+	put_num(l, "caplen", (int64_t)caplen);
+	put_num(l, "wire_len", (int64_t)wirelen);
+}
+
+/* A TCP segment's flags, relative seq and ack, and window. */
+static void
+put_tcp_fields(struct cap_line *l, const struct cap_packet *p,
+               const struct cap_event *ev)
+{
+	char flags[12];
+
+	cap_fmt_flags(p->flags, flags);
+	cap_line_str(l, ",\"flags\":\"");
+	cap_line_str(l, flags);
+	cap_line_ch(l, '"');
+	put_num(l, "seq", ev->rel_seq);
+	if (ev->has_ack)
+		put_num(l, "ack", ev->rel_ack);
+	else
+		cap_line_str(l, ",\"ack\":null");
+	put_num(l, "win", ev->win);
+}
+
 void
 cap_json_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
                 int64_t rel_us, const struct cap_packet *p,
                 const struct cap_event *ev, size_t caplen, size_t wirelen)
 {
 	const struct cap_conv *c = ev->conv;
-	char flags[12];
 
 	(void)o;                            /* JSON has no colour or width */
 	cap_line_str(l, "{\"type\":\"packet\"");
@@ -188,22 +230,7 @@ cap_json_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
 	cap_line_str(l, ",\"time\":");
 	cap_line_seconds(l, rel_us);
 	if (c == NULL) {
-		cap_line_str(l, ",\"event\":\"");
-		cap_line_str(l, event_name(ev->what));
-		cap_line_str(l, "\",\"where\":");
-		put_string(l, p->why != NULL ? p->why : "",
-		           p->why != NULL ? strlen(p->why) : 0);
-		if (ev->what == CAP_EV_ICMP)
-			put_icmp(l, p, ev);
-		if (ev->what == CAP_EV_FRAGMENT) {
-			put_num(l, "frag_id", p->frag_id);
-			put_num(l, "frag_offset", (int64_t)p->frag_off);
-			put_num(l, "frag_len", (int64_t)p->payload_len);
-			cap_line_str(l, p->frag_more ? ",\"more_fragments\":true"
-			                             : ",\"more_fragments\":false");
-		}
-		put_num(l, "caplen", (int64_t)caplen);
-		put_num(l, "wire_len", (int64_t)wirelen);
+		put_not_conv(l, p, ev, caplen, wirelen);
 		cap_line_ch(l, '}');
 		return;
 	}
@@ -215,18 +242,8 @@ cap_json_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
 	cap_line_str(l, c->name[!ev->dir]);
 	cap_line_str(l, ev->dir == 0 ? "\",\"dir\":\"to_server\""
 	                             : "\",\"dir\":\"to_client\"");
-	if (c->proto == 6) {
-		cap_fmt_flags(p->flags, flags);
-		cap_line_str(l, ",\"flags\":\"");
-		cap_line_str(l, flags);
-		cap_line_ch(l, '"');
-		put_num(l, "seq", ev->rel_seq);
-		if (ev->has_ack)
-			put_num(l, "ack", ev->rel_ack);
-		else
-			cap_line_str(l, ",\"ack\":null");
-		put_num(l, "win", ev->win);
-	}
+	if (c->proto == 6)
+		put_tcp_fields(l, p, ev);
 	put_num(l, "len", (int64_t)p->payload_len);
 	put_num(l, "ip_len", (int64_t)p->ip_len);
 	cap_line_str(l, ",\"event\":\"");

@@ -10,10 +10,10 @@
 #include "catalog.h"
 #include "cap_explain.h"
 
-/* Wireshark's analysis of a segment in plain words, one tag per flag. */
-void
-cap_explain_analysis(const struct cap_out *o, struct cap_line *l,
-                     const struct cap_event *ev)
+/* The bytes of a segment: sent again (and why), out of order, or after a
+ * gap in the capture. */
+static void
+explain_sending(struct cap_line *l, const struct cap_event *ev)
 {
 	const struct cap_ana *a = &ev->ana;
 
@@ -49,15 +49,12 @@ cap_explain_analysis(const struct cap_out *o, struct cap_line *l,
 		                 "these are missing]",
 		                 " [segmento anterior no capturado: faltan bytes "
 		                 "antes de estos]"));
-	if (a->flags & CAP_A_DUP_ACK)
-		cap_line_fmt(l, TR(" [duplicate ACK #%" PRIu32 " of packet %" PRIu64
-		                 ": still waiting for the same byte]",
-		                 " [ACK duplicado n.\u00ba %" PRIu32 " del paquete %"
-		                 PRIu64 ": sigue esperando el mismo byte]"),
-		        a->dup_ack_n, a->dup_ack_of);
-	if (a->flags & CAP_A_ACK_LOST_SEGMENT)
-		cap_line_fmt(l, TR(" [ACK of a segment not captured]",
-		                 " [ACK de un segmento no capturado]"));
+}
+
+/* The receiver's window: zero and its probes, full, opened again. */
+static void
+explain_window(struct cap_line *l, const struct cap_ana *a)
+{
 	if (a->flags & CAP_A_ZERO_WINDOW_PROBE)
 		cap_line_fmt(l, TR(" [zero window probe: one byte to see if the "
 		                 "window opened]",
@@ -80,6 +77,26 @@ cap_explain_analysis(const struct cap_out *o, struct cap_line *l,
 		cap_line_fmt(l, TR(" [window update: the receiver has room again]",
 		                 " [actualizaci\u00f3n de ventana: el receptor vuelve "
 		                 "a tener sitio]"));
+}
+
+/* Wireshark's analysis of a segment in plain words, one tag per flag. */
+void
+cap_explain_analysis(const struct cap_out *o, struct cap_line *l,
+                     const struct cap_event *ev)
+{
+	const struct cap_ana *a = &ev->ana;
+
+	explain_sending(l, ev);
+	if (a->flags & CAP_A_DUP_ACK)
+		cap_line_fmt(l, TR(" [duplicate ACK #%" PRIu32 " of packet %" PRIu64
+		                 ": still waiting for the same byte]",
+		                 " [ACK duplicado n.\u00ba %" PRIu32 " del paquete %"
+		                 PRIu64 ": sigue esperando el mismo byte]"),
+		        a->dup_ack_n, a->dup_ack_of);
+	if (a->flags & CAP_A_ACK_LOST_SEGMENT)
+		cap_line_fmt(l, TR(" [ACK of a segment not captured]",
+		                 " [ACK de un segmento no capturado]"));
+	explain_window(l, a);
 	if (a->flags & CAP_A_KEEP_ALIVE_ACK)
 		cap_line_fmt(l, TR(" [keep-alive ACK: still here]",
 		                 " [ACK de keep-alive: sigue aqu\u00ed]"));

@@ -1,9 +1,9 @@
 /*
  * bench_engine.c — chatbench's clients and the epoll loop that drives them:
- * non-blocking connects a window at a time, nicknames and their
- * confirmation, reading (with tokens split across reads carried over) and
- * writing. What to send and when is the phases' business (bench_load.c,
- * bench_idle.c, bench_bots.c).
+ * setting them up, non-blocking connects a window at a time, nicknames and
+ * their confirmation. Reading (with tokens split across reads carried over)
+ * and writing are in bench_io.c. What to send and when is the phases'
+ * business (bench_load.c, bench_idle.c, bench_bots.c).
  */
 #include <errno.h>
 #include <netdb.h>
@@ -16,12 +16,10 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "bench_io.h"
 
 #define ENGINE_WINDOW   256     /* connects in flight at once */
 #define ENGINE_EVENTS   512
-#define ENGINE_READ     65536   /* one read, plus a carried partial token */
-#define ENGINE_DGRAMS   64      /* datagrams per recvmmsg */
-#define ENGINE_DGRAM    2048
 #define ENGINE_UDP_RCVBUF (1 << 20) /* per UDP client, while it fills */
 #define ENGINE_STALL_RCVBUF 4096    /* a --stall client's receive buffer */
 /* Joining: no news for this long ends the wait for confirmations. The
@@ -121,30 +119,6 @@ bench_nick(const struct bench_engine *E, size_t id, char *out)
  * Connecting
  * ------------------------------------------------------------------------ */
 
-static void
-set_events(struct bench_engine *E, struct bconn *c, int op, uint32_t events)
-{
-	struct epoll_event ev = { .events = events, .data.ptr = c };
-
-	epoll_ctl(E->ep, op, c->fd, &ev);
-}
-
-static void
-conn_closed(struct bench_engine *E, struct bconn *c)
-{
-	if (c->fd >= 0)
-		close(c->fd);           /* closing also leaves epoll */
-	c->fd = -1;
-	if (!c->up) {
-		E->res->failed++;
-		if (E->pending > 0)
-			E->pending--;
-		return;
-	}
-	c->closed = true;
-	E->res->closed++;
-}
-
 /* The connection is up: read from now on, and say who we are. */
 static void
 conn_up(struct bench_engine *E, struct bconn *c, bool nick, int op)
@@ -158,7 +132,7 @@ conn_up(struct bench_engine *E, struct bconn *c, bool nick, int op)
 		setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	else             /* a burst must not be lost here, in the measurer */
 		setsockopt(c->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	set_events(E, c, op, EPOLLIN);
+	bench_io_events(E, c, op, EPOLLIN);
 	if (!nick)
 		return;
 	bench_nick(E, c->id, name);
@@ -189,7 +163,7 @@ open_next(struct bench_engine *E, bool nick)
 		conn_up(E, c, nick, EPOLL_CTL_ADD);
 	} else if (errno == EINPROGRESS) {
 		E->pending++;
-		set_events(E, c, EPOLL_CTL_ADD, EPOLLOUT);
+		bench_io_events(E, c, EPOLL_CTL_ADD, EPOLLOUT);
 	} else {
 		close(c->fd);
 		c->fd = -1;
@@ -206,209 +180,11 @@ connect_done(struct bench_engine *E, struct bconn *c, bool nick)
 
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &len) < 0 ||
 	    soerr != 0) {
-		conn_closed(E, c);
+		bench_io_closed(E, c);
 		return;
 	}
 	E->pending--;
 	conn_up(E, c, nick, EPOLL_CTL_MOD);
-}
-
-/* ---------------------------------------------------------------------------
- * Reading: what the bytes mean depends on the phase.
- * ------------------------------------------------------------------------ */
-
-struct scan_ctx {
-	struct bench_stats *stats;
-	size_t              receiver;
-	uint64_t            now;
-};
-
-static void
-on_token(void *arg, int ok, const struct bench_token *t)
-{
-	struct scan_ctx *x = arg;
-
-	bench_stats_token(x->stats, x->receiver, ok, t, x->now);
-}
-
-/* Mark every client whose nickname appears in p[0..len); returns how many
- * bytes are done with (the tail might hold the start of a nickname). */
-static size_t
-scan_nicks(struct bench_engine *E, const char *p, size_t len)
-{
-	size_t plen = strlen(E->prefix), at = 0, id, i;
-	const char *hit;
-
-	while ((hit = memmem(p + at, len - at, E->prefix, plen)) != NULL) {
-		at = (size_t)(hit - p);
-		if (len - at < BENCH_NICK_LEN)
-			return at;
-		for (id = 0, i = plen; i < BENCH_NICK_LEN; i++) {
-			if (hit[i] < '0' || hit[i] > '9')
-				break;
-			id = id * 10 + (size_t)(hit[i] - '0');
-		}
-		if (i == BENCH_NICK_LEN && id < E->n && !E->c[id].registered) {
-			E->c[id].registered = true;
-			E->res->registered++;
-		}
-		at++;
-	}
-	return len > BENCH_NICK_LEN ? len - BENCH_NICK_LEN : 0;
-}
-
-/* Bytes p[0..len) arrived for c: returns how many are done with. */
-static size_t
-consume(struct bench_engine *E, struct bconn *c, const char *p, size_t len,
-        uint64_t now)
-{
-	struct scan_ctx x = { &E->res->stats, c->id, now };
-
-	switch (E->phase) {
-	case BENCH_JOIN:
-		return scan_nicks(E, p, len);
-	case BENCH_CHAT:
-		return bench_token_scan(p, len, E->o->size, on_token, &x);
-	case BENCH_IDLE:
-		if (E->on_data != NULL)
-			E->on_data(E, c, p, len);
-		break;
-	}
-	return len;
-}
-
-static void
-read_stream(struct bench_engine *E, struct bconn *c)
-{
-	size_t keep = c->carry_len, total, used;
-	uint64_t now;
-	ssize_t n;
-
-	if (keep > 0)
-		memcpy(E->rbuf, c->carry, keep);
-	n = read(c->fd, E->rbuf + keep, E->rbuf_len - keep);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		conn_closed(E, c);
-		return;
-	}
-	now = clock_us();
-	E->progress_us = now;
-	total = keep + (size_t)n;
-	used = consume(E, c, E->rbuf, total, now);
-	c->carry_len = (uint32_t)(total - used);
-	if (c->carry_len == 0)
-		return;
-	if (c->carry == NULL &&
-	    (c->carry = malloc(E->o->size + BENCH_NICK_LEN)) == NULL) {
-		c->carry_len = 0;       /* out of memory: that token is lost */
-		return;
-	}
-	memcpy(c->carry, E->rbuf + used, c->carry_len);
-}
-
-static void
-read_dgrams(struct bench_engine *E, struct bconn *c)
-{
-	struct mmsghdr mm[ENGINE_DGRAMS];
-	struct iovec iov[ENGINE_DGRAMS];
-	uint64_t now;
-	int i, n;
-
-	for (i = 0; i < ENGINE_DGRAMS; i++) {
-		iov[i].iov_base = E->rbuf + (size_t)i * ENGINE_DGRAM;
-		iov[i].iov_len = ENGINE_DGRAM;
-		memset(&mm[i].msg_hdr, 0, sizeof(mm[i].msg_hdr));
-		mm[i].msg_hdr.msg_iov = &iov[i];
-		mm[i].msg_hdr.msg_iovlen = 1;
-	}
-	n = recvmmsg(c->fd, mm, ENGINE_DGRAMS, MSG_DONTWAIT, NULL);
-	if (n <= 0)
-		return;        /* EAGAIN, or ECONNREFUSED: nobody listens (yet) */
-	now = clock_us();
-	E->progress_us = now;
-	for (i = 0; i < n; i++)      /* each datagram stands alone: no carry */
-		consume(E, c, iov[i].iov_base, mm[i].msg_len, now);
-}
-
-/* ---------------------------------------------------------------------------
- * Writing
- * ------------------------------------------------------------------------ */
-
-void
-bench_engine_want_write(struct bench_engine *E, struct bconn *c, bool on)
-{
-	if (c->fd < 0 || c->polling_out == on)
-		return;
-	c->polling_out = on;
-	set_events(E, c, EPOLL_CTL_MOD, (c->stalled ? 0 : EPOLLIN) |
-	                                (on ? EPOLLOUT : 0));
-}
-
-void
-bench_engine_stall(struct bench_engine *E, struct bconn *c)
-{
-	c->stalled = true;
-	if (c->fd >= 0)
-		set_events(E, c, EPOLL_CTL_MOD, c->polling_out ? EPOLLOUT : 0);
-}
-
-int
-bench_engine_flush(struct bench_engine *E, struct bconn *c)
-{
-	ssize_t n;
-
-	while (c->out_len > 0) {
-		n = send(c->fd, c->out + c->out_off, c->out_len,
-		         MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n > 0) {
-			c->out_off += (uint32_t)n;
-			c->out_len -= (uint32_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
-		E->res->send_errors++;
-		conn_closed(E, c);
-		return -1;
-	}
-	c->out_off = 0;
-	return 1;
-}
-
-int
-bench_engine_send(struct bench_engine *E, struct bconn *c, const char *p,
-                  size_t len)
-{
-	uint32_t want;
-	char *d;
-
-	if (c->fd < 0)
-		return -1;
-	if (E->o->udp) {                /* a datagram goes whole or not at all */
-		if (send(c->fd, p, len, MSG_DONTWAIT) < 0)
-			E->res->send_errors++;
-		return 0;
-	}
-	if (c->out_off > 0 && c->out_off + c->out_len + len > c->out_cap) {
-		memmove(c->out, c->out + c->out_off, c->out_len);
-		c->out_off = 0;
-	}
-	if (c->out_off + c->out_len + len > c->out_cap) {
-		want = c->out_cap ? c->out_cap : 4096;
-		while (want < c->out_len + len)
-			want *= 2;
-		if ((d = realloc(c->out, want)) == NULL)
-			return -1;
-		c->out = d;
-		c->out_cap = want;
-	}
-	memcpy(c->out + c->out_off + c->out_len, p, len);
-	c->out_len += (uint32_t)len;
-	return bench_engine_flush(E, c) < 0 ? -1 : 0;
 }
 
 /* ---------------------------------------------------------------------------
@@ -433,10 +209,7 @@ bench_engine_turn(struct bench_engine *E, int timeout_ms,
 			continue;
 		}
 		if (ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR) && !c->stalled) {
-			if (E->o->udp)
-				read_dgrams(E, c);
-			else
-				read_stream(E, c);
+			bench_io_read(E, c);
 		}
 		if (c->fd >= 0 && (ev[i].events & EPOLLOUT)) {
 			if (write_fn != NULL)

@@ -1,6 +1,7 @@
 /*
  * cap_tcpstate.h — following one TCP connection through its life, segment
- * by segment, as Wireshark's TCP analysis does. Used by cap_conv.c.
+ * by segment, as Wireshark's TCP analysis does. Used by cap_conv.c and
+ * cap_convtab.c.
  */
 #ifndef CAP_TCPSTATE_H
 #define CAP_TCPSTATE_H

@@ -1,9 +1,10 @@
 /*
  * bench.h — what chatbench's modules share: the options, the results of a
  * run, and the client connections with the event loop that drives them
- * (bench_engine.c). The phases built on it are bench_load.c (messages and
- * their counting), bench_idle.c (--connect-only) and bench_bots.c (--bots);
- * bench_report.c prints the results.
+ * (bench_engine.c; their reading and writing in bench_io.c). The phases
+ * built on it are bench_load.c (messages and their counting), bench_idle.c
+ * (--connect-only) and bench_bots.c (--bots); bench_report.c prints the
+ * results.
  */
 #ifndef REDCHAT_BENCH_H
 #define REDCHAT_BENCH_H

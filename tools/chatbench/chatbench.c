@@ -129,78 +129,70 @@ seconds(const char *opt, const char *s)
 	return v;
 }
 
-/* Parse argv into *o; returns 1 after --help/--version, -1 on an error. */
+static const struct option longopts[] = {
+	{ "udp", no_argument, NULL, OPT_UDP },
+	{ "host", required_argument, NULL, 'h' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "clients", required_argument, NULL, OPT_CLIENTS },
+	{ "senders", required_argument, NULL, OPT_SENDERS },
+	{ "messages", required_argument, NULL, OPT_MESSAGES },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "stall", required_argument, NULL, OPT_STALL },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "connect-only", no_argument, NULL, OPT_CONNECT_ONLY },
+	{ "hold", required_argument, NULL, OPT_HOLD },
+	{ "server-pid", required_argument, NULL, OPT_SERVER_PID },
+	{ "bots", required_argument, NULL, OPT_BOTS },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "connect-rate", required_argument, NULL, OPT_CONNECT_RATE },
+	{ "lang", required_argument, NULL, OPT_LANG },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Take option ch (its argument in optarg) into *o, the port into *port;
+ * returns 1 after --help/--version, -1 on an error, else 0. */
 static int
-parse(int argc, char **argv, struct bench_opts *o)
+parse_option(int ch, char **argv, struct bench_opts *o, int *port)
 {
-	static const struct option longopts[] = {
-		{ "udp", no_argument, NULL, OPT_UDP },
-		{ "host", required_argument, NULL, 'h' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "clients", required_argument, NULL, OPT_CLIENTS },
-		{ "senders", required_argument, NULL, OPT_SENDERS },
-		{ "messages", required_argument, NULL, OPT_MESSAGES },
-		{ "size", required_argument, NULL, OPT_SIZE },
-		{ "rate", required_argument, NULL, OPT_RATE },
-		{ "stall", required_argument, NULL, OPT_STALL },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "connect-only", no_argument, NULL, OPT_CONNECT_ONLY },
-		{ "hold", required_argument, NULL, OPT_HOLD },
-		{ "server-pid", required_argument, NULL, OPT_SERVER_PID },
-		{ "bots", required_argument, NULL, OPT_BOTS },
-		{ "seed", required_argument, NULL, OPT_SEED },
-		{ "duration", required_argument, NULL, OPT_DURATION },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "connect-rate", required_argument, NULL, OPT_CONNECT_RATE },
-		{ "lang", required_argument, NULL, OPT_LANG },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ NULL, 0, NULL, 0 },
-	};
-	int ch, port = -1;
-
-	*o = (struct bench_opts){ .host = REDCHAT_HOST, .clients = BENCH_CLIENTS,
-	                          .senders = BENCH_SENDERS,
-	                          .messages = BENCH_MESSAGES, .size = BENCH_SIZE,
-	                          .hold = BENCH_HOLD, .timeout = BENCH_TIMEOUT,
-	                          .seed = (unsigned long)time(NULL) };
-	if (cli_lang_scan(PROG, argc, argv) < 0)     /* the errors' language */
-		return -1;
-	opterr = 0;                                  /* errors in our words */
-	while ((ch = getopt_long(argc, argv, ":h:p:", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'h': o->host = optarg; break;
-		case 'p':
-			if ((port = cli_port_min(PROG, "--port", optarg, 1)) < 0)
-				return -1;
-			break;
-		case OPT_UDP: o->udp = true; break;
-		case OPT_CLIENTS: o->clients = (size_t)number("--clients", optarg, 1, 100000); break;
-		case OPT_SENDERS: o->senders = (size_t)number("--senders", optarg, 1, 65535); break;
-		case OPT_MESSAGES: o->messages = (uint32_t)number("--messages", optarg, 1, 100000000); break;
-		case OPT_SIZE: o->size = (size_t)number("--size", optarg, BENCH_TOKEN_MIN, 1000); break;
-		case OPT_RATE: o->rate = (double)number("--rate", optarg, 1, 1000000); break;
-		case OPT_STALL: o->stall = (size_t)number("--stall", optarg, 0, 100000); break;
-		case OPT_JSON: o->json = true; break;
-		case OPT_CONNECT_ONLY: o->connect_only = true; break;
-		case OPT_HOLD: o->hold = seconds("--hold", optarg); break;
-		case OPT_SERVER_PID: o->server_pid = (long)number("--server-pid", optarg, 1, 1 << 30); break;
-		case OPT_BOTS: o->bots = (size_t)number("--bots", optarg, 1, 10000); break;
-		case OPT_SEED: o->seed = (unsigned long)number("--seed", optarg, 0, 1LL << 62); break;
-		case OPT_DURATION: o->duration = seconds("--duration", optarg); break;
-		case OPT_TIMEOUT: o->timeout = seconds("--timeout", optarg); break;
-		case OPT_CONNECT_RATE: o->connect_rate = (double)number("--connect-rate", optarg, 1, 1000000); break;
-		case OPT_LANG: break;                   /* applied above */
-		case OPT_HELP: usage(stdout); return 1;
-		case OPT_VERSION: cli_version(PROG); return 1;
-		default: cli_bad_option(PROG, ch, argv, NULL); return -1;
-		}
+	switch (ch) {
+	case 'h': o->host = optarg; break;
+	case 'p':
+		if ((*port = cli_port_min(PROG, "--port", optarg, 1)) < 0)
+			return -1;
+		break;
+	case OPT_UDP: o->udp = true; break;
+	case OPT_CLIENTS: o->clients = (size_t)number("--clients", optarg, 1, 100000); break;
+	case OPT_SENDERS: o->senders = (size_t)number("--senders", optarg, 1, 65535); break;
+	case OPT_MESSAGES: o->messages = (uint32_t)number("--messages", optarg, 1, 100000000); break;
+	case OPT_SIZE: o->size = (size_t)number("--size", optarg, BENCH_TOKEN_MIN, 1000); break;
+	case OPT_RATE: o->rate = (double)number("--rate", optarg, 1, 1000000); break;
+	case OPT_STALL: o->stall = (size_t)number("--stall", optarg, 0, 100000); break;
+	case OPT_JSON: o->json = true; break;
+	case OPT_CONNECT_ONLY: o->connect_only = true; break;
+	case OPT_HOLD: o->hold = seconds("--hold", optarg); break;
+	case OPT_SERVER_PID: o->server_pid = (long)number("--server-pid", optarg, 1, 1 << 30); break;
+	case OPT_BOTS: o->bots = (size_t)number("--bots", optarg, 1, 10000); break;
+	case OPT_SEED: o->seed = (unsigned long)number("--seed", optarg, 0, 1LL << 62); break;
+	case OPT_DURATION: o->duration = seconds("--duration", optarg); break;
+	case OPT_TIMEOUT: o->timeout = seconds("--timeout", optarg); break;
+	case OPT_CONNECT_RATE: o->connect_rate = (double)number("--connect-rate", optarg, 1, 1000000); break;
+	case OPT_LANG: break;           /* cli_lang_scan() applied it */
+	case OPT_HELP: usage(stdout); return 1;
+	case OPT_VERSION: cli_version(PROG); return 1;
+	default: cli_bad_option(PROG, ch, argv, NULL); return -1;
 	}
-	if (port < 0)
-		port = o->udp ? REDCHAT_UDP_PORT : REDCHAT_TCP_PORT;
-	o->port = port;
+	return 0;
+}
 
-	/* Conflicts, one line each. */
+/* Options that do not go together, one line each; returns 0 or -1. */
+static int
+check_conflicts(int argc, char **argv, const struct bench_opts *o)
+{
 	if (optind < argc)
 		return fprintf(stderr, TR("%s: unexpected argument %s\n",
 		                          "%s: argumento inesperado %s\n"),
@@ -222,6 +214,28 @@ parse(int argc, char **argv, struct bench_opts *o)
 		                          "%s: como mucho %d clientes que "
 		                          "charlan\n"), PROG, BENCH_CHATTERS_MAX), -1;
 	return 0;
+}
+
+/* Parse argv into *o; returns 1 after --help/--version, -1 on an error. */
+static int
+parse(int argc, char **argv, struct bench_opts *o)
+{
+	int ch, r, port = -1;
+
+	*o = (struct bench_opts){ .host = REDCHAT_HOST, .clients = BENCH_CLIENTS,
+	                          .senders = BENCH_SENDERS,
+	                          .messages = BENCH_MESSAGES, .size = BENCH_SIZE,
+	                          .hold = BENCH_HOLD, .timeout = BENCH_TIMEOUT,
+	                          .seed = (unsigned long)time(NULL) };
+	if (cli_lang_scan(PROG, argc, argv) < 0)     /* the errors' language */
+		return -1;
+	opterr = 0;                                  /* errors in our words */
+	while ((ch = getopt_long(argc, argv, ":h:p:", longopts, NULL)) != -1)
+		if ((r = parse_option(ch, argv, o, &port)) != 0)
+			return r;
+	o->port = port >= 0 ? port : o->udp ? REDCHAT_UDP_PORT
+	                                    : REDCHAT_TCP_PORT;
+	return check_conflicts(argc, argv, o);
 }
 
 int

@@ -1,0 +1,247 @@
+/*
+ * chatcap.c — the capture tool of the lab: reads chat traffic (live or
+ * from a file) and explains every packet, then compares TCP with UDP.
+ * This file holds main, the per-packet dispatch and the output's setup;
+ * the command line is cap_options.c, capture cap_capture.c, decoding
+ * cap_decode.c, meaning cap_conv.c, and the output cap_text.c, cap_json.c,
+ * cap_ladder.c and cap_summary.c.
+ */
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "cap_capture.h"
+#include "cap_decode.h"
+#include "cap_emit.h"
+#include "cap_follow.h"
+#include "cap_json.h"
+#include "cap_diagram.h"
+#include "cap_ladder.h"
+#include "cap_options.h"
+#include "cap_pcapng.h"
+#include "cap_summary.h"
+
+#define PROG "chatcap"
+#define DEFAULT_IFACE    "lo"
+
+/* Everything the per-packet callback needs. */
+struct run {
+	const struct cap_config *cfg;
+	struct cap_table     table;
+	struct cap_emit      emit;      /* where each packet's words go */
+	int                  dlt;
+	uint64_t             n;
+};
+
+/* One packet: decode, follow, explain. Returns 1 for chat packets. */
+static int
+on_packet(void *arg, const struct pcap_pkthdr *h, const uint8_t *bytes)
+{
+	struct run *r = arg;
+	struct cap_packet p;
+	static struct cap_event ev;       /* big: kept off the stack */
+	enum cap_result res;
+	int64_t t_us = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+
+	res = cap_decode(r->dlt, bytes, h->caplen, h->len, &p);
+	res = cap_frag_packet(&r->table.frags, res, &p, t_us);
+	if (cap_table_packet(&r->table, res, &p, t_us, &ev) < 0)
+		return -1;
+	r->n++;
+	if (cap_emit_packet(&r->emit, r->n, t_us - r->table.st.first_us, h,
+	                    bytes, &p, &ev) < 0)
+		return -1;
+	return ev.what == CAP_EV_OTHER ? 0 : 1;
+}
+
+static bool
+locale_is_utf8(void)
+{
+	const char *cs;
+
+	setlocale(LC_CTYPE, "");
+	cs = nl_langinfo(CODESET);
+	return strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0;
+}
+
+static void
+finish(struct run *r)
+{
+	const char *name = pcap_datalink_val_to_name(r->dlt);
+	struct cap_out *o = &r->emit.out;
+	char err[512];
+
+	cap_emit_flush(&r->emit);
+	o->link_name = name != NULL ? name : "?";
+	cap_table_finish(&r->table);
+	if (r->cfg->ladder_out != NULL &&
+	    cap_diagram_write(r->cfg->ladder_out, o, &r->table, err,
+	                      sizeof(err)) < 0)
+		fprintf(stderr, "%s: %s\n", PROG, err);
+	if (r->cfg->json) {
+		cap_json_summary(o, &r->table);
+		return;
+	}
+	if (r->cfg->ladder)
+		cap_ladder_print(o, &r->table);
+	if (r->cfg->follow)
+		cap_follow_print(o, &r->table);
+	cap_summary_print(o, &r->table);
+	if (r->cfg->rtt)
+		cap_summary_rtt(o, &r->table);
+}
+
+/* The columns to fit: --width N (0: no limit), else the terminal's, else
+ * 80 (a file, a pipe: what a printout or a lab report takes). */
+static unsigned
+output_width(const struct cap_config *cfg)
+{
+	struct winsize ws;
+
+	if (cfg->width >= 0)
+		return (unsigned)cfg->width;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+/* Where and how to print; live, say so on stderr and print line by line. */
+static void
+start_output(struct run *r, const struct cap_config *cfg,
+             const struct cap_source *src)
+{
+	struct cap_emit *e = &r->emit;
+
+	r->cfg = cfg;
+	r->dlt = src->dlt;
+	e->out = (struct cap_out){ .f = stdout, .tcp_port = cfg->tcp_port,
+	                           .udp_port = cfg->udp_port,
+	                           .color = !cfg->json &&
+	                                    cli_color(cfg->color, STDOUT_FILENO),
+	                           .utf8 = locale_is_utf8(),
+	                           .width = output_width(cfg),
+	                           .file = cfg->file };
+	e->plain = e->out;
+	e->plain.color = false;
+	e->json = cfg->json && !cfg->summary_only;
+	e->text = !cfg->json && !cfg->summary_only && !cfg->ladder &&
+	          !cfg->follow;
+	e->hold = !src->live;           /* files: wait to mark losses */
+	if (src->live) {
+		setvbuf(stdout, NULL, _IOLBF, 0);   /* packets as they come */
+		fprintf(stderr, TR("%s: capturing on %s (TCP port %u, UDP port %u); "
+		                   "Ctrl-C stops\n",
+		                   "%s: capturando en %s (puerto TCP %u, UDP %u); "
+		                   "Ctrl-C para terminar\n"), PROG, src->name, cfg->tcp_port,
+		        cfg->udp_port);
+	} else {
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	}
+}
+
+/* The capture: -r FILE, else live on -i IFACE (lo). A -w file that is not
+ * pcapng is libpcap's to write; a pcapng one is open_pcapng()'s. */
+static enum cap_exit
+open_source(struct cap_source *src, const struct cap_config *cfg, char *err,
+            size_t errlen)
+{
+	const char *iface = cfg->iface != NULL ? cfg->iface : DEFAULT_IFACE;
+	const char *dump = cfg->write_file;
+
+	if (dump != NULL && cap_pcapng_wanted(dump))
+		dump = NULL;
+	return cap_source_open(src, cfg->file, iface, dump, cfg->tcp_port,
+	                       cfg->udp_port,
+	                       cfg->expr[0] != '\0' ? cfg->expr : NULL, err,
+	                       errlen);
+}
+
+/* -w FILE.pcapng: the file, its section comment (chatcap's version, the
+ * ports, the command line) and the memory the comments are written in. */
+static int
+open_pcapng(struct run *r, const struct cap_config *cfg,
+            const struct cap_source *src, int argc, char **argv)
+{
+	char note[4096];
+	size_t used;
+	int i;
+
+	if (cfg->write_file == NULL || !cap_pcapng_wanted(cfg->write_file))
+		return 0;
+	used = (size_t)snprintf(note, sizeof(note), "chatcap %s; TCP port %u, "
+	                        "UDP port %u; command:", REDCHAT_VERSION,
+	                        cfg->tcp_port, cfg->udp_port);
+	for (i = 0; i < argc && used < sizeof(note); i++)
+		used += (size_t)snprintf(note + used, sizeof(note) - used, " %s",
+		                         argv[i]);
+	return cap_pcapng_open(&r->emit.ng, cfg->write_file, src->dlt,
+	                       (unsigned)pcap_snapshot(src->pcap), note);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cap_config cfg;
+	static struct run r;
+	struct cap_source src;
+	enum cap_exit status;
+	char err[PCAP_ERRBUF_SIZE + 512] = "";
+	int ok;
+
+	if (cli_lang_scan(PROG, argc, argv) < 0)       /* before any message */
+		return CAP_EXIT_USAGE;
+	if ((ok = cap_options_parse(&cfg, argc, argv)) != 0)
+		return ok > 0 ? CAP_EXIT_OK : CAP_EXIT_USAGE;
+	if (cfg.list) {
+		if (cap_list_interfaces(stdout, err, sizeof(err)) == 0)
+			return CAP_EXIT_OK;
+		fprintf(stderr, "%s: %s\n", PROG, err);
+		return CAP_EXIT_CAPTURE;
+	}
+	status = open_source(&src, &cfg, err, sizeof(err));
+	if (status != CAP_EXIT_OK) {
+		fprintf(stderr, "%s: %s\n", PROG, err);
+		cap_source_close(&src);
+		return (int)status;
+	}
+
+	start_output(&r, &cfg, &src);
+	if (open_pcapng(&r, &cfg, &src, argc, argv) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, cfg.write_file,
+		        strerror(errno));
+		cap_source_close(&src);
+		return CAP_EXIT_CAPTURE;
+	}
+	if (cap_table_init(&r.table, cfg.tcp_port, cfg.udp_port,
+	                   cfg.ladder || cfg.ladder_out != NULL) < 0)
+		status = CAP_EXIT_CAPTURE;
+	else {
+		r.table.keep_rtt = cfg.rtt;
+		r.table.keep_follow = cfg.follow;
+		status = cap_source_run(&src, cfg.count, on_packet, &r, err,
+		                        sizeof(err));
+	}
+	if (status != CAP_EXIT_LINKTYPE)      /* nothing could be read */
+		finish(&r);
+	fflush(stdout);
+	if (status != CAP_EXIT_OK)
+		fprintf(stderr, "%s: %s\n", PROG, err);
+	if ((cap_pcapng_close(&r.emit.ng) < 0 || r.emit.error) &&
+	    status == CAP_EXIT_OK) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, cfg.write_file,
+		        TR("write error", "error de escritura"));
+		status = CAP_EXIT_CAPTURE;
+	}
+	cap_emit_free(&r.emit);
+	cap_table_free(&r.table);
+	cap_source_close(&src);
+	return (int)status;
+}
