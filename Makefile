@@ -17,7 +17,7 @@ WARNFLAGS  := -std=c11 -Wall -Wextra -Wpedantic -Wshadow \
               -Wstrict-prototypes -Wmissing-prototypes -Werror
 PKGS       := libedit libpcap cmocka libnetfilter_queue
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-ALL_CFLAGS  = $(WARNFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Ishared \
+ALL_CFLAGS  = $(WARNFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(addprefix -I,$(SHARED_DIRS)) \
               -D_GNU_SOURCE -DREDCHAT_VERSION='"$(VERSION)"' -MMD -MP
 LDLIBS_EDIT := -ledit
 LDLIBS_PCAP := -lpcap

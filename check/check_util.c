@@ -39,7 +39,7 @@ check_pause(struct check_ctx *ctx, unsigned ms)
 }
 
 /* Bytes in the UTF-8 character that starts at s[0..n), or 0 when it is
- * not a valid one (text_utf8_valid() of shared/text.c decides). */
+ * not a valid one (text_utf8_valid() of shared/wire/text.c decides). */
 static size_t
 utf8_char(const char *s, size_t n)
 {

@@ -1,8 +1,24 @@
-# shared/: the message format, text rules, catalogue, room and socket helpers
-# that every program links in, as one static library.
-SHARED_SRC := $(wildcard shared/*.c)
-LIBSHARED  := $(BUILD)/libredchat.a
-TEST_LIBS  += $(LIBSHARED)
+# shared/: what every program links in, as one static library, in four
+# parts, each a folder:
+#
+#   shared/base/    helpers that know nothing of the chat: byte queue, clock,
+#                   sockets, the command line's numbers and --lang
+#   shared/wire/    the protocol: framing and parsing messages, the rules of
+#                   text and nicknames, the es/en catalogue of every line a
+#                   program shows, what a client makes of a server's line
+#   shared/server/  the server core: the room (members, commands, their
+#                   limits and timeouts), output queues, the log, the
+#                   servers' command line, signals and console
+#   shared/client/  the client core: the chat loop of tcpchat and udpchat,
+#                   their command line, the terminal
+#
+# Each part uses only the ones above it in this list (base uses the
+# catalogue's language for its messages). Headers are included by name:
+# every folder is on the include path (SHARED_DIRS).
+SHARED_DIRS := shared/base shared/wire shared/server shared/client
+SHARED_SRC  := $(wildcard $(addsuffix /*.c,$(SHARED_DIRS)))
+LIBSHARED   := $(BUILD)/libredchat.a
+TEST_LIBS   += $(LIBSHARED)
 
 $(LIBSHARED): $(call obj,$(SHARED_SRC))
 	@mkdir -p $(dir $@)

@@ -4,7 +4,7 @@
  * the event loop, so a lab can measure the two side by side.
  *
  * One mutex guards the room and every connection's output queue, and the
- * counts of the chunks that the queues share (shared/outq.h) (the
+ * counts of the chunks that the queues share (shared/server/outq.h) (the
  * simplest correct choice, named here so a lab can point at it: every
  * message serialises on it). A thread that broadcasts queues each line for
  * its receivers and, once the whole read is handled, writes to each

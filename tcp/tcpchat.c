@@ -1,11 +1,11 @@
 /*
  * tcpchat.c — the TCP chat client. TCP is a byte stream, so a message is a
  * line ended by '\n': lines going out are queued and written as the kernel
- * takes them, bytes coming in go through the line framer (shared/msg.c),
+ * takes them, bytes coming in go through the line framer (shared/wire/msg.c),
  * which finds the lines however the stream was cut. The end of the stream
  * (recv() returns 0) says the server closed the connection. Everything
  * else — options, nickname, terminal, /ping — is the shared client core
- * (shared/client.c), the same as udpchat's.
+ * (shared/client/client.c), the same as udpchat's.
  */
 #include <errno.h>
 #include <netinet/in.h>

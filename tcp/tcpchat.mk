@@ -1,5 +1,5 @@
 # tcp/tcpchat.mk — the TCP chat client: a short main on the shared client
-# core (shared/client.c, shared/term.c), linked with libedit.
+# core (shared/client/client.c, shared/client/term.c), linked with libedit.
 PROGRAMS += $(BIN)/tcpchat
 MANPAGES += man/tcpchat.1
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_framer.c — libFuzzer target for the line framer (shared/msg.c).
+ * fuzz_framer.c — libFuzzer target for the line framer (shared/wire/msg.c).
  *
  * Input: byte 0 picks the line limit (0: MSG_MAX, else 1..64), byte 1 the
  * size of each read (1..64) and, in its top bit, whether the silence rule

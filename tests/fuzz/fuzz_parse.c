@@ -1,6 +1,6 @@
 /*
  * fuzz_parse.c — libFuzzer target for the message parser (msg_parse in
- * shared/msg.c): any bytes give one of the kinds, and every pointer it
+ * shared/wire/msg.c): any bytes give one of the kinds, and every pointer it
  * returns stays inside the line, with a length that fits.
  */
 #include <stddef.h>

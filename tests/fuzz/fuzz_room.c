@@ -1,5 +1,5 @@
 /*
- * fuzz_room.c — libFuzzer target for the chat room (shared/room.c), driven
+ * fuzz_room.c — libFuzzer target for the chat room (shared/server/room.c), driven
  * through a fake transport by a byte code:
  *
  *   byte 0          configuration: max members, greeting, rate limit

@@ -1,5 +1,5 @@
 /*
- * fuzz_text.c — libFuzzer target for the text rules (shared/text.c):
+ * fuzz_text.c — libFuzzer target for the text rules (shared/wire/text.c):
  * UTF-8 validation, sanitising for a terminal and the nickname checks.
  *
  * Byte 0 picks an output buffer size for a second, cut sanitising; the

@@ -1,5 +1,5 @@
 /*
- * test_buf.c — unit tests for shared/buf.c, the output byte queue: order
+ * test_buf.c — unit tests for shared/base/buf.c, the output byte queue: order
  * kept, the limit, memory given back when empty, consumed space reclaimed.
  */
 #include <stdarg.h>

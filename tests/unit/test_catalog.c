@@ -1,5 +1,5 @@
 /*
- * test_catalog.c — unit tests for shared/catalog.c: parsing --lang values,
+ * test_catalog.c — unit tests for shared/wire/catalog.c: parsing --lang values,
  * the locale variables' precedence, and the texts themselves (present in
  * both languages, notices marked "*** ", the same printf arguments in both).
  */

@@ -1,5 +1,5 @@
 /*
- * test_cli.c — unit tests for shared/cli.c: bounded number parsing, port
+ * test_cli.c — unit tests for shared/base/cli.c: bounded number parsing, port
  * numbers, --lang and --color (NO_COLOR, terminal or not).
  */
 #include <stdarg.h>

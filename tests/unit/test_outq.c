@@ -1,5 +1,5 @@
 /*
- * test_outq.c — unit tests for shared/outq.c, the shared chunks and the
+ * test_outq.c — unit tests for shared/server/outq.c, the shared chunks and the
  * queues of references to them: a shared line is copied once, the bytes
  * referenced count against the limit, order is kept across partial writes,
  * and a chunk is freed exactly when its last receiver has written it or

@@ -1,5 +1,5 @@
 /*
- * test_rate.c — unit tests for shared/rate.c, the token bucket behind the
+ * test_rate.c — unit tests for shared/server/rate.c, the token bucket behind the
  * servers' per-client rate limit. The clock is a number we pass in.
  */
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /*
- * test_reply.c — unit tests for shared/reply.c: the client's reading of the
+ * test_reply.c — unit tests for shared/wire/reply.c: the client's reading of the
  * server's lines, in both languages whatever the client's own, built from
  * the same catalogue texts the room sends.
  */

@@ -1,5 +1,5 @@
 /*
- * test_room.c — unit tests for shared/room.c, driven through a fake
+ * test_room.c — unit tests for shared/server/room.c, driven through a fake
  * transport: a struct that records every (conn, line) the room sends,
  * every connection it closes and what it answers the console, on a fake
  * clock. No sockets anywhere.
@@ -480,7 +480,7 @@ test_room_input_ask_who(void **state)
 	memset(line, 'z', sizeof(line));        /* the echo is cut */
 	line[1] = ' ';
 	assert_true(room_input(fx->room, fx->m[2], line, 1000));
-	line[ROOM_WHO_ECHO - 1] = '\0';
+	line[MSG_WHO_ECHO - 1] = '\0';
 	expect_only(fx, 2, fmt(catalog_text(CAT_WHO_ARE_YOU), line));
 	expect_none(fx, 1);
 	assert_false(room_member_named(fx->m[2]));

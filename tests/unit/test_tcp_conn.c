@@ -71,7 +71,7 @@ static const struct room_ops ops = { fake_send, fake_close, NULL, NULL };
 
 /*
  * tcp_conn.c's deadlines read clock_ms(): these two take the place of
- * shared/clock.c (the linker takes a library member only for a symbol
+ * shared/base/clock.c (the linker takes a library member only for a symbol
  * still undefined), so that the connection and the room count the same
  * fake milliseconds, fx->now of the test that runs.
  */

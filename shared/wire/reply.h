@@ -1,7 +1,7 @@
 /*
  * reply.h — what a chat client makes of one line from the server: a chat
  * line, a private message, a notice, the answer to its nickname, a pong.
- * Pure functions on bytes; the clients (shared/client.c) decide what to do.
+ * Pure functions on bytes; the clients (shared/client/client.c) decide what to do.
  *
  * Notices are recognised in both languages whatever the client's own
  * language, because the server may speak the other one; the texts come
@@ -40,7 +40,7 @@ struct reply {
 	size_t          token_len;
 	unsigned        idle_timeout; /* ACCEPTED: seconds, 0 when not stated */
 	const char     *echo;         /* WHO: the message not delivered, as */
-	size_t          echo_len;     /* the room echoes it (ROOM_WHO_ECHO) */
+	size_t          echo_len;     /* the room echoes it (MSG_WHO_ECHO) */
 	const char     *renamed;      /* RENAMED: the new nickname (the old */
 	size_t          renamed_len;  /* one is in nick) */
 };

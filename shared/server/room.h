@@ -20,11 +20,6 @@ struct room;
 struct room_member;
 
 #define ROOM_RATE_NOTICE_MS 5000 /* "slow down" at most this often */
-/* The "who are you?" notice (cfg.ask_who) ends with the message it did not
- * deliver, made safe by text_sanitize() into this many bytes (NUL
- * included), so that a client can tell which of its messages it was. */
-#define ROOM_WHO_ECHO       81
-
 
 /* Why a member left; chooses the notice the others see. */
 enum room_leave {

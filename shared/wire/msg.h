@@ -16,6 +16,10 @@
 #define MSG_LINE_MAX   4096 /* longest line a server sends: a nickname,
                                ": " and a message with its bytes escaped */
 #define MSG_SILENCE_MS 200  /* silence that ends an unterminated message */
+/* The "who are you?" notice (UDP) ends with the message it did not deliver,
+ * made safe by text_sanitize() into this many bytes (NUL included), so that
+ * a client can tell which of its messages it was. */
+#define MSG_WHO_ECHO   81
 
 /*
  * Line framer for one byte stream. Zero it to initialise; msg_framer_free()

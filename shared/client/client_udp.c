@@ -30,7 +30,6 @@
 #include "client.h"
 #include "client_impl.h"
 #include "msg.h"
-#include "room.h"
 #include "term.h"
 #include "text.h"
 
@@ -75,11 +74,11 @@ slot(struct client *c, unsigned age)     /* 0: the oldest */
 }
 
 /* The newest SENT line whose datagram matches: the room's echo (made safe
- * and cut, ROOM_WHO_ECHO) or, for an ICMP error, the datagram's start. */
+ * and cut, MSG_WHO_ECHO) or, for an ICMP error, the datagram's start. */
 static struct client_line *
 find_sent(struct client *c, const char *data, size_t len, bool echo)
 {
-	char out[MSG_MAX + 8], safe[ROOM_WHO_ECHO];
+	char out[MSG_MAX + 8], safe[MSG_WHO_ECHO];
 	struct client_line *l;
 	size_t n;
 	unsigned age;

@@ -25,7 +25,7 @@
 #define ROOM_LIST_MAX  2048 /* names shown by /list before "and N more" */
 #define ROOM_TOKEN_MAX 64   /* bytes of a /ping token echoed back */
 #define ROOM_BUCKETS   64   /* initial nickname hash buckets (power of 2) */
-#define ROOM_ECHO_MAX  ROOM_WHO_ECHO /* bytes of a message echoed back */
+#define ROOM_ECHO_MAX  MSG_WHO_ECHO /* bytes of a message echoed back */
 
 /* Clients frame the server's lines with MSG_LINE_MAX: never send longer. */
 _Static_assert(ROOM_LINE_MAX <= MSG_LINE_MAX, "room lines fit MSG_LINE_MAX");
