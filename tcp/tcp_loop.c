@@ -383,14 +383,48 @@ close_all(struct loop *L)
 	}
 }
 
+/* One turn: wait for events or the nearest deadline, handle them, settle,
+ * then accept newcomers. Returns false when the server is to stop. */
+static bool
+turn(struct loop *L)
+{
+	struct epoll_event ev[LOOP_EVENTS];
+	bool running = true;
+	int i, n;
+
+	n = epoll_wait(L->ep, ev, LOOP_EVENTS, next_timeout(L));
+	if (n < 0 && errno != EINTR) {
+		log_error("epoll_wait: %s", strerror(errno));
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		void *tag = ev[i].data.ptr;
+
+		if (tag == &L->lfd)
+			L->newcomers = true;    /* after settle() */
+		else if (tag == &L->sigfd)
+			running &= server_signal_read(L->sigfd, L->room);
+		else if (tag == &L->console)
+			running &= server_console_read(&L->console, L->room);
+		else
+			client_event(L, tag, ev[i].events);
+	}
+	expire(L);
+	settle(L);
+	if (L->newcomers) {
+		L->newcomers = false;
+		accept_clients(L);
+		settle(L);
+	}
+	return running;
+}
+
 int
 tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
 {
 	struct room_config cfg;
-	struct epoll_event ev[LOOP_EVENTS];
 	struct loop *L;
-	bool running = true;
-	int i, n, status = 1;
+	int status = 1;
 
 	if ((L = calloc(1, sizeof(*L))) == NULL)
 		return 1;
@@ -411,36 +445,8 @@ tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
 		goto out;
 	}
 	set_accepting(L, true);
-
-	while (running) {
-		n = epoll_wait(L->ep, ev, LOOP_EVENTS, next_timeout(L));
-		if (n < 0 && errno != EINTR) {
-			log_error("epoll_wait: %s", strerror(errno));
-			break;
-		}
-		for (i = 0; i < n; i++) {
-			void *tag = ev[i].data.ptr;
-
-			if (tag == &L->lfd) {
-				L->newcomers = true;    /* after settle() */
-			} else if (tag == &L->sigfd) {
-				if (!server_signal_read(sigfd, L->room))
-					running = false;
-			} else if (tag == &L->console) {
-				if (!server_console_read(&L->console, L->room))
-					running = false;
-			} else {
-				client_event(L, tag, ev[i].events);
-			}
-		}
-		expire(L);
-		settle(L);
-		if (L->newcomers) {
-			L->newcomers = false;
-			accept_clients(L);
-			settle(L);
-		}
-	}
+	while (turn(L))
+		;
 	log_info(TR("closing: clients told (%zu)",
 	            "cerrando: clientes avisados (%zu)"),
 	         room_connections(L->room));
