@@ -287,6 +287,26 @@ def test_nameless_address_expires(start):
     wait_log(s, r"closed before choosing a nickname")
 
 
+def test_nameless_address_is_told_when_its_time_is_up(start):
+    """The room's rule, as over TCP: no nickname --nick-timeout seconds
+    after the first datagram (its own later datagrams do not extend it),
+    and the address is told why and forgotten; it may then start again."""
+    s = start("--nick-timeout", "2")
+    x = Udp(s.port)
+    t0 = time.monotonic()
+    x.sendline("hola a todos")
+    x.expect(r"^\*\*\* Who are you\? ")
+    time.sleep(1)
+    x.sendline("sigo sin apodo")
+    x.expect(r"^\*\*\* Who are you\? ")
+    x.expect(r"^\*\*\* Disconnected: no nickname chosen in 2 seconds\.$",
+             timeout=30)
+    assert time.monotonic() - t0 >= 1.9
+    wait_log(s, r"no nickname in 2 s, disconnected")
+    x.sendline("xavi")
+    x.expect(r"^\*\*\* Hello xavi")
+
+
 # --- limits and bad input -----------------------------------------------------
 
 def test_max_clients(start):
