@@ -147,7 +147,8 @@ tcp_conn_drop(struct tcp_conn *c, bool slow)
 	         : snprintf(notice + 1, sizeof(notice) - 1,
 	                    catalog_text(CAT_OVERFLOW), c->out_hard / 1024);
 	if (n < 0 || (size_t)n >= sizeof(notice) - 1) {
-		log_error("%s: notice too long", c->peer);
+		log_error(TR("%s: notice too long", "%s: aviso demasiado largo"),
+		          c->peer);
 		n = 0;
 	}
 	outq_clear(&c->out);
