@@ -206,6 +206,16 @@ class Tmux:
                                                       re.M), timeout)
         return int(re.search(r"^\[exit (\d+)\]", screen, re.M).group(1))
 
+    def half_typed(self):
+        """A client asking for a nickname in Spanish: join as ana, then
+        type a line without sending it; return once it shows."""
+        self.wait_screen(lambda s: "apodo:" in s)
+        self.type("ana")
+        self.keys("Enter")
+        self.wait_screen(lambda s: re.search(r"^ana>\s*$", s, re.M))
+        self.type("escribo a medias ñ")
+        self.wait_screen(lambda s: "ana> escribo a medias ñ" in s)
+
     def close(self):
         subprocess.run(["tmux", "-L", self.sock, "kill-server"],
                        capture_output=True, env=self.env)

@@ -167,12 +167,7 @@ def test_terminal_line_survives_an_incoming_message():
                      "es", "--color=never"])
         raw = join(server.port, "bob")
         try:
-            term.wait_screen(lambda s: "apodo:" in s)
-            term.type("ana")
-            term.keys("Enter")
-            term.wait_screen(lambda s: re.search(r"^ana>\s*$", s, re.M))
-            term.type("escribo a medias ñ")
-            term.wait_screen(lambda s: "ana> escribo a medias ñ" in s)
+            term.half_typed()
             raw.sendline("hola ana, ¿me lees?")
             raw.send(b"otra \x1b[2J\n")
             screen = term.wait_screen(lambda s: "bob: otra" in s)

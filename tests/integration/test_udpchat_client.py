@@ -172,12 +172,7 @@ def test_terminal_line_survives_an_incoming_message(server):
     term = Tmux([program("udpchat"), "-p", str(server.port), "--lang", "es",
                  "--color=never"])
     try:
-        term.wait_screen(lambda s: "apodo:" in s)
-        term.type("ana")
-        term.keys("Enter")
-        term.wait_screen(lambda s: re.search(r"^ana>\s*$", s, re.M))
-        term.type("escribo a medias ñ")
-        term.wait_screen(lambda s: "ana> escribo a medias ñ" in s)
+        term.half_typed()
         status, _, err = run("udpchat", server.port,
                              "bob\nhola ana\x1b[2J\n")
         assert status == 0, err
