@@ -40,6 +40,20 @@ def chat_with_accents(prog, port, script, *relayed):
     assert not any("\x1b" in line for line in bob.seen)
 
 
+def leave_with(prog, port, word):
+    """eva joins with prog and types word, her stdin left open: the word
+    alone must end the client with status 0. Returns (stdout, stderr)."""
+    c = Chat(prog, port, nick="eva")
+    try:
+        c.expect(ACCEPTED)
+        c.send(word)
+        status, out, err = c.wait(close_input=False)
+        assert status == 0, err
+        return out, err
+    finally:
+        c.kill()
+
+
 def nickname_refused(prog, port):
     """With bob already in the room: -n BOB ends prog with status 4 and the
     server's error; without -n, a refused first line is just a first try."""

@@ -10,7 +10,7 @@ import pytest
 
 from redchat import Server, join, program
 from redchat_clients import (ACCEPTED, Chat, Tmux, chat_with_accents,
-                             free_port, nickname_refused, run)
+                             free_port, leave_with, nickname_refused, run)
 
 
 @pytest.fixture(params=["loop", "threads"])
@@ -49,16 +49,11 @@ def test_nickname_is_the_first_input_line(server):
 @pytest.mark.parametrize("word", ["salir", "/quit", "/quitar", "/salir"])
 def test_leaving_words_close_the_connection(server, word):
     other = join(server.port, "otro")
-    c = Chat("tcpchat", server.port, nick="eva")
     try:
-        c.expect(ACCEPTED)
-        c.send(word)            # stdin stays open: the word alone ends it
-        status, out, err = c.wait(close_input=False)
-        assert status == 0, err
+        _, err = leave_with("tcpchat", server.port, word)
         assert err == ""
         other.expect(r"^\*\*\* eva (has left|ha salido)")
     finally:
-        c.kill()
         other.close()
 
 

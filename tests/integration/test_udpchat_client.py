@@ -9,7 +9,7 @@ import pytest
 
 from redchat import Server, Udp, program, wait_log
 from redchat_clients import (ACCEPTED, Chat, Tmux, chat_with_accents,
-                             free_port, nickname_refused, run)
+                             free_port, leave_with, nickname_refused, run)
 
 
 @pytest.fixture
@@ -32,16 +32,9 @@ def test_nickname_is_the_first_input_line(server):
 
 @pytest.mark.parametrize("word", ["salir", "/quit", "/quitar", "/salir"])
 def test_leaving_words_end_the_client(server, word):
-    c = Chat("udpchat", server.port, nick="eva")
-    try:
-        c.expect(ACCEPTED)
-        c.send(word)            # stdin stays open: the word alone ends it
-        status, out, err = c.wait(close_input=False)
-        assert status == 0, err
-        assert re.search(r"^\*\*\* (Goodbye|¡Adiós)", out, re.M)
-        wait_log(server, r"eva .* left: (quit|closed)")
-    finally:
-        c.kill()
+    out, _ = leave_with("udpchat", server.port, word)
+    assert re.search(r"^\*\*\* (Goodbye|¡Adiós)", out, re.M)
+    wait_log(server, r"eva .* left: (quit|closed)")
 
 
 def test_unreachable_port_is_reported(server):
