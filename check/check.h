@@ -80,6 +80,10 @@ void check_fail(struct check_out *out, const char *sent, size_t sent_len,
 void check_nick(struct check_ctx *ctx, const char *tag, char *out,
                 size_t outlen);
 
+/* n bytes of a fixed pseudo-random sequence (xorshift32 from *x, which
+ * goes on from where it stops): the same on every run. */
+void check_garbage(uint32_t *x, char *buf, size_t n);
+
 /* Sleep ms milliseconds (never past the test's deadline). */
 void check_pause(struct check_ctx *ctx, unsigned ms);
 

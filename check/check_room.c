@@ -1,6 +1,7 @@
 /*
  * check_room.c — a room of test clients for one test (see check_room.h).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,4 +151,32 @@ room_sees(struct probe *p, const char *nick, const char *text,
 		return true;
 	room_fail(out, sent, want, p);
 	return false;
+}
+
+bool
+room_clean(const struct probe *p, const char *sent, size_t len,
+           struct check_out *out)
+{
+	size_t i;
+
+	for (i = 0; i < p->line_len; i++)
+		if (((unsigned char)p->line[i] < 0x20 && p->line[i] != '\t') ||
+		    p->line[i] == 0x7f)
+			break;
+	if (i == p->line_len)
+		return true;
+	check_fail(out, sent, len, TR("no control characters but tab",
+	           "ningún carácter de control salvo el tabulador"), p->line,
+	           p->line_len);
+	return false;
+}
+
+void
+room_upper(const struct probe *p, char *out, size_t outlen)
+{
+	size_t i;
+
+	for (i = 0; p->nick[i] != '\0' && i < outlen - 1; i++)
+		out[i] = (char)toupper((unsigned char)p->nick[i]);
+	out[i] = '\0';
 }

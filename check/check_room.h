@@ -45,6 +45,14 @@ bool room_sees(struct probe *p, const char *nick, const char *text,
 void room_fail(struct check_out *out, const char *sent, const char *expected,
                const struct probe *p);
 
+/* True when p's last line holds no control byte but tab; else out is
+ * filled as a failure of sent (len bytes). */
+bool room_clean(const struct probe *p, const char *sent, size_t len,
+                struct check_out *out);
+
+/* p's nickname in capitals, into out (cut to outlen - 1 bytes). */
+void room_upper(const struct probe *p, char *out, size_t outlen);
+
 /* True when no line containing s arrives at p within ms (else out filled). */
 bool room_quiet(struct probe *p, const char *s, unsigned ms,
                 const char *sent, struct check_out *out);

@@ -4,7 +4,6 @@
  * kept), chat to all but the sender, join and leave notices, and the
  * commands in Spanish and English.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,13 +73,10 @@ t_tcp_nick_case(struct check_ctx *ctx, struct check_out *out)
 	struct probe *P = room_open(ctx, 1, false, out);
 	char upper[24];
 	const char *bad[1] = { upper };
-	size_t i;
 
 	if (P == NULL)
 		return;
-	for (i = 0; P[0].nick[i] != '\0' && i < sizeof(upper) - 1; i++)
-		upper[i] = (char)toupper((unsigned char)P[0].nick[i]);
-	upper[i] = '\0';
+	room_upper(&P[0], upper, sizeof(upper));
 	offer(ctx, bad, 1, out);        /* P[0] keeps the nickname meanwhile */
 	room_close(P, 1);
 }

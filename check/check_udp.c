@@ -4,7 +4,6 @@
  * datagram, /list and /listar, /quitar, the idle timeout stated, the 1 KiB
  * cap, control characters, and garbage datagrams.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,13 +40,10 @@ t_udp_nick_case(struct check_ctx *ctx, struct check_out *out)
 {
 	struct probe *P = room_open(ctx, 1, false, out), *B;
 	char upper[24], good[24];
-	size_t i;
 
 	if (P == NULL)
 		return;
-	for (i = 0; P[0].nick[i] != '\0' && i < sizeof(upper) - 1; i++)
-		upper[i] = (char)toupper((unsigned char)P[0].nick[i]);
-	upper[i] = '\0';
+	room_upper(&P[0], upper, sizeof(upper));
 	if ((B = room_guest(ctx, out)) != NULL) {
 		probe_sendstr(B, upper);
 		check_pause(ctx, ROOM_GAP_MS);
@@ -154,25 +150,15 @@ t_udp_control(struct check_ctx *ctx, struct check_out *out)
 	static const char msg[] = "a\x1b[31mrojo\x07b\x01c\x7f" "d";
 	struct probe *P = room_open(ctx, 2, false, out);
 	char want[32];
-	size_t i;
 
 	if (P == NULL)
 		return;
 	probe_send(&P[1], msg, sizeof(msg) - 1);
 	snprintf(want, sizeof(want), "%s: a", P[1].nick);
-	if (probe_expect(&P[0], want, false, PROBE_WAIT) != 1) {
+	if (probe_expect(&P[0], want, false, PROBE_WAIT) != 1)
 		room_fail(out, msg, want, &P[0]);
-	} else {
-		for (i = 0; i < P[0].line_len; i++)
-			if (((unsigned char)P[0].line[i] < 0x20 &&
-			     P[0].line[i] != '\t') || P[0].line[i] == 0x7f)
-				break;
-		if (i < P[0].line_len)
-			check_fail(out, msg, sizeof(msg) - 1, TR(
-			           "no control characters but tab",
-			           "ningún carácter de control salvo el tabulador"),
-			           P[0].line, P[0].line_len);
-	}
+	else
+		room_clean(&P[0], msg, sizeof(msg) - 1, out);
 	room_close(P, 2);
 }
 
@@ -181,18 +167,13 @@ t_udp_garbage(struct check_ctx *ctx, struct check_out *out)
 {
 	struct probe *G = room_guest(ctx, out), *P;
 	uint32_t x = 0x9e3779b9;
-	char buf[1500], want[64];
-	size_t i, d;
+	char buf[1500];
+	size_t d;
 
 	if (G == NULL)
 		return;
 	for (d = 0; d < 200; d++) {
-		for (i = 0; i < sizeof(buf); i++) {
-			x ^= x << 13;
-			x ^= x >> 17;
-			x ^= x << 5;
-			buf[i] = (char)(x >> 24);
-		}
+		check_garbage(&x, buf, sizeof(buf));
 		probe_send(G, buf, 1 + x % sizeof(buf));
 		if (d % 20 == 19)
 			check_pause(ctx, 10);   /* the server's buffer, not a flood */
@@ -201,9 +182,8 @@ t_udp_garbage(struct check_ctx *ctx, struct check_out *out)
 	if ((P = room_open(ctx, 2, false, out)) == NULL)
 		return;
 	probe_sendstr(&P[1], "sigo aqui");
-	snprintf(want, sizeof(want), "%s: sigo aqui", P[1].nick);
-	if (probe_expect(&P[0], want, true, PROBE_WAIT) != 1)
-		room_fail(out, TR("200 random datagrams, then a new pair",
-		          "200 datagramas al azar, luego otra pareja"), want, &P[0]);
+	room_sees(&P[0], P[1].nick, "sigo aqui", TR("200 random datagrams, then "
+	          "a new pair", "200 datagramas al azar, luego otra pareja"),
+	          out);
 	room_close(P, 2);
 }

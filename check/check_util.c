@@ -1,7 +1,7 @@
 /*
- * check_util.c — small helpers every test uses: unique nicknames, pauses
- * bounded by the test's deadline, failure reports, and whether the server
- * is still there.
+ * check_util.c — small helpers every test uses: unique nicknames, garbage
+ * bytes, pauses bounded by the test's deadline, failure reports, and whether
+ * the server is still there.
  */
 #include <errno.h>
 #include <poll.h>
@@ -20,6 +20,19 @@ void
 check_nick(struct check_ctx *ctx, const char *tag, char *out, size_t outlen)
 {
 	snprintf(out, outlen, "k%04x%u%.8s", ctx->run & 0xffff, ctx->seq++, tag);
+}
+
+void
+check_garbage(uint32_t *x, char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		*x ^= *x << 13;
+		*x ^= *x >> 17;
+		*x ^= *x << 5;
+		buf[i] = (char)(*x >> 24);
+	}
 }
 
 void

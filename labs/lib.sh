@@ -287,6 +287,21 @@ check() {
 	printf '  ok: %s\n' "$2"
 }
 
+# check_tseq_plot FILE MIN: the time-sequence graph of chatcap's --json
+# output FILE (labs/plots/json2dat.py tseq) has at least MIN data points
+# and MIN ACK points, and its ACK line reaches the last byte sent.
+check_tseq_plot() {
+	check 'python3 labs/plots/json2dat.py tseq '"$1"' | python3 -c "
+import sys
+blocks = sys.stdin.read().split(\"\n\n\n\")
+rows = [[l.split() for l in b.splitlines() if l and l[0] != \"#\"] for b in blocks]
+data, acks = rows[0], rows[1]
+assert len(data) >= '"$2"' and len(acks) >= '"$2"', (len(data), len(acks))
+assert float(acks[-1][0]) >= float(data[-1][0])
+assert max(int(a[1]) for a in acks) >= max(int(d[1]) for d in data)
+"' "Q4: the plot has data points and an ACK line that reaches the last byte"
+}
+
 # json_get FILE EXPR: evaluate a Python expression on chatcap's summary
 # object (the last line of a --json output), e.g. 's["tcp"]["syn"]'.
 json_get() {

@@ -27,28 +27,45 @@ number(const char *s, double *v, const char **end)
 	return 0;
 }
 
-int
-spec_duration(const char *s, uint64_t *us)
+struct unit {
+	const char *name;
+	double scale;
+};
+
+/* A number of s followed by one of the n units (nocase: in any case),
+ * scaled and rounded into *out when it lies within [lo, hi]. */
+static int
+scaled(const char *s, const struct unit *units, size_t n, bool nocase,
+       double lo, double hi, uint64_t *out)
 {
-	static const struct { const char *unit; double scale; } units[] = {
-		{ "", 1e3 }, { "ms", 1e3 }, { "s", 1e6 }, { "us", 1 },
-	};
 	const char *end;
 	double v;
 	size_t i;
 
 	if (number(s, &v, &end) < 0)
 		return -1;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].unit) != 0)
+	for (i = 0; i < n; i++) {
+		if ((nocase ? strcasecmp(end, units[i].name)
+		            : strcmp(end, units[i].name)) != 0)
 			continue;
 		v *= units[i].scale;
-		if (v > (double)SPEC_DELAY_MAX)
+		if (v < lo || v > hi)
 			return -1;
-		*us = (uint64_t)(v + 0.5);
+		*out = (uint64_t)(v + 0.5);
 		return 0;
 	}
 	return -1;
+}
+
+int
+spec_duration(const char *s, uint64_t *us)
+{
+	static const struct unit units[] = {
+		{ "", 1e3 }, { "ms", 1e3 }, { "s", 1e6 }, { "us", 1 },
+	};
+
+	return scaled(s, units, sizeof(units) / sizeof(units[0]), false, 0,
+	              (double)SPEC_DELAY_MAX, us);
 }
 
 int
@@ -70,26 +87,13 @@ spec_percent(const char *s, double *p)
 int
 spec_rate(const char *s, uint64_t *bps)
 {
-	static const struct { const char *unit; double scale; } units[] = {
+	static const struct unit units[] = {
 		{ "bit", 1 }, { "kbit", 1e3 }, { "mbit", 1e6 }, { "gbit", 1e9 },
 		{ "bps", 8 }, { "kbps", 8e3 }, { "mbps", 8e6 }, { "gbps", 8e9 },
 	};
-	const char *end;
-	double v;
-	size_t i;
 
-	if (number(s, &v, &end) < 0)
-		return -1;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcasecmp(end, units[i].unit) != 0)
-			continue;
-		v *= units[i].scale;
-		if (v < 8000 || v > 1e11)
-			return -1;
-		*bps = (uint64_t)(v + 0.5);
-		return 0;
-	}
-	return -1;
+	return scaled(s, units, sizeof(units) / sizeof(units[0]), true, 8000,
+	              1e11, bps);
 }
 
 bool

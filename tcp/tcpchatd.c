@@ -6,13 +6,10 @@
  * per client (--threads, tcp_threads.c).
  */
 #include <malloc.h>
-#include <stdio.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "catalog.h"
-#include "log.h"
-#include "net.h"
 #include "server.h"
 #include "tcp_loop.h"
 #include "tcp_threads.h"
@@ -36,23 +33,13 @@ int
 main(int argc, char **argv)
 {
 	struct server_opts o;
-	char err[NET_ERR_LEN];
 	int lfd, sigfd, r, status;
 
 	if ((r = server_options(argc, argv, SERVER_TCP, &o)) != 0)
 		return r > 0 ? 0 : 1;
 	tune_malloc();
-	log_debug(TR("descriptor limit: %ld", "límite de descriptores: %ld"),
-	          server_raise_fd_limit());
-	if ((sigfd = server_signals(err)) < 0) {
-		log_error("%s", err);
-		return 1;
-	}
-	if ((lfd = net_listen(o.bind, o.port, SOCK_STREAM, err)) < 0) {
-		log_error(TR("cannot listen: %s", "no se puede escuchar: %s"),
-		          err);
-		return 2;
-	}
+	if ((r = server_open(&o, SOCK_STREAM, &lfd, &sigfd)) != 0)
+		return r;
 	server_announce(lfd, o.threads ? TR("tcp, one thread per client",
 	                                    "tcp, un hilo por cliente")
 	                               : TR("tcp, event loop",

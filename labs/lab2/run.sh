@@ -138,14 +138,6 @@ step "labs/plots/tseq.sh lab2.jsonl lab2-tseq.png"
 check '[ "$(head -c 4 lab2-tseq.png | tail -c 3)" = PNG ]' "Q4: the time-sequence graph is a PNG"
 # Q4 is answered from the plot: it must hold data points and an ACK line
 # that spans them (the ACK of the last data segment is in it).
-check 'python3 labs/plots/json2dat.py tseq lab2.jsonl | python3 -c "
-import sys
-blocks = sys.stdin.read().split(\"\n\n\n\")
-rows = [[l.split() for l in b.splitlines() if l and l[0] != \"#\"] for b in blocks]
-data, acks = rows[0], rows[1]
-assert len(data) >= 2 and len(acks) >= 2, (len(data), len(acks))
-assert float(acks[-1][0]) >= float(data[-1][0])
-assert max(int(a[1]) for a in acks) >= max(int(d[1]) for d in data)
-"' "Q4: the plot has data points and an ACK line that reaches the last byte"
+check_tseq_plot lab2.jsonl 2
 net_steps
 lab_done

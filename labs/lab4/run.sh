@@ -95,15 +95,7 @@ step "${AFTER[3]}"
 check '[ "$(head -c 4 lab4-tseq.png | tail -c 3)" = PNG ]' "Q4: the time-sequence graph is a PNG"
 # Q4 is answered from the plot: data points and an ACK line that reaches
 # the last byte sent.
-check 'python3 labs/plots/json2dat.py tseq lab4.jsonl | python3 -c "
-import sys
-blocks = sys.stdin.read().split(\"\n\n\n\")
-rows = [[l.split() for l in b.splitlines() if l and l[0] != \"#\"] for b in blocks]
-data, acks = rows[0], rows[1]
-assert len(data) >= 10 and len(acks) >= 10, (len(data), len(acks))
-assert float(acks[-1][0]) >= float(data[-1][0])
-assert max(int(a[1]) for a in acks) >= max(int(d[1]) for d in data)
-"' "Q4: the plot has data points and an ACK line that reaches the last byte"
+check_tseq_plot lab4.jsonl 10
 # The graph (the client that sent most) marks a retransmission whenever
 # that client's data was sent again.
 check '! grep -q "\"dir\":\"to_server\".*\"len\":[1-9][0-9]*,.*\"retransmission\":true" lab4.jsonl || python3 labs/plots/json2dat.py tseq lab4.jsonl | grep " 1$" >/dev/null' "Q4: the graph marks retransmissions"

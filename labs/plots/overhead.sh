@@ -4,11 +4,8 @@
 #
 #   labs/plots/overhead.sh FILE.jsonl OUT.png   (OUT.svg writes SVG)
 set -eu
-[ $# -eq 2 ] || { echo "usage: $0 FILE.jsonl OUT.png|OUT.svg" >&2; exit 1; }
-dir=$(dirname "$0")
-dat=$(mktemp) && trap 'rm -f "$dat"' EXIT
-python3 "$dir/json2dat.py" overhead "$1" >"$dat"
-case $2 in *.svg) term="svg size 640,420" ;; *) term="pngcairo size 640,420" ;; esac
+. "$(dirname "$0")/plot_data.sh"
+plot_data overhead 640,420 "$@"
 # The top of the y axis: the taller stacked bar plus a fifth, so both bars
 # and the key sit inside the frame whatever gnuplot's autoscale would pick.
 ymax=$(awk '!/^#/ && NF >= 3 { t = $2 + $3; if (t > m) m = t }

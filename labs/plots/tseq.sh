@@ -5,10 +5,7 @@
 #
 #   labs/plots/tseq.sh FILE.jsonl OUT.png   (OUT.svg writes SVG)
 set -eu
-[ $# -eq 2 ] || { echo "usage: $0 FILE.jsonl OUT.png|OUT.svg" >&2; exit 1; }
-dir=$(dirname "$0")
-dat=$(mktemp) && trap 'rm -f "$dat"' EXIT
-python3 "$dir/json2dat.py" tseq "$1" >"$dat"
-case $2 in *.svg) term="svg size 800,480" ;; *) term="pngcairo size 800,480" ;; esac
+. "$(dirname "$0")/plot_data.sh"
+plot_data tseq 800,480 "$@"
 gnuplot -e "term='$term'; out='$2'; dat='$dat'" "$dir/tseq.gp"
 echo "$2"

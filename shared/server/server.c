@@ -1,7 +1,8 @@
 /*
  * server.c — what both servers do around the room besides their command
  * line (server_cli.c) and their console (server_console.c): signals as a
- * file descriptor, the limit on open descriptors, the "listening on" line.
+ * file descriptor, the limit on open descriptors, the socket and the
+ * "listening on" line.
  */
 #include <errno.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "catalog.h"
@@ -102,4 +104,27 @@ server_announce(int fd, const char *proto)
 	/* Shown even with --quiet: scripts and tests wait for this line. */
 	log_plain(TR("listening on %s (%s)", "escuchando en %s (%s)"),
 	          net_addr_str((struct sockaddr *)&ss, len, addr), proto);
+}
+
+int
+server_open(const struct server_opts *o, int type, int *fd, int *sigfd)
+{
+	char err[NET_ERR_LEN];
+
+	log_debug(TR("descriptor limit: %ld", "límite de descriptores: %ld"),
+	          server_raise_fd_limit());
+	if ((*sigfd = server_signals(err)) < 0) {
+		log_error("%s", err);
+		return 1;
+	}
+	if ((*fd = net_listen(o->bind, o->port, type, err)) < 0) {
+		if (type == SOCK_STREAM)
+			log_error(TR("cannot listen: %s",
+			             "no se puede escuchar: %s"), err);
+		else
+			log_error(TR("cannot bind: %s",
+			             "no se puede abrir el puerto: %s"), err);
+		return 2;
+	}
+	return 0;
 }

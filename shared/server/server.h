@@ -1,7 +1,7 @@
 /*
  * server.h — what tcpchatd and udpchatd share outside the room: the command
- * line, signals as a file descriptor, the "listening on" line, and the
- * operator's console (seed 004). Transports stay in tcp/ and udp/.
+ * line, signals as a file descriptor, the socket, the "listening on" line,
+ * and the operator's console (seed 004). Transports stay in tcp/ and udp/.
  */
 #ifndef REDCHAT_SERVER_H
 #define REDCHAT_SERVER_H
@@ -83,6 +83,15 @@ bool server_signal_read(int sigfd, const struct room *room);
  * usual 1024 would stop a server near a thousand clients. Returns the new
  * soft limit. */
 long server_raise_fd_limit(void);
+
+/*
+ * What both servers do after server_options(): log the descriptor limit
+ * raised, then set *sigfd (server_signals()) and *fd, a socket of type
+ * (SOCK_STREAM listening, SOCK_DGRAM bound) on o's address and port.
+ * Returns 0, or the exit status with the error logged: 1 when the signals
+ * cannot be set up, 2 when the socket cannot be opened.
+ */
+int server_open(const struct server_opts *o, int type, int *fd, int *sigfd);
 
 /* Log "listening on ADDR:PORT (PROTO)", the line tests wait for. */
 void server_announce(int fd, const char *proto);

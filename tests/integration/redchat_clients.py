@@ -1,6 +1,7 @@
 """Helpers for the client tests: drive tcpchat/udpchat as a script would
 (pipe mode) or as a person would (a terminal inside tmux), always waiting
-for an event with a deadline, never sleeping a fixed time."""
+for an event with a deadline, never sleeping a fixed time; and the checks
+the tcpchat and udpchat tests make alike."""
 import os
 import re
 import select
@@ -11,6 +12,57 @@ import time
 import uuid
 
 from redchat import program
+
+ACCEPTED = r"^\*\*\* (Hello|Hola) "
+
+
+def chat_with_accents(prog, port, script, *relayed):
+    """bob (pipe mode, in Spanish) waits; ana joins by running prog with
+    script as its whole input: bob sees her join, her accented line, each
+    of relayed, and her leaving; then bob ends cleanly, with no colour in
+    what it printed."""
+    bob = Chat(prog, port, "--lang", "es", nick="bob")
+    try:
+        bob.expect(ACCEPTED)
+        status, out, err = run(prog, port, script)
+        assert status == 0, err
+        assert re.search(ACCEPTED + "ana", out, re.M)
+        bob.expect(r"^\*\*\* ana (has joined|se ha unido)")
+        bob.expect(r"^ana: hola, ¿qué tal\? ñandú$")
+        for pattern in relayed:
+            bob.expect(pattern)
+        bob.expect(r"^\*\*\* ana (has left|ha salido)")
+        status, _, err = bob.wait()
+        assert status == 0, err
+    finally:
+        bob.kill()
+    # Pipe mode prints plain lines: no colour unless asked for.
+    assert not any("\x1b" in line for line in bob.seen)
+
+
+def leave_with(prog, port, word):
+    """eva joins with prog and types word, her stdin left open: the word
+    alone must end the client with status 0. Returns (stdout, stderr)."""
+    c = Chat(prog, port, nick="eva")
+    try:
+        c.expect(ACCEPTED)
+        c.send(word)
+        status, out, err = c.wait(close_input=False)
+        assert status == 0, err
+        return out, err
+    finally:
+        c.kill()
+
+
+def nickname_refused(prog, port):
+    """With bob already in the room: -n BOB ends prog with status 4 and the
+    server's error; without -n, a refused first line is just a first try."""
+    status, out, err = run(prog, port, "hola\n", "-n", "BOB")
+    assert status == 4, (out, err)
+    assert re.search(r"^\*\*\* Error", out, re.M)
+    status, out, err = run(prog, port, "bob\nbob2\n/list\n")
+    assert status == 0, err
+    assert re.search(r"(Users|Usuarios) \(2\): bob, bob2", out)
 
 
 def free_port(kind=socket.SOCK_STREAM):
@@ -167,6 +219,16 @@ class Tmux:
         screen = self.wait_screen(lambda s: re.search(r"^\[exit \d+\]", s,
                                                       re.M), timeout)
         return int(re.search(r"^\[exit (\d+)\]", screen, re.M).group(1))
+
+    def half_typed(self):
+        """A client asking for a nickname in Spanish: join as ana, then
+        type a line without sending it; return once it shows."""
+        self.wait_screen(lambda s: "apodo:" in s)
+        self.type("ana")
+        self.keys("Enter")
+        self.wait_screen(lambda s: re.search(r"^ana>\s*$", s, re.M))
+        self.type("escribo a medias ñ")
+        self.wait_screen(lambda s: "ana> escribo a medias ñ" in s)
 
     def close(self):
         subprocess.run(["tmux", "-L", self.sock, "kill-server"],

@@ -107,7 +107,19 @@ class Shell(Tty):
         self.type(f"stty {'' if tostop else '-'}tostop; echo sh-$((6*7))\n")
         self.expect(rb"sh-42")
 
-    def close(self):
+    def server_exited_ok(self, pid):
+        """The server pid, run from this shell, ends, and the shell's $?
+        says 0."""
+        wait_for(lambda: gone(pid),
+                 "the server did not exit")
+        self.type("echo rc=$?\n")
+        self.expect(rb"rc=0")
+
+    def close(self, server=None):
+        """Kill the shell, and first the server pid server if it is still
+        there."""
+        if server is not None and proc_stat(server) is not None:
+            os.kill(server, signal.SIGKILL)
         os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
         os.close(self.fd)
@@ -156,14 +168,9 @@ def test_background_server_leaves_the_terminal_to_the_shell(mode, tostop):
 
         sh.type("/quit\n")
         ana.expect(r"The server is closing")
-        wait_for(lambda: gone(pid),
-                 "the server did not exit")
-        sh.type("echo rc=$?\n")
-        sh.expect(rb"rc=0")
+        sh.server_exited_ok(pid)
     finally:
-        if pid is not None and proc_stat(pid) is not None:
-            os.kill(pid, signal.SIGKILL)
-        sh.close()
+        sh.close(pid)
 
 
 def test_ctrl_z_suspends_and_gives_the_terminal_back():
@@ -192,14 +199,9 @@ def test_ctrl_z_suspends_and_gives_the_terminal_back():
         bob.expect(r"^\*\*\* \[server\] again$")
         sh.type("\x03")
         bob.expect(r"The server is closing")
-        wait_for(lambda: gone(pid),
-                 "the server did not exit")
-        sh.type("echo rc=$?\n")
-        sh.expect(rb"rc=0")
+        sh.server_exited_ok(pid)
     finally:
-        if pid is not None and proc_stat(pid) is not None:
-            os.kill(pid, signal.SIGKILL)
-        sh.close()
+        sh.close(pid)
 
 
 @pytest.mark.parametrize("mode", MODES, ids=IDS)

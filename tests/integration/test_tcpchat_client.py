@@ -9,9 +9,8 @@ import threading
 import pytest
 
 from redchat import Server, join, program
-from redchat_clients import Chat, Tmux, free_port, run
-
-ACCEPTED = r"^\*\*\* (Hello|Hola) "
+from redchat_clients import (ACCEPTED, Chat, Tmux, chat_with_accents,
+                             free_port, leave_with, nickname_refused, run)
 
 
 @pytest.fixture(params=["loop", "threads"])
@@ -22,22 +21,8 @@ def server(request):
 
 
 def test_two_clients_chat_with_accents(server):
-    bob = Chat("tcpchat", server.port, "--lang", "es", nick="bob")
-    try:
-        bob.expect(ACCEPTED)
-        status, out, err = run("tcpchat", server.port,
-                               "ana\nhola, ¿qué tal? ñandú\nadiós\n")
-        assert status == 0, err
-        assert re.search(ACCEPTED + "ana", out, re.M)
-        bob.expect(r"^\*\*\* ana (has joined|se ha unido)")
-        bob.expect(r"^ana: hola, ¿qué tal\? ñandú$")
-        bob.expect(r"^ana: adiós$")
-        bob.expect(r"^\*\*\* ana (has left|ha salido)")
-        status, _, err = bob.wait()
-        assert status == 0, err
-    finally:
-        bob.kill()
-    assert not any("\x1b" in line for line in bob.seen)
+    chat_with_accents("tcpchat", server.port,
+                      "ana\nhola, ¿qué tal? ñandú\nadiós\n", r"^ana: adiós$")
 
 
 def test_messages_from_others_arrive_while_idle(server):
@@ -64,16 +49,11 @@ def test_nickname_is_the_first_input_line(server):
 @pytest.mark.parametrize("word", ["salir", "/quit", "/quitar", "/salir"])
 def test_leaving_words_close_the_connection(server, word):
     other = join(server.port, "otro")
-    c = Chat("tcpchat", server.port, nick="eva")
     try:
-        c.expect(ACCEPTED)
-        c.send(word)            # stdin stays open: the word alone ends it
-        status, out, err = c.wait(close_input=False)
-        assert status == 0, err
+        _, err = leave_with("tcpchat", server.port, word)
         assert err == ""
         other.expect(r"^\*\*\* eva (has left|ha salido)")
     finally:
-        c.kill()
         other.close()
 
 
@@ -105,13 +85,7 @@ def test_server_going_away_is_said_plainly():
 def test_refused_nickname(server):
     bob = join(server.port, "bob")
     try:
-        status, out, err = run("tcpchat", server.port, "hola\n", "-n", "BOB")
-        assert status == 4, (out, err)
-        assert re.search(r"^\*\*\* Error", out, re.M)
-        # Without -n, the next line is simply the next try.
-        status, out, err = run("tcpchat", server.port, "bob\nbob2\n/list\n")
-        assert status == 0, err
-        assert re.search(r"(Users|Usuarios) \(2\): bob, bob2", out)
+        nickname_refused("tcpchat", server.port)
     finally:
         bob.close()
 
@@ -188,12 +162,7 @@ def test_terminal_line_survives_an_incoming_message():
                      "es", "--color=never"])
         raw = join(server.port, "bob")
         try:
-            term.wait_screen(lambda s: "apodo:" in s)
-            term.type("ana")
-            term.keys("Enter")
-            term.wait_screen(lambda s: re.search(r"^ana>\s*$", s, re.M))
-            term.type("escribo a medias ñ")
-            term.wait_screen(lambda s: "ana> escribo a medias ñ" in s)
+            term.half_typed()
             raw.sendline("hola ana, ¿me lees?")
             raw.send(b"otra \x1b[2J\n")
             screen = term.wait_screen(lambda s: "bob: otra" in s)

@@ -8,9 +8,8 @@ import socket
 import pytest
 
 from redchat import Server, Udp, program, wait_log
-from redchat_clients import Chat, Tmux, free_port, run
-
-ACCEPTED = r"^\*\*\* (Hello|Hola) "
+from redchat_clients import (ACCEPTED, Chat, Tmux, chat_with_accents,
+                             free_port, leave_with, nickname_refused, run)
 
 
 @pytest.fixture
@@ -20,22 +19,8 @@ def server():
 
 
 def test_two_clients_chat_with_accents(server):
-    bob = Chat("udpchat", server.port, "--lang", "es", nick="bob")
-    try:
-        bob.expect(ACCEPTED)
-        status, out, err = run("udpchat", server.port,
-                               "ana\nhola, ¿qué tal? ñandú\n/quit\n")
-        assert status == 0, err
-        assert re.search(ACCEPTED + "ana", out, re.M)
-        bob.expect(r"^\*\*\* ana (has joined|se ha unido)")
-        bob.expect(r"^ana: hola, ¿qué tal\? ñandú$")
-        bob.expect(r"^\*\*\* ana (has left|ha salido)")
-        status, _, err = bob.wait()
-        assert status == 0, err
-    finally:
-        bob.kill()
-    # Pipe mode prints plain lines: no colour unless asked for.
-    assert not any("\x1b" in line for line in bob.seen)
+    chat_with_accents("udpchat", server.port,
+                      "ana\nhola, ¿qué tal? ñandú\n/quit\n")
 
 
 def test_nickname_is_the_first_input_line(server):
@@ -47,16 +32,9 @@ def test_nickname_is_the_first_input_line(server):
 
 @pytest.mark.parametrize("word", ["salir", "/quit", "/quitar", "/salir"])
 def test_leaving_words_end_the_client(server, word):
-    c = Chat("udpchat", server.port, nick="eva")
-    try:
-        c.expect(ACCEPTED)
-        c.send(word)            # stdin stays open: the word alone ends it
-        status, out, err = c.wait(close_input=False)
-        assert status == 0, err
-        assert re.search(r"^\*\*\* (Goodbye|¡Adiós)", out, re.M)
-        wait_log(server, r"eva .* left: (quit|closed)")
-    finally:
-        c.kill()
+    out, _ = leave_with("udpchat", server.port, word)
+    assert re.search(r"^\*\*\* (Goodbye|¡Adiós)", out, re.M)
+    wait_log(server, r"eva .* left: (quit|closed)")
 
 
 def test_unreachable_port_is_reported(server):
@@ -101,13 +79,7 @@ def test_refused_nickname_with_option_exits_4(server):
     bob = Chat("udpchat", server.port, nick="bob")
     try:
         bob.expect(ACCEPTED)
-        status, out, err = run("udpchat", server.port, "hola\n", "-n", "BOB")
-        assert status == 4, (out, err)
-        assert re.search(r"^\*\*\* Error", out, re.M)
-        # Without -n, the next line is simply the next try.
-        status, out, err = run("udpchat", server.port, "bob\nbob2\n/list\n")
-        assert status == 0, err
-        assert re.search(r"(Users|Usuarios) \(2\): bob, bob2", out)
+        nickname_refused("udpchat", server.port)
     finally:
         bob.kill()
 
@@ -193,12 +165,7 @@ def test_terminal_line_survives_an_incoming_message(server):
     term = Tmux([program("udpchat"), "-p", str(server.port), "--lang", "es",
                  "--color=never"])
     try:
-        term.wait_screen(lambda s: "apodo:" in s)
-        term.type("ana")
-        term.keys("Enter")
-        term.wait_screen(lambda s: re.search(r"^ana>\s*$", s, re.M))
-        term.type("escribo a medias ñ")
-        term.wait_screen(lambda s: "ana> escribo a medias ñ" in s)
+        term.half_typed()
         status, _, err = run("udpchat", server.port,
                              "bob\nhola ana\x1b[2J\n")
         assert status == 0, err

@@ -51,32 +51,41 @@ explain_sending(struct cap_line *l, const struct cap_event *ev)
 		                 "antes de estos]"));
 }
 
-/* The receiver's window: zero and its probes, full, opened again. */
+/* The receiver's window: zero and its probes, full, opened again; one tag
+ * per flag, in this order. */
+static const struct {
+	unsigned    flag;
+	const char *en, *es;
+} window_tags[] = {
+	{ CAP_A_ZERO_WINDOW_PROBE,
+	  " [zero window probe: one byte to see if the window opened]",
+	  " [sonda de ventana cero: un byte para ver si se abri\u00f3 la "
+	  "ventana]" },
+	{ CAP_A_ZERO_WINDOW,
+	  " [zero window: the receiver's buffer is full, stop sending]",
+	  " [ventana cero: el b\u00fafer del receptor est\u00e1 lleno, no "
+	  "enviar m\u00e1s]" },
+	{ CAP_A_ZERO_WINDOW_PROBE_ACK,
+	  " [ACK of the zero window probe: still full]",
+	  " [ACK de la sonda de ventana cero: sigue lleno]" },
+	{ CAP_A_WINDOW_FULL,
+	  " [window full: all the window the receiver offered is in use]",
+	  " [ventana llena: se usa toda la ventana que ofreci\u00f3 el "
+	  "receptor]" },
+	{ CAP_A_WINDOW_UPDATE,
+	  " [window update: the receiver has room again]",
+	  " [actualizaci\u00f3n de ventana: el receptor vuelve a tener "
+	  "sitio]" },
+};
+
 static void
 explain_window(struct cap_line *l, const struct cap_ana *a)
 {
-	if (a->flags & CAP_A_ZERO_WINDOW_PROBE)
-		cap_line_fmt(l, TR(" [zero window probe: one byte to see if the "
-		                 "window opened]",
-		                 " [sonda de ventana cero: un byte para ver si se "
-		                 "abri\u00f3 la ventana]"));
-	if (a->flags & CAP_A_ZERO_WINDOW)
-		cap_line_fmt(l, TR(" [zero window: the receiver's buffer is full, "
-		                 "stop sending]",
-		                 " [ventana cero: el b\u00fafer del receptor est\u00e1 "
-		                 "lleno, no enviar m\u00e1s]"));
-	if (a->flags & CAP_A_ZERO_WINDOW_PROBE_ACK)
-		cap_line_fmt(l, TR(" [ACK of the zero window probe: still full]",
-		                 " [ACK de la sonda de ventana cero: sigue lleno]"));
-	if (a->flags & CAP_A_WINDOW_FULL)
-		cap_line_fmt(l, TR(" [window full: all the window the receiver "
-		                 "offered is in use]",
-		                 " [ventana llena: se usa toda la ventana que "
-		                 "ofreci\u00f3 el receptor]"));
-	if (a->flags & CAP_A_WINDOW_UPDATE)
-		cap_line_fmt(l, TR(" [window update: the receiver has room again]",
-		                 " [actualizaci\u00f3n de ventana: el receptor vuelve "
-		                 "a tener sitio]"));
+	size_t i;
+
+	for (i = 0; i < sizeof(window_tags) / sizeof(window_tags[0]); i++)
+		if (a->flags & window_tags[i].flag)
+			cap_line_str(l, TR(window_tags[i].en, window_tags[i].es));
 }
 
 /* Wireshark's analysis of a segment in plain words, one tag per flag. */

@@ -98,6 +98,14 @@ print_tcp_options(struct cap_line *l, const struct cap_tcp_opts *opt)
 	cap_line_fmt(l, "%s>", opt->bad ? " bad" : "");
 }
 
+/* One step of the handshake in words, in the handshake's colour. */
+static void
+print_step(const struct cap_out *o, struct cap_line *l, const char *text)
+{
+	cap_line_fmt(l, "%s%s%s", cap_color(o, CAP_C_HANDSHAKE), text,
+	             cap_color(o, CAP_C_RESET));
+}
+
 /* The three segments of the handshake, in words. */
 static void
 print_handshake(const struct cap_out *o, struct cap_line *l,
@@ -109,17 +117,14 @@ print_handshake(const struct cap_out *o, struct cap_line *l,
 		cap_fmt_duration(o, ev->rtt_us, d, sizeof(d));
 	switch (ev->what) {
 	case CAP_EV_SYN:
-		cap_line_fmt(l, "%s%s%s", cap_color(o, CAP_C_HANDSHAKE),
-		        TR("handshake 1/3 SYN: the client asks to connect",
-		           "saludo 1/3 SYN: el cliente pide conectar"),
-		        cap_color(o, CAP_C_RESET));
+		print_step(o, l, TR("handshake 1/3 SYN: the client asks to "
+		                    "connect",
+		                    "saludo 1/3 SYN: el cliente pide conectar"));
 		print_tcp_options(l, &p->opt);
 		break;
 	case CAP_EV_SYN_ACK:
-		cap_line_fmt(l, "%s%s%s", cap_color(o, CAP_C_HANDSHAKE),
-		        TR("handshake 2/3 SYN-ACK: the server accepts",
-		           "saludo 2/3 SYN-ACK: el servidor acepta"),
-		        cap_color(o, CAP_C_RESET));
+		print_step(o, l, TR("handshake 2/3 SYN-ACK: the server accepts",
+		                    "saludo 2/3 SYN-ACK: el servidor acepta"));
 		if (ev->rtt_us >= 0)
 			cap_line_fmt(l, TR(", %s after the SYN (a round trip if "
 			                 "captured at the client)",
@@ -128,10 +133,8 @@ print_handshake(const struct cap_out *o, struct cap_line *l,
 		print_tcp_options(l, &p->opt);
 		break;
 	case CAP_EV_ESTABLISHED:
-		cap_line_fmt(l, "%s%s%s", cap_color(o, CAP_C_HANDSHAKE),
-		        TR("handshake 3/3 ACK: connection established",
-		           "saludo 3/3 ACK: conexi\u00f3n establecida"),
-		        cap_color(o, CAP_C_RESET));
+		print_step(o, l, TR("handshake 3/3 ACK: connection established",
+		                    "saludo 3/3 ACK: conexi\u00f3n establecida"));
 		if (ev->rtt_us >= 0)
 			cap_line_fmt(l, TR(", handshake %s since the SYN (iRTT)",
 			                 ", saludo de %s desde el SYN (iRTT)"), d);
