@@ -100,9 +100,9 @@ void tcp_conn_close(struct tcp_conn *c);
 
 /*
  * Queue a line for the client: a reference to the line shared through
- * c->writer (outq_writer_share), else to a copy. Over the hard limit the client is dropped
- * (tcp_conn_drop); crossing the soft limit arms c->soft_by. Returns 0, or
- * -1 when the line was not queued.
+ * c->writer (outq_writer_share), else to a copy. Over the hard limit the
+ * client is dropped (tcp_conn_drop); crossing the soft limit arms
+ * c->soft_by. Returns 0, or -1 when the line was not queued.
  */
 int tcp_conn_queue(struct tcp_conn *c, const char *line, size_t len);
 

@@ -14,9 +14,6 @@
 #include "log.h"
 #include "room_impl.h"
 
-/* Clients frame the server's lines with MSG_LINE_MAX: never send longer. */
-_Static_assert(ROOM_LINE_MAX <= MSG_LINE_MAX, "room lines fit MSG_LINE_MAX");
-
 /* ---------------------------------------------------------------------------
  * Sending. Every line is built once in room->line and handed to the
  * transport once per recipient (a broadcast tells the transport first that
@@ -25,7 +22,7 @@ _Static_assert(ROOM_LINE_MAX <= MSG_LINE_MAX, "room lines fit MSG_LINE_MAX");
 
 void
 room_send_line(struct room *room, struct room_member *to, const char *line,
-          size_t len)
+               size_t len)
 {
 	room->ops->send(room->transport, to->conn, line, len);
 }
@@ -84,8 +81,8 @@ remove_member(struct room *room, struct room_member *member, enum cat_id why)
 	if (member->named) {
 		room_index_remove(room, member);
 		room->named--;
-		room_broadcast(room, member, room_format(room, catalog_text(why),
-		                               member->nick));
+		room_broadcast(room, member,
+		               room_format(room, catalog_text(why), member->nick));
 		log_info(TR("%s (%s) left: %s", "%s (%s) se fue: %s"),
 		         member->nick, member->peer,
 		         why == CAT_LEFT_TIMEOUT ? TR("idle timeout", "inactividad") :
@@ -111,7 +108,7 @@ remove_member(struct room *room, struct room_member *member, enum cat_id why)
  * told, then the transport closes the connection after the last line. */
 void
 room_leave_and_close(struct room *room, struct room_member *member,
-                enum cat_id why)
+                     enum cat_id why)
 {
 	void *conn = member->conn;
 
@@ -229,7 +226,7 @@ room_join(struct room *room, void *conn, const char *peer)
 	if (room->cfg.max_members > 0 && room->total >= room->cfg.max_members) {
 		room->ops->send(room->transport, conn, room->line,
 		                room_format(room, catalog_text(CAT_FULL),
-		                       room->cfg.max_members));
+		                            room->cfg.max_members));
 		log_info(TR("%s refused: the chat is full",
 		            "%s rechazado: el chat está lleno"), peer);
 		return NULL;

@@ -54,7 +54,7 @@ cmd_private(struct room *room, struct room_member *from, const struct msg *m)
 	if (to == NULL) {
 		TELL(room, from, catalog_text(CAT_NO_SUCH_NICK),
 		     room_safe(m->arg, m->arg_len < 64 ? m->arg_len : 64, text,
-		          sizeof(text)));
+		               sizeof(text)));
 		return;
 	}
 	room_safe(m->text, m->text_len, text, sizeof(text));
@@ -90,8 +90,8 @@ cmd_ping(struct room *room, struct room_member *member, const struct msg *m)
 	token[0] = '\0';
 	if (m->arg != NULL)
 		room_safe(m->arg, m->arg_len < ROOM_TOKEN_MAX ? m->arg_len
-		                                         : ROOM_TOKEN_MAX,
-		     token, sizeof(token));
+		                                              : ROOM_TOKEN_MAX,
+		          token, sizeof(token));
 	TELL(room, member, "%s%s%s\n", catalog_text(CAT_PONG),
 	     token[0] ? " " : "", token);
 }
@@ -163,7 +163,7 @@ room_command(struct room *room, struct room_member *member, const char *line,
 
 		TELL(room, member, catalog_text(CAT_UNKNOWN_COMMAND),
 		     room_safe(m.cmd, m.cmd_len < 32 ? m.cmd_len : 32, cmd,
-		          sizeof(cmd)));
+		               sizeof(cmd)));
 		break;
 	}
 	}
@@ -253,7 +253,8 @@ room_console(struct room *room, const char *line, size_t len)
 		break;
 	}
 	room_safe(line, len, text, sizeof(text));
-	room_broadcast(room, NULL, room_format(room, catalog_text(CAT_SERVER_SAYS), text));
+	room_broadcast(room, NULL,
+	               room_format(room, catalog_text(CAT_SERVER_SAYS), text));
 	log_info("[%s] %s", TR("server", "servidor"), text);
 	return true;
 }

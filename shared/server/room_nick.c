@@ -104,7 +104,7 @@ tell_with_timeout(struct room *room, struct room_member *member, size_t n)
  * member is told why and keeps its old state. */
 bool
 room_set_nick(struct room *room, struct room_member *member, const char *name,
-         size_t len)
+              size_t len)
 {
 	static const enum cat_id errors[] = {
 		[TEXT_NICK_EMPTY]    = CAT_NICK_EMPTY,
@@ -132,7 +132,7 @@ room_set_nick(struct room *room, struct room_member *member, const char *name,
 	if (rule != TEXT_NICK_OK) {     /* only RESERVED names the nickname */
 		TELL(room, member, catalog_text(errors[rule]),
 		     rule == TEXT_NICK_RESERVED ? room_safe(name, len, nick,
-		                                       sizeof(nick)) : "");
+		                                            sizeof(nick)) : "");
 		return false;
 	}
 	memcpy(nick, name, len);
@@ -141,7 +141,8 @@ room_set_nick(struct room *room, struct room_member *member, const char *name,
 	owner = room_find_folded(room, folded);
 	if (owner == member && strcmp(member->nick, nick) == 0) {
 		tell_with_timeout(room, member,
-		                  room_format(room, catalog_text(CAT_NICK_SAME), nick));
+		                  room_format(room, catalog_text(CAT_NICK_SAME),
+		                              nick));
 		return false;
 	}
 	if (owner != NULL && owner != member) {
@@ -211,8 +212,8 @@ prefixed_first(struct room *room, struct room_member *member,
 
 /* The first valid message of a member without a nickname. */
 bool
-room_choose_nick(struct room *room, struct room_member *member, const char *line,
-            size_t len)
+room_choose_nick(struct room *room, struct room_member *member,
+                 const char *line, size_t len)
 {
 	struct msg m;
 
@@ -263,9 +264,9 @@ room_choose_nick(struct room *room, struct room_member *member, const char *line
 
 	tell_with_timeout(room, member,
 	                  room_format(room, catalog_text(CAT_NICK_ACCEPTED),
-	                         member->nick, room->named));
-	room_broadcast(room, member, room_format(room, catalog_text(CAT_JOINED),
-	                               member->nick));
+	                              member->nick, room->named));
+	room_broadcast(room, member,
+	               room_format(room, catalog_text(CAT_JOINED), member->nick));
 	log_info(TR("%s (%s) joined", "%s (%s) se ha unido"), member->nick,
 	         member->peer);
 	return true;
