@@ -8,9 +8,9 @@
  * Linux reports as ECONNREFUSED on a later send() or recv() of that
  * socket, and, with IP_RECVERR, as an entry in the socket's error queue
  * that also holds the start of the datagram that bounced. Everything else
- * is the shared client core (shared/client/client.c), the same as tcpchat's, and
- * the UDP session (shared/client/client_udp.c): nickname retries, keepalive
- * /ping, lines kept while the server is away.
+ * is the shared client core (shared/client/client.c), the same as
+ * tcpchat's, and the UDP session (shared/client/client_udp.c): nickname
+ * retries, keepalive /ping, lines kept while the server is away.
  */
 #include <errno.h>
 #include <netinet/in.h>

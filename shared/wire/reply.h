@@ -1,7 +1,8 @@
 /*
  * reply.h — what a chat client makes of one line from the server: a chat
  * line, a private message, a notice, the answer to its nickname, a pong.
- * Pure functions on bytes; the clients (shared/client/client.c) decide what to do.
+ * Pure functions on bytes; the clients (shared/client/client.c) decide
+ * what to do.
  *
  * Notices are recognised in both languages whatever the client's own
  * language, because the server may speak the other one; the texts come
