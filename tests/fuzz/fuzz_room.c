@@ -1,6 +1,6 @@
 /*
- * fuzz_room.c — libFuzzer target for the chat room (shared/server/room.c), driven
- * through a fake transport by a byte code:
+ * fuzz_room.c — libFuzzer target for the chat room (shared/server/room.c),
+ * driven through a fake transport by a byte code:
  *
  *   byte 0          configuration: max members, greeting, rate limit
  *   then op bytes   op % 8 and conn = (op >> 3) % FUZZ_CONNS:

@@ -1,7 +1,8 @@
 /*
- * test_catalog.c — unit tests for shared/wire/catalog.c: parsing --lang values,
- * the locale variables' precedence, and the texts themselves (present in
- * both languages, notices marked "*** ", the same printf arguments in both).
+ * test_catalog.c — unit tests for shared/wire/catalog.c: parsing --lang
+ * values, the locale variables' precedence, and the texts themselves
+ * (present in both languages, notices marked "*** ", the same printf
+ * arguments in both).
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,8 +1,8 @@
 /*
- * test_msg.c — unit tests for shared/wire/msg.c: line framing of a byte stream
- * (every split across reads, merged lines, overlong lines, "\r\n", UTF-8
- * split across reads, the silence rule) and parsing a line into chat or a
- * command.
+ * test_msg.c — unit tests for shared/wire/msg.c: line framing of a byte
+ * stream (every split across reads, merged lines, overlong lines, "\r\n",
+ * UTF-8 split across reads, the silence rule) and parsing a line into chat
+ * or a command.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,10 +1,10 @@
 /*
- * test_outq.c — unit tests for shared/server/outq.c, the shared chunks and the
- * queues of references to them: a shared line is copied once, the bytes
+ * test_outq.c — unit tests for shared/server/outq.c, the shared chunks and
+ * the queues of references to them: a shared line is copied once, the bytes
  * referenced count against the limit, order is kept across partial writes,
- * and a chunk is freed exactly when its last receiver has written it or
- * was dropped (the chunk's count says so; ASan would catch a use after
- * free or a leak).
+ * and a chunk is freed exactly when its last receiver has written it or was
+ * dropped (the chunk's count says so; ASan would catch a use after free or a
+ * leak).
  */
 #include <stdarg.h>
 #include <stddef.h>

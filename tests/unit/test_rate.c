@@ -1,6 +1,6 @@
 /*
- * test_rate.c — unit tests for shared/server/rate.c, the token bucket behind the
- * servers' per-client rate limit. The clock is a number we pass in.
+ * test_rate.c — unit tests for shared/server/rate.c, the token bucket behind
+ * the servers' per-client rate limit. The clock is a number we pass in.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /*
- * test_reply.c — unit tests for shared/wire/reply.c: the client's reading of the
- * server's lines, in both languages whatever the client's own, built from
- * the same catalogue texts the room sends.
+ * test_reply.c — unit tests for shared/wire/reply.c: the client's reading of
+ * the server's lines, in both languages whatever the client's own, built
+ * from the same catalogue texts the room sends.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /*
- * test_text.c — unit tests for shared/wire/text.c: UTF-8 validation, terminal-safe
- * copies of untrusted text (every output cap), the nickname rules and the
- * case folding used to compare nicknames.
+ * test_text.c — unit tests for shared/wire/text.c: UTF-8 validation,
+ * terminal-safe copies of untrusted text (every output cap), the nickname
+ * rules and the case folding used to compare nicknames.
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /*
- * cap_chat.c — reading chat messages out of captured payload, with the
- * same framing and parsing the servers use (shared/wire/msg.c), so chatcap shows
+ * cap_chat.c — reading chat messages out of captured payload, with the same
+ * framing and parsing the servers use (shared/wire/msg.c), so chatcap shows
  * what the server understood.
  */
 #include <string.h>
