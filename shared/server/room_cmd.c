@@ -198,9 +198,10 @@ console_list(struct room *room)
 {
 	struct room_member *p;
 
-	console_say(room, TR("%zu users, %zu connections\n",
-	                     "%zu usuarios, %zu conexiones\n"),
-	            room->named, room->total);
+	console_say(room, "%zu %s, %zu %s\n", room->named,
+	            TRN(room->named, "user", "users", "usuario", "usuarios"),
+	            room->total, TRN(room->total, "connection", "connections",
+	                             "conexión", "conexiones"));
 	TAILQ_FOREACH(p, &room->members, link)
 		console_say(room, "  %-20s %s\n", p->named ? p->nick : "-",
 		            p->peer);

@@ -1107,10 +1107,18 @@ test_room_console_list(void **state)
 	join(fx, 2, NULL);
 	assert_true(console(fx, "/list", out, sizeof(out)));
 	assert_non_null(strstr(out, "ana"));
-	assert_non_null(strstr(out, "1 users, 2 connections"));
+	assert_non_null(strstr(out, "1 user, 2 connections\n"));
 	assert_int_equal(fx->t.n, 0);            /* nothing to the members */
 	assert_true(console(fx, "/listar", out, sizeof(out)));
 	assert_non_null(strstr(out, "ana"));
+	join(fx, 3, "luis");
+	catalog_set_lang(LANG_ES);
+	assert_true(console(fx, "/listar", out, sizeof(out)));
+	assert_non_null(strstr(out, "2 usuarios, 3 conexiones\n"));
+	room_leave(fx->room, fx->m[2], ROOM_LEAVE_CLOSED);
+	room_leave(fx->room, fx->m[3], ROOM_LEAVE_CLOSED);
+	assert_true(console(fx, "/listar", out, sizeof(out)));
+	assert_non_null(strstr(out, "1 usuario, 1 conexión\n"));
 }
 
 static void
