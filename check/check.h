@@ -34,8 +34,8 @@ struct check_ctx {
 	socklen_t               addrlen;
 	unsigned                run;    /* from the pid: "k" + 4 hex digits */
 	unsigned                seq;    /* nicknames handed out so far */
-	unsigned                told;   /* tp42: joins told to others, */
-	unsigned                untold; /* and not told within the wait */
+	bool                    told;   /* tp42: a join was told to others */
+	unsigned                untold; /* joins not told within the wait */
 	uint64_t                until;  /* the running test's deadline (us) */
 };
 

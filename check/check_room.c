@@ -39,10 +39,10 @@ room_leave(struct probe *p)
 static void
 room_taken(struct check_ctx *ctx, struct probe *witness, const char *nick)
 {
-	if (ctx->told == 0 && ctx->untold >= 2)
+	if (!ctx->told && ctx->untold >= 2)
 		return;
 	if (probe_expect_text(witness, nick, 2 * PROBE_WAIT) == 1)
-		ctx->told++;
+		ctx->told = true;
 	else
 		ctx->untold++;
 }

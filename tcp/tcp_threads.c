@@ -70,6 +70,7 @@ void
 threads_write_pending(struct tserver *S)
 {
 	struct tconn *k;
+	uint64_t at;
 	size_t i;
 
 	for (i = 0; i < S->npending; i++) {
@@ -79,8 +80,8 @@ threads_write_pending(struct tserver *S)
 			threads_wake(k);        /* its thread waits for the socket */
 	}
 	S->npending = 0;
-	if (S->room != NULL && room_deadline(S->room) < S->tick_at) {
-		S->tick_at = room_deadline(S->room);
+	if (S->room != NULL && (at = room_deadline(S->room)) < S->tick_at) {
+		S->tick_at = at;
 		if (write(S->tick, &(uint64_t){ 1 }, sizeof(uint64_t)) < 0 &&
 		    errno != EAGAIN)
 			log_debug("eventfd: %s", strerror(errno));
