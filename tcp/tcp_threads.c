@@ -19,8 +19,9 @@
  *
  * The room's clock (who has waited too long for a nickname: room_tick) is
  * kept by the accepting thread, which sleeps until the room's next
- * deadline; a client thread whose room call brings that deadline nearer
- * wakes it (S->tick).
+ * deadline. It also joins each newcomer to the room, so it knows of every
+ * arrival; what a client thread does in the room (a nickname, a message, a
+ * leave) only moves that deadline later, never nearer.
  *
  * The server's state (struct tserver) is on the heap and counted: the last
  * of the accepting thread and the client threads frees it, so a thread
@@ -70,7 +71,6 @@ void
 threads_write_pending(struct tserver *S)
 {
 	struct tconn *k;
-	uint64_t at;
 	size_t i;
 
 	for (i = 0; i < S->npending; i++) {
@@ -80,12 +80,6 @@ threads_write_pending(struct tserver *S)
 			threads_wake(k);        /* its thread waits for the socket */
 	}
 	S->npending = 0;
-	if (S->room != NULL && (at = room_deadline(S->room)) < S->tick_at) {
-		S->tick_at = at;
-		if (write(S->tick, &(uint64_t){ 1 }, sizeof(uint64_t)) < 0 &&
-		    errno != EAGAIN)
-			log_debug("eventfd: %s", strerror(errno));
-	}
 }
 
 static void
@@ -156,8 +150,6 @@ settle(struct tconn *k)
 void
 threads_server_free(struct tserver *S)
 {
-	if (S->tick >= 0)
-		close(S->tick);
 	pthread_cond_destroy(&S->gone);
 	pthread_mutex_destroy(&S->lock);
 	outq_writer_free(&S->writer);
@@ -232,12 +224,7 @@ threads_client(void *arg)
 	ssize_t n;
 	int timeout, events, err;
 
-	pthread_mutex_lock(&S->lock);
-	if (S->room != NULL)
-		k->c.member = room_join(S->room, k, k->c.peer);
-	if (k->c.member == NULL)        /* full (notice queued) or stopping */
-		tcp_conn_leave_room(&k->c);
-
+	pthread_mutex_lock(&S->lock);   /* joined by start_client */
 	for (;;) {                      /* the lock is held at the top */
 		threads_write_pending(S);
 		if ((events = settle(k)) < 0) {

@@ -48,9 +48,6 @@ struct tserver {
 	struct tconn  **pending;     /* receivers with lines to write */
 	size_t          npending, cap;
 	struct outq_writer writer;   /* lines, copied once for all */
-	int             tick;        /* eventfd: the room's deadline came */
-	uint64_t        tick_at;     /* nearer than tick_at, when the
-	                                accepting thread wakes up */
 };
 
 /* The room's callbacks (called with S->lock held). */
@@ -60,8 +57,7 @@ extern const struct room_ops threads_ops;
 void threads_wake(struct tconn *k);
 
 /* Write each receiver's new lines with one send(), after the room has
- * handled a whole read (lock held); wake the accepting thread when the
- * room's deadline came nearer. */
+ * handled a whole read (lock held). */
 void threads_write_pending(struct tserver *S);
 
 /* A client's thread (arg: its struct tconn, already in S->all). */

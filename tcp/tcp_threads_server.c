@@ -48,6 +48,12 @@ start_client(struct tserver *S, int fd, const char *peer,
 		threads_finish(k);              /* unlocks */
 		return;
 	}
+	/* Joined here, not by its thread (which waits for the lock): the
+	 * room's clock is this thread's, and a newcomer starts one. */
+	k->c.member = room_join(S->room, k, peer);
+	if (k->c.member == NULL)        /* full: the notice is queued */
+		tcp_conn_leave_room(&k->c);
+	threads_write_pending(S);
 	pthread_mutex_unlock(&S->lock);
 }
 
@@ -125,16 +131,13 @@ server_new(const struct server_opts *o)
 		return NULL;
 	LIST_INIT(&S->all);
 	S->opts = o;
-	S->tick_at = UINT64_MAX;
-	S->tick = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	pthread_mutex_init(&S->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&S->gone, &ca);
 	pthread_condattr_destroy(&ca);
 	server_room_config(o, SERVER_TCP, &cfg);
-	if (S->tick < 0 ||
-	    (S->room = room_new(&cfg, &threads_ops, S)) == NULL) {
+	if ((S->room = room_new(&cfg, &threads_ops, S)) == NULL) {
 		threads_server_free(S);
 		return NULL;
 	}
@@ -150,7 +153,7 @@ tick(struct tserver *S, bool accepting)
 	uint64_t now = clock_ms(), at;
 
 	pthread_mutex_lock(&S->lock);
-	at = S->tick_at = room_tick(S->room, now);
+	at = room_tick(S->room, now);
 	threads_write_pending(S);
 	pthread_mutex_unlock(&S->lock);
 	if (!accepting && at > now + THREAD_ACCEPT_MS)
@@ -163,11 +166,10 @@ tcp_threads_run(const struct server_opts *o, int lfd, int sigfd)
 {
 	struct server_console console;
 	struct tserver *S;
-	struct pollfd pfd[4];
+	struct pollfd pfd[3];
 	pthread_attr_t attr;
 	bool running = true, accepting = true;
 	char err[NET_ERR_LEN];
-	uint64_t junk;
 
 	if (net_set_nonblock(lfd, err) < 0) {
 		log_error("%s", err);
@@ -187,11 +189,8 @@ tcp_threads_run(const struct server_opts *o, int lfd, int sigfd)
 		                          .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = console.fd, .events = POLLIN };
-		pfd[3] = (struct pollfd){ .fd = S->tick, .events = POLLIN };
-		if (poll(pfd, 4, tick(S, accepting)) < 0 && errno != EINTR)
+		if (poll(pfd, 3, tick(S, accepting)) < 0 && errno != EINTR)
 			break;
-		if (pfd[3].revents & POLLIN)
-			(void)!read(S->tick, &junk, sizeof(junk));
 		if (pfd[0].revents & POLLIN)
 			accepting = accept_clients(S, lfd, &attr);
 		else

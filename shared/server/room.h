@@ -109,8 +109,10 @@ struct room_member *room_join(struct room *room, void *conn, const char *peer);
 uint64_t room_tick(struct room *room, uint64_t now);
 
 /* When room_tick() next has something to do (ms), or UINT64_MAX: never
- * until a member joins. Any room call may make it earlier: a transport
- * that waits for it asks again after each. */
+ * until a member joins. Only room_join() can bring it nearer (the
+ * newcomer's clock starts); a nickname, a message or a leave only moves
+ * it later (a nickname's wait is never longer than the idle timeout). A
+ * transport that sleeps until it asks again after each join. */
 uint64_t room_deadline(const struct room *room);
 
 /*

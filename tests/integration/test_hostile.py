@@ -176,6 +176,20 @@ def test_never_reading_client_while_twenty_chat(mode):
 
 # --- slowloris ------------------------------------------------------------------
 
+def test_lone_silent_connection_is_timed_out(mode):
+    """The room's clock runs with nothing else happening: one connection
+    that says nothing, alone on the server, is told and closed after
+    --nick-timeout (the server sleeps until that deadline, in both models)."""
+    s = start(mode, "--nick-timeout", "2")
+    c = Line(s.port)
+    c.readline()                            # welcome
+    t0 = time.monotonic()
+    assert c.readline(timeout=30) == \
+        "*** Disconnected: no nickname chosen in 2 seconds."
+    assert time.monotonic() - t0 >= 1.5
+    stop_ok(s)
+
+
 def test_slowloris_closed_by_nick_timeout(mode):
     """Connections that trickle a byte a second and never choose a nickname
     are told why and closed after --nick-timeout; meanwhile the room works."""
