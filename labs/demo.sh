@@ -9,11 +9,16 @@
 # NET=1 runs it across chatnet(1) instead of lo: the servers on host srv,
 # each bot on a host of its own (ana, beto, carla), every bot host delayed
 # by DELAY (default 40ms, so round trips of about 80 ms) and losing LOSS %,
-# the capture on srv's eth0; the network is removed at the end.
+# the capture on srv's eth0; the network (CHATNET_NET, default redchat-demo)
+# is removed at the end.
 # Environment: LOSS (percent of chat packets dropped on lo; needs root),
-# DEMO_LANG (es, the default, or en), NO_COLOR (no colour), REDCHAT_BIN.
+# DEMO_LANG (es or en; without it the locale decides: LC_ALL, LC_MESSAGES
+# or LANG starting with "es" is Spanish, anything else, C and POSIX
+# included, English; the demo and every program it starts speak that one
+# language), NO_COLOR (no colour), COLUMNS (width when not on a terminal;
+# never over 100), CHATNET_NET, REDCHAT_BIN.
 # Leaves demo.pcap (for Wireshark) and demo-results/ in the tree's top
-# directory. Every process it starts and every rule it adds is removed on
+# directory (or in DEMO_OUT). Every process it starts and every rule it adds is removed on
 # exit, whatever happens. It exits 0 whenever the chat part ran, with or
 # without permission to capture.
 set -u
@@ -23,10 +28,22 @@ BIN=${REDCHAT_BIN:-$ROOT/bin}
 LOSS=${LOSS:-0}
 NET=${NET:-0}
 DELAY=${DELAY:-40ms}
-CHATNET=("$BIN/chatnet" --net redchat-demo --lang "${DEMO_LANG:-es}")
-L=${DEMO_LANG:-es}
-OUT=$ROOT/demo-results
-PCAP=$ROOT/demo.pcap
+# demo_lang: DEMO_LANG, else the locale's language (es or en).
+demo_lang() {
+	case ${DEMO_LANG:-} in
+	es | en) printf '%s' "$DEMO_LANG"; return ;;
+	"") ;;
+	*) printf 'DEMO_LANG=%s: use es or en\n' "$DEMO_LANG" >&2; exit 1 ;;
+	esac
+	case ${LC_ALL:-${LC_MESSAGES:-${LANG:-}}} in
+	es*) printf es ;;
+	*) printf en ;;
+	esac
+}
+L=$(demo_lang) || exit 1
+CHATNET=("$BIN/chatnet" --net "${CHATNET_NET:-redchat-demo}" --lang "$L")
+OUT=${DEMO_OUT:-$ROOT}/demo-results
+PCAP=${DEMO_OUT:-$ROOT}/demo.pcap
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/redchat-demo.XXXXXX")
 PIDS=()
 NFT_TABLE=""
@@ -55,12 +72,18 @@ section_time() {
 	s=$(awk -v t0="$SECTION_T0" -v now="$(date +%s.%N)" 'BEGIN { printf "%.1f", now - t0 }')
 	printf '  %s⏱ %s s%s\n' "$DIM" "$s" "$N"
 }
-# fit: lines wider than 100 columns (chatcap's annotated packets) wrapped
-# at a space, the rest indented under the packet's endpoints; colours kept.
+# W: the width every line fits in: the terminal's (COLUMNS off a terminal),
+# never over 100 columns.
+if [ -t 1 ]; then W=$(tput cols 2>/dev/null); else W=${COLUMNS:-100}; fi
+[[ ${W:-} =~ ^[0-9]+$ ]] || W=100
+((W > 100)) && W=100
+((W < 40)) && W=40
+# fit: lines wider than W wrapped at a space, the rest indented by eight
+# columns; colours kept.
 fit() {
-	python3 -c '
+	PYTHONIOENCODING=utf-8 python3 -c '
 import re, sys
-W, IND = 100, " " * 8
+W, IND = int(sys.argv[1]), " " * 8
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 for line in sys.stdin:
     line = line.rstrip("\n")
@@ -83,11 +106,32 @@ for line in sys.stdin:
             break
         print(line[:cut] + ("\x1b[0m" if cut_sgr else ""))
         line = IND + cut_sgr + line[cut + 1:]
-'
+' "$W"
 }
-note() { printf '  %s\n' "$*"; }
-warn() { printf '  %s⚠ %s%s\n' "$YE" "$*" "$N"; }
-good() { printf '  %s✔ %s%s\n' "$GR" "$*" "$N"; }
+# say TEXT: one line, wrapped by fit when it may be wider than W.
+say() {
+	if [ "${#1}" -gt "$W" ]; then printf '%s\n' "$1" | fit; else printf '%s\n' "$1"; fi
+}
+note() { say "  $*"; }
+warn() { say "  $YE⚠ $*$N"; }
+good() { say "  $GR✔ $*$N"; }
+
+# packets FIRST LAST REGEX: chatcap's packet lines (each a whole packet:
+# its first line and the lines it wraps onto) whose first line matches
+# REGEX; the first FIRST of them, then "…" and the last LAST when there are
+# more.
+packets() {
+	awk -v first="$1" -v last="$2" -v re="$3" -v dots="  $DIM…$N" '
+	{ plain = $0; gsub(/\033\[[0-9;]*m/, "", plain) }
+	plain ~ /^ *[0-9]+ [0-9.]+ / { keep = plain ~ re; if (keep) rec[++n] = $0; next }
+	keep && plain ~ /^          / { rec[n] = rec[n] "\n" $0; next }
+	{ keep = 0 }
+	END {
+		for (i = 1; i <= n && i <= first; i++) print rec[i]
+		if (n > first + last) print dots
+		for (i = (n - last > first ? n - last + 1 : first + 1); i <= n; i++) print rec[i]
+	}'
+}
 
 # --- cleanup: every process started, every rule added, whatever happens -----
 
@@ -135,11 +179,11 @@ SECTION_T0=""    # the title is no section: no time for it
 for p in tcpchatd tcpchat udpchatd udpchat chatcap; do
 	if [ ! -x "$BIN/$p" ]; then
 		note "$(t "building the programs (make)" "compilando los programas (make)")"
-		make -s -C "$ROOT" all >/dev/null || { printf 'make failed\n' >&2; exit 1; }
+		make -s -C "$ROOT" all >/dev/null || { t "make failed" "make falló" >&2; echo >&2; exit 1; }
 		break
 	fi
 done
-rm -rf "$OUT" && mkdir -p "$OUT" || { printf 'cannot write %s\n' "$OUT" >&2; exit 1; }
+rm -rf "$OUT" && mkdir -p "$OUT" || { t "cannot write $OUT" "no puedo escribir en $OUT" >&2; echo >&2; exit 1; }
 rm -f "$PCAP" 2>/dev/null
 IFACE=lo SRV=127.0.0.1
 if [ "$NET" = 1 ]; then
@@ -230,7 +274,7 @@ heading "$(t "2. Capture on $IFACE" "2. Captura en $IFACE")"
 CAPTURE=0
 at srv
 ${AT[@]+"${AT[@]}"} "$BIN/chatcap" -i "$IFACE" --tcp-port "$TP" --udp-port "$UP" -w "$PCAP" --lang "$L" \
-	--color=never >"$OUT/capture.txt" 2>"$WORK/chatcap.err" &
+	--color=never --width 0 >"$WORK/live.txt" 2>"$WORK/chatcap.err" &
 CAP_PID=$!
 for ((i = 0; i < 200; i++)); do
 	grep -qE 'capturing on|capturando en' "$WORK/chatcap.err" && { CAPTURE=1; break; }
@@ -244,7 +288,7 @@ else
 	wait "$CAP_PID" 2>/dev/null
 	CAP_RC=$?
 	rm -f "$PCAP"
-	warn "$(sed -n 1p "$WORK/chatcap.err")" | fit
+	warn "$(sed -n 1p "$WORK/chatcap.err")"
 	if [ "$CAP_RC" = 7 ]; then
 		warn "$(t "no permission to capture: the chat runs, but without the capture." \
 		          "sin permiso para capturar: el chat se ejecuta, pero sin la captura.")"
@@ -258,16 +302,31 @@ fi
 
 # The script: SECONDS-FROM-START NICK TEXT. Every bot joins at once and
 # leaves at the end (salir), after the last line has had time to arrive.
-SCRIPT_TCP='0.4 ana Hola a todos, ¿me leéis por TCP?
+if [ "$L" = en ]; then
+	SCRIPT_TCP='0.4 ana Hello everyone, can you read me over TCP?
+0.7 beto Hi ana! I read you perfectly.
+1.0 carla Me too. TCP acknowledges every segment with an ACK.
+1.3 ana First came a three-way handshake: SYN, SYN-ACK, ACK.
+1.6 beto And on leaving, a FIN each way.'
+	SCRIPT_UDP='0.4 ana Now over UDP: no connection and no acknowledgements.
+0.7 beto Each message is one datagram.
+1.0 carla If one is lost, nobody sends it again.
+1.3 ana And no handshake: my first datagram is already my nickname.
+1.6 beto Fewer headers, fewer packets.'
+	BYE=/quit
+else
+	SCRIPT_TCP='0.4 ana Hola a todos, ¿me leéis por TCP?
 0.7 beto ¡Hola ana! Te leo perfectamente.
 1.0 carla Y yo. TCP nos confirma cada segmento con un ACK.
 1.3 ana Primero hubo un saludo en tres pasos: SYN, SYN-ACK, ACK.
 1.6 beto Y al salir, FIN en cada sentido.'
-SCRIPT_UDP='0.4 ana Ahora por UDP: sin conexión y sin acuses.
+	SCRIPT_UDP='0.4 ana Ahora por UDP: sin conexión y sin acuses.
 0.7 beto Cada mensaje es un datagrama.
 1.0 carla Si uno se pierde, nadie lo reenvía.
 1.3 ana Pero no hay saludo: el primer datagrama ya es mi apodo.
 1.6 beto Menos cabeceras, menos paquetes.'
+	BYE=salir
+fi
 END_AT=2.4
 
 # sleep_until T0 AT: sleep until AT seconds after the time T0.
@@ -291,7 +350,7 @@ heard() {
 # feed NICK PROTO SCRIPT: the bot's input. Its nickname; once the three
 # bots are in (or after a deadline: a lost UDP nickname never arrives), its
 # lines on time; at the end, once it has heard everyone (TCP retransmits a
-# lost segment, so waiting helps; UDP's losses are final), salir.
+# lost segment, so waiting helps; UDP's losses are final), its goodbye.
 feed() {
 	local t0 at nick text other i all patience=40
 	[ "$2" = udp ] && patience=10
@@ -318,7 +377,7 @@ feed() {
 		heard "$1" "$OUT/$2-$1.txt" "$3" && break
 		sleep 0.05
 	done
-	printf 'salir\n'
+	printf '%s\n' "$BYE"
 }
 
 # converse PROTO PORT SCRIPT: three bots over tcpchat or udpchat; prints
@@ -368,10 +427,81 @@ converse() {
 	fi
 }
 
+# LOSS_ON: 1 when packets are really being dropped.
+LOSS_ON=0
+[ "$LOSS_MECH" != none ] && [[ $LOSS =~ ^[0-9]+$ ]] && [ "$LOSS" -gt 0 ] && LOSS_ON=1
+
+# expected PROTO: the deliveries to expect (one decimal). Over UDP a chat
+# line crosses two datagrams (bot to server, server to each other bot),
+# each lost with probability LOSS %; TCP resends what is lost.
+expected() {
+	local n=$(($(wc -l <<<"$SCRIPT_UDP") * 2))
+	if [ "$1" = tcp ]; then printf '%s' "$n"; return; fi
+	awk -v n="$n" -v p="$LOSS" 'BEGIN { printf "%.1f", n * (1 - p / 100) ^ 2 }'
+}
+
+# expectation: before the chat, what the numbers should be with LOSS and why.
+expectation() {
+	local n=$(($(wc -l <<<"$SCRIPT_UDP") * 2)) q
+	q=$(awk -v p="$LOSS" 'BEGIN { printf "%.0f", 100 * (1 - p / 100) ^ 2 }')
+	heading "$(t "What to expect with $LOSS % loss" "Qué esperar con un $LOSS % de pérdida")"
+	note "$(t "Each UDP chat line crosses two datagrams: bot to server, then server to each other bot." \
+	          "Cada línea de chat por UDP cruza dos datagramas: del bot al servidor y del servidor a cada otro bot.")"
+	note "$(t "Each is lost with probability $LOSS %, so a delivery arrives with probability" \
+	          "Cada uno se pierde con probabilidad $LOSS %, así que una entrega llega con probabilidad") $q %:"
+	note "$(t "UDP: about $(expected udp) of the $n deliveries (it varies from run to run); nobody resends." \
+	          "UDP: unas $(expected udp) de las $n entregas (varía de una ejecución a otra); nadie reenvía.")"
+	note "$(t "TCP: all $n, some of them later: every lost segment is retransmitted." \
+	          "TCP: las $n, algunas más tarde: cada segmento perdido se retransmite.")"
+}
+
+# compare PROTO: after the chat, what arrived against what was expected.
+compare() {
+	local got want
+	eval "got=\$GOT_$1 want=\$WANT_$1"
+	[ "$LOSS_ON" = 1 ] || return 0
+	if [ "$1" = tcp ]; then
+		note "$(t "TCP $got/$want delivered: expected $want (TCP retransmits what is lost)" \
+		          "TCP $got/$want entregadas: se esperaban $want (TCP retransmite lo perdido)")"
+	else
+		note "$(t "UDP $got/$want delivered: expected about $(expected udp) with $LOSS % loss each way" \
+		          "UDP $got/$want entregadas: se esperaban unas $(expected udp) con un $LOSS % de pérdida en cada sentido")"
+	fi
+}
+
+# capture_point: where the capture sits with respect to the loss, so that a
+# lost packet's presence in it (or absence) and chatcap's words about
+# retransmissions read right.
+capture_point() {
+	[ "$LOSS_ON" = 1 ] || return 0
+	case $LOSS_MECH in
+	netem)
+		note "$(t "Capture point: after netem on lo, so the capture holds only the packets that survived." \
+		          "Punto de captura: tras netem en lo, así que la captura solo tiene los paquetes que sobrevivieron.")" ;;
+	nftables)
+		note "$(t "Capture point: on lo, BEFORE the nftables rule that drops (input hook)." \
+		          "Punto de captura: en lo, ANTES de la regla nftables que descarta (gancho input).")"
+		note "$(t "A lost packet is in the capture, its retransmission after it; when the lost one is an ACK," \
+		          "Un paquete perdido está en la captura, y su retransmisión después; si el perdido es un ACK,")"
+		note "$(t "chatcap saw it and so calls the retransmission it caused \"spurious\": it was needed." \
+		          "chatcap lo vio y llama \"innecesaria\" a la retransmisión que causó: era necesaria.")" ;;
+	chatnet)
+		note "$(t "Capture point: srv's eth0. What a bot sends is lost on the bot's host, before the capture" \
+		          "Punto de captura: eth0 de srv. Lo que envía un bot se pierde en su equipo, antes de la captura")"
+		note "$(t "(not in it); what srv sends is lost on arrival at the bot, after the capture (in it: an ACK" \
+		          "(no aparece); lo que envía srv se pierde al llegar al bot, después de la captura (aparece: un ACK")"
+		note "$(t "the bot never got makes its retransmission look \"spurious\": it was needed)." \
+		          "que el bot no recibió hace que su retransmisión parezca \"innecesaria\": era necesaria).")" ;;
+	esac
+}
+
+[ "$LOSS_ON" = 1 ] && expectation
 heading "$(t "3. Chat over TCP (port $TP)" "3. Chat por TCP (puerto $TP)")"
 converse tcp "$TP" "$SCRIPT_TCP"
+compare tcp
 heading "$(t "4. Chat over UDP (port $UP)" "4. Chat por UDP (puerto $UP)")"
 converse udp "$UP" "$SCRIPT_UDP"
+compare udp
 
 # --- 6. what the capture saw -------------------------------------------------------
 
@@ -383,7 +513,7 @@ fi
 
 if [ "$CAPTURE" = 1 ]; then
 	# Give retransmissions and the last FINs a moment, then stop chatcap.
-	wait_for "$OUT/capture.txt" 'UDP.*(quit|salir)' 3
+	wait_for "$WORK/live.txt" 'UDP.*(quit|salir)' 3
 	sleep 0.3
 	kill -INT "$CAP_PID" 2>/dev/null
 	wait "$CAP_PID" 2>/dev/null
@@ -391,11 +521,10 @@ if [ "$CAPTURE" = 1 ]; then
 
 	heading "$(t "5. Annotated capture (beginning and end of TCP#1, then UDP#1)" \
 	             "5. Captura anotada (principio y fin de TCP#1, luego UDP#1)")"
-	PKT='^ *[0-9]+ [0-9.]+ .*'
-	"${CAP[@]}" --color="$CC" 'tcp' 2>/dev/null | grep -E "${PKT}TCP#1" | head -n 5 | fit
-	printf '  %s…%s\n' "$DIM" "$N"
-	"${CAP[@]}" --color="$CC" 'tcp' 2>/dev/null | grep -E "${PKT}TCP#1" | tail -n 3 | fit
-	"${CAP[@]}" --color="$CC" 'udp' 2>/dev/null | grep -E "${PKT}UDP#1" | head -n 4 | fit
+	capture_point
+	"${CAP[@]}" --color="$CC" --width "$W" 'tcp' 2>/dev/null | packets 5 3 ' TCP#1 '
+	"${CAP[@]}" --color="$CC" --width "$W" 'udp' 2>/dev/null | packets 4 0 ' UDP#1 '
+	"${CAP[@]}" --color=never --width "$W" >"$OUT/capture.txt" 2>/dev/null
 	note "$(t "every packet:" "todos los paquetes:") demo-results/capture.txt"
 
 	"${CAP[@]}" --json >"$OUT/capture.jsonl" 2>/dev/null

@@ -1,0 +1,163 @@
+"""make demo (labs/demo.sh), run whole: its annotated capture shows every
+packet line whole, with its explanation, as chatcap explains that packet;
+no line is over 100 columns; one language per run (DEMO_LANG, else the
+locale, C.UTF-8 being English); with LOSS it says what to expect and
+compares. The demo writes into a temporary DEMO_OUT, so the tree is not
+touched.
+
+The capture needs root (skipped otherwise); LOSS needs root, NET=1 root
+and network namespaces."""
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from redchat import BIN, ROOT, program
+
+SGR = re.compile(r"\x1b\[[0-9;]*m")
+PACKET = re.compile(r"^ *\d+ \d+\.\d+ (TCP|UDP)#\d+ ")
+HEADING = re.compile(r"^━━ ")
+FILES = re.compile(r"\S*(capture\.\w+|demo\.pcap)\S*")
+# Words only one of the two languages uses (whole words, any case). Chat
+# text, chatcap's flags and addresses are in neither list.
+SPANISH = re.compile(r"[áéíóúñ¿¡]|\b(el|los|las|del|que|con|sin|por|para|"
+                     r"datagrama|saludo|cierre|cliente|servidor|paquetes|"
+                     r"entregas|escuchando|captura|pérdida)\b", re.I)
+ENGLISH = re.compile(r"\b(the|and|of|with|without|handshake|datagram|"
+                     r"client|server|packets|deliveries|delivered|"
+                     r"listening|capture|loss|arrived)\b", re.I)
+
+
+def _root():
+    return os.geteuid() == 0
+
+
+def run_demo(tmp_path, **env):
+    """Run labs/demo.sh with env added; return (visible output lines,
+    results.json, the environment it ran in)."""
+    e = dict(os.environ, REDCHAT_BIN=BIN, DEMO_OUT=str(tmp_path),
+             NO_COLOR="1", COLUMNS="200")
+    for k in ("DEMO_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LOSS", "NET"):
+        e.pop(k, None)
+    e.update(env)
+    p = subprocess.run(["bash", os.path.join(ROOT, "labs", "demo.sh")],
+                       capture_output=True, text=True, env=e, timeout=300)
+    assert p.returncode == 0, p.stdout + p.stderr
+    out = [SGR.sub("", l) for l in (p.stdout + p.stderr).splitlines()]
+    with open(tmp_path / "demo-results" / "results.json") as f:
+        return out, json.load(f), e
+
+
+def section(lines, number):
+    """The lines of the demo's section that starts '━━ NUMBER. '."""
+    start = next(i for i, l in enumerate(lines)
+                 if l.startswith(f"━━ {number}. "))
+    end = next((i for i in range(start + 1, len(lines))
+                if HEADING.match(lines[i])), len(lines))
+    return lines[start + 1:end]
+
+
+def records(lines):
+    """Packet lines whole: each a packet's first line and its wrapped
+    continuation lines (indented ten columns or more)."""
+    recs, cur = [], None
+    for l in lines:
+        if PACKET.match(l):
+            cur = [l]
+            recs.append(cur)
+        elif cur is not None and l.startswith(" " * 10) and l.strip():
+            cur.append(l)
+        else:
+            cur = None
+    return recs
+
+
+def squeeze(s):
+    return re.sub(r"\s+", "", s)
+
+
+def chatcap_lines(tmp_path, res, lang, env):
+    """Every packet line chatcap writes for demo.pcap (TCP, then UDP,
+    numbered as the demo shows them), unwrapped, in the demo's locale (its
+    character set decides chatcap's arrows)."""
+    lines = set()
+    for proto in ("tcp", "udp"):
+        p = subprocess.run(
+            [program("chatcap"), "-r", str(tmp_path / "demo.pcap"),
+             "--tcp-port", str(res["ports"]["tcp"]),
+             "--udp-port", str(res["ports"]["udp"]), "--lang", lang,
+             "--width", "0", "--color=never", proto],
+            capture_output=True, text=True, check=True, env=env)
+        lines |= {squeeze(l) for l in p.stdout.splitlines()
+                  if PACKET.match(l)}
+    return lines
+
+
+def check_demo(tmp_path, out, res, env, lang):
+    wide = [l for l in out if len(l) > 100]
+    assert not wide, wide
+    recs = records(section(out, 5))
+    assert len(recs) >= 8, section(out, 5)
+    full = chatcap_lines(tmp_path, res, lang, env)
+    for r in recs:
+        joined = " ".join(x.strip() for x in r)
+        # the whole line chatcap writes for that packet, explanation included
+        assert squeeze(joined) in full, joined
+        assert re.search(r"len=\d+\s+\S", joined), joined
+    words = SPANISH if lang == "en" else ENGLISH
+    mixed = [l for l in out if words.search(FILES.sub("", l))]
+    assert not mixed, mixed
+
+
+def check_loss(out, res, lang):
+    got, want = res["udp"]["delivered"], res["udp"]["deliveries_expected"]
+    text = "\n".join(out)
+    if lang == "en":
+        assert "Each UDP chat line crosses two datagrams" in text
+        assert (f"UDP {got}/{want} delivered: expected about 6.4 with "
+                "20 % loss each way") in text
+        assert "Capture point:" in text
+    else:
+        assert "Cada línea de chat por UDP cruza dos datagramas" in text
+        assert (f"UDP {got}/{want} entregadas: se esperaban unas 6.4 con un "
+                "20 % de pérdida en cada sentido") in text
+        assert "Punto de captura:" in text
+    assert text.index("6.4") < text.index("━━ 3. ")   # said before the run
+    assert res["tcp"]["delivered"] == res["tcp"]["deliveries_expected"]
+
+
+pytestmark = pytest.mark.skipif(not _root(), reason="the capture needs root")
+
+
+def test_demo_english_under_c_locale(tmp_path):
+    out, res, env = run_demo(tmp_path, LANG="C.UTF-8")
+    check_demo(tmp_path, out, res, env, "en")
+    assert res["tcp"]["delivered"] == res["tcp"]["deliveries_expected"]
+
+
+def test_demo_spanish_with_loss(tmp_path):
+    out, res, env = run_demo(tmp_path, DEMO_LANG="es", LANG="C.UTF-8", LOSS="20")
+    if res["loss"]["mechanism"] == "none":
+        pytest.skip("neither tc netem nor nftables can add loss here")
+    check_demo(tmp_path, out, res, env, "es")
+    check_loss(out, res, "es")
+
+
+@pytest.mark.skipif(shutil.which("ip") is None or subprocess.run(
+    ["unshare", "--net", "true"], capture_output=True).returncode != 0,
+    reason="network namespaces are not available here")
+def test_demo_across_chatnet_with_loss(tmp_path):
+    net = f"rcd-t{os.getpid()}"
+    try:
+        out, res, env = run_demo(tmp_path, DEMO_LANG="en", LANG="es_ES.UTF-8",
+                            NET="1", LOSS="20", CHATNET_NET=net)
+        assert f"network {net}:" in "\n".join(out)
+        check_demo(tmp_path, out, res, env, "en")
+        check_loss(out, res, "en")
+    finally:
+        subprocess.run([program("chatnet"), "--net", net, "down"],
+                       capture_output=True)
+    assert not os.path.exists(f"/run/netns/{net}-srv")
