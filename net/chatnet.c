@@ -28,6 +28,7 @@
 #include "netns.h"
 #include "spec.h"
 #include "topo.h"
+#include "words.h"
 
 const char *chatnet_net = "chatnet";
 
@@ -71,8 +72,10 @@ usage(FILE *f)
 int
 chatnet_bad_usage(const char *what, const char *value)
 {
+	char esc[96];
+
 	fprintf(stderr, "%s: %s%s%s\n", PROG, what, value ? ": " : "",
-	        value ? value : "");
+	        value ? words_escape(value, esc, sizeof(esc)) : "");
 	fprintf(stderr, TR("Try 'chatnet --help'.\n",
 	                   "Prueba 'chatnet --help'.\n"));
 	return EXIT_USAGE;
@@ -89,7 +92,7 @@ chatnet_failed(const char *what, const char *err)
 int
 chatnet_need_host(struct topo *t, const char *host)
 {
-	char b[NETNS_NAME], ns[NETNS_NAME];
+	char b[NETNS_NAME], ns[NETNS_NAME], esc[96];
 
 	topo_load(t, chatnet_net);
 	netns_name(chatnet_net, NETNS_BRIDGE, b);
@@ -105,7 +108,7 @@ chatnet_need_host(struct topo *t, const char *host)
 	if (topo_find(t, host) < 0 || !netns_exists(ns)) {
 		fprintf(stderr, TR("%s: no host %s in network %s\n",
 		                   "%s: no hay ningún equipo %s en la red %s\n"),
-		        PROG, host, chatnet_net);
+		        PROG, words_escape(host, esc, sizeof(esc)), chatnet_net);
 		return EXIT_DOWN;
 	}
 	return 0;
@@ -151,12 +154,13 @@ cmd_up(int argc, char **argv)
 	char err[512];
 	int c, n;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
-		if (c == 'H')
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1)
+		if (c == '?' || c == ':')
+			return words_bad_option(c, argv, opts);
+		else if (c == 'H')
 			hosts = optarg;
-		else if (c != 'm' || cli_number(optarg, 1280, 9000, &mtu, &what) < 0)
-			return chatnet_bad_usage(c == 'm' ? "--mtu (1280-9000)" : TR(
-			       "bad option", "opción no válida"), c == 'm' ? optarg : NULL);
+		else if (cli_number(optarg, 1280, 9000, &mtu, &what) < 0)
+			return chatnet_bad_usage("--mtu (1280-9000)", optarg);
 	if (optind < argc)
 		return chatnet_bad_usage(TR("unexpected", "sobra"), argv[optind]);
 	if ((n = spec_hosts(hosts, names, SPEC_HOSTS_MAX - 1, &bad)) < 0)
@@ -273,8 +277,7 @@ main(int argc, char **argv)
 		case 'h': usage(stdout); return 0;
 		case 'V': cli_version(PROG); return 0;
 		default:
-			cli_bad_option(PROG, c, argv, NULL);
-			return EXIT_USAGE;
+			return words_bad_option(c, argv, opts);
 		}
 	if (!topo_net_ok(chatnet_net))
 		return chatnet_bad_usage(TR("--net: letters, digits, '-' or '_' (at most "

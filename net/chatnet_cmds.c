@@ -15,6 +15,7 @@
 #include "impair.h"
 #include "netns.h"
 #include "spec.h"
+#include "words.h"
 
 /* `ip netns exec NET-HOST argv...`: ip mounts the host's /etc/hosts. */
 static int
@@ -122,6 +123,40 @@ impair_opt(int c, const char *v, struct spec_impair *sp, enum impair_via *via)
 	return -1;
 }
 
+/* Into sp, the kept setting of each option not given on this command line
+ * (given: the option letters that were). */
+static void
+keep_earlier(const struct spec_impair *old, const char *given,
+             struct spec_impair *sp)
+{
+#define KEEP(letter, field) \
+	if (strchr(given, letter) == NULL) sp->field = old->field
+	KEEP('d', delay_us);
+	KEEP('j', jitter_us);
+	KEEP('l', loss);
+	KEEP('u', dup);
+	KEEP('o', reorder);
+	KEEP('r', rate_bps);
+	KEEP('s', seed);
+	KEEP('s', has_seed);
+#undef KEEP
+}
+
+/* Jitter and reordering vary a delay: without one they are refused. */
+static int
+need_delay(const struct spec_impair *sp)
+{
+	if (sp->delay_us > 0 || (sp->jitter_us == 0 && sp->reorder == 0))
+		return 0;
+	fprintf(stderr, TR("%s: %s needs a delay to act on (add --delay, e.g. "
+	                   "--delay 50ms %s)\n", "%s: %s necesita un retardo "
+	                   "sobre el que actuar (añade --delay, p. ej. --delay "
+	                   "50ms %s)\n"), PROG,
+	        sp->jitter_us > 0 ? "--jitter" : "--reorder",
+	        sp->jitter_us > 0 ? "--jitter 10ms" : "--reorder 25%");
+	return EXIT_USAGE;
+}
+
 int
 chatnet_impair(int argc, char **argv)
 {
@@ -135,28 +170,35 @@ chatnet_impair(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "via", required_argument, NULL, 'v' },
 		{ "clear", no_argument, NULL, 'c' }, { 0, 0, 0, 0 } };
-	struct spec_impair sp = { 0 };
+	struct spec_impair sp = { 0 }, old;
 	enum impair_via via = IMPAIR_AUTO;
-	bool clear = false;
+	char err[512], given[16] = "";
 	struct topo t;
-	char err[512];
 	int c, rc, idx;
+	size_t n;
 
-	while ((c = getopt_long(argc, argv, "", opts, &idx)) != -1)
-		if (c == 'c')
-			clear = true;
-		else if (c == '?' || impair_opt(c, optarg, &sp, &via) < 0)
-			return chatnet_bad_usage(c == '?' ? TR("bad option",
-			       "opción no válida") : opts[idx].name, optarg);
+	argc = words_join_percent(argc, argv);
+	while ((c = getopt_long(argc, argv, ":", opts, &idx)) != -1) {
+		if (c == '?' || c == ':')
+			return words_bad_option(c, argv, opts);
+		if (c != 'c' && impair_opt(c, optarg, &sp, &via) < 0)
+			return words_bad_value(opts[idx].name, optarg);
+		if ((n = strlen(given)) + 1 < sizeof(given)) {
+			given[n] = (char)c;
+			given[n + 1] = '\0';
+		}
+	}
 	if (optind + 1 != argc)
 		return chatnet_bad_usage(TR("impair HOST [options]",
-		                    "impair EQUIPO [opciones]"), NULL);
-	if (clear && (spec_needs_packets(&sp) || sp.rate_bps > 0))
-		return chatnet_bad_usage(TR("--clear takes no other option",
-		                    "--clear no admite otras opciones"), NULL);
+		                    "impair EQUIPO [opciones]"),
+		                    optind < argc ? argv[argc - 1] : NULL);
 	if ((rc = chatnet_need_host(&t, argv[optind])) != 0)
 		return rc;
-	if (clear) {
+	if (strchr(given, 'c') == NULL && impair_kept(&t, argv[optind], &old) == 0)
+		keep_earlier(&old, given, &sp);
+	if ((rc = need_delay(&sp)) != 0)
+		return rc;
+	if (strcmp(given, "c") == 0) {
 		impair_clear(&t, argv[optind], err, sizeof(err));
 		printf(TR("%s: no impairment\n", "%s: sin degradación\n"),
 		       argv[optind]);
@@ -166,4 +208,3 @@ chatnet_impair(int argc, char **argv)
 		return chatnet_failed("impair", err);
 	return 0;
 }
-

@@ -354,7 +354,11 @@ impair_apply(const struct topo *t, const char *host, struct spec_impair *sp,
 	}
 	state_path(t, host, path, sizeof(path));
 	if (strcmp(how, "none") != 0 && (f = fopen(path, "w")) != NULL) {
-		fprintf(f, "%s\t%s\n", desc, how);
+		fprintf(f, "%s\t%s\t%llu %llu %.17g %.17g %.17g %llu %llu\n",
+		        desc, how, (unsigned long long)sp->delay_us,
+		        (unsigned long long)sp->jitter_us, sp->loss, sp->dup,
+		        sp->reorder, (unsigned long long)sp->rate_bps,
+		        (unsigned long long)sp->seed);
 		fclose(f);
 	}
 	if (strcmp(how, "none") == 0)
@@ -370,23 +374,77 @@ impair_apply(const struct topo *t, const char *host, struct spec_impair *sp,
 	return 0;
 }
 
+/* The state file's line for host: "DESC\tHOW\tNUMBERS"; 0 or -1. */
+static int
+read_state(const struct topo *t, const char *host, char *line, size_t len)
+{
+	char path[256];
+	FILE *f;
+	int rc = -1;
+
+	state_path(t, host, path, sizeof(path));
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	if (fgets(line, (int)len, f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		rc = strchr(line, '\t') != NULL ? 0 : -1;
+	}
+	fclose(f);
+	return rc;
+}
+
+int
+impair_kept(const struct topo *t, const char *host, struct spec_impair *sp)
+{
+	unsigned long long d, j, r, seed;
+	char line[320], *nums;
+
+	if (read_state(t, host, line, sizeof(line)) < 0 ||
+	    (nums = strchr(strchr(line, '\t') + 1, '\t')) == NULL ||
+	    sscanf(nums + 1, "%llu %llu %lg %lg %lg %llu %llu", &d, &j,
+	           &sp->loss, &sp->dup, &sp->reorder, &r, &seed) != 7)
+		return -1;
+	sp->delay_us = d;
+	sp->jitter_us = j;
+	sp->rate_bps = r;
+	sp->seed = seed;
+	sp->has_seed = true;
+	return 0;
+}
+
+/* Does host's NFQUEUE impairer still run? (Without root its namespace
+ * cannot be read: a live process of another user counts.) */
+static bool
+impairer_alive(const struct topo *t, const char *host)
+{
+	char ns[NETNS_NAME];
+	int pid = read_pid(t->net, host);
+
+	netns_name(t->net, host, ns);
+	if (pid <= 0 || (kill(pid, 0) < 0 && errno != EPERM))
+		return false;
+	return geteuid() != 0 || netns_holds(ns, pid);
+}
+
 void
 impair_describe(const struct topo *t, const char *host, char *buf,
                 size_t len)
 {
-	char path[256], line[320], *tab;
-	FILE *f;
+	char line[320], *how, *tab;
 
-	state_path(t, host, path, sizeof(path));
 	snprintf(buf, len, TR("none", "ninguna"));
-	if ((f = fopen(path, "r")) == NULL)
+	if (read_state(t, host, line, sizeof(line)) < 0)
 		return;
-	if (fgets(line, sizeof(line), f) != NULL) {
-		line[strcspn(line, "\n")] = '\0';
-		if ((tab = strchr(line, '\t')) != NULL) {
-			*tab = '\0';
-			snprintf(buf, len, "%s (%s)", line, tab + 1);
-		}
-	}
-	fclose(f);
+	how = strchr(line, '\t');
+	*how++ = '\0';
+	if ((tab = strchr(how, '\t')) != NULL)
+		*tab = '\0';
+	if (strstr(how, "nfqueue") != NULL && !impairer_alive(t, host))
+		snprintf(buf, len, TR("none: the impairer of \"%s\" died, packets "
+		         "pass unimpaired (chatnet impair %s restarts it)",
+		         "ninguna: murió el degradador de \"%s\", los paquetes "
+		         "pasan sin degradar (chatnet impair %s lo reinicia)"),
+		         line, host);
+	else
+		snprintf(buf, len, "%s (%s)", line, how);
 }

@@ -19,7 +19,8 @@
 enum impair_via { IMPAIR_AUTO, IMPAIR_NETEM, IMPAIR_NFQUEUE };
 
 /*
- * Replace host's impairment with sp (a seed is chosen when sp has none).
+ * Put sp in force on host, in place of what was (chatnet_impair() merges
+ * the kept settings into sp first) (a seed is chosen when sp has none).
  * Prints one line saying what is now in force and how. Returns 0, or -1
  * with err; on -1 the host is left unimpaired.
  */
@@ -31,7 +32,14 @@ int impair_apply(const struct topo *t, const char *host,
 int impair_clear(const struct topo *t, const char *host, char *err,
                  size_t errlen);
 
-/* What `status` shows for host: "delay 40ms (netem)" or "none". */
+/* The impairment in force on host (as the last impair_apply() left it)
+ * into sp, its seed included; 0, or -1 when there is none. */
+int impair_kept(const struct topo *t, const char *host,
+                struct spec_impair *sp);
+
+/* What `status` shows for host: "delay 40ms (netem)", "none", or, when the
+ * NFQUEUE impairer has died (packets then pass unimpaired), "none: the
+ * impairer of ... died" and how to restart it. */
 void impair_describe(const struct topo *t, const char *host, char *buf,
                      size_t len);
 

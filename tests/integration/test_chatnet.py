@@ -510,3 +510,118 @@ def test_dup_shows_duplicate_tcp_segments_as_tshark_does(tcpchatd, clear,
     print("dup (chatcap, tshark):", c)
     assert all(a == b for a, b in c.values()), c
     assert sum(a for a, _ in c.values()) > 0, c
+
+
+# --- errors that name the fix; settings kept; status tells the truth ------
+
+WORDS = {
+    "en": {"dealy": "unknown option --dealy (did you mean --delay?)",
+           "time": "--delay 50xs: not a time (use 50ms, 1s)",
+           "loss": "--loss 150%: loss is 0–100 %",
+           "jitter": "--jitter needs a delay to act on (add --delay",
+           "value": "--delay needs a value",
+           "host": r"no host an\x1b[31ma in network",
+           "died": "none: the impairer of \"delay 20ms",
+           "unimpaired": "packets pass unimpaired (chatnet impair ana "
+                         "restarts it)"},
+    "es": {"dealy": "opción desconocida --dealy (¿querías decir --delay?)",
+           "time": "--delay 50xs: no es un tiempo (usa 50ms, 1s)",
+           "loss": "--loss 150%: la pérdida va de 0 a 100 %",
+           "jitter": "--jitter necesita un retardo sobre el que actuar "
+                     "(añade --delay",
+           "value": "--delay necesita un valor",
+           "host": r"no hay ningún equipo an\x1b[31ma en la red",
+           "died": "ninguna: murió el degradador de \"delay 20ms",
+           "unimpaired": "los paquetes pasan sin degradar (chatnet impair "
+                         "ana lo reinicia)"},
+}
+
+
+def ana_row(status):
+    """ana's line of chatnet status."""
+    return next(l for l in status.splitlines() if l.startswith("ana "))
+
+
+def said(lang, *args, net=NET):
+    """chatnet's stderr for args in lang; it must refuse them (status 2 or
+    4) and write no control byte but the newline."""
+    p = subprocess.run([program("chatnet"), "--net", net, "--lang", lang,
+                        *args], capture_output=True, text=True, timeout=30)
+    assert p.returncode in (2, 4), (args, p.returncode, p.stdout, p.stderr)
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f]", p.stderr), p.stderr
+    return p.stderr
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_errors_name_the_problem_and_the_fix(net, clear, lang):
+    w = WORDS[lang]
+    assert w["dealy"] in said(lang, "impair", "ana", "--dealy", "50ms")
+    assert w["time"] in said(lang, "impair", "ana", "--delay", "50xs")
+    assert w["loss"] in said(lang, "impair", "ana", "--loss", "150%")
+    assert w["jitter"] in said(lang, "impair", "ana", "--jitter", "10ms")
+    assert w["value"] in said(lang, "impair", "ana", "--delay")
+    top = said(lang, "--vrebose", "status")
+    assert w["dealy"].replace("dealy", "vrebose").replace("delay",
+                                                          "verbose") in top
+    assert ana_row(chatnet("status").stdout).endswith("none")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_control_bytes_in_names_are_escaped(net, lang):
+    assert WORDS[lang]["host"] in said(lang, "impair", "an\x1b[31ma",
+                                       "--delay", "1ms")
+    assert r"a\x07b" in said(lang, "up", "--hosts", "a\x07b", net="rcn-e")
+    assert r"--x\x1b[2J" in said(lang, "impair", "ana", "--x\x1b[2J")
+    assert r"\x1b" in said(lang, "fr\x1bob")
+    assert leftovers("rcn-e") == []
+
+
+def test_loss_with_a_space_before_the_percent_sign(net, clear):
+    p = chatnet("impair", "ana", "--loss", "10", "%", "--seed", "3")
+    assert "loss 10% seed 3" in p.stdout
+    assert "loss 10% seed 3" in chatnet("status").stdout
+
+
+def test_impair_keeps_earlier_settings_unless_clear(net, clear):
+    chatnet("impair", "ana", "--delay", "20ms", "--seed", "9")
+    p = chatnet("impair", "ana", "--loss", "10%")
+    assert "delay 20ms loss 10% seed 9" in p.stdout
+    p = chatnet("impair", "ana", "--jitter", "5ms")     # the delay is kept
+    assert "delay 20ms jitter 5ms loss 10% seed 9" in p.stdout
+    p = chatnet("impair", "ana", "--clear", "--loss", "5%", "--seed", "2")
+    assert "loss 5% seed 2" in p.stdout and "delay" not in p.stdout
+    assert "ana: loss 5% seed 2" in p.stdout
+    p = chatnet("impair", "ana", "--loss", "0")
+    assert "no impairment" in p.stdout
+    assert ana_row(chatnet("status").stdout).endswith("none")
+
+
+def test_chatnet_net_from_the_environment(net):
+    p = subprocess.run([program("chatnet"), "--lang", "en", "status"],
+                       capture_output=True, text=True,
+                       env=dict(os.environ, CHATNET_NET=NET))
+    assert p.returncode == 0 and p.stdout.startswith(f"network {NET}:")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_status_after_the_impairer_is_killed(tcpchatd, clear, lang):
+    chatnet("impair", "ana", "--via", "nfqueue", "--delay", "20ms",
+            "--seed", "1")
+    # 2 x 20 ms at least; a busy machine may add more, never take away
+    assert all(38 <= r < 1000 for r in pings(2))
+    with open(f"/run/chatnet/{NET}/impaird-ana.pid") as f:
+        pid = int(f.read())
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while running(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    status = subprocess.run([program("chatnet"), "--net", NET, "--lang",
+                             lang, "status"], capture_output=True,
+                            text=True, check=True).stdout
+    ana = ana_row(status)
+    assert WORDS[lang]["died"] in ana and WORDS[lang]["unimpaired"] in ana
+    assert "(nfqueue" not in ana
+    assert max(pings(2)) < 20           # what the status says: unimpaired
+    chatnet("impair", "ana")            # restarts it with what was kept
+    assert "delay 20ms seed 1 (nfqueue" in chatnet("status").stdout
+    assert all(38 <= r < 1000 for r in pings(2))
