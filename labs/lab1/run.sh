@@ -54,7 +54,7 @@ check '[ "$(tr -s " \n" "  " <<<"$OUT" | grep -o "mss 65495,sackOK,TS,wscale" | 
 	"Q2: both SYNs carry MSS 65495, SACK, timestamps and window scale"
 
 step "bin/chatcap -r lab1.pcap --ladder --ladder-out lab1-escalera.svg --lang es"
-check 'python3 -c "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); n = sum(1 for e in r.iter() if e.get(\"marker-end\")); sys.exit(0 if n >= 10 else 1)" lab1-escalera.svg' "the ladder as a picture for the report (an arrow per packet)"
+check 'python3 -c "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); n = sum(1 for e in r.iter() if e.tag.endswith(\"polygon\")); sys.exit(0 if n >= 10 else 1)" lab1-escalera.svg' "the ladder as a picture for the report (an arrow per packet)"
 expect "FIN-ACK seq=[0-9]+ ack=[0-9]+ ─+│ cierre" "Q3: the server's FIN (first)"
 check '[ "$(grep -c "│ cierre" <<<"$OUT")" -eq 3 ]' "Q3: three teardown segments"
 check 'grep -B1 -m1 "│ cierre$" <<<"$OUT" | grep -q "◀─ FIN"' "Q3: the first FIN goes from the server to the client"

@@ -85,6 +85,7 @@ struct cap_step {
 	uint8_t  what, dir, flags;
 	bool     retrans, closes, lost;
 	char     text[CAP_STEP_TEXT];
+	char    *lines;      /* every message whole, one a line; NULL if none */
 };
 
 struct cap_conv {

@@ -178,6 +178,8 @@ cap_conv_free(struct cap_conv *c)
 		cap_reasm_free(c->dir[1].reasm);
 	free(c->dir[0].reasm);
 	free(c->dir[1].reasm);
+	while (c->nsteps > 0)
+		free(c->steps[--c->nsteps].lines);
 	free(c->steps);
 	free(c->follow);
 	free(c);

@@ -11,6 +11,7 @@
  *     Note right of S1: handshake 1/3
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,8 +22,15 @@
 #define SVG_W      980  /* the picture's width */
 #define SVG_LEFT   120  /* x of the client's lifeline */
 #define SVG_RIGHT  620  /* x of the server's lifeline */
-#define SVG_STEP    30  /* pixels between two arrows */
+#define SVG_STEP    30  /* pixels between two arrows without text */
+#define SVG_LINE    14  /* pixels a line of chat text under an arrow adds */
+#define SVG_WRAP    72  /* characters of chat text a line */
 #define SVG_HEAD    70  /* a conversation's title and names */
+#define SVG_TIP     12  /* an arrowhead's length */
+#define SVG_BARB     5  /* half an arrowhead's width */
+#define SVG_FONT    " font-family=\"DejaVu Sans\" font-size=\"12\""
+#define SVG_INK     "#1f4e79"   /* an arrow */
+#define SVG_BAD     "#c0392b"   /* a retransmission, a loss */
 
 static bool
 ends_with(const char *s, const char *end)
@@ -43,18 +51,20 @@ cap_diagram_known(const char *path)
  * SVG
  * ------------------------------------------------------------------------ */
 
-/* Text for an SVG document: the five characters XML gives a meaning. */
+/* Text for an SVG document: the five characters XML gives a meaning, and
+ * control bytes (which XML 1.0 forbids) as '?'. */
 static void
-xml_text(FILE *f, const char *s)
+xml_text(FILE *f, const char *s, size_t n)
 {
-	for (; *s != '\0'; s++)
+	for (; n > 0 && *s != '\0'; s++, n--)
 		switch (*s) {
 		case '&': fputs("&amp;", f); break;
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&#39;", f); break;
-		default: fputc(*s, f);
+		default:
+			fputc((unsigned char)*s < 0x20 && *s != '\t' ? '?' : *s, f);
 		}
 }
 
@@ -62,17 +72,106 @@ static void
 svg_text(FILE *f, int x, int y, const char *anchor, const char *style,
          const char *s)
 {
-	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\"%s>", x, y,
-	        anchor, style);
-	xml_text(f, s);
+	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\"" SVG_FONT "%s>",
+	        x, y, anchor, style);
+	xml_text(f, s, strlen(s));
 	fputs("</text>\n", f);
+}
+
+/* The bytes of s that hold at most max characters (UTF-8), cut at a space
+ * when one is near the end. */
+static size_t
+chunk(const char *s, size_t n, size_t max)
+{
+	size_t i, chars = 0, space = 0;
+
+	for (i = 0; i < n; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && chars++ == max)
+			return space > max / 2 ? space : i;
+		if (s[i] == ' ')
+			space = i + 1;
+	}
+	return n;
+}
+
+/* Every message of step s (whole, wrapped at SVG_WRAP characters) under
+ * its arrow from y on; with f NULL only counted. Returns the lines. */
+static int
+svg_lines(FILE *f, const struct cap_step *s, int y)
+{
+	const char *p = s->lines != NULL ? s->lines : s->text, *end;
+	size_t len, k;
+	int n = 0;
+
+	for (; *p != '\0'; p = *end == '\n' ? end + 1 : end) {
+		end = p + strcspn(p, "\n");
+		for (len = (size_t)(end - p); len > 0 || n == 0; len -= k, p += k) {
+			k = chunk(p, len, SVG_WRAP);
+			if (f != NULL) {
+				fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor="
+				        "\"middle\"" SVG_FONT " fill=\"#333\">",
+				        (SVG_LEFT + SVG_RIGHT) / 2, y + n * SVG_LINE);
+				xml_text(f, p, k);
+				fputs("</text>\n", f);
+			}
+			n++;
+			if (k == 0)
+				break;
+		}
+	}
+	return n;
+}
+
+/* The words on step s's arrow: the ladder's, with the sequence numbers on
+ * a TCP data arrow too, and without the chat text (it goes under). */
+static void
+svg_label(const struct cap_out *o, const struct cap_conv *c,
+          const struct cap_step *s, char *out, size_t cap)
+{
+	struct cap_step bare = *s;
+	char tail[32], *len;
+
+	bare.text[0] = '\0';
+	bare.lines = NULL;
+	cap_ladder_label(o, c, &bare, out, cap);
+	if (c->proto != 6 || s->len == 0 || (len = strstr(out, " len=")) == NULL)
+		return;
+	snprintf(tail, sizeof(tail), "%s", len);
+	if (s->flags & CAP_ACK)
+		snprintf(len, cap - (size_t)(len - out), " seq=%" PRIu32 " ack=%"
+		         PRIu32 "%s", s->seq, s->ack, tail);
+	else
+		snprintf(len, cap - (size_t)(len - out), " seq=%" PRIu32 "%s",
+		         s->seq, tail);
+}
+
+/* An arrow at height y, its head a filled triangle (no <marker>: not every
+ * renderer draws markers). */
+static void
+svg_arrow(FILE *f, bool right, int y, const char *ink)
+{
+	int from = right ? SVG_LEFT : SVG_RIGHT, tip = right ? SVG_RIGHT : SVG_LEFT;
+	int base = right ? tip - SVG_TIP : tip + SVG_TIP;
+
+	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" "
+	        "stroke-width=\"1.5\"/>\n<polygon points=\"%d,%d %d,%d %d,%d\" "
+	        "fill=\"%s\"/>\n", from, y, base, y, ink, tip, y, base,
+	        y - SVG_BARB, base, y + SVG_BARB, ink);
+}
+
+/* Pixels of step s: its arrow and the lines of chat under it. */
+static int
+step_height(const struct cap_step *s)
+{
+	return SVG_STEP + (s->text[0] != '\0' ? svg_lines(NULL, s, 0) : 0) *
+	       SVG_LINE;
 }
 
 static int
 svg_conv(FILE *f, const struct cap_out *o, const struct cap_conv *c, int y)
 {
 	char title[3 * CAP_ENDPOINT_MAX], t[32], label[160], note[200];
-	int top = y + SVG_HEAD - 20, bottom;
+	int top = y + SVG_HEAD - 20, bottom = top + SVG_STEP, ay = top;
 	size_t i;
 
 	snprintf(title, sizeof(title), "%s#%u  %s %s %s",
@@ -83,30 +182,29 @@ svg_conv(FILE *f, const struct cap_out *o, const struct cap_conv *c, int y)
 	svg_text(f, SVG_RIGHT, y + 45, "middle", "", TR("server", "servidor"));
 	svg_text(f, 10, y + 45, "start", " fill=\"#555\"",
 	         TR("time (s)", "tiempo (s)"));
-	bottom = top + (int)(c->nsteps + 1) * SVG_STEP;
-	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-	        "class=\"life\"/>\n<line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
-	        "y2=\"%d\" class=\"life\"/>\n", SVG_LEFT, top, SVG_LEFT, bottom,
-	        SVG_RIGHT, top, SVG_RIGHT, bottom);
+	for (i = 0; i < c->nsteps; i++)
+		bottom += step_height(&c->steps[i]);
+	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#888\" "
+	        "stroke-dasharray=\"4 3\"/>\n<line x1=\"%d\" y1=\"%d\" x2=\"%d\" "
+	        "y2=\"%d\" stroke=\"#888\" stroke-dasharray=\"4 3\"/>\n",
+	        SVG_LEFT, top, SVG_LEFT, bottom, SVG_RIGHT, top, SVG_RIGHT, bottom);
 	for (i = 0; i < c->nsteps; i++) {
 		const struct cap_step *s = &c->steps[i];
-		int ay = top + (int)(i + 1) * SVG_STEP;
-		bool right = s->dir == 0, bad = s->retrans || s->lost || s->ana;
+		bool bad = s->retrans || s->lost || s->ana;
 
+		ay += i == 0 ? SVG_STEP : step_height(&c->steps[i - 1]);
 		cap_fmt_seconds(s->t_us, t, sizeof(t));
-		cap_ladder_label(o, c, s, label, sizeof(label));
+		svg_label(o, c, s, label, sizeof(label));
 		cap_ladder_note(o, s, note, sizeof(note));
 		svg_text(f, 10, ay + 4, "start", " fill=\"#555\"", t);
-		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-		        "class=\"%s\" marker-end=\"url(#head)\"/>\n",
-		        right ? SVG_LEFT : SVG_RIGHT, ay,
-		        right ? SVG_RIGHT - 2 : SVG_LEFT + 2, ay,
-		        bad ? "bad" : "arrow");
+		svg_arrow(f, s->dir == 0, ay, bad ? SVG_BAD : SVG_INK);
 		svg_text(f, (SVG_LEFT + SVG_RIGHT) / 2, ay - 5, "middle", "",
 		         label);
+		if (s->text[0] != '\0')
+			svg_lines(f, s, ay + SVG_LINE);
 		if (note[0] != '\0')
 			svg_text(f, SVG_RIGHT + 12, ay + 4, "start",
-			         bad ? " fill=\"#c0392b\"" : " fill=\"#1f6f43\"",
+			         bad ? " fill=\"" SVG_BAD "\"" : " fill=\"#1f6f43\"",
 			         note);
 	}
 	return bottom + 30;
@@ -115,22 +213,18 @@ svg_conv(FILE *f, const struct cap_out *o, const struct cap_conv *c, int y)
 static void
 write_svg(FILE *f, const struct cap_out *o, const struct cap_table *t)
 {
-	size_t i, steps = 0;
+	size_t i, j, height = 20;
 	int y = 10;
 
-	for (i = 0; i < t->nall; i++)
-		steps += t->all[i]->nsteps + 1;
+	for (i = 0; i < t->nall; i++) {
+		height += SVG_HEAD + 40 + SVG_STEP;
+		for (j = 0; j < t->all[i]->nsteps; j++)
+			height += (size_t)step_height(&t->all[i]->steps[j]);
+	}
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-	        "height=\"%zu\" font-family=\"DejaVu Sans, sans-serif\" "
-	        "font-size=\"12\">\n<defs><marker id=\"head\" markerWidth=\"10\" "
-	        "markerHeight=\"8\" refX=\"9\" refY=\"4\" orient=\"auto\">"
-	        "<path d=\"M0,0 L10,4 L0,8 z\"/></marker>\n<style>"
-	        ".life{stroke:#888;stroke-dasharray:4 3}"
-	        ".arrow{stroke:#1f4e79;stroke-width:1.5}"
-	        ".bad{stroke:#c0392b;stroke-width:2}</style></defs>\n"
+	        "height=\"%zu\"" SVG_FONT ">\n"
 	        "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-	        SVG_W, 20 + t->nall * (size_t)(SVG_HEAD + 40) +
-	        steps * SVG_STEP);
+	        SVG_W, height);
 	for (i = 0; i < t->nall; i++)
 		y = svg_conv(f, o, t->all[i], y);
 	fputs("</svg>\n", f);

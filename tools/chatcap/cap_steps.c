@@ -31,6 +31,26 @@ mark_lost(struct cap_conv *c, const struct cap_event *ev)
 		}
 }
 
+/* Every message of the packet whole, one a line (the SVG ladder shows them
+ * all); NULL when out of memory. */
+static char *
+all_lines(const struct cap_chat *chat)
+{
+	size_t i, n = 0;
+	char *s;
+
+	for (i = 0; i < chat->n; i++)
+		n += chat->msg[i].len + 1;
+	if ((s = malloc(n + 1)) == NULL)
+		return NULL;
+	for (n = 0, i = 0; i < chat->n; i++) {
+		memcpy(s + n, chat->msg[i].text, chat->msg[i].len);
+		n += chat->msg[i].len;
+		s[n++] = i + 1 < chat->n ? '\n' : '\0';
+	}
+	return s;
+}
+
 void
 cap_steps_remember(struct cap_table *t, const struct cap_packet *p,
                    const struct cap_event *ev, int64_t t_us)
@@ -76,6 +96,7 @@ cap_steps_remember(struct cap_table *t, const struct cap_packet *p,
 		while (n > 0 && (ev->chat.msg[0].text[n] & 0xc0) == 0x80)
 			n--;                /* cut at a character boundary */
 		memcpy(s->text, ev->chat.msg[0].text, n);
+		s->lines = all_lines(&ev->chat);
 	}
 }
 
