@@ -7,10 +7,10 @@
 #   sudo make demo NET=1 [DELAY=40ms] [LOSS=PERCENT]
 #
 # NET=1 runs it across chatnet(1) instead of lo: the servers on host srv,
-# each bot on a host of its own (ana, beto, carla), every bot host delayed
-# by DELAY (default 40ms, so round trips of about 80 ms) and losing LOSS %,
-# the capture on srv's eth0; the network (CHATNET_NET, default redchat-demo)
-# is removed at the end.
+# each bot on a host of its own (ana, beto, carla), what each host sends
+# delayed by DELAY (default 40ms, so round trips of about 80 ms) and lost
+# with probability LOSS %, the capture on srv's eth0, after every loss; the
+# network (CHATNET_NET, default redchat-demo) is removed at the end.
 # Environment: LOSS (percent of chat packets dropped on lo; needs root),
 # DEMO_LANG (es or en; without it the locale decides: LC_ALL, LC_MESSAGES
 # or LANG starting with "es" is Spanish, anything else, C and POSIX
@@ -231,13 +231,17 @@ TP=$PORT_tcpchatd UP=$PORT_udpchatd
 
 LOSS_MECH=none
 if [ "$NET" = 1 ]; then
-	heading "$(t "Delay $DELAY and loss $LOSS % on every bot's host" \
-	             "Retardo $DELAY y pérdida $LOSS % en el equipo de cada bot")"
+	heading "$(t "Delay $DELAY and loss $LOSS % on what each host sends" \
+	             "Retardo $DELAY y pérdida $LOSS % en lo que envía cada equipo")"
+	# On what each host sends only (--egress): a packet is delayed and
+	# may be lost once on its way, and whatever srv's capture sees has
+	# already passed every loss.
 	seed=0
-	for h in ana beto carla; do
+	for h in srv ana beto carla; do
 		seed=$((seed + 1))      # fixed: the same losses every run
-		"${CHATNET[@]}" impair "$h" --delay "$DELAY" --loss "$LOSS%" --seed "$seed" |
-			sed 's/^/  /' || exit 1
+		said=$("${CHATNET[@]}" impair "$h" --delay "$DELAY" --loss "$LOSS%" \
+			--seed "$seed" --egress 2>&1) || { printf '%s\n' "$said" >&2; exit 1; }
+		note "$said"
 	done
 	LOSS_MECH=chatnet
 elif [ "$LOSS" != 0 ]; then
@@ -486,12 +490,12 @@ capture_point() {
 		note "$(t "chatcap saw it and so calls the retransmission it caused \"spurious\": it was needed." \
 		          "chatcap lo vio y llama \"innecesaria\" a la retransmisión que causó: era necesaria.")" ;;
 	chatnet)
-		note "$(t "Capture point: srv's eth0. What a bot sends is lost on the bot's host, before the capture" \
-		          "Punto de captura: eth0 de srv. Lo que envía un bot se pierde en su equipo, antes de la captura")"
-		note "$(t "(not in it); what srv sends is lost on arrival at the bot, after the capture (in it: an ACK" \
-		          "(no aparece); lo que envía srv se pierde al llegar al bot, después de la captura (aparece: un ACK")"
-		note "$(t "the bot never got makes its retransmission look \"spurious\": it was needed)." \
-		          "que el bot no recibió hace que su retransmisión parezca \"innecesaria\": era necesaria).")" ;;
+		note "$(t "Capture point: srv's eth0, after every loss: a packet is lost as it leaves its host" \
+		          "Punto de captura: eth0 de srv, tras todas las pérdidas: un paquete se pierde al salir de su")"
+		note "$(t "(a bot, or srv before its capture sees it), so the capture holds only what really" \
+		          "equipo (un bot, o srv antes de que su captura lo vea), así que la captura solo tiene lo que")"
+		note "$(t "travelled: a gap before a segment is a loss, and every retransmission was needed." \
+		          "viajó de verdad: un hueco antes de un segmento es una pérdida, y cada retransmisión hacía falta.")" ;;
 	esac
 }
 

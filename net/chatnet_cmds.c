@@ -139,6 +139,7 @@ keep_earlier(const struct spec_impair *old, const char *given,
 	KEEP('r', rate_bps);
 	KEEP('s', seed);
 	KEEP('s', has_seed);
+	KEEP('e', egress);
 #undef KEEP
 }
 
@@ -169,6 +170,7 @@ chatnet_impair(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "via", required_argument, NULL, 'v' },
+		{ "egress", no_argument, NULL, 'e' },
 		{ "clear", no_argument, NULL, 'c' }, { 0, 0, 0, 0 } };
 	struct spec_impair sp = { 0 }, old;
 	enum impair_via via = IMPAIR_AUTO;
@@ -181,7 +183,9 @@ chatnet_impair(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":", opts, &idx)) != -1) {
 		if (c == '?' || c == ':')
 			return words_bad_option(c, argv, opts);
-		if (c != 'c' && impair_opt(c, optarg, &sp, &via) < 0)
+		if (c == 'e')
+			sp.egress = true;
+		else if (c != 'c' && impair_opt(c, optarg, &sp, &via) < 0)
 			return words_bad_value(opts[idx].name, optarg);
 		if ((n = strlen(given)) + 1 < sizeof(given)) {
 			given[n] = (char)c;

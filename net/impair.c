@@ -28,9 +28,9 @@
 #define RULES_HEAD \
 	"*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n" \
 	":OUTPUT ACCEPT [0:0]\n"
+#define RULES_IN "-A INPUT -i " TOPO_IF " -j CHATNET\n"
 #define RULES_CHAIN \
 	":CHATNET - [0:0]\n" \
-	"-A INPUT -i " TOPO_IF " -j CHATNET\n" \
 	"-A OUTPUT -o " TOPO_IF " -j CHATNET\n" \
 	"-A CHATNET -m mark --mark " STR(IMPAIRD_MARK) " -j RETURN\n"
 #define RULES_ND6 \
@@ -42,8 +42,13 @@
 	"-A CHATNET -j NFQUEUE --queue-num " STR(IMPAIRD_QUEUE) \
 	" --queue-bypass\nCOMMIT\n"
 
-static const char rules4[] = RULES_HEAD RULES_CHAIN RULES_QUEUE;
-static const char rules6[] = RULES_HEAD RULES_CHAIN RULES_ND6 RULES_QUEUE;
+/* [0] both ways, [1] what the host sends only (--egress) */
+static const char *const rules4[2] = {
+	RULES_HEAD RULES_CHAIN RULES_IN RULES_QUEUE,
+	RULES_HEAD RULES_CHAIN RULES_QUEUE };
+static const char *const rules6[2] = {
+	RULES_HEAD RULES_CHAIN RULES_IN RULES_ND6 RULES_QUEUE,
+	RULES_HEAD RULES_CHAIN RULES_ND6 RULES_QUEUE };
 static const char empty[] = RULES_HEAD "COMMIT\n";
 
 /* ---------------------------------------------------------------------------
@@ -241,9 +246,9 @@ via_netem(const struct topo *t, const char *host, const struct spec_impair *sp,
 		if (strstr(err, "seed") == NULL ||
 		    netem(ns, TOPO_IF, &unseeded, err, errlen) < 0)
 			return -1;
-		return netem(b, host, &unseeded, err, errlen);
+		return sp->egress ? 0 : netem(b, host, &unseeded, err, errlen);
 	}
-	return netem(b, host, sp, err, errlen);
+	return sp->egress ? 0 : netem(b, host, sp, err, errlen);
 }
 
 static int
@@ -255,16 +260,17 @@ via_nfqueue(const struct topo *t, const char *host,
 	netns_name(t->net, host, ns);
 	netns_name(t->net, NETNS_BRIDGE, b);
 	if (sp->rate_bps > 0 && (tbf(ns, TOPO_IF, t, sp, err, errlen) < 0 ||
-	                         tbf(b, host, t, sp, err, errlen) < 0))
+	                         (!sp->egress &&
+	                          tbf(b, host, t, sp, err, errlen) < 0)))
 		return -1;
 	if (!spec_needs_packets(sp))
 		return 0;
 	if (start_impairer(t, host, sp, err, errlen) < 0)
 		return -1;
 	if (cmd_run(ns, (const char *const[]){ "iptables-restore", "-w", NULL },
-	            rules4, err, errlen) < 0 ||
+	            rules4[sp->egress], err, errlen) < 0 ||
 	    cmd_run(ns, (const char *const[]){ "ip6tables-restore", "-w", NULL },
-	            rules6, err, errlen) < 0)
+	            rules6[sp->egress], err, errlen) < 0)
 		return -1;
 	return 0;
 }
@@ -354,11 +360,11 @@ impair_apply(const struct topo *t, const char *host, struct spec_impair *sp,
 	}
 	state_path(t, host, path, sizeof(path));
 	if (strcmp(how, "none") != 0 && (f = fopen(path, "w")) != NULL) {
-		fprintf(f, "%s\t%s\t%llu %llu %.17g %.17g %.17g %llu %llu\n",
+		fprintf(f, "%s\t%s\t%llu %llu %.17g %.17g %.17g %llu %llu %d\n",
 		        desc, how, (unsigned long long)sp->delay_us,
 		        (unsigned long long)sp->jitter_us, sp->loss, sp->dup,
 		        sp->reorder, (unsigned long long)sp->rate_bps,
-		        (unsigned long long)sp->seed);
+		        (unsigned long long)sp->seed, (int)sp->egress);
 		fclose(f);
 	}
 	if (strcmp(how, "none") == 0)
@@ -398,12 +404,14 @@ impair_kept(const struct topo *t, const char *host, struct spec_impair *sp)
 {
 	unsigned long long d, j, r, seed;
 	char line[320], *nums;
+	int egress;
 
 	if (read_state(t, host, line, sizeof(line)) < 0 ||
 	    (nums = strchr(strchr(line, '\t') + 1, '\t')) == NULL ||
-	    sscanf(nums + 1, "%llu %llu %lg %lg %lg %llu %llu", &d, &j,
-	           &sp->loss, &sp->dup, &sp->reorder, &r, &seed) != 7)
+	    sscanf(nums + 1, "%llu %llu %lg %lg %lg %llu %llu %d", &d, &j,
+	           &sp->loss, &sp->dup, &sp->reorder, &r, &seed, &egress) != 8)
 		return -1;
+	sp->egress = egress != 0;
 	sp->delay_us = d;
 	sp->jitter_us = j;
 	sp->rate_bps = r;

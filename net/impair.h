@@ -1,6 +1,7 @@
 /*
  * impair.h — `chatnet impair`: delay, jitter, loss, duplication,
- * reordering and a rate limit on every packet a host sends and receives.
+ * reordering and a rate limit on every packet a host sends and receives
+ * (or, with --egress, only on what it sends).
  *
  * With sch_netem in the kernel: one netem qdisc on the host's eth0 (what it
  * sends) and one on its port in the bridge (what it receives). Without it:

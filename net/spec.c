@@ -186,6 +186,8 @@ spec_format(const struct spec_impair *sp, char *buf, size_t len)
 	if (sp->has_seed && strlen(buf) < len)
 		snprintf(buf + strlen(buf), len - strlen(buf), " seed %llu",
 		         (unsigned long long)sp->seed);
+	if (sp->egress && buf[0] != '\0' && strlen(buf) < len)
+		snprintf(buf + strlen(buf), len - strlen(buf), " egress");
 	if (buf[0] == '\0')
 		snprintf(buf, len, " none");
 	memmove(buf, buf + 1, strlen(buf));

@@ -24,6 +24,7 @@ struct spec_impair {
 	uint64_t rate_bps;      /* bits a second; 0: no limit */
 	uint64_t seed;
 	bool has_seed;
+	bool egress;            /* only what the host sends, not what it gets */
 };
 
 /* "40ms", "1.5s", "500us", "40" (milliseconds) into microseconds (at most
@@ -52,7 +53,8 @@ int spec_hosts(const char *s, char names[][SPEC_HOST_MAX + 1], size_t max,
 bool spec_needs_packets(const struct spec_impair *sp);
 
 /* One line for people and for `chatnet status`: "delay 40ms jitter 10ms
- * loss 20% rate 1mbit seed 7", or "none". */
+ * loss 20% rate 1mbit seed 7" ("... egress" with egress), or
+ * "none". */
 void spec_format(const struct spec_impair *sp, char *buf, size_t len);
 
 #endif

@@ -625,3 +625,16 @@ def test_status_after_the_impairer_is_killed(tcpchatd, clear, lang):
     chatnet("impair", "ana")            # restarts it with what was kept
     assert "delay 20ms seed 1 (nfqueue" in chatnet("status").stdout
     assert all(38 <= r < 1000 for r in pings(2))
+
+
+def test_egress_only_what_the_host_sends(tcpchatd, clear):
+    p = chatnet("impair", "ana", "--delay", "40ms", "--egress")
+    assert "delay 40ms" in p.stdout and "egress" in p.stdout
+    rules = chatnet("run", "ana", "--", "iptables-save").stdout
+    if "NFQUEUE" in rules:                  # the userspace impairer
+        assert "-A OUTPUT -o eth0 -j CHATNET" in rules
+        assert "-A INPUT" not in rules
+    # once, not twice: a busy machine may add, never take away
+    rtts = pings(3)
+    assert len(rtts) == 3 and min(rtts) >= 38 and min(rtts) < 75, rtts
+    assert "egress" in ana_row(chatnet("status").stdout)
