@@ -231,15 +231,20 @@ TP=$PORT_tcpchatd UP=$PORT_udpchatd
 
 LOSS_MECH=none
 if [ "$NET" = 1 ]; then
-	heading "$(t "Delay $DELAY and loss $LOSS % on what each host sends" \
-	             "Retardo $DELAY y pérdida $LOSS % en lo que envía cada equipo")"
+	if [ "$LOSS" = 0 ]; then
+		heading "$(t "Delay $DELAY on what each host sends" \
+		             "Retardo $DELAY en lo que envía cada equipo")"
+	else
+		heading "$(t "Delay $DELAY and loss $LOSS % on what each host sends" \
+		             "Retardo $DELAY y pérdida $LOSS % en lo que envía cada equipo")"
+	fi
 	# On what each host sends only (--egress): a packet is delayed and
 	# may be lost once on its way, and whatever srv's capture sees has
 	# already passed every loss.
 	seed=0
 	for h in srv ana beto carla; do
 		seed=$((seed + 1))      # fixed: the same losses every run
-		said=$("${CHATNET[@]}" impair "$h" --delay "$DELAY" --loss "$LOSS%" \
+		said=$("${CHATNET[@]}" impair "$h" --delay "$DELAY" --loss "${LOSS:-0}%" \
 			--seed "$seed" --egress 2>&1) || { printf '%s\n' "$said" >&2; exit 1; }
 		note "$said"
 	done
