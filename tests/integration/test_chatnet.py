@@ -576,24 +576,36 @@ def test_control_bytes_in_names_are_escaped(net, lang):
     assert leftovers("rcn-e") == []
 
 
-def test_loss_with_a_space_before_the_percent_sign(net, clear):
-    p = chatnet("impair", "ana", "--loss", "10", "%", "--seed", "3")
-    assert "loss 10% seed 3" in p.stdout
-    assert "loss 10% seed 3" in chatnet("status").stdout
+def in_lang(lang, *args):
+    """chatnet's stdout for args in lang (it must succeed)."""
+    p = subprocess.run([program("chatnet"), "--net", NET, "--lang", lang,
+                        *args], capture_output=True, text=True, timeout=30)
+    assert p.returncode == 0, p.stderr
+    return p.stdout
 
 
-def test_impair_keeps_earlier_settings_unless_clear(net, clear):
-    chatnet("impair", "ana", "--delay", "20ms", "--seed", "9")
-    p = chatnet("impair", "ana", "--loss", "10%")
-    assert "delay 20ms loss 10% seed 9" in p.stdout
-    p = chatnet("impair", "ana", "--jitter", "5ms")     # the delay is kept
-    assert "delay 20ms jitter 5ms loss 10% seed 9" in p.stdout
-    p = chatnet("impair", "ana", "--clear", "--loss", "5%", "--seed", "2")
-    assert "loss 5% seed 2" in p.stdout and "delay" not in p.stdout
-    assert "ana: loss 5% seed 2" in p.stdout
-    p = chatnet("impair", "ana", "--loss", "0")
-    assert "no impairment" in p.stdout
-    assert ana_row(chatnet("status").stdout).endswith("none")
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_loss_with_a_space_before_the_percent_sign(net, clear, lang):
+    assert "loss 10% seed 3" in in_lang(lang, "impair", "ana", "--loss", "10",
+                                        "%", "--seed", "3")
+    assert "loss 10% seed 3" in ana_row(in_lang(lang, "status"))
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_impair_keeps_earlier_settings_unless_clear(net, clear, lang):
+    in_lang(lang, "impair", "ana", "--delay", "20ms", "--seed", "9")
+    out = in_lang(lang, "impair", "ana", "--loss", "10%")
+    assert "delay 20ms loss 10% seed 9" in out
+    out = in_lang(lang, "impair", "ana", "--jitter", "5ms")  # delay kept
+    assert "delay 20ms jitter 5ms loss 10% seed 9" in out
+    out = in_lang(lang, "impair", "ana", "--clear", "--loss", "5%", "--seed",
+                  "2")
+    assert "ana: loss 5% seed 2" in out and "delay" not in out
+    out = in_lang(lang, "impair", "ana", "--loss", "0")
+    assert out == {"en": "ana: no impairment\n",
+                   "es": "ana: sin degradación\n"}[lang]
+    assert ana_row(in_lang(lang, "status")).endswith(
+        {"en": "none", "es": "ninguna"}[lang])
 
 
 def test_chatnet_net_from_the_environment(net):
