@@ -217,7 +217,7 @@ write_svg(FILE *f, const struct cap_out *o, const struct cap_table *t)
 	int y = 10;
 
 	for (i = 0; i < t->nall; i++) {
-		height += SVG_HEAD + 40 + SVG_STEP;
+		height += SVG_HEAD + 40;
 		for (j = 0; j < t->all[i]->nsteps; j++)
 			height += (size_t)step_height(&t->all[i]->steps[j]);
 	}
