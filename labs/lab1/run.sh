@@ -52,6 +52,10 @@ PY' "Q1: one handshake RTT, between 0 and 500 ms"
 step "bin/chatcap -r lab1.pcap --lang es 'tcp[tcpflags] & tcp-syn != 0'"
 check '[ "$(tr -s " \n" "  " <<<"$OUT" | grep -o "mss 65495,sackOK,TS,wscale" | wc -l)" -eq 2 ]' \
 	"Q2: both SYNs carry MSS 65495, SACK, timestamps and window scale"
+# Q2's second half, as the notes answer it: the options make a SYN's TCP
+# header 40 bytes; afterwards only the timestamps travel (32 bytes).
+check '[ "$(tshark -r lab1.pcap -T fields -e tcp.flags.syn -e tcp.hdr_len 2>/dev/null | sort -u | tr "\t\n" ":,")" = "0:32,1:40," ]' \
+	"Q2: TCP header 40 bytes in the SYNs, 32 (timestamps) in every other segment"
 
 step "bin/chatcap -r lab1.pcap --ladder --ladder-out lab1-escalera.svg --lang es"
 check 'python3 -c "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); n = sum(1 for e in r.iter() if e.tag.endswith(\"polygon\")); sys.exit(0 if n >= 10 else 1)" lab1-escalera.svg' "the ladder as a picture for the report (an arrow per packet)"
