@@ -299,7 +299,13 @@ feed() {
 		[ "$all" = 1 ] && break
 		sleep 0.05
 	done
-	t0=$(date +%s.%N)
+	# One clock for the three bots: the first to get here starts it.
+	(set -o noclobber; date +%s.%N >"$WORK/t0-$2") 2>/dev/null
+	for ((i = 0; i < 100; i++)); do
+		t0=$(cat "$WORK/t0-$2" 2>/dev/null)
+		[ -n "$t0" ] && break
+		sleep 0.01
+	done
 	while read -r at nick text; do
 		[ "$nick" = "$1" ] || continue
 		sleep_until "$t0" "$at"
