@@ -152,12 +152,13 @@ tcp_conn_drop(struct tcp_conn *c, bool slow)
 		n = 0;
 	}
 	outq_clear(&c->out);
-	outq_push_copy(&c->out, c->writer, notice, 1 + (size_t)n, SIZE_MAX);
+	/* Out of memory for the notice: close without a word. */
+	c->farewell = outq_push_copy(&c->out, c->writer, notice,
+	                             1 + (size_t)n, SIZE_MAX) == 0;
 	c->soft_by = 0;
 	rearm(c);
 	c->state = TCP_CONN_DEAD;
 	c->why = ROOM_LEAVE_DROPPED;
-	c->farewell = true;
 }
 
 int
@@ -301,7 +302,8 @@ tcp_conn_feed(struct tcp_conn *c, struct room *room, const char *data,
 	if (c->state == TCP_CONN_DRAINING)
 		return;
 	if (!buf_empty(&c->in)) {       /* read anyway (a hang-up): queue */
-		buf_append(&c->in, data, len, SIZE_MAX);
+		if (buf_append(&c->in, data, len, SIZE_MAX) < 0)
+			c->state = TCP_CONN_DEAD;       /* out of memory */
 		return;
 	}
 	left = take_lines(c, room, data, len, true, &wait);

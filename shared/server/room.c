@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "room_impl.h"
 
@@ -44,6 +45,27 @@ room_format(struct room *room, const char *fmt, ...)
 		room->line[n - 1] = '\n';
 	}
 	return (size_t)n;
+}
+
+size_t
+room_append(struct room *room, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	len = fmt_vappend(room->line, sizeof(room->line), len, fmt, ap);
+	va_end(ap);
+	return len;
+}
+
+size_t
+room_end_line(struct room *room, size_t len)
+{
+	if (len > sizeof(room->line) - 2)
+		len = sizeof(room->line) - 2;
+	room->line[len++] = '\n';
+	room->line[len] = '\0';
+	return len;
 }
 
 /* Send room->line[0..len) to every named member except `except`: built

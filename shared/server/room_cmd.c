@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "room_impl.h"
 
@@ -24,17 +25,15 @@ cmd_list(struct room *room, struct room_member *to)
 			continue;
 		if (n + strlen(m->nick) + 2 > ROOM_LIST_MAX)
 			break;
-		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
-		                      shown ? ", " : "", m->nick);
+		n = fmt_append(names, sizeof(names), n, "%s%s",
+		               shown ? ", " : "", m->nick);
 		shown++;
 	}
 	len = room_format(room, catalog_text(CAT_LIST), room->named, names);
 	if (shown < room->named)
-		len += (size_t)snprintf(room->line + len, sizeof(room->line) - len,
-		                        catalog_text(CAT_LIST_MORE),
-		                        room->named - shown);
-	len += (size_t)snprintf(room->line + len, sizeof(room->line) - len, "\n");
-	room_send_line(room, to, room->line, len);
+		len = room_append(room, len, catalog_text(CAT_LIST_MORE),
+		                  room->named - shown);
+	room_send_line(room, to, room->line, room_end_line(room, len));
 }
 
 static void
