@@ -1,6 +1,6 @@
 /*
- * room_cmd.c — what a member with a nickname can say: chat and /me to the
- * others, /nick, /list, /msg, /help, /ping, /quit; and what the operator
+ * room_cmd.c — what a member with a nickname can say: chat to the others,
+ * /me to all, /nick, /list, /msg, /help, /ping, /quit; and what the operator
  * types on the server's console. See room_impl.h.
  */
 #include <stdarg.h>
@@ -95,7 +95,8 @@ cmd_ping(struct room *room, struct room_member *member, const struct msg *m)
 	     token[0] ? " " : "", token);
 }
 
-/* Chat and /me: sanitised, sent to everyone but the sender. */
+/* Chat and /me: sanitised, sent to everyone but the sender (chat) or to
+ * everyone, the sender too (/me: it sees its action as the others do). */
 static void
 relay(struct room *room, struct room_member *from, const char *text,
       size_t len, bool action)
@@ -114,7 +115,7 @@ relay(struct room *room, struct room_member *from, const char *text,
 	n = start + text_sanitize(text, len, room->line + start,
 	                          sizeof(room->line) - start - 1);
 	room->line[n++] = '\n';
-	room_broadcast(room, from, n);
+	room_broadcast(room, action ? NULL : from, n);
 	log_info("%.*s", (int)(n - 1), room->line);
 }
 

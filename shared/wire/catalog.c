@@ -138,24 +138,29 @@ static const char *const texts[CAT_COUNT][2] = {
 		"*** The server is closing. Goodbye!\n",
 		"*** El servidor se está cerrando. ¡Adiós!\n" },
 	[CAT_HELP] = {
-		"*** Commands:\n"
-		"***   /list                   who is in the chat\n"
-		"***   /msg NICK TEXT          private message\n"
-		"***   /me TEXT                an action: * ana waves\n"
-		"***   /nick NEW               change your nickname\n"
-		"***   /ping                   the server answers pong\n"
-		"***   /say TEXT               chat, even a single word (UDP)\n"
-		"***   /quit, /salir, salir    leave the chat\n"
-		"***   //text                  send text that starts with '/'\n",
-		"*** Comandos:\n"
-		"***   /listar                 quién está en el chat\n"
-		"***   /privado APODO TEXTO    mensaje privado\n"
-		"***   /me TEXTO               una acción: * ana saluda\n"
-		"***   /nick NUEVO             cambiar de apodo\n"
-		"***   /ping                   el servidor responde pong\n"
-		"***   /decir TEXTO            chat, aunque sea una palabra (UDP)\n"
-		"***   /salir, /quitar, salir  salir del chat\n"
-		"***   //texto                 enviar un texto que empieza por '/'\n" },
+		"*** Commands (English or Spanish names):\n"
+		"***   /list, /listar                who is in the chat\n"
+		"***   /msg, /privado NICK TEXT      private message\n"
+		"***   /me TEXT                      an action: * ana waves\n"
+		"***   /nick NEW                     change your nickname\n"
+		"***   /ping                         the server answers pong\n"
+		"***   /say, /decir TEXT             chat, even one word (UDP)\n"
+		"***   /help, /ayuda                 this list\n"
+		"***   /quit, /quitar, /salir, salir leave the chat\n"
+		"***   //text                        send text that starts "
+		"with '/'\n",
+		"*** Comandos (en español o en inglés):\n"
+		"***   /listar, /list                quién está en el chat\n"
+		"***   /privado, /msg APODO TEXTO    mensaje privado\n"
+		"***   /me TEXTO                     una acción: * ana saluda\n"
+		"***   /nick NUEVO                   cambiar de apodo\n"
+		"***   /ping                         el servidor responde pong\n"
+		"***   /decir, /say TEXTO            chat, aunque sea una "
+		"palabra (UDP)\n"
+		"***   /ayuda, /help                 esta lista\n"
+		"***   /salir, /quitar, /quit, salir salir del chat\n"
+		"***   //texto                       enviar un texto que empieza "
+		"por '/'\n" },
 	[CAT_RATE_LIMIT] = {
 		"*** Slow down: more than %u messages a second; "
 		"the extra ones are dropped.\n",

@@ -362,6 +362,7 @@ def test_impersonation_attempts_refused(mode):
     assert ana.readline() == "mallory: *** ana has left the chat"
     mal.sendline("/me *** server restarting")
     assert ana.readline() == "* mallory *** server restarting"
+    assert mal.readline() == "* mallory *** server restarting"
     for nick in ["Server", "ANA", "s\u0435rver"]:
         mal.sendline(f"/nick {nick}")
         assert mal.readline().startswith("*** Error")

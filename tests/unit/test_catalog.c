@@ -10,10 +10,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
+#include "msg.h"
 #include "text.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -294,6 +297,46 @@ test_catalog_text_same_arguments_in_both(void **state)
 	}
 }
 
+/* Does text hold word whole (not as the start of a longer word)? */
+static bool
+has_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = strstr(text, word); p != NULL; p = strstr(p + 1, word))
+		if ((p[n] < 'a' || p[n] > 'z') && (p == text || p[-1] != '/'))
+			return true;
+	return false;
+}
+
+/* /help names every command a member can type, in each language, under
+ * both its names (the operator's /kick is the console's help). */
+static void
+test_catalog_help_names_every_command(void **state)
+{
+	const enum lang langs[] = { LANG_EN, LANG_ES };
+	char word[32];
+	const char *name;
+	struct msg m;
+	size_t i, l;
+
+	(void)state;
+	for (l = 0; l < NELEM(langs); l++) {
+		catalog_set_lang(langs[l]);
+		for (i = 0; (name = msg_command_name(i)) != NULL; i++) {
+			snprintf(word, sizeof(word), "/%s", name);
+			msg_parse(word, strlen(word), &m);
+			if (m.kind == MSG_KICK)
+				continue;
+			if (!has_word(catalog_text(CAT_HELP), word))
+				fail_msg("lang %zu: /help lacks %s", l, word);
+		}
+		assert_true(has_word(catalog_text(CAT_HELP), "salir"));
+	}
+	assert_null(msg_command_name(i + 1));
+}
+
 static void
 test_catalog_text_out_of_range(void **state)
 {
@@ -315,6 +358,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_catalog_text_notices_start_with_stars, setup_env, teardown_env),
 		cmocka_unit_test_setup_teardown(test_catalog_text_lines_end_with_newline, setup_env, teardown_env),
 		cmocka_unit_test_setup_teardown(test_catalog_text_same_arguments_in_both, setup_env, teardown_env),
+		cmocka_unit_test_setup_teardown(test_catalog_help_names_every_command, setup_env, teardown_env),
 		cmocka_unit_test_setup_teardown(test_catalog_text_out_of_range, setup_env, teardown_env),
 	};
 

@@ -624,10 +624,11 @@ test_room_input_me(void **state)
 	join(fx, 1, "ana");
 	join(fx, 2, "luis");
 	assert_true(say(fx, 1, "/me saluda"));
-	expect_none(fx, 1);
+	expect_only(fx, 1, "* ana saluda\n");  /* the sender sees it too */
 	expect_only(fx, 2, "* ana saluda\n");
 	fake_clear(&fx->t);
 	assert_true(say(fx, 1, "/ME \x1B[2J"));
+	expect_only(fx, 1, "* ana ^[[2J\n");
 	expect_only(fx, 2, "* ana ^[[2J\n");
 	fake_clear(&fx->t);
 	assert_true(say(fx, 1, "/me"));
