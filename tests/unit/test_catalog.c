@@ -63,7 +63,7 @@ teardown_env(void **state)
 		free(s->value[i]);
 	}
 	free(s);
-	catalog_set_lang(LANG_EN);
+	lang_set(LANG_EN);
 	return 0;
 }
 
@@ -87,7 +87,7 @@ set_locale(const char *lc_all, const char *lc_messages, const char *lang)
  * ------------------------------------------------------------------------ */
 
 static void
-test_catalog_lang_parse_values(void **state)
+test_lang_parse_values(void **state)
 {
 	static const struct {
 		const char *s;
@@ -105,69 +105,69 @@ test_catalog_lang_parse_values(void **state)
 
 	(void)state;
 	for (i = 0; i < NELEM(cases); i++)
-		if (catalog_lang_parse(cases[i].s) != cases[i].want)
+		if (lang_parse(cases[i].s) != cases[i].want)
 			fail_msg("\"%s\": %d, want %d", cases[i].s,
-			         catalog_lang_parse(cases[i].s), cases[i].want);
-	assert_int_equal(catalog_lang_parse(NULL), -1);
+			         lang_parse(cases[i].s), cases[i].want);
+	assert_int_equal(lang_parse(NULL), -1);
 }
 
 static void
-test_catalog_lang_from_env_none(void **state)
+test_lang_from_env_none(void **state)
 {
 	(void)state;
 	set_locale(NULL, NULL, NULL);
-	assert_int_equal(catalog_lang_from_env(), LANG_EN);
+	assert_int_equal(lang_from_env(), LANG_EN);
 	set_locale("", "", "");                 /* empty is unset */
-	assert_int_equal(catalog_lang_from_env(), LANG_EN);
+	assert_int_equal(lang_from_env(), LANG_EN);
 }
 
 static void
-test_catalog_lang_from_env_each_variable(void **state)
+test_lang_from_env_each_variable(void **state)
 {
 	(void)state;
 	set_locale(NULL, NULL, "es_ES.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_ES);
+	assert_int_equal(lang_from_env(), LANG_ES);
 	set_locale(NULL, "es_AR.UTF-8", NULL);
-	assert_int_equal(catalog_lang_from_env(), LANG_ES);
+	assert_int_equal(lang_from_env(), LANG_ES);
 	set_locale("es_MX.UTF-8", NULL, NULL);
-	assert_int_equal(catalog_lang_from_env(), LANG_ES);
+	assert_int_equal(lang_from_env(), LANG_ES);
 	set_locale(NULL, NULL, "C.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_EN);
+	assert_int_equal(lang_from_env(), LANG_EN);
 	set_locale(NULL, NULL, "fr_FR.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_EN);
+	assert_int_equal(lang_from_env(), LANG_EN);
 }
 
 static void
-test_catalog_lang_from_env_precedence(void **state)
+test_lang_from_env_precedence(void **state)
 {
 	(void)state;
 	/* LC_ALL over LC_MESSAGES over LANG, whichever way they point */
 	set_locale("es_ES.UTF-8", "en_US.UTF-8", "en_US.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_ES);
+	assert_int_equal(lang_from_env(), LANG_ES);
 	set_locale("en_US.UTF-8", "es_ES.UTF-8", "es_ES.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_EN);
+	assert_int_equal(lang_from_env(), LANG_EN);
 	set_locale("C", NULL, "es_ES.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_EN);
+	assert_int_equal(lang_from_env(), LANG_EN);
 	set_locale(NULL, "es_ES.UTF-8", "en_US.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_ES);
+	assert_int_equal(lang_from_env(), LANG_ES);
 	set_locale(NULL, "en_US.UTF-8", "es_ES.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_EN);
+	assert_int_equal(lang_from_env(), LANG_EN);
 	set_locale("", "es_ES.UTF-8", "en_US.UTF-8"); /* empty LC_ALL: skipped */
-	assert_int_equal(catalog_lang_from_env(), LANG_ES);
+	assert_int_equal(lang_from_env(), LANG_ES);
 	set_locale("", "", "es_ES.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_ES);
+	assert_int_equal(lang_from_env(), LANG_ES);
 }
 
 static void
-test_catalog_set_lang_switches_texts(void **state)
+test_lang_set_switches_texts(void **state)
 {
 	(void)state;
-	catalog_set_lang(LANG_ES);
-	assert_int_equal(catalog_lang(), LANG_ES);
+	lang_set(LANG_ES);
+	assert_int_equal(lang_current(), LANG_ES);
 	assert_string_equal(TR("yes", "s\xC3\xAD"), "s\xC3\xAD");
 	assert_non_null(strstr(catalog_text(CAT_WELCOME), "Bienvenido"));
-	catalog_set_lang(LANG_EN);
-	assert_int_equal(catalog_lang(), LANG_EN);
+	lang_set(LANG_EN);
+	assert_int_equal(lang_current(), LANG_EN);
 	assert_string_equal(TR("yes", "s\xC3\xAD"), "yes");
 	assert_non_null(strstr(catalog_text(CAT_WELCOME), "Welcome"));
 }
@@ -217,7 +217,7 @@ test_catalog_text_every_id_both_languages(void **state)
 
 	(void)state;
 	for (l = 0; l < NELEM(langs); l++) {
-		catalog_set_lang(langs[l]);
+		lang_set(langs[l]);
 		for (id = 0; id < CAT_COUNT; id++) {
 			const char *t = catalog_text((enum cat_id)id);
 
@@ -238,7 +238,7 @@ test_catalog_text_notices_start_with_stars(void **state)
 
 	(void)state;
 	for (l = 0; l < NELEM(langs); l++) {
-		catalog_set_lang(langs[l]);
+		lang_set(langs[l]);
 		for (id = 0; id < CAT_COUNT; id++) {
 			const char *t = catalog_text((enum cat_id)id), *p;
 
@@ -265,7 +265,7 @@ test_catalog_text_lines_end_with_newline(void **state)
 
 	(void)state;
 	for (l = 0; l < NELEM(langs); l++) {
-		catalog_set_lang(langs[l]);
+		lang_set(langs[l]);
 		for (id = 0; id < CAT_COUNT; id++) {
 			const char *t = catalog_text((enum cat_id)id);
 
@@ -288,9 +288,9 @@ test_catalog_text_same_arguments_in_both(void **state)
 
 	(void)state;
 	for (id = 0; id < CAT_COUNT; id++) {
-		catalog_set_lang(LANG_EN);
+		lang_set(LANG_EN);
 		conversions(catalog_text((enum cat_id)id), en, sizeof(en));
-		catalog_set_lang(LANG_ES);
+		lang_set(LANG_ES);
 		conversions(catalog_text((enum cat_id)id), es, sizeof(es));
 		if (strcmp(en, es) != 0)
 			fail_msg("text %d: English takes %s, Spanish %s", id, en, es);
@@ -323,7 +323,7 @@ test_catalog_help_names_every_command(void **state)
 
 	(void)state;
 	for (l = 0; l < NELEM(langs); l++) {
-		catalog_set_lang(langs[l]);
+		lang_set(langs[l]);
 		for (i = 0; (name = msg_command_name(i)) != NULL; i++) {
 			snprintf(word, sizeof(word), "/%s", name);
 			msg_parse(word, strlen(word), &m);
@@ -349,11 +349,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_catalog_lang_parse_values),
-		cmocka_unit_test_setup_teardown(test_catalog_lang_from_env_none, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_catalog_lang_from_env_each_variable, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_catalog_lang_from_env_precedence, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_catalog_set_lang_switches_texts, setup_env, teardown_env),
+		cmocka_unit_test(test_lang_parse_values),
+		cmocka_unit_test_setup_teardown(test_lang_from_env_none, setup_env, teardown_env),
+		cmocka_unit_test_setup_teardown(test_lang_from_env_each_variable, setup_env, teardown_env),
+		cmocka_unit_test_setup_teardown(test_lang_from_env_precedence, setup_env, teardown_env),
+		cmocka_unit_test_setup_teardown(test_lang_set_switches_texts, setup_env, teardown_env),
 		cmocka_unit_test_setup_teardown(test_catalog_text_every_id_both_languages, setup_env, teardown_env),
 		cmocka_unit_test_setup_teardown(test_catalog_text_notices_start_with_stars, setup_env, teardown_env),
 		cmocka_unit_test_setup_teardown(test_catalog_text_lines_end_with_newline, setup_env, teardown_env),
