@@ -204,7 +204,7 @@ accept_clients(struct loop *L)
 	while ((r = tcp_accept(L->lfd, &fd, peer)) == TCP_ACCEPT_OK)
 		add_client(L, fd, peer);
 	if (r == TCP_ACCEPT_FULL) {
-		(void)set_accepting(L, false);  /* else accept fails again */
+		(void)set_accepting(L, false);  /* if not: at the next refusal */
 		L->accept_resume = clock_ms() + LOOP_ACCEPT_MS;
 	}
 }
