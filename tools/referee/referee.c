@@ -166,8 +166,12 @@ sync_all(struct referee *r)
 		}
 		n = epoll_wait(r->ep, ev, 256, 20);
 		for (i = 0; i < n; i++)
-			if (ref_drain(r, &r->p[ev[i].data.u32]) < 0)
+			if (ref_drain(r, &r->p[ev[i].data.u32]) < 0) {
+				fprintf(stderr, "referee: the server closed "
+				        "client %u before the run\n",
+				        ev[i].data.u32);
 				return -1;
+			}
 		for (missing = 0, i = 1; i < r->n; i++)
 			missing += !r->p[i].synced;
 	}
