@@ -48,8 +48,9 @@ def hangup_default(inherit=False):
 
     A server keeps an inherited "ignore" for SIGHUP (nohup(1) sets it, and
     so does `nohup make check`), and exec keeps it too; a test that sends
-    SIGHUP must not depend on how it was started. env(1) resets it between
-    fork and exec (Python's preexec_fn is not safe beside our threads).
+    SIGHUP must not depend on how it was started. env(1) resets it, then
+    execs the server (same pid); Python's preexec_fn is not safe beside
+    the helpers' threads.
     inherit=True keeps the caller's disposition, for the test of nohup."""
     return [] if inherit else ["env", "--default-signal=HUP"]
 
