@@ -152,13 +152,12 @@ tcp_conn_drop(struct tcp_conn *c, bool slow)
 		n = 0;
 	}
 	outq_clear(&c->out);
-	/* Out of memory for the notice: close without a word. */
-	c->farewell = outq_push_copy(&c->out, c->writer, notice,
-	                             1 + (size_t)n, SIZE_MAX) == 0;
+	outq_push_copy(&c->out, c->writer, notice, 1 + (size_t)n, SIZE_MAX);
 	c->soft_by = 0;
 	rearm(c);
 	c->state = TCP_CONN_DEAD;
 	c->why = ROOM_LEAVE_DROPPED;
+	c->farewell = true;
 }
 
 int

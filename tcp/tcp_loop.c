@@ -250,16 +250,10 @@ place(struct loop *L, struct lconn *l)
 	}
 	ev.events = (tcp_conn_reading(&l->c) ? EPOLLIN : 0) |
 	            (l->c.blocked ? EPOLLOUT : 0);
-	if (ev.events == l->events)
-		return;
-	if (epoll_ctl(L->ep, EPOLL_CTL_MOD, l->c.fd, &ev) < 0) {
-		log_error("%s: epoll_ctl: %s", l->c.peer, strerror(errno));
-		l->c.state = TCP_CONN_DEAD;     /* we could not hear it */
-		l->c.why = ROOM_LEAVE_CLOSED;
-		touch(L, l);                    /* reaped in this settle */
-		return;
+	if (ev.events != l->events) {
+		l->events = ev.events;
+		epoll_ctl(L->ep, EPOLL_CTL_MOD, l->c.fd, &ev);
 	}
-	l->events = ev.events;
 }
 
 /* One touched connection: removed if dead, else its queue written (once
