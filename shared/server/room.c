@@ -28,25 +28,6 @@ room_send_line(struct room *room, struct room_member *to, const char *line,
 	room->ops->send(room->transport, to->conn, line, len);
 }
 
-/* Format into room->line and return its length (cut if too long). */
-size_t
-room_format(struct room *room, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(room->line, sizeof(room->line), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return 0;
-	if ((size_t)n >= sizeof(room->line)) {  /* keep the newline */
-		n = sizeof(room->line) - 1;
-		room->line[n - 1] = '\n';
-	}
-	return (size_t)n;
-}
-
 size_t
 room_append(struct room *room, size_t len, const char *fmt, ...)
 {
@@ -66,6 +47,25 @@ room_end_line(struct room *room, size_t len)
 	room->line[len++] = '\n';
 	room->line[len] = '\0';
 	return len;
+}
+
+/* Format into room->line and return its length (cut if too long). */
+size_t
+room_format(struct room *room, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(room->line, sizeof(room->line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return 0;
+	if ((size_t)n >= sizeof(room->line)) {  /* keep the newline */
+		n = sizeof(room->line) - 1;
+		room->line[n - 1] = '\n';
+	}
+	return (size_t)n;
 }
 
 /* Send room->line[0..len) to every named member except `except`: built
