@@ -11,9 +11,7 @@
 # by DELAY (default 40ms, so round trips of about 80 ms) and losing LOSS %,
 # the capture on srv's eth0; the network is removed at the end.
 # Environment: LOSS (percent of chat packets dropped on lo; needs root),
-# DEMO_LANG (es or en; else the locale, as every program: Spanish when the
-# first of LC_ALL, LC_MESSAGES, LANG that is set starts with "es", English
-# otherwise, C and POSIX included), NO_COLOR (no colour), REDCHAT_BIN.
+# DEMO_LANG (es, the default, or en), NO_COLOR (no colour), REDCHAT_BIN.
 # Leaves demo.pcap (for Wireshark) and demo-results/ in the tree's top
 # directory. Every process it starts and every rule it adds is removed on
 # exit, whatever happens. It exits 0 whenever the chat part ran, with or
@@ -25,11 +23,8 @@ BIN=${REDCHAT_BIN:-$ROOT/bin}
 LOSS=${LOSS:-0}
 NET=${NET:-0}
 DELAY=${DELAY:-40ms}
-case ${DEMO_LANG:-${LC_ALL:-${LC_MESSAGES:-${LANG:-}}}} in
-es*) L=es ;;
-*)   L=en ;;
-esac
-CHATNET=("$BIN/chatnet" --net redchat-demo --lang "$L")
+CHATNET=("$BIN/chatnet" --net redchat-demo --lang "${DEMO_LANG:-es}")
+L=${DEMO_LANG:-es}
 OUT=$ROOT/demo-results
 PCAP=$ROOT/demo.pcap
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/redchat-demo.XXXXXX")
