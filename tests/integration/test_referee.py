@@ -79,10 +79,12 @@ def test_a_server_that_drops_chat_is_caught():
         p.wait()
 
 
-def test_usage_errors_exit_2():
+def test_usage_errors_exit_2_in_both_languages():
     for args in [[], ["-p", "1", "--senders", "3", "--clients", "2"],
-                 ["-p", "1", "--size", "10"]]:
-        p = subprocess.run([program("referee"), *args], capture_output=True,
-                           timeout=10)
-        assert p.returncode == 2
-        assert b"usage: referee" in p.stderr
+                 ["-p", "1", "--size", "10"], ["-p", "x"],
+                 ["-p", "1", "--messages", "-5"], ["-p", "1", "--bogus"]]:
+        for lang, word in [("en", b"usage: referee"), ("es", b"uso: referee")]:
+            p = subprocess.run([program("referee"), "--lang", lang, *args],
+                               capture_output=True, timeout=10)
+            assert p.returncode == 2
+            assert word in p.stderr

@@ -24,7 +24,7 @@
  * /proc/PID/stat, read before the first message and after the last).
  *
  *   referee -p PORT [--clients N] [--senders M] [--messages K] [--size S]
- *           [--server-pid PID] [--wait SECONDS] [--json]
+ *           [--server-pid PID] [--wait SECONDS] [--json] [--lang es|en]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -41,6 +41,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
+#include "lang.h"
+#include "net.h"
 #include "referee.h"
 
 static double
@@ -117,7 +120,8 @@ connect_all(struct referee *r, const char *host, int port)
 	a4.sin_port = a6.sin6_port = htons((unsigned short)port);
 	if ((v6 ? inet_pton(AF_INET6, host, &a6.sin6_addr)
 	        : inet_pton(AF_INET, host, &a4.sin_addr)) != 1) {
-		fprintf(stderr, "referee: %s: not an IP address\n", host);
+		fprintf(stderr, TR("referee: %s: not an IP address\n",
+		                   "referee: %s: no es una dirección IP\n"), host);
 		return -1;
 	}
 	for (i = 0; i < r->n; i++) {
@@ -128,7 +132,8 @@ connect_all(struct referee *r, const char *host, int port)
 		    connect(p->fd, v6 ? (struct sockaddr *)&a6
 		                      : (struct sockaddr *)&a4,
 		            v6 ? sizeof(a6) : sizeof(a4)) < 0) {
-			perror("referee: connect");
+			fprintf(stderr, "referee: connect: %s\n",
+			        net_strerror(errno));
 			return -1;
 		}
 		p->open = true;
@@ -137,7 +142,7 @@ connect_all(struct referee *r, const char *host, int port)
 		ev.data.u32 = (uint32_t)i;
 		if (ref_say(p, nick) < 0 ||
 		    epoll_ctl(r->ep, EPOLL_CTL_ADD, p->fd, &ev) < 0) {
-			perror("referee");
+			fprintf(stderr, "referee: %s\n", net_strerror(errno));
 			return -1;
 		}
 	}
@@ -155,8 +160,10 @@ sync_all(struct referee *r)
 
 	while (missing > 0) {
 		if (now_s() - start > 10) {
-			fprintf(stderr, "referee: %d clients never joined "
-			        "in 10 s\n", missing);
+			fprintf(stderr, TR("referee: %d clients never joined "
+			                   "in 10 s\n",
+			                   "referee: %d clientes no entraron "
+			                   "en 10 s\n"), missing);
 			return -1;
 		}
 		if (now_s() - said >= 0.1) {
@@ -167,8 +174,10 @@ sync_all(struct referee *r)
 		n = epoll_wait(r->ep, ev, 256, 20);
 		for (i = 0; i < n; i++)
 			if (ref_drain(r, &r->p[ev[i].data.u32]) < 0) {
-				fprintf(stderr, "referee: the server closed "
-				        "client %u before the run\n",
+				fprintf(stderr, TR("referee: the server "
+				        "closed client %u before the run\n",
+				        "referee: el servidor cerró el cliente "
+				        "%u antes de la prueba\n"),
 				        ev[i].data.u32);
 				return -1;
 			}
@@ -292,17 +301,24 @@ report(const struct referee *r, double secs, double cpu)
 		printf("]}\n");
 		return;
 	}
-	printf("referee: %d clients, %d senders x %ld messages x %ld B\n"
-	       "delivered %ld of %ld in %.3f s (%.0f a second)\n"
-	       "not delivered in time on live connections: %ld\n"
-	       "lost with closed connections: %ld (%ld closed)\n"
-	       "out of order: %ld, garbled lines: %ld\n",
+	printf(TR("referee: %d clients, %d senders x %ld messages x %ld B\n"
+	          "delivered %ld of %ld in %.3f s (%.0f a second)\n"
+	          "not delivered in time on live connections: %ld\n"
+	          "lost with closed connections: %ld (%ld closed)\n"
+	          "out of order: %ld, garbled lines: %ld\n",
+	          "referee: %d clientes, %d emisores x %ld mensajes x %ld B\n"
+	          "entregados %ld de %ld en %.3f s (%.0f por segundo)\n"
+	          "no entregados a tiempo en conexiones vivas: %ld\n"
+	          "perdidos con conexiones cerradas: %ld (%ld cerradas)\n"
+	          "fuera de orden: %ld, líneas dañadas: %ld\n"),
 	       r->n, r->senders, r->messages, r->size, d, want, secs,
 	       secs > 0 ? (double)d / secs : 0, late, lost, closed,
 	       r->disorder, r->garbled);
 	if (ns >= 0)
-		printf("server CPU: %.3f s, %.1f ns per delivery\n", cpu, ns);
-	printf("per receiver:");
+		printf(TR("server CPU: %.3f s, %.1f ns per delivery\n",
+		          "CPU del servidor: %.3f s, %.1f ns por entrega\n"),
+		       cpu, ns);
+	printf("%s", TR("per receiver:", "por receptor:"));
 	for (i = 0; i < r->n; i++)
 		printf(" %ld", r->p[i].got);
 	printf("\n");
@@ -311,10 +327,14 @@ report(const struct referee *r, double secs, double cpu)
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: referee -p PORT [-h HOST] [--clients N] "
-	        "[--senders M] [--messages K]\n"
-	        "               [--size S] [--server-pid PID] "
-	        "[--wait SECONDS] [--json]\n");
+	fprintf(f, TR("usage: referee -p PORT [-h HOST] [--clients N] "
+	              "[--senders M] [--messages K]\n"
+	              "               [--size S] [--server-pid PID] "
+	              "[--wait SECONDS] [--json] [--lang es|en]\n",
+	              "uso: referee -p PUERTO [-h MÁQUINA] [--clients N] "
+	              "[--senders M] [--messages K]\n"
+	              "            [--size S] [--server-pid PID] "
+	              "[--wait SEGUNDOS] [--json] [--lang es|en]\n"));
 }
 
 static int
@@ -327,22 +347,31 @@ parse(struct referee *r, int argc, char **argv, const char **host,
 		{ "messages", 1, NULL, 'm' }, { "size", 1, NULL, 'S' },
 		{ "server-pid", 1, NULL, 'P' }, { "wait", 1, NULL, 'w' },
 		{ "json", 0, NULL, 'j' }, { "help", 0, NULL, 'H' },
+		{ "lang", 1, NULL, 'l' },
 		{ NULL, 0, NULL, 0 } };
+	long long v = 0;
+	const char *what;
 	int o;
 
+	opterr = 0;             /* usage() says what is wrong */
 	while ((o = getopt_long(argc, argv, "h:p:", opts, NULL)) != -1) {
 		switch (o) {
-		case 'h': *host = optarg; break;
-		case 'p': *port = atoi(optarg); break;
-		case 'c': r->n = atoi(optarg); break;
-		case 's': r->senders = atoi(optarg); break;
-		case 'm': r->messages = atol(optarg); break;
-		case 'S': r->size = atol(optarg); break;
-		case 'P': r->pid = atol(optarg); break;
-		case 'w': r->wait_s = atof(optarg); break;
-		case 'j': r->json = true; break;
+		case 'h': *host = optarg; continue;
+		case 'l': continue;     /* --lang: cli_lang_scan() took it */
+		case 'j': r->json = true; continue;
 		case 'H': usage(stdout); exit(0);
-		default: return -1;
+		case '?': case ':': return -1;
+		}
+		if (cli_number(optarg, 0, 100000000, &v, &what) < 0)
+			return -1;
+		switch (o) {
+		case 'p': *port = (int)v; break;
+		case 'c': r->n = (int)v; break;
+		case 's': r->senders = (int)v; break;
+		case 'm': r->messages = (long)v; break;
+		case 'S': r->size = (long)v; break;
+		case 'P': r->pid = (long)v; break;
+		case 'w': r->wait_s = (double)v; break;
 		}
 	}
 	if (optind != argc || *port <= 0 || *port > 65535 || r->n < 2 ||
@@ -361,6 +390,8 @@ main(int argc, char **argv)
 	double secs, cpu0, cpu1;
 	int i, port = 0, status = 2;
 
+	if (cli_lang_scan("referee", argc, argv) < 0)
+		return 2;
 	if (parse(&r, argc, argv, &host, &port) < 0) {
 		usage(stderr);
 		return 2;
@@ -384,7 +415,9 @@ main(int argc, char **argv)
 		status = r.p[i].got != expected_of(&r, i);
 out:
 	if (status == 2)
-		fprintf(stderr, "referee: could not set up the run\n");
+		fprintf(stderr, "%s", TR("referee: could not set up the run\n",
+		                         "referee: no se pudo preparar la "
+		                         "prueba\n"));
 	for (i = 0; r.p != NULL && i < r.n; i++) {
 		if (r.p[i].open)
 			close(r.p[i].fd);

@@ -4,4 +4,4 @@
 # a product: built into $(BIN) with all, never installed.
 BENCH_TOOLS += $(BIN)/referee
 
-$(BIN)/referee: $(call obj,tools/referee/referee.c tools/referee/ref_io.c)
+$(BIN)/referee: $(call obj,tools/referee/referee.c tools/referee/ref_io.c) $(LIBSHARED)
