@@ -13,8 +13,19 @@ PYTHON     ?= /usr/bin/python3
 
 CC         ?= cc
 CFLAGS     ?= -O2 -g
+# A warning stops the build where we choose it: a plain `make`, `make check`,
+# `make sanitize` and CI. With flags of your own (make CFLAGS=-Wconversion,
+# or CFLAGS in the environment) the build shows the warnings and goes on;
+# WERROR=-Werror makes it stop again.
+ifneq ($(filter check sanitize,$(MAKECMDGOALS)),)
+WERROR     ?= -Werror
+else ifneq ($(filter command line environment,$(origin CFLAGS)),)
+WERROR     ?=
+else
+WERROR     ?= -Werror
+endif
 WARNFLAGS  := -std=c11 -Wall -Wextra -Wpedantic -Wshadow \
-              -Wstrict-prototypes -Wmissing-prototypes -Werror
+              -Wstrict-prototypes -Wmissing-prototypes $(WERROR)
 PKGS       := libedit libpcap cmocka libnetfilter_queue
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ALL_CFLAGS  = $(WARNFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(addprefix -I,$(SHARED_DIRS)) \

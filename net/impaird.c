@@ -149,13 +149,17 @@ drain(struct impaird *d, int fd)
 	}
 }
 
-/* Wait for packets until the next held one is due. */
-static void
-serve(struct impaird *d)
+/* Wait for packets until the next held one is due, until SIGTERM or
+ * SIGINT. The caller blocks both; they are let in only while ppoll waits
+ * (with the mask `waiting`), so a signal that comes after the flag was
+ * read still ends the wait. 0, or -1 if ppoll fails (errno set). */
+static int
+serve(struct impaird *d, const sigset_t *waiting)
 {
 	struct pollfd p = { .fd = nfq_fd(d->h), .events = POLLIN };
 	struct timespec ts, *tsp;
 	uint64_t next, now;
+	int n;
 
 	while (!impaird_stop) {
 		now = clock_us();
@@ -168,10 +172,13 @@ serve(struct impaird *d)
 			ts.tv_nsec = (long)(next % 1000000) * 1000;
 			tsp = &ts;
 		}
-		if (ppoll(&p, 1, tsp, NULL) > 0)
+		if ((n = ppoll(&p, 1, tsp, waiting)) > 0)
 			drain(d, p.fd);
+		else if (n < 0 && errno != EINTR)
+			break;
 	}
 	release_due(d, UINT64_MAX);
+	return impaird_stop ? 0 : -1;
 }
 
 /* ---------------------------------------------------------------------------
@@ -221,13 +228,21 @@ impaird_run(const struct spec_impair *sp, int ready_fd)
 {
 	struct impaird d = { .sp = *sp, .raw4 = -1, .raw6 = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
-	const char *failed;
-	int saved;
+	sigset_t stops, waiting;
+	const char *failed = NULL;
+	int saved, status;
 
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &stops, &waiting) < 0 ||
+	    sigaction(SIGTERM, &sa, NULL) < 0 ||
+	    sigaction(SIGINT, &sa, NULL) < 0)
+		failed = "signals";
+	sigdelset(&waiting, SIGTERM);
+	sigdelset(&waiting, SIGINT);
 	fate_seed(&d.rng, sp->seed);
-	if ((failed = open_queue(&d)) != NULL) {
+	if (failed != NULL || (failed = open_queue(&d)) != NULL) {
 		saved = errno;
 		dprintf(ready_fd, "%s: %s\n", failed, strerror(saved));
 		close(ready_fd);
@@ -236,7 +251,7 @@ impaird_run(const struct spec_impair *sp, int ready_fd)
 	}
 	dprintf(ready_fd, "ok\n");
 	close(ready_fd);
-	serve(&d);
+	status = serve(&d, &waiting);
 	close_queue(&d);
-	return 0;
+	return status;
 }

@@ -19,6 +19,10 @@
 #   limit          W1 and W2 against tools/relay_limit.c, the least a correct
 #                  line relay does (no nicknames, no limits): the measuring
 #                  stick for the server's CPU per delivery, not a server
+#   R1 referee     W1's load at 10,000 messages a sender, read by tools/referee
+#                  (a second referee written apart from chatbench: one
+#                  thread, its own framing and counting) for relay_limit and
+#                  both tcpchatd models, three rounds alternating them
 #   W7 attack mix  20 honest clients at 40 msg/s while 5 clients send random
 #                  bytes and 1 MiB lines without reading, 200 slowloris
 #                  connections, a flooder and a stuck reader
@@ -176,6 +180,27 @@ print(json.dumps({"workload": "W7", "server": sys.argv[1], "result": r,
 	stop_server
 }
 
+# referee_rows: R1, the second referee (see the top of this file); its
+# table after the main one, its runs in $OUT/referee.json.
+referee_rows() {
+	local round s out
+	echo "bench: the second referee (R1)..." >&2
+	: >"$WORK/referee.jsonl"
+	for round in 1 2 3; do
+		for s in limit tcpchatd threads; do
+			start_server "$s" || continue
+			# exit 1 (something missing) still prints its JSON
+			out=$("$BIN/referee" -p "$SERVER_PORT" --json \
+			      --server-pid "$SERVER_PID" 2>"$WORK/bench.err")
+			stop_server
+			[ -n "$out" ] || { cat "$WORK/bench.err" >&2; continue; }
+			printf '{"server": "%s", "round": %d, "result": %s}\n' \
+			       "$s" "$round" "$out" >>"$WORK/referee.jsonl"
+		done
+	done
+	"$PY" scripts/bench_referee.py "$WORK/referee.jsonl" "$OUT/referee.json"
+}
+
 # --- the workloads -------------------------------------------------------------
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null
@@ -196,6 +221,7 @@ if [ "${BENCH_CPU_ONLY:-0}" = 1 ]; then
 		w2 "$s"
 	done
 	"$PY" scripts/bench_table.py "$RESULTS" "$OUT/bench.json"
+	referee_rows
 	exit 0
 fi
 for s in tcpchatd threads seed-tcp; do
@@ -214,6 +240,7 @@ for s in udpchatd seed-udp; do
 done
 
 "$PY" scripts/bench_table.py "$RESULTS" "$OUT/bench.json"
+referee_rows
 
 # --- chatcap against tcpdump -------------------------------------------------
 # C1-C3: chatcap reading a capture of 1,000,000 chat packets (written by the

@@ -2,7 +2,8 @@
 # parts, each a folder:
 #
 #   shared/base/    helpers that know nothing of the chat: byte queue, clock,
-#                   sockets, the command line's numbers and --lang
+#                   sockets, bounded formatting, the command line's numbers
+#                   and --lang, and the language of the run (lang.h: TR())
 #   shared/wire/    the protocol: framing and parsing messages, the rules of
 #                   text and nicknames, the es/en catalogue of every line a
 #                   program shows, what a client makes of a server's line
@@ -12,8 +13,8 @@
 #   shared/client/  the client core: the chat loop of tcpchat and udpchat,
 #                   their command line, the terminal
 #
-# Each part uses only the ones above it in this list (base uses the
-# catalogue's language for its messages). Headers are included by name:
+# Each part uses only the ones above it in this list (base, none: the
+# language its messages use is its own lang.h). Headers are included by name:
 # every folder is on the include path (SHARED_DIRS).
 SHARED_DIRS := shared/base shared/wire shared/server shared/client
 SHARED_SRC  := $(wildcard $(addsuffix /*.c,$(SHARED_DIRS)))

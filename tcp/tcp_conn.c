@@ -301,7 +301,8 @@ tcp_conn_feed(struct tcp_conn *c, struct room *room, const char *data,
 	if (c->state == TCP_CONN_DRAINING)
 		return;
 	if (!buf_empty(&c->in)) {       /* read anyway (a hang-up): queue */
-		buf_append(&c->in, data, len, SIZE_MAX);
+		if (buf_append(&c->in, data, len, SIZE_MAX) < 0)
+			c->state = TCP_CONN_DEAD;       /* out of memory */
 		return;
 	}
 	left = take_lines(c, room, data, len, true, &wait);

@@ -148,15 +148,22 @@ static const struct room_ops loop_ops = { loop_send, loop_close, loop_share,
  * Connections arriving and leaving
  * ------------------------------------------------------------------------ */
 
-static void
+/* Watch the listening socket or stop watching it: 0, or -1 (logged, and
+ * nothing changed: the caller tries again later). */
+static int
 set_accepting(struct loop *L, bool on)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &L->lfd };
 
 	if (on == L->accepting)
-		return;
-	epoll_ctl(L->ep, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, L->lfd, &ev);
+		return 0;
+	if (epoll_ctl(L->ep, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, L->lfd,
+	              &ev) < 0) {
+		log_error("epoll_ctl: %s", strerror(errno));
+		return -1;
+	}
 	L->accepting = on;
+	return 0;
 }
 
 static void
@@ -197,7 +204,7 @@ accept_clients(struct loop *L)
 	while ((r = tcp_accept(L->lfd, &fd, peer)) == TCP_ACCEPT_OK)
 		add_client(L, fd, peer);
 	if (r == TCP_ACCEPT_FULL) {
-		set_accepting(L, false);
+		(void)set_accepting(L, false);  /* if not: at the next refusal */
 		L->accept_resume = clock_ms() + LOOP_ACCEPT_MS;
 	}
 }
@@ -348,8 +355,9 @@ expire(struct loop *L)
 			touch(L, l);
 		}
 	room_tick(L->room, now);        /* the room's own clocks */
-	if (!L->accepting && L->accept_resume <= now)
-		set_accepting(L, true);
+	if (!L->accepting && L->accept_resume <= now &&
+	    set_accepting(L, true) < 0)
+		L->accept_resume = now + LOOP_ACCEPT_MS;
 }
 
 /* ---------------------------------------------------------------------------
@@ -444,7 +452,8 @@ tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
 		log_error("%s", strerror(errno));
 		goto out;
 	}
-	set_accepting(L, true);
+	if (set_accepting(L, true) < 0)
+		goto out;
 	while (turn(L))
 		;
 	log_info(TR("closing: clients told (%zu)",

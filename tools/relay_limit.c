@@ -47,8 +47,11 @@ static int ep;
 static void
 append(struct rbuf *b, const char *p, size_t n)
 {
+	if (n == 0)             /* nothing to add (and maybe no buffer yet) */
+		return;
 	if (b->off + b->len + n > b->cap) {
-		memmove(b->data, b->data + b->off, b->len);
+		if (b->len > 0)
+			memmove(b->data, b->data + b->off, b->len);
 		b->off = 0;
 		if (b->len + n > b->cap) {
 			b->cap = (b->len + n) * 2;

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "catalog.h"
+#include "lang.h"
 #include "cli.h"
 
 int
@@ -104,16 +104,16 @@ cli_lang(const char *prog, const char *value)
 	int l;
 
 	if (value == NULL) {
-		catalog_set_lang(catalog_lang_from_env());
+		lang_set(lang_from_env());
 		return 0;
 	}
-	if ((l = catalog_lang_parse(value)) < 0) {
+	if ((l = lang_parse(value)) < 0) {
 		fprintf(stderr, TR("%s: --lang %s: use 'es' or 'en'\n",
 		                   "%s: --lang %s: usa 'es' o 'en'\n"),
 		        prog, value);
 		return -1;
 	}
-	catalog_set_lang((enum lang)l);
+	lang_set((enum lang)l);
 	return 0;
 }
 

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "catalog.h"
+#include "lang.h"
 #include "net.h"
 
 static int

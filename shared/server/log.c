@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "fmt.h"
 #include "log.h"
 
 #define LOG_LINE_MAX 2200        /* a timestamp, a tag and 2 KiB of text */
@@ -107,9 +108,7 @@ stamp(char *buf, size_t size)
 	gettimeofday(&tv, NULL);
 	localtime_r(&tv.tv_sec, &tm);
 	n = strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
-	n += (size_t)snprintf(buf + n, size - n, ".%03ld ",
-	                      (long)tv.tv_usec / 1000);
-	return n;
+	return fmt_append(buf, size, n, ".%03ld ", (long)tv.tv_usec / 1000);
 }
 
 /* The count of lost lines, in each language; its buffer is sized from the
@@ -134,10 +133,10 @@ write_dropped(unsigned long n)
 	char line[STAMP_MAX + DROPPED_MAX + ULONG_DIGITS];
 	size_t len = stamp(line, sizeof(line));
 
-	len += (size_t)snprintf(line + len, sizeof(line) - len,
-	                        TRN(n, DROPPED_ONE_EN, DROPPED_EN,
-	                            DROPPED_ONE_ES, DROPPED_ES), n);
-	write_all(line, len < sizeof(line) ? len : sizeof(line) - 1);
+	len = fmt_append(line, sizeof(line), len,
+	                 TRN(n, DROPPED_ONE_EN, DROPPED_EN,
+	                     DROPPED_ONE_ES, DROPPED_ES), n);
+	write_all(line, len);
 }
 
 /* Take the queue, write it, and again, until told to stop with nothing
@@ -272,15 +271,10 @@ log_line(bool timed, const char *tag, const char *fmt, va_list ap)
 {
 	char line[LOG_LINE_MAX];
 	size_t n = timed ? stamp(line, sizeof(line)) : 0;
-	int r;
 
-	n += (size_t)snprintf(line + n, sizeof(line) - n, "%s", tag);
-	r = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	if (r > 0)
-		n += (size_t)r;
-	if (n > sizeof(line) - 1)               /* cut: keep the newline */
-		n = sizeof(line) - 1;
-	line[n++] = '\n';
+	n = fmt_append(line, sizeof(line), n, "%s", tag);
+	n = fmt_vappend(line, sizeof(line), n, fmt, ap);
+	line[n++] = '\n';      /* n < sizeof(line): a cut line keeps it */
 	put(line, n);
 }
 

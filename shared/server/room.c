@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "room_impl.h"
 
@@ -25,6 +26,27 @@ room_send_line(struct room *room, struct room_member *to, const char *line,
                size_t len)
 {
 	room->ops->send(room->transport, to->conn, line, len);
+}
+
+size_t
+room_append(struct room *room, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	len = fmt_vappend(room->line, sizeof(room->line), len, fmt, ap);
+	va_end(ap);
+	return len;
+}
+
+size_t
+room_end_line(struct room *room, size_t len)
+{
+	if (len > sizeof(room->line) - 2)
+		len = sizeof(room->line) - 2;
+	room->line[len++] = '\n';
+	room->line[len] = '\0';
+	return len;
 }
 
 /* Format into room->line and return its length (cut if too long). */

@@ -1,12 +1,13 @@
 /*
- * room_cmd.c — what a member with a nickname can say: chat and /me to the
- * others, /nick, /list, /msg, /help, /ping, /quit; and what the operator
+ * room_cmd.c — what a member with a nickname can say: chat to the others,
+ * /me to all, /nick, /list, /msg, /help, /ping, /quit; and what the operator
  * types on the server's console. See room_impl.h.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "room_impl.h"
 
@@ -24,17 +25,15 @@ cmd_list(struct room *room, struct room_member *to)
 			continue;
 		if (n + strlen(m->nick) + 2 > ROOM_LIST_MAX)
 			break;
-		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
-		                      shown ? ", " : "", m->nick);
+		n = fmt_append(names, sizeof(names), n, "%s%s",
+		               shown ? ", " : "", m->nick);
 		shown++;
 	}
 	len = room_format(room, catalog_text(CAT_LIST), room->named, names);
 	if (shown < room->named)
-		len += (size_t)snprintf(room->line + len, sizeof(room->line) - len,
-		                        catalog_text(CAT_LIST_MORE),
-		                        room->named - shown);
-	len += (size_t)snprintf(room->line + len, sizeof(room->line) - len, "\n");
-	room_send_line(room, to, room->line, len);
+		len = room_append(room, len, catalog_text(CAT_LIST_MORE),
+		                  room->named - shown);
+	room_send_line(room, to, room->line, room_end_line(room, len));
 }
 
 static void
@@ -96,7 +95,8 @@ cmd_ping(struct room *room, struct room_member *member, const struct msg *m)
 	     token[0] ? " " : "", token);
 }
 
-/* Chat and /me: sanitised, sent to everyone but the sender. */
+/* Chat and /me: sanitised, sent to everyone but the sender (chat) or to
+ * everyone, the sender too (/me: it sees its action as the others do). */
 static void
 relay(struct room *room, struct room_member *from, const char *text,
       size_t len, bool action)
@@ -115,7 +115,7 @@ relay(struct room *room, struct room_member *from, const char *text,
 	n = start + text_sanitize(text, len, room->line + start,
 	                          sizeof(room->line) - start - 1);
 	room->line[n++] = '\n';
-	room_broadcast(room, from, n);
+	room_broadcast(room, action ? NULL : from, n);
 	log_info("%.*s", (int)(n - 1), room->line);
 }
 

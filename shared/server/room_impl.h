@@ -77,6 +77,12 @@ void room_send_line(struct room *room, struct room_member *to,
  * if too long: ROOM_LINE_MAX holds the longest line the room builds). */
 size_t room_format(struct room *room, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Append to room->line[0..len) and return the new length, cut (never past
+ * the buffer) if too long; room_end_line() then ends it with a newline,
+ * over its last byte if the line is full. */
+size_t room_append(struct room *room, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+size_t room_end_line(struct room *room, size_t len);
 /* Send one catalogue line to one member. */
 #define TELL(room, m, ...) \
 	room_send_line((room), (m), (room)->line, room_format((room), __VA_ARGS__))

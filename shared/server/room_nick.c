@@ -93,11 +93,9 @@ tell_with_timeout(struct room *room, struct room_member *member, size_t n)
 	if (n > 0 && room->line[n - 1] == '\n')
 		n--;
 	if (room->cfg.idle_timeout > 0)
-		n += (size_t)snprintf(room->line + n, sizeof(room->line) - n,
-		                      catalog_text(CAT_IDLE_TIMEOUT),
-		                      room->cfg.idle_timeout);
-	n += (size_t)snprintf(room->line + n, sizeof(room->line) - n, "\n");
-	room_send_line(room, member, room->line, n);
+		n = room_append(room, n, catalog_text(CAT_IDLE_TIMEOUT),
+		                room->cfg.idle_timeout);
+	room_send_line(room, member, room->line, room_end_line(room, n));
 }
 
 /* Take `name` as member's nickname if the rules allow it. On failure the

@@ -1,15 +1,9 @@
 /*
- * catalog.c — the lines the room sends, in English and Spanish, and the
- * choice of language. Notices start with "*** " (DESIGN.md); chat lines
+ * catalog.c — the lines the room sends, in English and Spanish (the choice
+ * of language is lang.c's). Notices start with "*** " (DESIGN.md); chat lines
  * ("NICK: TEXT") are not translated and are built by the room.
  */
-#include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-
 #include "catalog.h"
-
-static enum lang current = LANG_EN;
 
 /* [id] = { English, Spanish } */
 static const char *const texts[CAT_COUNT][2] = {
@@ -138,24 +132,29 @@ static const char *const texts[CAT_COUNT][2] = {
 		"*** The server is closing. Goodbye!\n",
 		"*** El servidor se está cerrando. ¡Adiós!\n" },
 	[CAT_HELP] = {
-		"*** Commands:\n"
-		"***   /list                   who is in the chat\n"
-		"***   /msg NICK TEXT          private message\n"
-		"***   /me TEXT                an action: * ana waves\n"
-		"***   /nick NEW               change your nickname\n"
-		"***   /ping                   the server answers pong\n"
-		"***   /say TEXT               chat, even a single word (UDP)\n"
-		"***   /quit, /salir, salir    leave the chat\n"
-		"***   //text                  send text that starts with '/'\n",
-		"*** Comandos:\n"
-		"***   /listar                 quién está en el chat\n"
-		"***   /privado APODO TEXTO    mensaje privado\n"
-		"***   /me TEXTO               una acción: * ana saluda\n"
-		"***   /nick NUEVO             cambiar de apodo\n"
-		"***   /ping                   el servidor responde pong\n"
-		"***   /decir TEXTO            chat, aunque sea una palabra (UDP)\n"
-		"***   /salir, /quitar, salir  salir del chat\n"
-		"***   //texto                 enviar un texto que empieza por '/'\n" },
+		"*** Commands (English or Spanish names):\n"
+		"***   /list, /listar                who is in the chat\n"
+		"***   /msg, /privado NICK TEXT      private message\n"
+		"***   /me TEXT                      an action: * ana waves\n"
+		"***   /nick NEW                     change your nickname\n"
+		"***   /ping                         the server answers pong\n"
+		"***   /say, /decir TEXT             chat, even one word (UDP)\n"
+		"***   /help, /ayuda                 this list\n"
+		"***   /quit, /quitar, /salir, salir leave the chat\n"
+		"***   //text                        send text that starts "
+		"with '/'\n",
+		"*** Comandos (en español o en inglés):\n"
+		"***   /listar, /list                quién está en el chat\n"
+		"***   /privado, /msg APODO TEXTO    mensaje privado\n"
+		"***   /me TEXTO                     una acción: * ana saluda\n"
+		"***   /nick NUEVO                   cambiar de apodo\n"
+		"***   /ping                         el servidor responde pong\n"
+		"***   /decir, /say TEXTO            chat, aunque sea una "
+		"palabra (UDP)\n"
+		"***   /ayuda, /help                 esta lista\n"
+		"***   /salir, /quitar, /quit, salir salir del chat\n"
+		"***   //texto                       enviar un texto que empieza "
+		"por '/'\n" },
 	[CAT_RATE_LIMIT] = {
 		"*** Slow down: more than %u messages a second; "
 		"the extra ones are dropped.\n",
@@ -211,52 +210,10 @@ static const char *const texts[CAT_COUNT][2] = {
 		"*** ¡Adiós!\n" },
 };
 
-int
-catalog_lang_parse(const char *s)
-{
-	if (s == NULL)
-		return -1;
-	if (strncasecmp(s, "es", 2) == 0 && (s[2] == '\0' || s[2] == '_' ||
-	                                     s[2] == '-' || s[2] == '.'))
-		return LANG_ES;
-	if (strncasecmp(s, "en", 2) == 0 && (s[2] == '\0' || s[2] == '_' ||
-	                                     s[2] == '-' || s[2] == '.'))
-		return LANG_EN;
-	return -1;
-}
-
-enum lang
-catalog_lang_from_env(void)
-{
-	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-	const char *v;
-	size_t i;
-
-	/* The first variable that is set decides, as in POSIX locales. */
-	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
-		v = getenv(vars[i]);
-		if (v != NULL && *v != '\0')
-			return strncmp(v, "es", 2) == 0 ? LANG_ES : LANG_EN;
-	}
-	return LANG_EN;
-}
-
-void
-catalog_set_lang(enum lang lang)
-{
-	current = lang;
-}
-
-enum lang
-catalog_lang(void)
-{
-	return current;
-}
-
 const char *
 catalog_text(enum cat_id id)
 {
 	if ((unsigned)id >= CAT_COUNT)
 		return "";
-	return texts[id][current == LANG_ES ? 1 : 0];
+	return texts[id][lang_current() == LANG_ES ? 1 : 0];
 }

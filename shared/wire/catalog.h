@@ -1,13 +1,12 @@
 /*
- * catalog.h — the Spanish/English catalogue. The language is chosen once per
- * process (from --lang, else the locale, else English). The room's protocol
- * lines live in catalog.c as a table; a program's own messages use TR() at
- * the point of use, so both languages read side by side.
+ * catalog.h — the Spanish/English catalogue: the room's protocol lines, as
+ * a table in catalog.c, in the language of the run (lang.h, which also
+ * gives TR() for a program's own messages).
  */
 #ifndef REDCHAT_CATALOG_H
 #define REDCHAT_CATALOG_H
 
-enum lang { LANG_EN, LANG_ES };
+#include "lang.h"
 
 /* Texts the room sends. Each is a printf format; see catalog.c. */
 enum cat_id {
@@ -62,23 +61,7 @@ enum cat_id {
 	CAT_COUNT
 };
 
-/* "es" or "en" (also "es_ES.UTF-8" and the like); -1 when neither. */
-int catalog_lang_parse(const char *s);
-
-/* LC_ALL, else LC_MESSAGES, else LANG starting with "es": Spanish. */
-enum lang catalog_lang_from_env(void);
-
-void catalog_set_lang(enum lang lang);
-enum lang catalog_lang(void);
-
 /* The text of id in the current language (a printf format). */
 const char *catalog_text(enum cat_id id);
-
-/* Pick the current language's string: TR("Hello", "Hola"). */
-#define TR(en, es) (catalog_lang() == LANG_ES ? (es) : (en))
-
-/* The same, singular or plural by n: TRN(n, "client", "clients",
- * "cliente", "clientes"). */
-#define TRN(n, en1, en, es1, es) ((n) == 1 ? TR(en1, es1) : TR(en, es))
 
 #endif

@@ -342,6 +342,13 @@ msg_nick_shaped(const char *line, size_t len)
 }
 
 const char *
+msg_command_name(size_t i)
+{
+	return i < sizeof(commands) / sizeof(commands[0]) ? commands[i].name
+	                                                  : NULL;
+}
+
+const char *
 msg_kind_name(enum msg_kind kind)
 {
 	switch (kind) {

@@ -129,4 +129,8 @@ bool msg_nick_shaped(const char *line, size_t len);
 /* The command's canonical English name ("list", "msg", ...), for logs. */
 const char *msg_kind_name(enum msg_kind kind);
 
+/* The i-th command word msg_parse() knows ("nick", "list", "listar", ...,
+ * without the slash), or NULL past the last: for /help to name them all. */
+const char *msg_command_name(size_t i);
+
 #endif

@@ -20,12 +20,12 @@
 static const char *
 text_in(enum cat_id id, enum lang lang)
 {
-	enum lang was = catalog_lang();
+	enum lang was = lang_current();
 	const char *s;
 
-	catalog_set_lang(lang);
+	lang_set(lang);
 	s = catalog_text(id);
-	catalog_set_lang(was);
+	lang_set(was);
 	return s;
 }
 

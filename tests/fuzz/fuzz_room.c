@@ -151,7 +151,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* the console's /list and usage lines go to stdout */
 		if (freopen("/dev/null", "w", stdout) == NULL)
 			abort();
-		catalog_set_lang(LANG_EN);
+		lang_set(LANG_EN);
 		quiet = true;
 	}
 	if (size < 1)
@@ -163,7 +163,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.max_line = (data[0] & 32) ? 40 : 0;
 	cfg.idle_timeout = (data[0] & 64) ? 300 : 0;
 	cfg.clock_ms = fake_clock;
-	catalog_set_lang((data[0] & 128) ? LANG_ES : LANG_EN);
+	lang_set((data[0] & 128) ? LANG_ES : LANG_EN);
 	if ((room = room_new(&cfg, &ops, &t)) == NULL)
 		return 0;
 

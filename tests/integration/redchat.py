@@ -43,6 +43,18 @@ def program(name):
 _started = []          # every Server, so none outlives a failed test
 
 
+def hangup_default(inherit=False):
+    """The words that start a program with SIGHUP's default disposition.
+
+    A server keeps an inherited "ignore" for SIGHUP (nohup(1) sets it, and
+    so does `nohup make check`), and exec keeps it too; a test that sends
+    SIGHUP must not depend on how it was started. env(1) resets it, then
+    execs the server (same pid); Python's preexec_fn is not safe beside
+    the helpers' threads.
+    inherit=True keeps the caller's disposition, for the test of nohup."""
+    return [] if inherit else ["env", "--default-signal=HUP"]
+
+
 @atexit.register
 def _stop_leftovers():
     for server in _started:
@@ -58,14 +70,15 @@ class Server:
     log pipe fills up would block on it); wait_log() waits for a line."""
 
     def __init__(self, name, *args, timeout=10, stdin=subprocess.DEVNULL,
-                 stdout=subprocess.PIPE):
+                 stdout=subprocess.PIPE, inherit_sighup=False):
         # REDCHAT_WRAP="valgrind --error-exitcode=99 ..." runs the server
         # under that command (make valgrind); startup is slower then.
         wrap = shlex.split(os.environ.get("REDCHAT_WRAP", ""))
         if wrap:
             timeout = max(timeout, 60)
         self.proc = subprocess.Popen(
-            [*wrap, program(name), "-p", "0", *args],
+            [*hangup_default(inherit_sighup), *wrap, program(name),
+             "-p", "0", *args],
             stdin=stdin, stdout=stdout, stderr=subprocess.PIPE)
         _started.append(self)
         self.log = b""

@@ -190,9 +190,36 @@ def test_lone_silent_connection_is_timed_out(mode):
     stop_ok(s)
 
 
+def test_slowloris_of_letters_becomes_a_member(mode):
+    """A byte a second and never a newline is what the seed 003 client
+    sends, one message per write: by the silence rule (about 200 ms) the
+    first byte is a nickname and each later one a line of chat. So such a
+    slowloris is not held half-open: it joins as member `a` at once and
+    then chats one letter a second; --nick-timeout never concerns it."""
+    s = start(mode, "--nick-timeout", "2")
+    ana = join(s.port, "ana")
+    slow = Line(s.port)
+    slow.readline()                         # welcome
+    t0 = time.monotonic()
+    slow.send(b"a")
+    assert ana.readline() == "*** a has joined the chat"
+    assert time.monotonic() - t0 >= 0.15    # the silence, not a newline
+    slow.expect(r"^\*\*\* Hello a, ")
+    for ch in "bcd":                        # past --nick-timeout: 3 s
+        time.sleep(1.0)
+        slow.send(ch.encode())
+        assert ana.readline() == f"a: {ch}"
+    assert not slow.closed(timeout=0.5)
+    ana.sendline("/list")
+    assert ana.readline() == "*** Users (2): ana, a"
+    stop_ok(s)
+
+
 def test_slowloris_closed_by_nick_timeout(mode):
-    """Connections that trickle a byte a second and never choose a nickname
-    are told why and closed after --nick-timeout; meanwhile the room works."""
+    """Connections that trickle but never choose a nickname (spaces, which
+    the silence rule makes empty messages; or a newline first, after which
+    only a newline ends a line) are told why and closed after
+    --nick-timeout; meanwhile the room works."""
     s = start(mode, "--nick-timeout", "3")
     slow = [Line(s.port) for _ in range(8)]
     for c in slow:
@@ -362,6 +389,7 @@ def test_impersonation_attempts_refused(mode):
     assert ana.readline() == "mallory: *** ana has left the chat"
     mal.sendline("/me *** server restarting")
     assert ana.readline() == "* mallory *** server restarting"
+    assert mal.readline() == "* mallory *** server restarting"
     for nick in ["Server", "ANA", "s\u0435rver"]:
         mal.sendline(f"/nick {nick}")
         assert mal.readline().startswith("*** Error")

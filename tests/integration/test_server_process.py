@@ -235,7 +235,7 @@ def test_sigusr1_logs_a_status_line(mode):
 def test_under_nohup_sighup_stays_ignored():
     old = signal.signal(signal.SIGHUP, signal.SIG_IGN)     # as nohup(1)
     try:
-        s = Server("tcpchatd", "--lang", "en")
+        s = Server("tcpchatd", "--lang", "en", inherit_sighup=True)
     finally:
         signal.signal(signal.SIGHUP, old)
     ana = join(s.port, "ana")

@@ -95,6 +95,7 @@ def test_crlf_and_commands_in_both_languages(mode):
         assert ana.readline() == "*** (privado para luis) psst"
         ana.sendline("/me saluda")
         assert luis.readline() == "* ana saluda"
+        assert ana.readline() == "* ana saluda"         # to its sender too
         ana.sendline("/ping 42")
         assert ana.readline() == "*** pong 42"
         ana.sendline("/nick anita")

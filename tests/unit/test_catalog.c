@@ -10,10 +10,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
+#include "msg.h"
 #include "text.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -60,7 +63,7 @@ teardown_env(void **state)
 		free(s->value[i]);
 	}
 	free(s);
-	catalog_set_lang(LANG_EN);
+	lang_set(LANG_EN);
 	return 0;
 }
 
@@ -84,7 +87,7 @@ set_locale(const char *lc_all, const char *lc_messages, const char *lang)
  * ------------------------------------------------------------------------ */
 
 static void
-test_catalog_lang_parse_values(void **state)
+test_lang_parse_values(void **state)
 {
 	static const struct {
 		const char *s;
@@ -102,69 +105,69 @@ test_catalog_lang_parse_values(void **state)
 
 	(void)state;
 	for (i = 0; i < NELEM(cases); i++)
-		if (catalog_lang_parse(cases[i].s) != cases[i].want)
+		if (lang_parse(cases[i].s) != cases[i].want)
 			fail_msg("\"%s\": %d, want %d", cases[i].s,
-			         catalog_lang_parse(cases[i].s), cases[i].want);
-	assert_int_equal(catalog_lang_parse(NULL), -1);
+			         lang_parse(cases[i].s), cases[i].want);
+	assert_int_equal(lang_parse(NULL), -1);
 }
 
 static void
-test_catalog_lang_from_env_none(void **state)
+test_lang_from_env_none(void **state)
 {
 	(void)state;
 	set_locale(NULL, NULL, NULL);
-	assert_int_equal(catalog_lang_from_env(), LANG_EN);
+	assert_int_equal(lang_from_env(), LANG_EN);
 	set_locale("", "", "");                 /* empty is unset */
-	assert_int_equal(catalog_lang_from_env(), LANG_EN);
+	assert_int_equal(lang_from_env(), LANG_EN);
 }
 
 static void
-test_catalog_lang_from_env_each_variable(void **state)
+test_lang_from_env_each_variable(void **state)
 {
 	(void)state;
 	set_locale(NULL, NULL, "es_ES.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_ES);
+	assert_int_equal(lang_from_env(), LANG_ES);
 	set_locale(NULL, "es_AR.UTF-8", NULL);
-	assert_int_equal(catalog_lang_from_env(), LANG_ES);
+	assert_int_equal(lang_from_env(), LANG_ES);
 	set_locale("es_MX.UTF-8", NULL, NULL);
-	assert_int_equal(catalog_lang_from_env(), LANG_ES);
+	assert_int_equal(lang_from_env(), LANG_ES);
 	set_locale(NULL, NULL, "C.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_EN);
+	assert_int_equal(lang_from_env(), LANG_EN);
 	set_locale(NULL, NULL, "fr_FR.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_EN);
+	assert_int_equal(lang_from_env(), LANG_EN);
 }
 
 static void
-test_catalog_lang_from_env_precedence(void **state)
+test_lang_from_env_precedence(void **state)
 {
 	(void)state;
 	/* LC_ALL over LC_MESSAGES over LANG, whichever way they point */
 	set_locale("es_ES.UTF-8", "en_US.UTF-8", "en_US.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_ES);
+	assert_int_equal(lang_from_env(), LANG_ES);
 	set_locale("en_US.UTF-8", "es_ES.UTF-8", "es_ES.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_EN);
+	assert_int_equal(lang_from_env(), LANG_EN);
 	set_locale("C", NULL, "es_ES.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_EN);
+	assert_int_equal(lang_from_env(), LANG_EN);
 	set_locale(NULL, "es_ES.UTF-8", "en_US.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_ES);
+	assert_int_equal(lang_from_env(), LANG_ES);
 	set_locale(NULL, "en_US.UTF-8", "es_ES.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_EN);
+	assert_int_equal(lang_from_env(), LANG_EN);
 	set_locale("", "es_ES.UTF-8", "en_US.UTF-8"); /* empty LC_ALL: skipped */
-	assert_int_equal(catalog_lang_from_env(), LANG_ES);
+	assert_int_equal(lang_from_env(), LANG_ES);
 	set_locale("", "", "es_ES.UTF-8");
-	assert_int_equal(catalog_lang_from_env(), LANG_ES);
+	assert_int_equal(lang_from_env(), LANG_ES);
 }
 
 static void
-test_catalog_set_lang_switches_texts(void **state)
+test_lang_set_switches_texts(void **state)
 {
 	(void)state;
-	catalog_set_lang(LANG_ES);
-	assert_int_equal(catalog_lang(), LANG_ES);
+	lang_set(LANG_ES);
+	assert_int_equal(lang_current(), LANG_ES);
 	assert_string_equal(TR("yes", "s\xC3\xAD"), "s\xC3\xAD");
 	assert_non_null(strstr(catalog_text(CAT_WELCOME), "Bienvenido"));
-	catalog_set_lang(LANG_EN);
-	assert_int_equal(catalog_lang(), LANG_EN);
+	lang_set(LANG_EN);
+	assert_int_equal(lang_current(), LANG_EN);
 	assert_string_equal(TR("yes", "s\xC3\xAD"), "yes");
 	assert_non_null(strstr(catalog_text(CAT_WELCOME), "Welcome"));
 }
@@ -214,7 +217,7 @@ test_catalog_text_every_id_both_languages(void **state)
 
 	(void)state;
 	for (l = 0; l < NELEM(langs); l++) {
-		catalog_set_lang(langs[l]);
+		lang_set(langs[l]);
 		for (id = 0; id < CAT_COUNT; id++) {
 			const char *t = catalog_text((enum cat_id)id);
 
@@ -235,7 +238,7 @@ test_catalog_text_notices_start_with_stars(void **state)
 
 	(void)state;
 	for (l = 0; l < NELEM(langs); l++) {
-		catalog_set_lang(langs[l]);
+		lang_set(langs[l]);
 		for (id = 0; id < CAT_COUNT; id++) {
 			const char *t = catalog_text((enum cat_id)id), *p;
 
@@ -262,7 +265,7 @@ test_catalog_text_lines_end_with_newline(void **state)
 
 	(void)state;
 	for (l = 0; l < NELEM(langs); l++) {
-		catalog_set_lang(langs[l]);
+		lang_set(langs[l]);
 		for (id = 0; id < CAT_COUNT; id++) {
 			const char *t = catalog_text((enum cat_id)id);
 
@@ -285,13 +288,53 @@ test_catalog_text_same_arguments_in_both(void **state)
 
 	(void)state;
 	for (id = 0; id < CAT_COUNT; id++) {
-		catalog_set_lang(LANG_EN);
+		lang_set(LANG_EN);
 		conversions(catalog_text((enum cat_id)id), en, sizeof(en));
-		catalog_set_lang(LANG_ES);
+		lang_set(LANG_ES);
 		conversions(catalog_text((enum cat_id)id), es, sizeof(es));
 		if (strcmp(en, es) != 0)
 			fail_msg("text %d: English takes %s, Spanish %s", id, en, es);
 	}
+}
+
+/* Does text hold word whole (not as the start of a longer word)? */
+static bool
+has_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = strstr(text, word); p != NULL; p = strstr(p + 1, word))
+		if ((p[n] < 'a' || p[n] > 'z') && (p == text || p[-1] != '/'))
+			return true;
+	return false;
+}
+
+/* /help names every command a member can type, in each language, under
+ * both its names (the operator's /kick is the console's help). */
+static void
+test_catalog_help_names_every_command(void **state)
+{
+	const enum lang langs[] = { LANG_EN, LANG_ES };
+	char word[32];
+	const char *name;
+	struct msg m;
+	size_t i, l;
+
+	(void)state;
+	for (l = 0; l < NELEM(langs); l++) {
+		lang_set(langs[l]);
+		for (i = 0; (name = msg_command_name(i)) != NULL; i++) {
+			snprintf(word, sizeof(word), "/%s", name);
+			msg_parse(word, strlen(word), &m);
+			if (m.kind == MSG_KICK)
+				continue;
+			if (!has_word(catalog_text(CAT_HELP), word))
+				fail_msg("lang %zu: /help lacks %s", l, word);
+		}
+		assert_true(has_word(catalog_text(CAT_HELP), "salir"));
+	}
+	assert_null(msg_command_name(i + 1));
 }
 
 static void
@@ -306,15 +349,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_catalog_lang_parse_values),
-		cmocka_unit_test_setup_teardown(test_catalog_lang_from_env_none, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_catalog_lang_from_env_each_variable, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_catalog_lang_from_env_precedence, setup_env, teardown_env),
-		cmocka_unit_test_setup_teardown(test_catalog_set_lang_switches_texts, setup_env, teardown_env),
+		cmocka_unit_test(test_lang_parse_values),
+		cmocka_unit_test_setup_teardown(test_lang_from_env_none, setup_env, teardown_env),
+		cmocka_unit_test_setup_teardown(test_lang_from_env_each_variable, setup_env, teardown_env),
+		cmocka_unit_test_setup_teardown(test_lang_from_env_precedence, setup_env, teardown_env),
+		cmocka_unit_test_setup_teardown(test_lang_set_switches_texts, setup_env, teardown_env),
 		cmocka_unit_test_setup_teardown(test_catalog_text_every_id_both_languages, setup_env, teardown_env),
 		cmocka_unit_test_setup_teardown(test_catalog_text_notices_start_with_stars, setup_env, teardown_env),
 		cmocka_unit_test_setup_teardown(test_catalog_text_lines_end_with_newline, setup_env, teardown_env),
 		cmocka_unit_test_setup_teardown(test_catalog_text_same_arguments_in_both, setup_env, teardown_env),
+		cmocka_unit_test_setup_teardown(test_catalog_help_names_every_command, setup_env, teardown_env),
 		cmocka_unit_test_setup_teardown(test_catalog_text_out_of_range, setup_env, teardown_env),
 	};
 

@@ -61,7 +61,7 @@ static int
 teardown_lang(void **state)
 {
 	(void)state;
-	catalog_set_lang(LANG_EN);
+	lang_set(LANG_EN);
 	return 0;
 }
 
@@ -148,7 +148,7 @@ test_cli_number_spanish(void **state)
 	long long v;
 
 	(void)state;
-	catalog_set_lang(LANG_ES);
+	lang_set(LANG_ES);
 	assert_int_equal(cli_number("x", 0, 1, &v, &what), -1);
 	assert_string_equal(what, "no v\xC3\xA1lido");
 	assert_int_equal(cli_number("2", 0, 1, &v, &what), -1);
@@ -204,15 +204,15 @@ test_cli_lang_values(void **state)
 
 	(void)state;
 	assert_int_equal(cli_lang("x", "es"), 0);
-	assert_int_equal(catalog_lang(), LANG_ES);
+	assert_int_equal(lang_current(), LANG_ES);
 	assert_int_equal(cli_lang("x", "EN"), 0);
-	assert_int_equal(catalog_lang(), LANG_EN);
+	assert_int_equal(lang_current(), LANG_EN);
 	capture_start(&c, stderr);
 	assert_int_equal(cli_lang("udpchat", "fr"), -1);
 	capture_end(&c, out, sizeof(out));
 	assert_non_null(strstr(out, "udpchat"));
 	assert_non_null(strstr(out, "fr"));
-	assert_int_equal(catalog_lang(), LANG_EN);
+	assert_int_equal(lang_current(), LANG_EN);
 }
 
 static void
@@ -231,10 +231,10 @@ test_cli_lang_from_locale(void **state)
 	}
 	setenv("LANG", "es_ES.UTF-8", 1);
 	assert_int_equal(cli_lang("x", NULL), 0);
-	assert_int_equal(catalog_lang(), LANG_ES);
+	assert_int_equal(lang_current(), LANG_ES);
 	setenv("LC_ALL", "en_US.UTF-8", 1);
 	assert_int_equal(cli_lang("x", NULL), 0);
-	assert_int_equal(catalog_lang(), LANG_EN);
+	assert_int_equal(lang_current(), LANG_EN);
 	for (i = 0; i < 3; i++) {
 		if (saved[i] != NULL)
 			setenv(vars[i], saved[i], 1);

@@ -30,12 +30,12 @@ static const char *
 server_line(char *buf, size_t cap, enum lang lang, enum cat_id id,
             const char *arg)
 {
-	enum lang was = catalog_lang();
+	enum lang was = lang_current();
 	size_t n;
 
-	catalog_set_lang(lang);
+	lang_set(lang);
 	snprintf(buf, cap, catalog_text(id), arg);
-	catalog_set_lang(was);
+	lang_set(was);
 	n = strlen(buf);
 	if (n > 0 && buf[n - 1] == '\n')
 		buf[n - 1] = '\0';
@@ -125,7 +125,7 @@ test_reply_parse_notices_from_catalogue(void **state)
 	(void)state;
 	/* The client's own language must not matter. */
 	for (me = 0; me < 2; me++) {
-		catalog_set_lang(langs[me]);
+		lang_set(langs[me]);
 		for (l = 0; l < 2; l++)
 			for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 				struct reply r = parse(server_line(buf, sizeof(buf),
@@ -134,7 +134,7 @@ test_reply_parse_notices_from_catalogue(void **state)
 				assert_int_equal(r.kind, cases[i].kind);
 			}
 	}
-	catalog_set_lang(LANG_EN);
+	lang_set(LANG_EN);
 }
 
 static void
@@ -190,17 +190,17 @@ static void
 test_reply_parse_renamed_both_languages(void **state)
 {
 	static const enum lang langs[] = { LANG_EN, LANG_ES };
-	enum lang was = catalog_lang();
+	enum lang was = lang_current();
 	char buf[256];
 	struct reply r;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < 2; i++) {
-		catalog_set_lang(langs[i]);
+		lang_set(langs[i]);
 		snprintf(buf, sizeof(buf), catalog_text(CAT_NICK_CHANGED), "uli",
 		         "ulises");
-		catalog_set_lang(was);
+		lang_set(was);
 		buf[strlen(buf) - 1] = '\0';
 		r = parse(buf);
 		assert_int_equal(r.kind, REPLY_RENAMED);

@@ -150,7 +150,7 @@ setup_with(void **state, unsigned max, unsigned idle, bool greet)
 	fx->cfg.idle_timeout = idle;
 	fx->cfg.greet = greet;
 	fx->cfg.clock_ms = fake_clock;
-	catalog_set_lang(LANG_EN);
+	lang_set(LANG_EN);
 	*state = fx_open(fx);
 	return 0;
 }
@@ -221,7 +221,7 @@ teardown(void **state)
 	fake_clear(&fx->t);
 	free(fx->t.sent);
 	free(fx);
-	catalog_set_lang(LANG_EN);
+	lang_set(LANG_EN);
 	return 0;
 }
 
@@ -624,10 +624,11 @@ test_room_input_me(void **state)
 	join(fx, 1, "ana");
 	join(fx, 2, "luis");
 	assert_true(say(fx, 1, "/me saluda"));
-	expect_none(fx, 1);
+	expect_only(fx, 1, "* ana saluda\n");  /* the sender sees it too */
 	expect_only(fx, 2, "* ana saluda\n");
 	fake_clear(&fx->t);
 	assert_true(say(fx, 1, "/ME \x1B[2J"));
+	expect_only(fx, 1, "* ana ^[[2J\n");
 	expect_only(fx, 2, "* ana ^[[2J\n");
 	fake_clear(&fx->t);
 	assert_true(say(fx, 1, "/me"));
@@ -928,7 +929,7 @@ test_room_input_help_both_languages(void **state)
 	const char *en, *es;
 
 	join(fx, 1, "ana");
-	catalog_set_lang(LANG_EN);
+	lang_set(LANG_EN);
 	en = catalog_text(CAT_HELP);
 	assert_true(say(fx, 1, "/help"));
 	expect_only(fx, 1, en);
@@ -937,7 +938,7 @@ test_room_input_help_both_languages(void **state)
 	expect_only(fx, 1, en);
 	fake_clear(&fx->t);
 
-	catalog_set_lang(LANG_ES);
+	lang_set(LANG_ES);
 	es = catalog_text(CAT_HELP);
 	assert_string_not_equal(en, es);
 	assert_non_null(strstr(es, "/privado"));
@@ -1112,7 +1113,7 @@ test_room_console_list(void **state)
 	assert_true(console(fx, "/listar", out, sizeof(out)));
 	assert_non_null(strstr(out, "ana"));
 	join(fx, 3, "luis");
-	catalog_set_lang(LANG_ES);
+	lang_set(LANG_ES);
 	assert_true(console(fx, "/listar", out, sizeof(out)));
 	assert_non_null(strstr(out, "2 usuarios, 3 conexiones\n"));
 	room_leave(fx->room, fx->m[2], ROOM_LEAVE_CLOSED);
@@ -1599,7 +1600,7 @@ test_room_lines_in_spanish(void **state)
 {
 	struct fx *fx = *state;
 
-	catalog_set_lang(LANG_ES);
+	lang_set(LANG_ES);
 	join(fx, 1, "ana");
 	join(fx, 2, NULL);
 	assert_true(say(fx, 2, "Jos\xC3\xA9"));

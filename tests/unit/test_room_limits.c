@@ -77,7 +77,7 @@ setup_room(void **state, bool paced)
 
 	if (fx == NULL)
 		return -1;
-	catalog_set_lang(LANG_EN);
+	lang_set(LANG_EN);
 	fx->t.now = 1000;
 	fx->room = room_new(&cfg, &ops, &fx->t);
 	if (fx->room == NULL)

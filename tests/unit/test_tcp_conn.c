@@ -103,7 +103,7 @@ setup(void **state)
 
 	if (fx == NULL || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 		return -1;
-	catalog_set_lang(LANG_EN);
+	lang_set(LANG_EN);
 	fx->now = 1000;
 	clock_fx = fx;
 	fx->room = room_new(&cfg, &ops, fx);
