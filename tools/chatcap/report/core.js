@@ -200,6 +200,53 @@ function fmtUs(us) {
 
 function fmtTime(t) { return Number(t).toFixed(6); }
 
+/* ---- Long lists: drawn a part at a time ----------------------------- */
+
+/* Parts of CHUNK packets are built when they come near the screen (or
+ * when asked: a selected packet, printing), so a capture of thousands of
+ * packets opens at once. Each part waits as an empty block of its
+ * estimated height. */
+const CHUNK = 200;
+const LAZY = [];          /* every lazy box: {parts, build} */
+const SEEN = typeof IntersectionObserver === "function" ? new IntersectionObserver(es => {
+  for (const e of es) if (e.isIntersecting) fillPart(e.target);
+}, { rootMargin: "800px" }) : null;
+
+function fillPart(ph) {
+  if (ph.dataset.done) return;
+  ph.dataset.done = "1";
+  if (SEEN) SEEN.unobserve(ph);
+  ph.style.height = "";
+  ph.replaceChildren(ph.lazyBuild(+ph.dataset.part));
+}
+
+/* Fill box with parts 0..count-1; build(i) makes part i, height(i) is
+ * its height before. The first part is built at once. */
+function lazyParts(box, count, build, height) {
+  const parts = [];
+  for (let i = 0; i < count; i++) {
+    const ph = el("div", { class: "part", "data-part": i, style: "height:" + height(i) + "px" });
+    ph.lazyBuild = build;
+    parts.push(ph);
+    box.append(ph);
+    if (SEEN && i > 0) SEEN.observe(ph);
+  }
+  if (parts.length) fillPart(parts[0]);
+  if (!SEEN) parts.forEach(fillPart);
+  LAZY.push(parts);
+  return parts;
+}
+
+function fillAll() {
+  for (const parts of LAZY) parts.forEach(fillPart);
+}
+
+/* Build whatever holds packet p (its row and its arrow). */
+function ensureBuilt(p) {
+  if (p.rowPart) fillPart(p.rowPart);
+  if (p.arrowPart) fillPart(p.arrowPart);
+}
+
 /* ---- Reading the embedded data ------------------------------------ */
 
 /* The text of one data element: as it is, or inflated from base64

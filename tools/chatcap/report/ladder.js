@@ -43,7 +43,8 @@ function ladderArrow(p, i) {
   const kind = arrowKind(p);
   const end = p.lost ? from + (to - from) * 0.62 : to;
   const yend = p.lost ? y0 + (y1 - y0) * 0.62 : y1;
-  const g = svg("g", { class: "arrow " + kind, id: "a-" + p.n, "data-n": p.n, tabindex: "0",
+  const g = svg("g", { class: "arrow " + kind + (RC.stepping && p.n > RC.pos ? " future" : "") +
+    (RC.sel === p.n ? " sel" : ""), id: "a-" + p.n, "data-n": p.n, tabindex: "0",
     role: "button", "aria-label": "#" + p.n + ": " + p.explain });
   g.append(svg("rect", { class: "hl", x: "2", y: y0 - 16, width: LAD.W - 4, height: LAD.ROW - 2, rx: "4" }));
   g.append(svg("text", { x: "8", y: y0 + 4, class: "time" }, fmtTime(p.time)));
@@ -68,36 +69,54 @@ function ladderArrow(p, i) {
   return g;
 }
 
-function ladderFor(c) {
-  const h = LAD.TOP + c.packets.length * LAD.ROW + 10;
-  const id = "ladder-" + c.key.replace("#", "-");
-  const title = convName(c) + ": " + c.client + " ⇄ " + c.server;
-  const s = svg("svg", { class: "ladder", viewBox: "0 0 " + LAD.W + " " + h, width: LAD.W,
-    height: h, role: "group", "aria-labelledby": id + "-t " + id + "-d" },
-    svg("title", { id: id + "-t" }, title),
-    svg("desc", { id: id + "-d" }, tr("ladder_desc", { k: c.packets.length, c: c.client, s: c.server })),
-    ladderDefs());
+/* The ladder of conversation c: an SVG per CHUNK packets, built when
+ * near the screen (core.js); the lifelines run through every part. */
+
+function ladderPart(c, from, id) {
+  const rows = c.packets.slice(from, from + CHUNK);
+  const top = from === 0 ? LAD.TOP : 0;
+  const h = top + rows.length * LAD.ROW + (from + CHUNK >= c.packets.length ? 10 : 0);
+  const s = svg("svg", { class: "ladder", viewBox: "0 " + (from * LAD.ROW + LAD.TOP - top) + " " +
+    LAD.W + " " + h, width: LAD.W, height: h, role: "group",
+    style: "contain-intrinsic-size: " + LAD.W + "px " + h + "px",
+    "aria-labelledby": id + "-t " + id + "-d" });
+  if (from === 0)
+    s.append(svg("title", { id: id + "-t" }, convName(c) + ": " + c.client + " ⇄ " + c.server),
+      svg("desc", { id: id + "-d" }, tr("ladder_desc", { k: c.packets.length, c: c.client, s: c.server })));
+  const y0 = from * LAD.ROW + LAD.TOP - top;
   for (const [x, who, addr] of [[LAD.XC, tr("client"), c.client], [LAD.XS, tr("server"), c.server]]) {
-    s.append(svg("line", { x1: x, y1: LAD.TOP - 14, x2: x, y2: h, class: "life" }));
+    s.append(svg("line", { x1: x, y1: from === 0 ? LAD.TOP - 14 : y0, x2: x, y2: y0 + h, class: "life" }));
+    if (from > 0) continue;
     s.append(svg("text", { x: x, y: 18, class: "who", "text-anchor": "middle" }, who));
     s.append(svg("text", { x: x, y: 36, class: "addr", "text-anchor": "middle" }, addr));
   }
-  c.packets.forEach((p, i) => s.append(ladderArrow(p, i)));
-  s.addEventListener("click", e => {
+  rows.forEach((p, i) => s.append(ladderArrow(p, from + i)));
+  return s;
+}
+
+function ladderFor(c) {
+  const id = "ladder-" + c.key.replace("#", "-");
+  const box = el("div", { class: "scroll" });
+  const n = c.packets.length, parts = lazyParts(box, Math.ceil(n / CHUNK),
+    i => ladderPart(c, i * CHUNK, id),
+    i => (i === 0 ? LAD.TOP : 0) + Math.min(CHUNK, n - i * CHUNK) * LAD.ROW + 10);
+  c.packets.forEach((p, i) => { p.arrowPart = parts[Math.floor(i / CHUNK)]; });
+  box.addEventListener("click", e => {
     const g = e.target.closest("g.arrow");
     if (g) select(+g.dataset.n, "arrow");
   });
-  s.addEventListener("keydown", e => {
+  box.addEventListener("keydown", e => {
     const g = e.target.closest("g.arrow");
     if (g && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); select(+g.dataset.n, "arrow"); }
   });
-  return el("figure", { id: id, class: "ladder" }, el("figcaption", null, title),
-    el("div", { class: "scroll" }, s));
+  return el("figure", { id: id, class: "ladder" },
+    el("figcaption", null, convName(c) + ": " + c.client + " ⇄ " + c.server), box);
 }
 
 function laddersSection(m) {
   const box = el("div", { class: "ladders" });
   for (const c of m.convs.values()) box.append(ladderFor(c));
   return section("ladders", tr("ladders"),
+    svg("svg", { width: "0", height: "0", class: "defs", "aria-hidden": "true" }, ladderDefs()),
     el("div", { id: "detail", class: "detail", "aria-live": "polite" }, tr("pick")), box);
 }

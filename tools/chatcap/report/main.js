@@ -23,7 +23,8 @@ function toolbar() {
     const on = document.body.classList.toggle("big");
     big.setAttribute("aria-pressed", on ? "true" : "false");
   };
-  print.onclick = () => window.print();
+  print.onclick = () => { fillAll(); window.print(); };
+  window.addEventListener("beforeprint", fillAll);
   const nav = el("nav", { "aria-label": "sections" });
   for (const id of ["convs", "compare", "ladders", "plist", "stevens", "rtt", "chat"])
     nav.append(el("a", { href: "#" + id }, tr(id === "ladders" ? "ladders" : id)));

@@ -16,6 +16,7 @@ function select(n, from) {
   for (const e of document.querySelectorAll(".sel")) e.classList.remove("sel");
   RC.sel = n;
   const p = RC.model.byN.get(n);
+  if (p) ensureBuilt(p);
   const row = document.getElementById("p-" + n), arrow = document.getElementById("a-" + n);
   if (row) row.classList.add("sel");
   if (arrow) arrow.classList.add("sel");

@@ -59,38 +59,46 @@ function compareTable(m) {
     table(null, [tr("metric"), tr("tcp"), tr("udp")], rows, { class: "compare" }));
 }
 
-/* One row per packet; a click (or Enter) selects it and lights its arrow. */
+function packetRow(p) {
+  const tags = el("span", { class: "tags" });
+  for (const [txt, kind] of labels(p).slice(1)) tags.append(el("span", { class: "tag " + kind }, txt));
+  const has = v => (v !== undefined && v !== null ? v : "");
+  return el("tr", { id: "p-" + p.n, class: "pkt" + (isProblem(p) ? " bad" : "") +
+    (RC.sel === p.n ? " sel" : ""), tabindex: "0",
+    "data-n": p.n },
+    el("td", null, p.n), el("td", null, fmtTime(p.time)),
+    el("td", null, p.ck ? p.ck.toUpperCase() : ""),
+    el("td", null, p.src ? p.src + " → " + p.dst : ""),
+    el("td", null, has(p.flags)), el("td", null, has(p.seq)), el("td", null, has(p.ack)),
+    el("td", null, has(p.win)), el("td", null, has(p.len)),
+    el("td", { class: "what" }, p.explain, " ", tags));
+}
+
+/* One row per packet; a click (or Enter) selects it and lights its arrow.
+ * A table per CHUNK rows, all with the same fixed columns, each built
+ * when near the screen (core.js). */
 function packetList(m) {
-  const body = el("tbody");
-  for (const p of m.packets) {
-    const kinds = labels(p);
-    const tags = el("span", { class: "tags" });
-    for (const [txt, kind] of kinds.slice(1)) tags.append(el("span", { class: "tag " + kind }, txt));
-    const tr_ = el("tr", { id: "p-" + p.n, class: "pkt" + (isProblem(p) ? " bad" : ""),
-      tabindex: "0", "data-n": p.n },
-      el("td", null, p.n), el("td", null, fmtTime(p.time)),
-      el("td", null, p.ck ? p.ck.toUpperCase() : ""),
-      el("td", null, p.src ? p.src + " → " + p.dst : ""),
-      el("td", null, p.flags !== undefined ? p.flags : ""),
-      el("td", null, p.seq !== undefined && p.seq !== null ? p.seq : ""),
-      el("td", null, p.ack !== undefined && p.ack !== null ? p.ack : ""),
-      el("td", null, p.win !== undefined ? p.win : ""),
-      el("td", null, p.len !== undefined ? p.len : ""),
-      el("td", { class: "what" }, p.explain, " ", tags));
-    body.append(tr_);
-  }
-  body.addEventListener("click", e => {
+  const box = el("div", { id: "packets", class: "scroll" });
+  const cols = () => el("colgroup", null, ...["c-n", "c-t", "c-c", "c-e", "c-f", "c-s", "c-s", "c-w",
+    "c-l", "c-x"].map(c => el("col", { class: c })));
+  box.append(el("table", { class: "packets head" }, cols(),
+    el("thead", null, el("tr", null, ...[tr("n"), tr("time"), tr("conv"), "", tr("flags"),
+      "seq", "ack", "win", "len", tr("what")].map(h => el("th", { scope: "col" }, h))))));
+  const n = m.packets.length, parts = lazyParts(box, Math.ceil(n / CHUNK), i => {
+    const body = el("tbody");
+    for (const p of m.packets.slice(i * CHUNK, (i + 1) * CHUNK)) body.append(packetRow(p));
+    return el("table", { class: "packets" }, cols(), body);
+  }, i => Math.min(CHUNK, n - i * CHUNK) * 30);
+  m.packets.forEach((p, i) => { p.rowPart = parts[Math.floor(i / CHUNK)]; });
+  box.addEventListener("click", e => {
     const row = e.target.closest("tr.pkt");
     if (row) select(+row.dataset.n, "row");
   });
-  body.addEventListener("keydown", e => {
+  box.addEventListener("keydown", e => {
     const row = e.target.closest("tr.pkt");
     if (row && e.key === "Enter") select(+row.dataset.n, "row");
   });
-  const t = el("table", { id: "packets", class: "packets" },
-    el("thead", null, el("tr", null, ...[tr("n"), tr("time"), tr("conv"), "", tr("flags"),
-      "seq", "ack", "win", "len", tr("what")].map(h => el("th", { scope: "col" }, h)))), body);
-  return section("plist", tr("plist"), el("div", { class: "scroll" }, t));
+  return section("plist", tr("plist"), box);
 }
 
 function rttTable(m) {

@@ -1,0 +1,271 @@
+"""chatcap --html: the report opened in real browsers. Chromium (headless,
+through chromium-driver) opens the report of tcp_analysis.pcap, a capture
+with handshakes, loss, fast retransmission, reordering and teardowns: it
+must hold one packet row and one ladder arrow per packet of chatcap's JSON,
+light the arrow of a clicked packet, step through the packets from before
+the first, log no console error and make no request beyond the file itself
+(file:// subresources included: the network log is read). Firefox ESR's
+headless screenshot of the same report must show the ladder. A capture of
+10,000 packets makes a report of at most 3 MB that still opens. A missing
+browser fails the test (make deps installs them)."""
+import json
+import os
+import re
+import struct
+import subprocess
+import time
+
+import pytest
+
+import browser
+from redchat import ROOT, program
+
+FIXTURE = os.path.join(ROOT, "tests", "fixtures", "tcp_analysis.pcap")
+ENV = dict(os.environ, LC_ALL="C.UTF-8")
+
+
+def chatcap(*args):
+    return subprocess.run([program("chatcap"), "--color=never", *args],
+                          capture_output=True, text=True, timeout=120, env=ENV)
+
+
+def json_packets(path):
+    r = chatcap("--json", "-r", path)
+    assert r.returncode == 0, r.stderr
+    objs = [json.loads(l) for l in r.stdout.splitlines()]
+    return [o for o in objs if o["type"] == "packet"]
+
+
+def explanation(path, n, lang="en"):
+    """Packet n's words in chatcap's text view, after its columns."""
+    r = chatcap("--lang", lang, "--width", "0", "-r", path)
+    line = next(l for l in r.stdout.splitlines()
+                if re.match(r"^ *%d \d+\.\d{6} " % n, l))
+    return line[line.index("  ", line.index(" len=")) + 2:]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("html") / "report.html"
+    r = chatcap("--lang", "en", "--html", str(out), "-r", FIXTURE)
+    assert r.returncode == 0, r.stderr
+    assert "report written to" in r.stderr
+    return str(out)
+
+
+@pytest.fixture(scope="module")
+def page(report):
+    driver = browser.chromium()
+    try:
+        browser.open_report(driver, report)
+        yield driver
+    finally:
+        browser.quit(driver)
+
+
+def count(driver, css):
+    return driver.execute_script(
+        "return document.querySelectorAll(arguments[0]).length", css)
+
+
+def click(driver, css):
+    """Click the element the way a user does, once it is in view."""
+    e = driver.find_element("css selector", css)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", e)
+    e.click()
+
+
+def test_report_is_one_file_that_fetches_nothing(report):
+    html = open(report, encoding="utf-8").read()
+    assert "default-src 'none'" in html            # the page forbids fetching
+    html = html.replace("http://www.w3.org/2000/svg", "")   # a name only
+    for bad in (r"<link", r"\ssrc=", r"@import", r"url\((?!#)", r"https?:",
+                r"//[a-z0-9.-]+\.[a-z]{2,}/"):
+        assert not re.search(bad, html), bad
+    assert '<script type="application/json" id="rc-data">' in html
+
+
+def test_one_row_and_one_arrow_per_packet(page):
+    packets = json_packets(FIXTURE)
+    assert len(packets) == 75
+    assert count(page, ".packets tr.pkt") == len(packets)
+    assert count(page, "svg.ladder g.arrow") == len(packets)
+    assert count(page, "svg.ladder g.arrow.bad") > 0   # loss is drawn as such
+    texts = page.execute_script(
+        "return document.querySelector('#a-1').textContent")
+    assert "handshake 1/3 SYN" in texts and "[S] seq=0" in texts
+    assert count(page, "svg.stevens") >= 5
+
+
+def test_clicking_a_packet_lights_its_arrow_and_back(page):
+    click(page, "#p-14")
+    assert page.execute_script(
+        "return document.getElementById('a-14').classList.contains('sel')")
+    assert count(page, "g.arrow.sel") == 1
+    click(page, "#a-12 line")
+    assert page.execute_script(
+        "return document.getElementById('p-12').classList.contains('sel')")
+    detail = page.find_element("id", "detail").text
+    assert explanation(FIXTURE, 12) in detail
+    page.execute_script("document.querySelector('#detail .close').click()")
+
+
+def test_step_mode_starts_before_packet_1(page):
+    click(page, "#btn-step")
+    assert page.find_element("id", "step-pos").text.startswith("0 /")
+    assert "Before packet 1" in page.find_element("id", "step-explain").text
+    assert count(page, "g.arrow:not(.future)") == 0
+    for _ in range(3):
+        click(page, "#step-fwd")
+    assert count(page, "g.arrow:not(.future)") == 3
+    click(page, "#step-back")
+    assert page.find_element("id", "step-pos").text == "Packet 2 of 75"
+    assert page.find_element("id", "step-explain").text == explanation(FIXTURE, 2)
+    assert count(page, "g.arrow:not(.future)") == 2
+    # the arrow keys move too
+    page.find_element("tag name", "body").send_keys("\ue014")   # →
+    assert page.find_element("id", "step-pos").text == "Packet 3 of 75"
+    click(page, "#step-done")
+    assert count(page, "g.arrow.future") == 0
+
+
+def test_zoom_redraws_the_graph(page):
+    before = page.execute_script(
+        "return document.querySelector('svg.stevens').getAttribute('viewBox')")
+    ticks = page.execute_script(
+        "return [...document.querySelectorAll('svg.stevens')[0]"
+        ".querySelectorAll('.tick')].map(t => t.textContent).join(' ')")
+    click(page, "figure.stevens .zoom button")
+    after = page.execute_script(
+        "return [...document.querySelectorAll('svg.stevens')[0]"
+        ".querySelectorAll('.tick')].map(t => t.textContent).join(' ')")
+    assert after != ticks and before
+
+
+def test_no_console_error_and_no_request_beyond_the_file(page, report):
+    errors = [e for e in page.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
+    own = "file://" + os.path.abspath(report)
+    requests = []              # (url, the document that asked for it)
+    for e in page.get_log("performance"):
+        msg = json.loads(e["message"])["message"]
+        if msg["method"] == "Network.requestWillBeSent":
+            p = msg["params"]
+            requests.append((p["request"]["url"], p.get("documentURL", "")))
+    assert own in [u for u, _ in requests]   # the log does see requests
+    # Only the browser's own start page (chrome://, loading beside the
+    # report) may fetch anything else; every other request is the file.
+    assert [(u, d) for u, d in requests if u.split("#")[0] != own and
+            not (d.startswith("chrome://") and not u.startswith("file:"))
+            ] == []
+
+
+def test_spanish_report(tmp_path):
+    out = tmp_path / "informe.html"
+    r = chatcap("--lang", "es", "--html", str(out), "-r", FIXTURE)
+    assert r.returncode == 0, r.stderr
+    assert "informe escrito en" in r.stderr
+    driver = browser.chromium()
+    try:
+        browser.open_report(driver, str(out))
+        assert driver.find_element("id", "btn-step").text == "Paso a paso"
+        assert "saludo 1/3 SYN" in driver.execute_script(
+            "return document.querySelector('#a-1').textContent")
+        assert driver.execute_script(
+            "return document.querySelector('#p-2 .what').textContent"
+        ).startswith(explanation(FIXTURE, 2, "es"))
+    finally:
+        browser.quit(driver)
+
+
+def test_firefox_screenshot_shows_the_ladder(report, tmp_path):
+    png = str(tmp_path / "firefox.png")
+    width, height = 1300, 2400
+    browser.firefox_screenshot("file://" + os.path.abspath(report), png,
+                               width, height)
+    driver = browser.chromium(width, height)
+    try:
+        browser.open_report(driver, report)
+        rect = driver.execute_script(
+            "const r = document.querySelector('svg.ladder')"
+            ".getBoundingClientRect();"
+            "return [r.left, r.top, r.width, Math.min(r.height, 600)]"
+            ".map(Math.round)")
+        driver.get("about:blank")
+        assert rect[1] + rect[3] <= height, rect
+        ladder = browser.pixel_counts(driver, png, rect)
+        above = browser.pixel_counts(driver, png, [0, 0, width, 60])
+    finally:
+        browser.quit(driver)
+    assert ladder["size"] == [width, height]
+    area = rect[2] * rect[3]
+    assert ladder["ink"] > area // 100, ladder         # drawn, not blank
+    assert ladder["green"] > 200, ladder               # handshake arrows
+    assert ladder["red"] > 200, ladder                 # the loss, in red
+    assert above["green"] < 20 and above["ink"] > 0    # colours mean the ladder
+
+
+# ---- a large capture ----------------------------------------------------
+
+def tcp_packet(t, src, dst, sport, dport, seq, ack, flags, payload=b""):
+    tcp = struct.pack(">HHIIBBHHH", sport, dport, seq, ack, 5 << 4, flags,
+                      65535, 0, 0) + payload
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64,
+                     6, 0, bytes(src), bytes(dst)) + tcp
+    frame = b"\x02" * 6 + b"\x04" * 6 + b"\x08\x00" + ip
+    return struct.pack("<IIII", int(t), int(t * 1e6) % 1000000, len(frame),
+                       len(frame)) + frame
+
+
+def big_capture(path, pairs):
+    """A pcap: a handshake, `pairs` chat lines each with its ACK, a
+    teardown (2 * pairs + 7 packets)."""
+    c, s = (10, 0, 0, 2), (10, 0, 0, 1)
+    t, cseq, sseq = 1000.0, 1, 1
+    pk = [tcp_packet(t, c, s, 40000, 5000, 0, 0, 0x02),
+          tcp_packet(t + 0.001, s, c, 5000, 40000, 0, 1, 0x12),
+          tcp_packet(t + 0.002, c, s, 40000, 5000, 1, 1, 0x10)]
+    for i in range(pairs):
+        t += 0.01
+        line = (b"ana\n" if i == 0 else b"line %05d of the long chat\n" % i)
+        pk.append(tcp_packet(t, c, s, 40000, 5000, cseq, sseq, 0x18, line))
+        cseq += len(line)
+        pk.append(tcp_packet(t + 0.001, s, c, 5000, 40000, sseq, cseq, 0x10))
+    pk += [tcp_packet(t + 0.1, c, s, 40000, 5000, cseq, sseq, 0x11),
+           tcp_packet(t + 0.101, s, c, 5000, 40000, sseq, cseq + 1, 0x11),
+           tcp_packet(t + 0.102, c, s, 40000, 5000, cseq + 1, sseq + 1, 0x10),
+           tcp_packet(t + 0.2, c, s, 40001, 5000, 0, 0, 0x02)]
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        f.write(b"".join(pk))
+    return len(pk)
+
+
+def test_ten_thousand_packets_fit_in_3_mb_and_open(tmp_path):
+    cap = str(tmp_path / "big.pcap")
+    n = big_capture(cap, 4997)
+    assert n == 10001
+    out = tmp_path / "big.html"
+    r = chatcap("--html", str(out), "-r", cap)
+    assert r.returncode == 0, r.stderr
+    size = out.stat().st_size
+    assert size <= 3 * 1024 * 1024, size
+    assert "data-deflate=" in out.read_text(encoding="utf-8")  # compressed
+    driver = browser.chromium()
+    try:
+        browser.open_report(driver, str(out), timeout=240)
+        # long lists are built a part at a time, as they come into view
+        assert 0 < count(driver, ".packets tr.pkt") < n
+        driver.execute_script("const b = document.getElementById('packets');"
+                              "b.scrollIntoView(); b.scrollTop = 1e9")
+        deadline = time.monotonic() + 60
+        while count(driver, "#p-%d" % n) == 0 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert count(driver, "#p-%d" % n) == 1
+        driver.execute_script("fillAll()")        # as before printing
+        assert count(driver, ".packets tr.pkt") == n
+        assert count(driver, "svg.ladder g.arrow") == n
+        assert [e for e in driver.get_log("browser")
+                if e["level"] == "SEVERE"] == []
+    finally:
+        browser.quit(driver)
