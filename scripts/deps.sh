@@ -6,7 +6,8 @@ set -eu
 PACKAGES="build-essential pkg-config libpcap-dev libcmocka-dev libedit-dev
 python3 python3-pytest netcat-openbsd socat tcpdump iproute2 nftables iptables
 libnetfilter-queue-dev
-gnuplot-nox valgrind clang tshark tmux stress-ng"
+gnuplot-nox valgrind clang tshark tmux stress-ng
+zlib1g-dev chromium chromium-driver python3-selenium firefox-esr"
 
 missing=""
 for p in $PACKAGES; do

@@ -6,7 +6,7 @@
  * (colour is never the only sign: problems are dashed and marked ⚠). */
 "use strict";
 
-const LAD = { W: 940, XC: 210, XS: 700, TOP: 58, ROW: 48 };
+const LAD = { W: 940, XC: 210, XS: 700, TOP: 58, ROW: 54 };
 
 function ladderDefs() {
   const defs = svg("defs");
