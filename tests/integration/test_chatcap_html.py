@@ -8,12 +8,14 @@ the first, log no console error and make no request beyond the file itself
 headless screenshot of the same report must show the ladder. A capture of
 10,000 packets makes a report of at most 3 MB that still opens. A missing
 browser fails the test (make deps installs them)."""
+import base64
 import json
 import os
 import re
 import struct
 import subprocess
 import time
+import zlib
 
 import pytest
 
@@ -265,6 +267,75 @@ def test_ten_thousand_packets_fit_in_3_mb_and_open(tmp_path):
         driver.execute_script("fillAll()")        # as before printing
         assert count(driver, ".packets tr.pkt") == n
         assert count(driver, "svg.ladder g.arrow") == n
+        assert [e for e in driver.get_log("browser")
+                if e["level"] == "SEVERE"] == []
+    finally:
+        browser.quit(driver)
+
+
+def embedded(path, block):
+    """The lines of one data block of a report, inflated when deflated."""
+    html = open(path, encoding="utf-8").read()
+    m = re.search(r'<script type="[^"]+" id="%s"( data-deflate="(\d+)")?>'
+                  r'(.*?)</script>' % block, html, re.S)
+    text = m.group(3)
+    if m.group(1):
+        text = zlib.decompress(base64.b64decode(text)).decode()
+        assert len(text.encode()) == int(m.group(2))
+    return [json.loads(l) for l in text.splitlines() if l]
+
+
+def test_beyond_50000_packets_the_first_are_kept_and_counted(tmp_path):
+    cap = str(tmp_path / "huge.pcap")
+    n = big_capture(cap, 25000)
+    out = str(tmp_path / "huge.html")
+    r = chatcap("--html", out, "-r", cap)
+    assert r.returncode == 0, r.stderr
+    objs = embedded(out, "rc-data")
+    packets = [o for o in objs if o["type"] == "packet"]
+    assert [p["n"] for p in packets] == list(range(1, 50001))
+    assert objs[-1]["type"] == "summary" and objs[-1]["packets"] == n > 50000
+    assert len(embedded(out, "rc-explain")) == 50000
+    assert os.path.getsize(out) <= 3 * 1024 * 1024
+
+
+def test_html_excludes_json_and_says_what_it_cannot_write(tmp_path):
+    r = chatcap("--json", "--html", str(tmp_path / "x.html"), "-r", FIXTURE)
+    assert r.returncode == 1 and "--json and --html" in r.stderr
+    r = chatcap("--html", str(tmp_path / "no" / "x.html"), "-r", FIXTURE)
+    assert r.returncode == 8
+    assert "--html: %s" % (tmp_path / "no" / "x.html") in r.stderr
+
+
+def test_kernel_samples_draw_cwnd_and_ssthresh(report, tmp_path):
+    """tcp_info objects (chatcap's JSON when it captured live as root) are
+    drawn under the Stevens graph of their direction."""
+    samples = [{"type": "tcp_info", "time": t, "conv": 1, "dir": "to_server",
+                "source": "tracepoint", "cwnd": c, "ssthresh": s,
+                "ca_state": "open", "srtt_us": 1000, "rttvar_us": 500,
+                "rto_us": 201000, "unacked": 1, "retrans": 0, "lost": 0,
+                "sacked": 0, "delivery_rate": 1000}
+               for t, c, s in [(0.003, 10, 2147483647), (0.0085, 10, 2147483647),
+                               (0.0088, 5, 5), (0.315, 1, 5), (0.316, 2, 5)]]
+    html = open(report, encoding="utf-8").read()
+    end = html.index("</script>", html.index('id="rc-data"'))
+    extra = "".join(json.dumps(s) + "\n" for s in samples)
+    out = tmp_path / "cwnd.html"
+    out.write_text(html[:end] + extra + html[end:], encoding="utf-8")
+    driver = browser.chromium()
+    try:
+        browser.open_report(driver, str(out))
+        fig = "document.getElementById('graph-0')"
+        assert driver.execute_script(
+            "return %s.querySelectorAll('path.cwnd').length" % fig) == 1
+        assert driver.execute_script(
+            "return %s.querySelectorAll('path.ssth').length" % fig) == 1
+        text = driver.execute_script("return %s.textContent" % fig)
+        assert "cwnd from 10 to 2 segments" in text and "ssthresh" in text
+        # the other direction has no samples, and says so
+        other = driver.execute_script(
+            "return document.getElementById('graph-1').textContent")
+        assert "No kernel samples" in other
         assert [e for e in driver.get_log("browser")
                 if e["level"] == "SEVERE"] == []
     finally:
