@@ -110,6 +110,12 @@ def test_clicking_a_packet_lights_its_arrow_and_back(page):
     detail = page.find_element("id", "detail").text
     assert explanation(FIXTURE, 12) in detail
     page.execute_script("document.querySelector('#detail .close').click()")
+    # by keyboard: a focused row, Enter
+    page.execute_script("document.getElementById('p-3').focus()")
+    page.switch_to.active_element.send_keys("\ue007")          # Enter
+    assert page.execute_script(
+        "return document.getElementById('a-3').classList.contains('sel')")
+    page.execute_script("document.querySelector('#detail .close').click()")
 
 
 def test_step_mode_starts_before_packet_1(page):
