@@ -311,6 +311,11 @@ def test_html_excludes_json_and_says_what_it_cannot_write(tmp_path):
     r = chatcap("--html", str(tmp_path / "no" / "x.html"), "-r", FIXTURE)
     assert r.returncode == 8
     assert "--html: %s" % (tmp_path / "no" / "x.html") in r.stderr
+    # a capture chatcap cannot read leaves no empty report behind
+    out = tmp_path / "unknown.html"
+    r = chatcap("--html", str(out), "-r",
+                os.path.join(ROOT, "tests", "fixtures", "unknown_link.pcap"))
+    assert r.returncode == 6 and not out.exists()
 
 
 def test_kernel_samples_draw_cwnd_and_ssthresh(report, tmp_path):

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "catalog.h"
@@ -271,12 +273,18 @@ cap_html_finish(struct cap_html *h, struct cap_emit *e,
 void
 cap_html_free(struct cap_html *h)
 {
+	struct stat st;
+
 	if (h->data != NULL)
 		fclose(h->data);
 	if (h->explain != NULL)
 		fclose(h->explain);
-	if (h->out != NULL)
+	if (h->out != NULL) {             /* never written: no empty file */
+		if (fstat(fileno(h->out), &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size == 0)
+			unlink(h->path);
 		fclose(h->out);
+	}
 	free(h->data_buf);
 	free(h->explain_buf);
 	*h = (struct cap_html){ 0 };

@@ -49,7 +49,8 @@ int cap_html_finish(struct cap_html *h, struct cap_emit *e,
 int cap_html_write(struct cap_html *h, const char *lang, const char *source,
                    char *err, size_t errlen);
 
-/* Close and free whatever is still open. */
+/* Close and free whatever is still open; a report never written is
+ * removed. */
 void cap_html_free(struct cap_html *h);
 
 #endif
