@@ -207,10 +207,25 @@ function fmtTime(t) { return Number(t).toFixed(6); }
  * packets opens at once. Each part waits as an empty block of its
  * estimated height. */
 const CHUNK = 200;
-const LAZY = [];          /* every lazy box: {parts, build} */
+const LAZY = [];          /* every lazy box's parts */
+let eagerLeft = 600;      /* packets drawn at once, the rest when seen */
+const PENDING = [];       /* what waits to be seen (drawSoon) */
 const SEEN = typeof IntersectionObserver === "function" ? new IntersectionObserver(es => {
-  for (const e of es) if (e.isIntersecting) fillPart(e.target);
+  for (const e of es) if (e.isIntersecting) (e.target.whenSeen || fillPart)(e.target);
 }, { rootMargin: "800px" }) : null;
+
+/* Call draw(e) now while the budget of packets drawn at once lasts (cost:
+ * how many packets it draws), else when e comes near the screen. */
+function drawSoon(e, cost, draw) {
+  if (!SEEN || eagerLeft > 0) {
+    eagerLeft -= cost;
+    draw(e);
+    return;
+  }
+  e.whenSeen = x => { SEEN.unobserve(x); x.whenSeen = null; draw(x); };
+  PENDING.push(e);
+  SEEN.observe(e);
+}
 
 function fillPart(ph) {
   if (ph.dataset.done) return;
@@ -220,9 +235,10 @@ function fillPart(ph) {
   ph.replaceChildren(ph.lazyBuild(+ph.dataset.part));
 }
 
-/* Fill box with parts 0..count-1; build(i) makes part i, height(i) is
- * its height before. The first part is built at once. */
-function lazyParts(box, count, build, height) {
+/* Fill box with parts 0..count-1 of size(i) packets; build(i) makes part
+ * i, height(i) is its height before. The first part is built at once
+ * while the budget lasts. */
+function lazyParts(box, count, build, height, size) {
   const parts = [];
   for (let i = 0; i < count; i++) {
     const ph = el("div", { class: "part", "data-part": i, style: "height:" + height(i) + "px" });
@@ -231,13 +247,14 @@ function lazyParts(box, count, build, height) {
     box.append(ph);
     if (SEEN && i > 0) SEEN.observe(ph);
   }
-  if (parts.length) fillPart(parts[0]);
+  if (parts.length) drawSoon(parts[0], size(0), fillPart);
   if (!SEEN) parts.forEach(fillPart);
   LAZY.push(parts);
   return parts;
 }
 
 function fillAll() {
+  for (const e of PENDING) if (e.whenSeen) e.whenSeen(e);
   for (const parts of LAZY) parts.forEach(fillPart);
 }
 

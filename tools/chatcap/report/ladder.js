@@ -99,7 +99,8 @@ function ladderFor(c) {
   const box = el("div", { class: "scroll" });
   const n = c.packets.length, parts = lazyParts(box, Math.ceil(n / CHUNK),
     i => ladderPart(c, i * CHUNK, id),
-    i => (i === 0 ? LAD.TOP : 0) + Math.min(CHUNK, n - i * CHUNK) * LAD.ROW + 10);
+    i => (i === 0 ? LAD.TOP : 0) + Math.min(CHUNK, n - i * CHUNK) * LAD.ROW + 10,
+    i => Math.min(CHUNK, n - i * CHUNK));
   c.packets.forEach((p, i) => { p.arrowPart = parts[Math.floor(i / CHUNK)]; });
   box.addEventListener("click", e => {
     const g = e.target.closest("g.arrow");

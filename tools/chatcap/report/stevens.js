@@ -214,7 +214,9 @@ function stevensSection(m) {
       g.svg = svg("svg", { class: "stevens", width: GR.W, role: "img", tabindex: "0",
         "aria-labelledby": "g-" + g.id + "-t g-" + g.id + "-d" });
       GRAPHS.push(g);
-      drawGraph(g);
+      g.svg.setAttribute("viewBox", "0 0 " + GR.W + " " + GR.H);
+      g.svg.setAttribute("height", GR.H);
+      drawSoon(g.svg, g.data.length + g.acks.length, () => { g.drawn = true; drawGraph(g); });
       wireZoom(g);
       box.append(el("figure", { class: "stevens", id: "graph-" + g.id },
         el("figcaption", null, g.title), graphControls(g), g.svg, legend(g), el("p", { class: "desc" }, g.desc)));
@@ -225,5 +227,5 @@ function stevensSection(m) {
 
 /* Redraw the graphs of conversation key (all when key is null). */
 function redrawGraphs(key) {
-  for (const g of GRAPHS) if (key === null || g.c.key === key) drawGraph(g);
+  for (const g of GRAPHS) if (g.drawn && (key === null || g.c.key === key)) drawGraph(g);
 }

@@ -88,7 +88,7 @@ function packetList(m) {
     const body = el("tbody");
     for (const p of m.packets.slice(i * CHUNK, (i + 1) * CHUNK)) body.append(packetRow(p));
     return el("table", { class: "packets" }, cols(), body);
-  }, i => Math.min(CHUNK, n - i * CHUNK) * 30);
+  }, i => Math.min(CHUNK, n - i * CHUNK) * 30, i => Math.min(CHUNK, n - i * CHUNK));
   m.packets.forEach((p, i) => { p.rowPart = parts[Math.floor(i / CHUNK)]; });
   box.addEventListener("click", e => {
     const row = e.target.closest("tr.pkt");
