@@ -150,6 +150,23 @@ def test_zoom_redraws_the_graph(page):
     assert after != ticks and before
 
 
+def test_large_type_and_print(page):
+    size = "return parseFloat(getComputedStyle(document.body).fontSize)"
+    small = page.execute_script(size)
+    click(page, "#btn-big")
+    assert page.execute_script(size) >= small * 1.4
+    click(page, "#btn-big")
+    assert page.execute_script(size) == small
+    page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        hidden = page.execute_script(
+            "return ['toolbar', 'step'].map(i => getComputedStyle("
+            "document.getElementById(i)).display)")
+        assert hidden == ["none", "none"]
+    finally:
+        page.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
 def test_no_console_error_and_no_request_beyond_the_file(page, report):
     errors = [e for e in page.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
