@@ -84,12 +84,17 @@ function drawSeries(s, g, sx, sy) {
   if (ackPts.length) {
     inner.append(svg("path", { d: stepPath(winPts, sx, sy), class: "win" }));
     inner.append(svg("path", { d: stepPath(ackPts, sx, sy), class: "ackline" }));
+    const last = acks[acks.length - 1];
+    if (RC.stepping && last.n === RC.pos)
+      inner.append(svg("circle", { cx: sx(last.time), cy: sy(last.ack), r: "7", class: "now" }));
   }
   for (const p of g.data.filter(visible)) {
     const bad = p.retransmission || (p.analysis || []).some(a => /retrans/.test(a));
-    const x = sx(p.time);
+    const x = sx(p.time), cur = RC.stepping && p.n === RC.pos;
     inner.append(svg("line", { x1: x, x2: x, y1: sy(p.seq), y2: sy(p.seq + p.len),
-      class: "seg" + (bad ? " bad" : ""), "data-n": p.n }, svg("title", null, "#" + p.n + " " + p.explain)));
+      class: "seg" + (bad ? " bad" : "") + (cur ? " cur" : ""), "data-n": p.n },
+      svg("title", null, "#" + p.n + " " + p.explain)));
+    if (cur) inner.append(svg("circle", { cx: x, cy: sy(p.seq + p.len), r: "7", class: "now" }));
     if (bad) inner.append(svg("text", { x: x, y: sy(p.seq + p.len) - 3, class: "rx", "text-anchor": "middle" }, "✕"));
   }
   s.append(inner);
