@@ -51,6 +51,8 @@ def chromium(width=1300, height=1000):
         shutil.rmtree(profile, ignore_errors=True)
         raise
     driver.redchat_profile = profile
+    driver.set_script_timeout(300)          # a busy machine, a long page
+    driver.set_page_load_timeout(300)
     return driver
 
 

@@ -8,7 +8,7 @@
  * "application/json"> every '<' of the JSON becomes \u003c (it can only
  * be inside a string), so no chat line can close the element. Above
  * CAP_HTML_RAW_MAX bytes the data is deflated (zlib, RFC 1950) and written
- * in base64; the page inflates it with DecompressionStream("deflate").
+ * in base64; the page inflates it itself (report/inflate.js), at once.
  * Above CAP_HTML_MAX_PACKETS packets only the first ones are kept; the page
  * says so (the summary still counts them all).
  */

@@ -44,8 +44,8 @@ int cap_html_finish(struct cap_html *h, struct cap_emit *e,
 
 /* Write the report: the page with the JSON and the explanations gathered,
  * labelled in lang ("es" or "en") and titled after source (the file read
- * or the interface). Large captures are compressed (DecompressionStream
- * opens them in the browser). 0, or -1 with the reason in err. */
+ * or the interface). Large captures are compressed (the page inflates
+ * them itself: report/inflate.js). 0, or -1 with the reason in err. */
 int cap_html_write(struct cap_html *h, const char *lang, const char *source,
                    char *err, size_t errlen);
 

@@ -3,7 +3,7 @@
 # by report/embed.sh (od and sed; no other build step); cap_html.c deflates
 # large reports with zlib.
 CAP_REPORT     := tools/chatcap/report
-CAP_REPORT_JS  := $(addprefix $(CAP_REPORT)/,core.js tables.js ladder.js \
+CAP_REPORT_JS  := $(addprefix $(CAP_REPORT)/,inflate.js core.js tables.js ladder.js \
                   stevens.js step.js main.js)
 CAP_REPORT_SRC := $(CAP_REPORT)/page.html $(CAP_REPORT)/report.css \
                   $(CAP_REPORT_JS)

@@ -267,17 +267,17 @@ function ensureBuilt(p) {
 /* ---- Reading the embedded data ------------------------------------ */
 
 /* The text of one data element: as it is, or inflated from base64
- * (data-deflate: zlib's format, which DecompressionStream calls
- * "deflate"). */
-async function blockText(id) {
+ * (data-deflate: the zlib stream of that many bytes; inflate.js). */
+function blockText(id) {
   const e = document.getElementById(id);
   if (!e) return "";
   if (!e.dataset.deflate) return e.textContent;
   const bin = atob(e.textContent.trim());
   const bytes = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-  return new Response(stream).text();
+  const raw = inflateZlib(bytes);
+  if (raw.length !== +e.dataset.deflate) throw new Error("inflated " + raw.length + " bytes, not " + e.dataset.deflate);
+  return new TextDecoder().decode(raw);
 }
 
 function jsonLines(text) {

@@ -31,9 +31,9 @@ function toolbar() {
   bar.replaceChildren(step, big, print, nav);
 }
 
-async function start() {
-  const [data, words] = await Promise.all([blockText("rc-data"), blockText("rc-explain")]);
-  const m = buildModel(jsonLines(data), jsonLines(words));
+/* Everything is drawn at once, before the browser's load event. */
+function start() {
+  const m = buildModel(jsonLines(blockText("rc-data")), jsonLines(blockText("rc-explain")));
   RC.model = m;
   RC.pos = m.packets.length;
   facts(m);
@@ -52,7 +52,9 @@ async function start() {
 }
 
 document.getElementById("loading").textContent = tr("loading");
-start().catch(e => {
+try {
+  start();
+} catch (e) {
   document.getElementById("app").replaceChildren(el("p", { class: "error" }, String(e)));
   throw e;
-});
+}
