@@ -150,6 +150,34 @@ def test_zoom_redraws_the_graph(page):
     assert after != ticks and before
 
 
+def test_the_pages_inflate_reads_every_kind_of_deflate_block(page):
+    """report/inflate.js against Python's zlib: stored, fixed-Huffman and
+    dynamic-Huffman blocks, long matches, an empty stream; bad data is
+    refused."""
+    text = (b"".join(b"line %05d of the chat, \xc3\xb1and\xc3\xba\n" % i
+                     for i in range(3000)) + os.urandom(70000) + b"z" * 1000)
+    cases = [zlib.compress(text, 0), zlib.compress(text, 9), zlib.compress(b"")]
+    fixed = zlib.compressobj(9, zlib.DEFLATED, 15, 9, zlib.Z_FIXED)
+    cases.append(fixed.compress(text) + fixed.flush())
+    for z in cases:
+        want = zlib.decompress(z)
+        got = page.execute_script(
+            "const b = atob(arguments[0]), u = new Uint8Array(b.length);"
+            "for (let i = 0; i < b.length; i++) u[i] = b.charCodeAt(i);"
+            "const r = inflateZlib(u); let s = '';"
+            "for (let i = 0; i < r.length; i += 4096)"
+            "  s += String.fromCharCode(...r.subarray(i, i + 4096));"
+            "return btoa(s);", base64.b64encode(z).decode())
+        assert base64.b64decode(got) == want
+    bad = zlib.compress(text, 9)[:-5000]
+    err = page.execute_script(
+        "try { const b = atob(arguments[0]), u = new Uint8Array(b.length);"
+        "for (let i = 0; i < b.length; i++) u[i] = b.charCodeAt(i);"
+        "inflateZlib(u); return null; } catch (e) { return String(e); }",
+        base64.b64encode(bad).decode())
+    assert err and "cut short" in err
+
+
 def test_large_type_and_print(page):
     size = "return parseFloat(getComputedStyle(document.body).fontSize)"
     small = page.execute_script(size)
