@@ -461,6 +461,19 @@ with open(os.path.join(out, "results.json"), "w") as f:
     f.write("\n")
 EOF
 
+# --- the capture as one page for a browser, and a picture of it ------------------
+if [ "$CAPTURE" = 1 ] && "$BIN/chatcap" -r "$PCAP" --tcp-port "$TP" --udp-port "$UP" \
+	--lang "$L" --html "$OUT/report.html" >/dev/null 2>&1; then
+	heading "$(t "9. The capture as a page (open it in a browser)" \
+	             "9. La captura en una página (ábrela en el navegador)")"
+	note "$OUT/report.html"
+	mkdir -p "$WORK/firefox"
+	command -v firefox-esr >/dev/null && HOME="$WORK/firefox" timeout 120 \
+		firefox-esr --headless --no-remote --profile "$WORK/firefox" --screenshot \
+		"$OUT/report.png" --window-size=1300,2400 "file://$OUT/report.html" \
+		>/dev/null 2>&1 && note "$OUT/report.png"
+fi
+
 heading "$(t "Done" "Fin")"
 SECTION_T0=""
 [ "$CAPTURE" = 1 ] && note "demo.pcap  ($(t "for Wireshark" "para Wireshark"))"

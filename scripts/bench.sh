@@ -299,3 +299,14 @@ json.dump(result, open(out, "w"), indent=1)
 PYEOF
 }
 chatcap_rows
+
+# --- chatcap --html: size and time to open and draw -----------------------------
+# H1: the report of a 10,000-packet capture (the fixture generator's): its
+# size (target <= 3 MB) and Chromium's time to open and draw it
+# (scripts/bench_html.py). BENCH_HTML_PACKETS changes the size.
+html_row() {
+	local gen="${REDCHAT_BUILD:-build}/tests/gen_fixtures" cap="$WORK/html.pcap"
+	[ -x "$gen" ] && "$gen" --big "$cap" "${BENCH_HTML_PACKETS:-10000}" &&
+		"$PY" scripts/bench_html.py "$BIN/chatcap" "$cap" "$OUT/html.json"
+}
+html_row || echo "bench: no chatcap --html row" >&2

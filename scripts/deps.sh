@@ -7,7 +7,8 @@ PACKAGES="build-essential pkg-config libpcap-dev libcmocka-dev libedit-dev
 python3 python3-pytest netcat-openbsd socat tcpdump iproute2 nftables iptables
 libnetfilter-queue-dev
 gnuplot-nox valgrind clang tshark tmux stress-ng
-imagemagick libmagickcore-6.q16-6-extra librsvg2-bin"
+imagemagick libmagickcore-6.q16-6-extra librsvg2-bin
+zlib1g-dev chromium chromium-driver python3-selenium firefox-esr"
 
 missing=""
 for p in $PACKAGES; do

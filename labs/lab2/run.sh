@@ -104,7 +104,8 @@ if [ "$CAPTURE" = 0 ]; then
 	skipped "bin/chatcap -r lab2.pcap --summary --lang es" \
 		"bin/chatcap -r lab2.pcap --json > lab2.jsonl" \
 		"grep -cE '\"messages_total\":([2-9]|[1-9][0-9]+)' lab2.jsonl" \
-		"labs/plots/tseq.sh lab2.jsonl lab2-tseq.png"
+		"labs/plots/tseq.sh lab2.jsonl lab2-tseq.png" \
+		"bin/chatcap -r lab2.pcap --html lab2.html --lang es"
 	net_steps
 	lab_done
 	exit 0
@@ -139,5 +140,28 @@ check '[ "$(head -c 4 lab2-tseq.png | tail -c 3)" = PNG ]' "Q4: the time-sequenc
 # Q4 is answered from the plot: it must hold data points and an ACK line
 # that spans them (the ACK of the last data segment is in it).
 check_tseq_plot lab2.jsonl 2
+# Q4b from the report: its embedded JSON (what --json prints) and each
+# packet's words, as the page shows them while stepping.
+step "bin/chatcap -r lab2.pcap --html lab2.html --lang es"
+check 'python3 - lab2.html <<"PY"
+import json, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+assert not re.search(r"https?:|<link|\ssrc=", html.replace("http://www.w3.org/2000/svg", ""))
+block = lambda i: re.search(r"<script type=\"application/json\" id=\"%s\">(.*?)</script>" % i, html, re.S).group(1)
+objs = [json.loads(l) for l in block("rc-data").splitlines() if l]
+words = [json.loads(l) for l in block("rc-explain").splitlines() if l]
+pk = [o for o in objs if o["type"] == "packet"]
+assert len(words) == len(pk)
+c1 = [(p, w) for p, w in zip(pk, words) if p.get("conv") == 1 and p["proto"] == "tcp"]
+ev = [p["event"] for p, _ in c1]
+assert ev[:3] == ["syn", "syn_ack", "established"], ev[:3]
+assert "saludo 3/3" in c1[2][1], c1[2][1]
+first = next(p for p, _ in c1[3:] if p["dir"] == "to_server" and p["len"] > 0)
+assert (first["seq"], first["len"], first["messages"][0]["text"]) == (1, 4, "ana"), first
+ack = next(p for p, _ in c1 if p["n"] > first["n"] and p["dir"] == "to_client" and p["ack"] >= 5)
+assert ack["ack"] == 5, ack
+print("established in packet %d; ana: seq 1 len 4 in packet %d; ack 5 in packet %d"
+      % (c1[2][0]["n"], first["n"], ack["n"]))
+PY' "Q4b: the report steps through the handshake, ana (seq 1, len 4) and its ACK 5"
 net_steps
 lab_done

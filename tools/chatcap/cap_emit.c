@@ -47,12 +47,17 @@ write_out(struct cap_emit *e, const char *line, size_t len,
 	} else if (e->text && len > 0) {
 		cap_out_emit(&e->out, line, len);
 	}
-	if (e->ng.f != NULL && h != NULL) {
+	if ((e->ng.f != NULL && h != NULL) || e->explain != NULL) {
 		cap_line_clear(l);
 		cap_line_mem(l, comment, clen);
 		if (lost)
 			lost_words(&e->plain, l, resent_in);
-		if (cap_pcapng_write(&e->ng, h, bytes, l->buf, l->n) < 0)
+		if (e->explain != NULL) {         /* --html: the words too */
+			cap_json_string(e->explain, l->buf, l->n);
+			fputc_unlocked('\n', e->explain);
+		}
+		if (e->ng.f != NULL && h != NULL &&
+		    cap_pcapng_write(&e->ng, h, bytes, l->buf, l->n) < 0)
 			e->error = true;
 	}
 }
@@ -72,6 +77,7 @@ cap_emit_packet(struct cap_emit *e, uint64_t n, int64_t rel_us,
 {
 	struct cap_line *l = &e->line, *c = &e->comment;
 	bool save = e->ng.f != NULL && ev->what != CAP_EV_OTHER;
+	bool words = save || e->explain != NULL;
 	struct cap_held *x;
 
 	if (!e->text && !e->json && !save)
@@ -98,7 +104,7 @@ cap_emit_packet(struct cap_emit *e, uint64_t n, int64_t rel_us,
 	else if (e->text && ev->what != CAP_EV_OTHER)
 		cap_text_packet(&e->out, l, n, rel_us, p, ev, h->caplen, h->len);
 	cap_line_clear(c);
-	if (save)
+	if (words)
 		cap_text_packet(&e->plain, c, n, rel_us, p, ev, h->caplen, h->len);
 	if (!e->hold) {
 		write_out(e, l->buf, l->n, c->buf, c->n, save ? h : NULL, bytes,

@@ -22,6 +22,7 @@ struct cap_emit {
 	bool              json;      /* a JSON object per packet */
 	bool              hold;      /* wait to mark losses (files only) */
 	struct cap_pcapng ng;        /* -w FILE.pcapng when ng.f != NULL */
+	FILE             *explain;   /* --html: each packet's words, or NULL */
 	struct cap_hold   q;
 	struct cap_line   line, comment;
 	bool              error;     /* writing the pcapng file failed */

@@ -22,10 +22,10 @@ usage(FILE *f)
 	fprintf(f, TR(
 	"usage: chatcap [-i IFACE | -r FILE] [-w FILE] [--tcp-port N] "
 	"[--udp-port N]\n"
-	"               [-c COUNT] [--json] [--ladder] [--follow] [--summary] "
-	"[--rtt]\n"
-	"               [--width N] [--color=WHEN] [--lang es|en] [-D] [--help]\n"
-	"               [--version] [BPF EXPRESSION]\n"
+	"               [-c COUNT] [--json | --html F] [--ladder] [--follow]\n"
+	"               [--summary] [--rtt] [--width N] [--color=WHEN] "
+	"[--lang es|en]\n"
+	"               [-D] [--help] [--version] [BPF EXPRESSION]\n"
 	"Shows chat traffic packet by packet, then compares TCP and UDP.\n"
 	"  -i IFACE         capture live on IFACE (default lo)\n"
 	"  -r FILE          read a pcap or pcapng file (- for standard input)\n"
@@ -38,6 +38,8 @@ usage(FILE *f)
 	"  --ladder         draw each conversation as a sequence diagram\n"
 	"  --ladder-out F   also write the diagrams to F: F.svg an image,\n"
 	"                   F.mmd Mermaid text (for a report)\n"
+	"  --html F         write F, one page to open in a browser: tables,\n"
+	"                   ladders, graphs, step mode (packets: summary only)\n"
 	"  --follow         each conversation's chat put back together\n"
 	"  --summary        print only the summary\n"
 	"  --rtt            RTT samples and the RFC 6298 estimate per sender\n"
@@ -51,10 +53,10 @@ usage(FILE *f)
 	"7 no permission to capture, 8 other capture error. See chatcap(1).\n",
 	"uso: chatcap [-i INTERFAZ | -r ARCHIVO] [-w ARCHIVO] [--tcp-port N] "
 	"[--udp-port N]\n"
-	"             [-c CUENTA] [--json] [--ladder] [--follow] [--summary] "
-	"[--rtt]\n"
-	"             [--width N] [--color=CUANDO] [--lang es|en] [-D] [--help]\n"
-	"             [--version] [EXPRESI\u00d3N BPF]\n"
+	"             [-c CUENTA] [--json | --html A] [--ladder] [--follow]\n"
+	"             [--summary] [--rtt] [--width N] [--color=CUANDO] "
+	"[--lang es|en]\n"
+	"             [-D] [--help] [--version] [EXPRESI\u00d3N BPF]\n"
 	"Muestra el tr\u00e1fico del chat paquete a paquete y compara TCP y "
 	"UDP.\n"
 	"  -i INTERFAZ      captura en vivo en INTERFAZ (por defecto lo)\n"
@@ -71,6 +73,8 @@ usage(FILE *f)
 	"  --ladder-out A   escribe tambi\u00e9n los diagramas en A: A.svg una "
 	"imagen,\n"
 	"                   A.mmd texto Mermaid (para un informe)\n"
+	"  --html A         escribe A, una p\u00e1gina para el navegador: tablas,\n"
+	"                   escaleras, gr\u00e1ficas, paso a paso (solo el resumen)\n"
 	"  --follow         el chat de cada conversaci\u00f3n, reconstruido\n"
 	"  --summary        solo el resumen\n"
 	"  --rtt            muestras de RTT y la estimaci\u00f3n RFC 6298 por "
@@ -119,7 +123,7 @@ join_expression(struct cap_config *cfg, int argc, char **argv, int first)
 
 enum { O_TCP = 256, O_UDP, O_JSON, O_LADDER, O_SUMMARY, O_COLOR,
        O_LANG, O_HELP, O_VERSION, O_RTT, O_WIDTH,
-       O_FOLLOW, O_LADDER_OUT };
+       O_FOLLOW, O_LADDER_OUT, O_HTML };
 
 static const struct option longopts[] = {
 	{ "tcp-port", required_argument, NULL, O_TCP },
@@ -130,6 +134,7 @@ static const struct option longopts[] = {
 	{ "rtt",      no_argument,       NULL, O_RTT },
 	{ "follow",   no_argument,       NULL, O_FOLLOW },
 	{ "ladder-out", required_argument, NULL, O_LADDER_OUT },
+	{ "html",     required_argument, NULL, O_HTML },
 	{ "width",    required_argument, NULL, O_WIDTH },
 	{ "color",    required_argument, NULL, O_COLOR },
 	{ "lang",     required_argument, NULL, O_LANG },
@@ -158,6 +163,7 @@ parse_option(struct cap_config *cfg, int c, char **argv)
 	case O_RTT: cfg->rtt = true; break;
 	case O_FOLLOW: cfg->follow = true; break;
 	case O_LADDER_OUT: cfg->ladder_out = optarg; break;
+	case O_HTML: cfg->html_out = optarg; break;
 	case O_WIDTH:
 		if (cli_number(optarg, 0, 100000, &cfg->width, &what) < 0) {
 			fprintf(stderr, "%s: --width %s: %s\n", PROG, optarg,
@@ -207,6 +213,9 @@ check_conflicts(const struct cap_config *cfg)
 	if (cfg->json && cfg->ladder)
 		return bad_usage(TR("--json and --ladder exclude each other",
 		                    "--json y --ladder se excluyen"));
+	if (cfg->json && cfg->html_out != NULL)
+		return bad_usage(TR("--json and --html exclude each other",
+		                    "--json y --html se excluyen"));
 	if (cfg->json && cfg->follow)
 		return bad_usage(TR("--json and --follow exclude each other",
 		                    "--json y --follow se excluyen"));

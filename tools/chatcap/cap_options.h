@@ -16,6 +16,7 @@ struct cap_config {
 	uint64_t    count;
 	bool        json, ladder, summary_only, list, rtt, follow;
 	const char *ladder_out;    /* --ladder-out: an SVG or Mermaid file */
+	const char *html_out;      /* --html: the interactive report */
 	long long   width;             /* -1: the terminal's, or 80 */
 	char        expr[CAP_EXPR_MAX]; /* the trailing BPF words, joined */
 };

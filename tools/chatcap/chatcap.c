@@ -21,6 +21,7 @@
 #include "cap_decode.h"
 #include "cap_emit.h"
 #include "cap_follow.h"
+#include "cap_html.h"
 #include "cap_json.h"
 #include "cap_diagram.h"
 #include "cap_ladder.h"
@@ -38,6 +39,8 @@ struct run {
 	struct cap_emit      emit;      /* where each packet's words go */
 	int                  dlt;
 	uint64_t             n;
+	struct cap_html      html;      /* --html */
+	bool                 failed;    /* the report could not be written */
 };
 
 /* One packet: decode, follow, explain. Returns 1 for chat packets. */
@@ -81,6 +84,14 @@ finish(struct run *r)
 	cap_emit_flush(&r->emit);
 	o->link_name = name != NULL ? name : "?";
 	cap_table_finish(&r->table);
+	if (r->cfg->html_out != NULL &&
+	    cap_html_finish(&r->html, &r->emit, &r->table, r->cfg->file != NULL
+	                    ? r->cfg->file : r->cfg->iface != NULL
+	                    ? r->cfg->iface : DEFAULT_IFACE, err,
+	                    sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", PROG, err);
+		r->failed = true;
+	}
 	if (r->cfg->ladder_out != NULL &&
 	    cap_diagram_write(r->cfg->ladder_out, o, &r->table, err,
 	                      sizeof(err)) < 0)
@@ -214,6 +225,13 @@ main(int argc, char **argv)
 	}
 
 	start_output(&r, &cfg, &src);
+	if (cfg.html_out != NULL &&
+	    cap_html_start(&r.html, &r.emit, cfg.html_out, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", PROG, err);
+		cap_html_free(&r.html);
+		cap_source_close(&src);
+		return CAP_EXIT_CAPTURE;
+	}
 	if (open_pcapng(&r, &cfg, &src, argc, argv) < 0) {
 		fprintf(stderr, "%s: %s: %s\n", PROG, cfg.write_file,
 		        strerror(errno));
@@ -240,6 +258,9 @@ main(int argc, char **argv)
 		        TR("write error", "error de escritura"));
 		status = CAP_EXIT_CAPTURE;
 	}
+	if (r.failed && status == CAP_EXIT_OK)
+		status = CAP_EXIT_CAPTURE;
+	cap_html_free(&r.html);
 	cap_emit_free(&r.emit);
 	cap_table_free(&r.table);
 	cap_source_close(&src);
