@@ -262,7 +262,7 @@ cap_html_finish(struct cap_html *h, struct cap_emit *e,
 	cap_json_summary(&e->out, t);
 	e->out.f = h->stdout_f;
 	e->explain = NULL;
-	if (cap_html_write(h, catalog_lang() == LANG_ES ? "es" : "en", source,
+	if (cap_html_write(h, lang_current() == LANG_ES ? "es" : "en", source,
 	                   err, errlen) < 0)
 		return -1;
 	fprintf(stderr, TR("chatcap: report written to %s\n",
