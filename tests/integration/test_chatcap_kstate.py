@@ -1,0 +1,319 @@
+"""chatcap --tcp-info: the kernel's own congestion state beside the packets.
+
+A bulk transfer with Reno from ana to srv on a chatnet network of its own,
+through a bottleneck on the bridge side of srv's link (tbf: 4 Mbit/s and
+a 30 kB queue, so the sender sees real losses, not local back-off), with
+three chatcaps capturing at once on ana (JSON, English text, Spanish
+text), each with a tracefs instance of its own. Checked against the
+kernel itself:
+- `ss -tin` read a few times during the transfer gives cwnd and ssthresh
+  equal to chatcap's samples at that moment (within one sample);
+- the tracepoint samples and the polled ones agree;
+- the text view marks every congestion event the tracepoint reported
+  (same count), in both languages;
+- no tracefs instance is left behind.
+Needs root, network namespaces, tbf and tracefs; skipped otherwise."""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+from redchat import program
+from test_chatnet import in_host as in_net_host
+
+NET = f"rck{os.getpid()}"
+PORT = 24000 + os.getpid() % 20000
+SRV4 = "10.77.0.1"
+SIZE = 1_500_000
+INSTANCES = "/sys/kernel/tracing/instances"
+SAVED = f"/tmp/{NET}-saved.pcapng"
+
+
+def _why_skip():
+    if os.geteuid() != 0:
+        return "needs root"
+    for tool in ("ip", "tc", "ss", "iptables-restore"):
+        if shutil.which(tool) is None:
+            return f"{tool} is not installed"
+    if subprocess.run(["unshare", "--net", "true"],
+                      capture_output=True).returncode != 0:
+        return "network namespaces are not available here"
+    if not os.path.isdir("/sys/kernel/tracing/events/tcp") and \
+            subprocess.run(["mount", "-t", "tracefs", "nodev",
+                            "/sys/kernel/tracing"],
+                           capture_output=True).returncode != 0:
+        return "no tracefs"
+    if not os.path.isdir("/sys/kernel/tracing/events/tcp/tcp_cong_state_set"):
+        return "this kernel has no tcp_cong_state_set tracepoint"
+    return None
+
+
+pytestmark = pytest.mark.skipif(_why_skip() is not None,
+                                reason=_why_skip() or "")
+
+
+def chatnet(*args):
+    p = subprocess.run([program("chatnet"), "--net", NET, "--lang", "en",
+                        *map(str, args)], capture_output=True, text=True,
+                       timeout=60)
+    assert p.returncode == 0, p.stderr
+    return p
+
+
+def in_host(host, fn):
+    """fn() in a thread inside host's namespace (its sockets stay there)."""
+    return in_net_host(host, fn, net=NET)
+
+
+def start_cap(*opts):
+    """chatnet cap ana with opts; returns once it captures."""
+    err = open(f"/tmp/{NET}-cap{len(opts)}-{time.monotonic_ns()}.err", "w+")
+    p = subprocess.Popen([program("chatnet"), "--net", NET, "cap", "ana",
+                          "--tcp-port", str(PORT), "--tcp-info",
+                          "--width", "0", *opts],
+                         stdout=subprocess.PIPE, stderr=err, text=True)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        err.seek(0)
+        if re.search(r"capturing|capturando", err.read()):
+            return p, err
+        assert p.poll() is None, "chatcap ended early"
+        time.sleep(0.05)
+    raise RuntimeError("chatcap did not start")
+
+
+def ss_read():
+    """cwnd and ssthresh of ana's connection to srv by `ss -tin`, with the
+    wall-clock interval the read happened in (microseconds)."""
+    t0 = time.time_ns() // 1000
+    out = subprocess.run(["ip", "netns", "exec", f"{NET}-ana", "ss", "-tin",
+                          "dst", SRV4, f"dport = :{PORT}"],
+                         capture_output=True, text=True, timeout=10).stdout
+    t1 = time.time_ns() // 1000
+    cwnd = re.search(r"\bcwnd:(\d+)", out)
+    if cwnd is None:
+        return None
+    ssth = re.search(r"\bssthresh:(\d+)", out)
+    return t0, t1, int(cwnd.group(1)), int(ssth.group(1)) if ssth else None
+
+
+@pytest.fixture(scope="module")
+def transfer():
+    """Run the transfer once; hand back chatcap's three outputs and the
+    reads of ss."""
+    before = set(os.listdir(INSTANCES))
+    chatnet("up", "--hosts", "ana")
+    try:
+        yield _run_transfer(), before
+    finally:
+        subprocess.run([program("chatnet"), "--net", NET, "down"],
+                       capture_output=True, timeout=60)
+        for f in (SAVED, SAVED + ".tcp_info.json"):
+            if os.path.exists(f):
+                os.unlink(f)
+
+
+def _run_transfer():
+    subprocess.run(["tc", "-n", f"{NET}-bridge", "qdisc", "replace", "dev",
+                    "srv", "root", "tbf", "rate", "4mbit", "burst", "3000",
+                    "limit", "30000"], check=True)
+    lsock = in_host("srv", lambda: socket.create_server(("", PORT)))
+    got = []
+
+    def sink():
+        c, _ = lsock.accept()
+        with c:
+            while (d := c.recv(1 << 16)):
+                got.append(len(d))
+            c.shutdown(socket.SHUT_WR)
+    sink_t = threading.Thread(target=sink)
+    sink_t.start()
+    caps = [start_cap("--json"), start_cap("--lang", "en", "-w", SAVED),
+            start_cap("--lang", "es")]
+
+    def connect():
+        s = socket.socket()
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"reno")
+        s.settimeout(60)
+        s.connect((SRV4, PORT))
+        return s
+    s = in_host("ana", connect)
+    reads, done = [], threading.Event()
+
+    def sample_ss():
+        while not done.wait(0.3):
+            r = ss_read()
+            if r is not None:
+                reads.append(r)
+    ss_t = threading.Thread(target=sample_ss)
+    ss_t.start()
+    s.sendall(b"x" * SIZE)
+    sent_us = time.time_ns() // 1000    # the last bytes are queued
+    s.shutdown(socket.SHUT_WR)
+    s.recv(1)                           # the sink has read it all
+    s.close()
+    done.set()
+    ss_t.join()
+    sink_t.join(timeout=60)
+    lsock.close()
+    time.sleep(0.5)
+    outs = []
+    for p, err in caps:
+        p.send_signal(signal.SIGINT)
+        out, _ = p.communicate(timeout=60)
+        err.seek(0)
+        outs.append((out, err.read(), p.returncode))
+    assert sum(got) == SIZE
+    reads = [r for r in reads if r[1] < sent_us]     # during the transfer
+    for i, (out, err, _) in enumerate(outs):       # kept for a post-mortem
+        with open(f"/tmp/{NET}-cap{i}.out", "w") as f:
+            f.write(out + err)
+    with open(f"/tmp/{NET}-ss.json", "w") as f:
+        json.dump(reads, f)
+    return outs, reads
+
+
+def samples(json_out):
+    return [o for o in map(json.loads, json_out.splitlines())
+            if o["type"] == "tcp_info"]
+
+
+def sender(objs):
+    """ana's socket (to srv) samples, by time."""
+    return sorted((o for o in objs if o["dir"] == "to_server"),
+                  key=lambda o: o["abs_us"])
+
+
+def congestion_events(objs):
+    """Entries into CWR, recovery or loss (a repeated RTO counts again) the
+    tracepoint reported, per socket."""
+    last, n = {}, 0
+    for o in sorted(objs, key=lambda o: o["abs_us"]):
+        if o["source"] != "tracepoint" or o["event"] != "cong_state":
+            continue
+        st, prev = o["ca_state"], last.get(o["cookie"], "open")
+        if st in ("cwr", "recovery", "loss") and (st != prev or st == "loss"):
+            n += 1
+        last[o["cookie"]] = st
+    return n
+
+
+def test_runs_clean(transfer):
+    (outs, _), before = transfer
+    for out, err, rc in outs:
+        assert rc == 0, err
+        assert "polling only" not in err, err
+    assert set(os.listdir(INSTANCES)) <= before | set(), \
+        "a tracefs instance was left behind"
+
+
+def test_both_sources_sample_the_sender(transfer):
+    (outs, _), _ = transfer
+    objs = sender(samples(outs[0][0]))
+    polled = [o for o in objs if o["source"] == "poll"]
+    traced = [o for o in objs if o["source"] == "tracepoint"]
+    assert len(polled) >= 5 and len(traced) >= 5
+    assert all(o["cc"] == "reno" for o in polled)
+    assert all(o["rto_us"] is not None and o["ca_state"] is not None
+               for o in polled)
+    assert all(o["conv"] == 1 and o["dst"] == f"{SRV4}:{PORT}"
+               for o in objs)
+
+
+def near(objs, t0, t1):
+    """The samples taken while [t0, t1], with the last before and the first
+    after: what was true at a moment between t0 and t1. (A tracepoint
+    sample shows the state before its ACK is processed, that is, as it was
+    since the sample before.)"""
+    i = max([k for k, o in enumerate(objs) if o["abs_us"] <= t0], default=0)
+    j = min([k for k, o in enumerate(objs) if o["abs_us"] >= t1],
+            default=len(objs) - 1)
+    return objs[i:j + 1]
+
+
+def current_ssthresh(cwnd, ssthresh, ca_state):
+    """What tcp_probe reports as ssthresh: the kernel's
+    tcp_current_ssthresh(), max(ssthresh, 3/4 cwnd) outside a window
+    reduction (CWR, recovery)."""
+    if ca_state in ("cwr", "recovery") or ssthresh is None:
+        return ssthresh
+    return max(ssthresh, (cwnd >> 1) + (cwnd >> 2))
+
+
+def test_samples_equal_ss(transfer):
+    (outs, reads), _ = transfer
+    objs = [o for o in sender(samples(outs[0][0])) if o["event"] == "state"]
+    polled = [o for o in objs if o["source"] == "poll"]
+    traced = [o for o in objs if o["source"] == "tracepoint"]
+    assert len(reads) >= 3, "ss read the connection too few times"
+    for t0, t1, cwnd, ssth in reads:
+        seen = {(o["cwnd"], o["ssthresh"]) for o in near(polled, t0, t1)}
+        alt = {current_ssthresh(cwnd, ssth, ca) for ca in ("open", "recovery")}
+        seen_t = {(o["cwnd"], o["ssthresh"]) for o in near(traced, t0, t1)}
+        assert (cwnd, ssth) in seen or \
+            any((cwnd, a) in seen_t for a in alt), \
+            (t0, t1, cwnd, ssth, seen, seen_t)
+
+
+def test_tracepoint_and_poll_agree(transfer):
+    (outs, _), _ = transfer
+    objs = sender(samples(outs[0][0]))
+    traced = [o for o in objs if o["source"] == "tracepoint"
+              and o["event"] == "state"]
+    # tcp_probe fires on segments received in ESTABLISHED only: after the
+    # sender's FIN, polling alone goes on.
+    polled = [o for o in objs if o["source"] == "poll"
+              and o["abs_us"] < traced[-1]["abs_us"]]
+    assert len(polled) >= 5
+    for p in polled:               # the kernel read it between these two
+        seen = {(o["cwnd"], o["ssthresh"])
+                for o in near(traced, p["asked_us"], p["abs_us"])}
+        want = (p["cwnd"],
+                current_ssthresh(p["cwnd"], p["ssthresh"], p["ca_state"]))
+        assert want in seen, (p, seen)
+
+
+def test_text_marks_every_congestion_event(transfer):
+    (outs, _), _ = transfer
+    events = congestion_events(samples(outs[0][0]))
+    assert events >= 1, "the bottleneck caused no congestion event"
+    en = [l for l in outs[1][0].splitlines() if " kernel: congestion (" in l]
+    es = [l for l in outs[2][0].splitlines()
+          if " n\u00facleo: congesti\u00f3n (" in l]
+    assert len(en) == events, outs[1][0]
+    assert len(es) == events, outs[2][0]
+    assert any("fast recovery" in l for l in en)
+    assert any("recuperaci\u00f3n r\u00e1pida" in l for l in es)
+
+
+def test_reading_the_capture_shows_the_samples_kept_beside_it(transfer):
+    (outs, _), _ = transfer
+    events = congestion_events(samples(outs[0][0]))
+    p = subprocess.run([program("chatcap"), "-r", SAVED, "--tcp-port",
+                        str(PORT), "--lang", "en", "--width", "0"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    en = [l for l in p.stdout.splitlines() if " kernel: congestion (" in l]
+    assert len(en) == events, p.stdout
+    p = subprocess.run([program("chatcap"), "-r", SAVED, "--tcp-port",
+                        str(PORT), "--json"],
+                       capture_output=True, text=True, timeout=60)
+    kept = [o for o in samples(p.stdout) if o["dir"] == "to_server"]
+    assert congestion_events(kept) == events
+
+
+def test_a_file_without_samples_says_so(tmp_path):
+    p = subprocess.run([program("chatcap"), "-r",
+                        os.path.join(os.path.dirname(__file__), "..",
+                                     "fixtures", "lab.pcapng"),
+                        "--tcp-info", "--lang", "en", "--summary"],
+                       capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert "cannot be read from a file" in p.stderr
