@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "cc.h"
 #include "chatnet.h"
 #include "cli.h"
 #include "cmd.h"
@@ -41,12 +42,14 @@ usage(FILE *f)
 	fputs(TR(
 	"usage: chatnet [--net NAME] [-v] [--lang es|en] COMMAND ...\n"
 	"  up [--hosts a,b,...] [--mtu N]   srv and the student hosts (default\n"
-	"                                   ana,luis,sol), bridged, MTU 1500\n"
+	"     [--cc reno|cubic|bbr]         ana,luis,sol), bridged, MTU 1500;\n"
+	"                                   --cc: every host's TCP algorithm\n"
 	"  run HOST -- COMMAND...           run a command on a host\n"
 	"  cap HOST [chatcap options]       chatcap on the host's interface\n"
 	"  impair HOST [--delay D] [--jitter J] [--loss P%] [--dup P%]\n"
 	"              [--reorder P%] [--rate R] [--seed N]\n"
-	"              [--via auto|netem|nfqueue]\n"
+	"              [--via auto|netem|nfqueue] [--cc ALG]\n"
+	"              [--bottleneck RATE [--queue BYTES]]  (toward HOST)\n"
 	"  impair HOST --clear              remove the host's impairment\n"
 	"  status                           hosts, addresses, impairments\n"
 	"  down                             remove everything chatnet made\n"
@@ -54,13 +57,15 @@ usage(FILE *f)
 	"Needs root. See chatnet(1).\n",
 	"uso: chatnet [--net NOMBRE] [-v] [--lang es|en] ORDEN ...\n"
 	"  up [--hosts a,b,...] [--mtu N]   srv y los equipos de los alumnos\n"
-	"                                   (por defecto ana,luis,sol), con un\n"
-	"                                   puente, MTU 1500\n"
+	"     [--cc reno|cubic|bbr]         (por defecto ana,luis,sol), con un\n"
+	"                                   puente, MTU 1500; --cc: el algoritmo\n"
+	"                                   de TCP de todos los equipos\n"
 	"  run EQUIPO -- ORDEN...           ejecuta una orden en un equipo\n"
 	"  cap EQUIPO [opciones de chatcap] chatcap en la interfaz del equipo\n"
 	"  impair EQUIPO [--delay D] [--jitter J] [--loss P%] [--dup P%]\n"
 	"                [--reorder P%] [--rate R] [--seed N]\n"
-	"                [--via auto|netem|nfqueue]\n"
+	"                [--via auto|netem|nfqueue] [--cc ALG]\n"
+	"                [--bottleneck TASA [--queue BYTES]]  (hacia EQUIPO)\n"
 	"  impair EQUIPO --clear            quita la degradación del equipo\n"
 	"  status                           equipos, direcciones, degradaciones\n"
 	"  down                             borra todo lo que hizo chatnet\n"
@@ -142,10 +147,11 @@ cmd_up(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "hosts", required_argument, NULL, 'H' },
+		{ "cc", required_argument, NULL, 'c' },
 		{ "mtu", required_argument, NULL, 'm' }, { 0, 0, 0, 0 } };
 	static char names[SPEC_HOSTS_MAX][SPEC_HOST_MAX + 1];
 	struct sigaction sa = { .sa_handler = on_interrupt };
-	const char *hosts = "ana,luis,sol", *what, *bad;
+	const char *hosts = "ana,luis,sol", *what, *bad, *cc = NULL;
 	long long mtu = TOPO_MTU;
 	struct topo t;
 	char err[512];
@@ -154,6 +160,10 @@ cmd_up(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
 		if (c == 'H')
 			hosts = optarg;
+		else if (c == 'c' && cc_name_ok(optarg))
+			cc = optarg;
+		else if (c == 'c')
+			return chatnet_bad_usage("--cc (reno, cubic, bbr)", optarg);
 		else if (c != 'm' || cli_number(optarg, 1280, 9000, &mtu, &what) < 0)
 			return chatnet_bad_usage(c == 'm' ? "--mtu (1280-9000)" : TR(
 			       "bad option", "opción no válida"), c == 'm' ? optarg : NULL);
@@ -176,6 +186,8 @@ cmd_up(int argc, char **argv)
 	if (topo_up(&t, chatnet_net, names, (size_t)n, (unsigned)mtu, err,
 	            sizeof(err)) < 0)
 		return chatnet_failed("up", err);
+	if (cc != NULL && cc_set(&t, NULL, cc, err, sizeof(err)) < 0)
+		return chatnet_failed("up --cc", err);
 	print_status(&t);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "cc.h"
 #include "chatnet.h"
 #include "cli.h"
 #include "impair.h"
@@ -134,8 +135,12 @@ chatnet_impair(int argc, char **argv)
 		{ "rate", required_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "via", required_argument, NULL, 'v' },
+		{ "cc", required_argument, NULL, CC_OPT_CC },
+		{ "bottleneck", required_argument, NULL, CC_OPT_BOTTLENECK },
+		{ "queue", required_argument, NULL, CC_OPT_QUEUE },
 		{ "clear", no_argument, NULL, 'c' }, { 0, 0, 0, 0 } };
 	struct spec_impair sp = { 0 };
+	struct cc_opts cco = { 0 };
 	enum impair_via via = IMPAIR_AUTO;
 	bool clear = false;
 	struct topo t;
@@ -145,13 +150,17 @@ chatnet_impair(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, &idx)) != -1)
 		if (c == 'c')
 			clear = true;
-		else if (c == '?' || impair_opt(c, optarg, &sp, &via) < 0)
+		else if ((rc = cc_impair_opt(c, optarg, &cco)) != 0) {
+			if (rc < 0)
+				return chatnet_bad_usage(opts[idx].name, optarg);
+		} else if (c == '?' || impair_opt(c, optarg, &sp, &via) < 0)
 			return chatnet_bad_usage(c == '?' ? TR("bad option",
 			       "opción no válida") : opts[idx].name, optarg);
 	if (optind + 1 != argc)
 		return chatnet_bad_usage(TR("impair HOST [options]",
 		                    "impair EQUIPO [opciones]"), NULL);
-	if (clear && (spec_needs_packets(&sp) || sp.rate_bps > 0))
+	if (clear && (spec_needs_packets(&sp) || sp.rate_bps > 0 ||
+	              cc_wanted(&cco)))
 		return chatnet_bad_usage(TR("--clear takes no other option",
 		                    "--clear no admite otras opciones"), NULL);
 	if ((rc = chatnet_need_host(&t, argv[optind])) != 0)
@@ -162,7 +171,10 @@ chatnet_impair(int argc, char **argv)
 		       argv[optind]);
 		return 0;
 	}
-	if (impair_apply(&t, argv[optind], &sp, via, err, sizeof(err)) < 0)
+	if ((!cc_wanted(&cco) || spec_needs_packets(&sp) || sp.rate_bps > 0) &&
+	    impair_apply(&t, argv[optind], &sp, via, err, sizeof(err)) < 0)
+		return chatnet_failed("impair", err);
+	if (cc_impair(&t, argv[optind], &cco, err, sizeof(err)) < 0)
 		return chatnet_failed("impair", err);
 	return 0;
 }

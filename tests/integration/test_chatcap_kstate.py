@@ -1,8 +1,9 @@
 """chatcap --tcp-info: the kernel's own congestion state beside the packets.
 
-A bulk transfer with Reno from ana to srv on a chatnet network of its own,
-through a bottleneck on the bridge side of srv's link (tbf: 4 Mbit/s and
-a 30 kB queue, so the sender sees real losses, not local back-off), with
+A bulk transfer with Reno (chatnet up --cc reno) from ana to srv on a
+chatnet network of its own, through a bottleneck on the bridge side of
+srv's link (chatnet impair srv --bottleneck 4mbit --queue 30000: a tbf, so
+the sender sees real losses, not local back-off), with
 three chatcaps capturing at once on ana (JSON, English text, Spanish
 text), each with a tracefs instance of its own. Checked against the
 kernel itself:
@@ -109,7 +110,7 @@ def transfer():
     """Run the transfer once; hand back chatcap's three outputs and the
     reads of ss."""
     before = set(os.listdir(INSTANCES))
-    chatnet("up", "--hosts", "ana")
+    chatnet("up", "--hosts", "ana", "--cc", "reno")
     try:
         yield _run_transfer(), before
     finally:
@@ -121,9 +122,7 @@ def transfer():
 
 
 def _run_transfer():
-    subprocess.run(["tc", "-n", f"{NET}-bridge", "qdisc", "replace", "dev",
-                    "srv", "root", "tbf", "rate", "4mbit", "burst", "3000",
-                    "limit", "30000"], check=True)
+    chatnet("impair", "srv", "--bottleneck", "4mbit", "--queue", "30000")
     lsock = in_host("srv", lambda: socket.create_server(("", PORT)))
     got = []
 
@@ -139,8 +138,7 @@ def _run_transfer():
             start_cap("--lang", "es")]
 
     def connect():
-        s = socket.socket()
-        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"reno")
+        s = socket.socket()               # Reno: the namespace's (--cc)
         s.settimeout(60)
         s.connect((SRV4, PORT))
         return s
