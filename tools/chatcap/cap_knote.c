@@ -76,26 +76,29 @@ tell_event(struct cap_knote *n, const struct cap_out *o, struct cap_line *l,
 			cap_fmt_duration(o, rto_us, r2, sizeof(r2));
 		else
 			snprintf(r2, sizeof(r2), "?");
-		snprintf(w, sizeof(w), TR("congestion (RTO fired): cwnd %u, "
-		                          "ssthresh %s %s %s, rto %s %s %s",
-		                          "congesti\u00f3n (venci\u00f3 el RTO): "
-		                          "cwnd %u, ssthresh %s %s %s, rto %s %s "
-		                          "%s"),
-		         v->cwnd, a, to, b, r1, to, r2);
+		snprintf(w, sizeof(w), TR("congestion (RTO fired) at cwnd %u: "
+		                          "cwnd %u, ssthresh %s %s %s, rto %s %s %s",
+		                          "congesti\u00f3n (venci\u00f3 el RTO) con "
+		                          "cwnd %u: cwnd %u, ssthresh %s %s %s, rto "
+		                          "%s %s %s"),
+		         v->pend_cwnd, v->cwnd, a, to, b, r1, to, r2);
 	} else if (v->pend_ca == CAP_KS_RECOVERY) {
-		snprintf(w, sizeof(w), TR("congestion (loss): ssthresh %s %s %s, "
-		                          "fast retransmit and fast recovery "
-		                          "(cwnd %u)",
-		                          "congesti\u00f3n (p\u00e9rdida): ssthresh "
-		                          "%s %s %s, retransmisi\u00f3n r\u00e1pida y "
-		                          "recuperaci\u00f3n r\u00e1pida (cwnd %u)"),
-		         a, to, b, v->cwnd);
+		snprintf(w, sizeof(w), TR("congestion (loss) at cwnd %u: ssthresh "
+		                          "%s %s %s, fast retransmit and fast "
+		                          "recovery (cwnd now %u)",
+		                          "congesti\u00f3n (p\u00e9rdida) con cwnd "
+		                          "%u: ssthresh %s %s %s, retransmisi\u00f3n "
+		                          "r\u00e1pida y recuperaci\u00f3n r\u00e1pida "
+		                          "(cwnd ahora %u)"),
+		         v->pend_cwnd, a, to, b, v->cwnd);
 	} else {
 		snprintf(w, sizeof(w), TR("congestion (CWR: the sender's own queue "
-		                          "or ECN): ssthresh %s %s %s, cwnd %u",
+		                          "or ECN) at cwnd %u: ssthresh %s %s %s, "
+		                          "cwnd now %u",
 		                          "congesti\u00f3n (CWR: cola del propio "
-		                          "emisor o ECN): ssthresh %s %s %s, cwnd %u"),
-		         a, to, b, v->cwnd);
+		                          "emisor o ECN) con cwnd %u: ssthresh %s %s "
+		                          "%s, cwnd ahora %u"),
+		         v->pend_cwnd, a, to, b, v->cwnd);
 	}
 	emit(o, l, v->pend_t_us, v->who, w);
 	v->shown_cwnd = v->cwnd;
@@ -116,6 +119,7 @@ new_state(struct cap_knote *n, const struct cap_out *o, struct cap_line *l,
 		v->pending = true;
 		v->pend_ca = (uint8_t)ca;
 		v->pend_ssthresh = v->ssthresh;
+		v->pend_cwnd = v->cwnd;
 		v->pend_rto_us = v->rto_us;
 		v->pend_t_us = rel_us;
 		return;
