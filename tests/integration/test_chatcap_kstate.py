@@ -354,3 +354,18 @@ def test_blackout_shows_rto_doubling(blackout):
     pairs = [re.search(r"rto (\S+ m?s) \S+ (\S+ m?s)", l).groups()
              for l in rto[:-1]]
     assert all(abs(ms(b) - 2 * ms(a)) < 1 for a, b in pairs), rto
+
+
+@pytest.mark.skipif(shutil.which("tshark") is None, reason="no tshark")
+def test_pcapng_comments_carry_the_kernel_lines(transfer):
+    (outs, _), _ = transfer
+    p = subprocess.run(["tshark", "-r", SAVED, "-Y", "frame.comment", "-T",
+                        "fields", "-e", "frame.comment"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    noted = [l.strip() for c in p.stdout.splitlines()
+             for l in c.split("\\n") if " kernel: " in l]
+    shown = {l.strip() for l in outs[1][0].splitlines() if " kernel: " in l}
+    assert len(noted) >= 3
+    assert sum(" kernel: congestion (" in l for l in noted) >= 1
+    assert set(noted) <= shown, set(noted) - shown

@@ -41,10 +41,10 @@ fmt_ssthresh(const struct cap_out *o, uint32_t v, char *out, size_t cap)
 		snprintf(out, cap, "%u", v);
 }
 
-/* "   * 1.234567 TCP#1 10.0.0.2:40050 kernel: " then the words. */
+/* "   * 1.234567 TCP#1 10.0.0.2:40050 kernel: " then the words, in l. */
 static void
-emit(const struct cap_out *o, struct cap_line *l, int64_t rel_us,
-     const char *who, const char *words)
+build(const struct cap_out *o, struct cap_line *l, int64_t rel_us,
+      const char *who, const char *words)
 {
 	cap_line_clear(l);
 	cap_line_str(l, "   * ");
@@ -55,7 +55,24 @@ emit(const struct cap_out *o, struct cap_line *l, int64_t rel_us,
 	cap_line_str(l, cap_color(o, CAP_C_PROBLEM));
 	cap_line_str(l, words);
 	cap_line_str(l, cap_color(o, CAP_C_RESET));
-	cap_out_emit(o, l->buf, l->n);
+}
+
+/* The line on o (the text view), and without colour in the comment of the
+ * next packet written to a pcapng file. */
+static void
+emit(struct cap_knote *n, const struct cap_out *o, struct cap_line *l,
+     int64_t rel_us, const char *who, const char *words)
+{
+	if (n->to_out) {
+		build(o, l, rel_us, who, words);
+		cap_out_emit(o, l->buf, l->n);
+	}
+	if (n->comment != NULL) {
+		build(n->plain, l, rel_us, who, words);
+		if (n->comment->n > 0)
+			cap_line_ch(n->comment, '\n');
+		cap_line_mem(n->comment, l->buf, l->n);
+	}
 }
 
 /* A congestion event that was waiting, told with what is known now. */
@@ -100,7 +117,7 @@ tell_event(struct cap_knote *n, const struct cap_out *o, struct cap_line *l,
 		                          "%s, cwnd ahora %u"),
 		         v->pend_cwnd, a, to, b, v->cwnd);
 	}
-	emit(o, l, v->pend_t_us, v->who, w);
+	emit(n, o, l, v->pend_t_us, v->who, w);
 	v->shown_cwnd = v->cwnd;
 }
 
@@ -134,14 +151,14 @@ new_state(struct cap_knote *n, const struct cap_out *o, struct cap_line *l,
 		                               : TR("congestion avoidance",
 		                                    "evitaci\u00f3n de congesti\u00f3n"),
 		         v->cwnd, b);
-		emit(o, l, rel_us, v->who, w);
+		emit(n, o, l, rel_us, v->who, w);
 	}
 }
 
 /* A new cwnd: told when it doubled in slow start, grew by an eighth (at
  * least one segment) in congestion avoidance, or halved outside events. */
 static void
-new_cwnd(const struct cap_out *o, struct cap_line *l,
+new_cwnd(struct cap_knote *n, const struct cap_out *o, struct cap_line *l,
          struct cap_knote_sock *v, int64_t rel_us)
 {
 	uint32_t c = v->cwnd, s = v->shown_cwnd, step = s / 8 > 1 ? s / 8 : 1;
@@ -162,13 +179,13 @@ new_cwnd(const struct cap_out *o, struct cap_line *l,
 	else
 		return;
 	v->shown_cwnd = c;
-	emit(o, l, rel_us, v->who, w);
+	emit(n, o, l, rel_us, v->who, w);
 }
 
 /* The first sample of a sender: its window, threshold and algorithm. */
 static void
-first(const struct cap_out *o, struct cap_line *l, struct cap_knote_sock *v,
-      int64_t rel_us)
+first(struct cap_knote *n, const struct cap_out *o, struct cap_line *l,
+      struct cap_knote_sock *v, int64_t rel_us)
 {
 	char w[160], b[16];
 
@@ -179,7 +196,7 @@ first(const struct cap_out *o, struct cap_line *l, struct cap_knote_sock *v,
 	         v->cc[0] != '\0' ? ")" : "");
 	v->started = true;
 	v->shown_cwnd = v->cwnd;
-	emit(o, l, rel_us, v->who, w);
+	emit(n, o, l, rel_us, v->who, w);
 }
 
 /* Whether s may give the numbers a waiting event needs: a polled sample
@@ -250,10 +267,10 @@ cap_knote_sample(struct cap_knote *n, const struct cap_out *o,
 	}
 	if (!v->started) {
 		v->ca = s->have & CAP_KS_H_CA ? s->ca_state : 0;
-		first(o, l, v, rel_us);
+		first(n, o, l, v, rel_us);
 		return;
 	}
-	new_cwnd(o, l, v, rel_us);
+	new_cwnd(n, o, l, v, rel_us);
 }
 
 void

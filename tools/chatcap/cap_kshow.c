@@ -191,8 +191,12 @@ show(struct cap_kshow *k, struct cap_emit *e, const struct cap_table *t,
 			fputc('\n', k->keep);
 		}
 	}
-	if (!e->text)
+	if (!e->text && e->ng.f == NULL)
 		return;
+	k->note.to_out = e->text;
+	k->note.plain = &e->plain;
+	k->note.comment = e->ng.f != NULL ? &k->comment : NULL;
+	e->note = k->note.comment;
 	cap_kshow_end_name(&s->local, who, sizeof(who));
 	if (conv != 0) {
 		char name[CAP_ENDPOINT_MAX];

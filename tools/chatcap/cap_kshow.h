@@ -35,6 +35,9 @@ struct cap_knote_sock {
 
 struct cap_knote {
 	enum cap_ks_source    primary;  /* whose cwnd and state are told */
+	bool                  to_out;   /* write the lines on the text view */
+	struct cap_line      *comment;  /* and add them here, or NULL */
+	const struct cap_out *plain;    /* how, for the comment */
 	struct cap_knote_sock socks[CAP_KNOTE_SOCKS];
 	unsigned              nsocks;
 	uint64_t              events;   /* congestion events told */
@@ -48,6 +51,7 @@ struct cap_kshow {
 	char                 *keep_name;
 	struct cap_knote      note;
 	struct cap_line       line;
+	struct cap_line       comment;  /* for the next packet's comment */
 	uint64_t              shown;
 };
 
