@@ -25,6 +25,11 @@
 
 #define BULK_CHUNK (64 * 1024)
 #define BULK_LINE  1000                 /* bytes of a data line, '\n' too */
+#define BULK_RCVBUF (4 << 20)           /* the sink's receive buffer: asked
+                                         * big (the kernel caps it at
+                                         * net.core.rmem_max) so that the
+                                         * receiver's window is not what
+                                         * limits the sender */
 
 static double
 now_s(void)
@@ -45,7 +50,7 @@ open_socket(const struct bench_opts *o, bool listening, char *err,
 	                          .ai_flags = listening ? AI_PASSIVE : 0 };
 	struct addrinfo *ai, *a;
 	char port[16];
-	int fd = -1, on = 1, r;
+	int fd = -1, on = 1, rcvbuf = BULK_RCVBUF, r;
 
 	snprintf(port, sizeof(port), "%d", o->port);
 	if ((r = getaddrinfo(listening ? NULL : o->host, port, &hints, &ai)) != 0) {
@@ -57,6 +62,9 @@ open_socket(const struct bench_opts *o, bool listening, char *err,
 		                 0)) < 0)
 			continue;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		if (listening)          /* inherited by the accepted socket */
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+			           sizeof(rcvbuf));
 		if (o->cc != NULL &&
 		    setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, o->cc,
 		               (socklen_t)strlen(o->cc)) < 0) {
