@@ -4,10 +4,11 @@
  * window, slow start (cwnd doubling), congestion avoidance (about one
  * segment more per RTT), each congestion event (entering fast recovery,
  * an RTO, CWR) with ssthresh before and after, and the end of a recovery.
- * The cwnd and state told come from one source (the tracepoints when
- * they were read, else polling); the RTO always from polling. An event
- * reported by tcp_cong_state_set waits for the next sample to know the
- * new ssthresh (the kernel sets it just before the state).
+ * The congestion events come from the tracepoints when they were read
+ * (tcp_cong_state_set: every one), else from polling; the window and the
+ * RTO from polling when there is any. An event reported by
+ * tcp_cong_state_set waits for the next polled sample to know the new
+ * ssthresh and RTO (the kernel sets them around the state).
  */
 #include <string.h>
 
@@ -214,51 +215,26 @@ resolves(const struct cap_knote_sock *v, const struct cap_ks_sample *s,
 	return !v->polled && v->pend_ca != CAP_KS_LOSS;
 }
 
-/* A polled sample while the tracepoints tell cwnd and state: it brings
- * the kernel's own ssthresh, the RTO, and maybe an event's numbers. */
+/* A state sample: the window and threshold it tells, the numbers an
+ * event waits for, and a line when the window changed as the lesson
+ * names. Polling tells the window when there is any (tcp_probe fires only
+ * while the connection is ESTABLISHED, and its ssthresh is
+ * tcp_current_ssthresh()); with polling as the events' source, a change
+ * of state it shows is an event too. */
 static void
-other_source(struct cap_knote *n, const struct cap_out *o, struct cap_line *l,
+state_sample(struct cap_knote *n, const struct cap_out *o, struct cap_line *l,
              struct cap_knote_sock *v, const struct cap_ks_sample *s,
              int64_t rel_us)
 {
-	if (!(s->have & CAP_KS_H_INFO))
-		return;
-	v->polled = true;
-	v->ssthresh = s->ssthresh;
-	if (resolves(v, s, rel_us)) {
-		v->cwnd = s->cwnd;
-		tell_event(n, o, l, v, s->rto_us);
-	}
-	v->rto_us = s->rto_us;
-}
-
-void
-cap_knote_sample(struct cap_knote *n, const struct cap_out *o,
-                 struct cap_line *l, const struct cap_ks_sample *s,
-                 int64_t rel_us, const char *who)
-{
-	struct cap_knote_sock *v = sock_of(n, s->cookie);
 	bool info = s->have & CAP_KS_H_INFO;
 
-	if (v == NULL || s->kind == CAP_KS_RETRANS)
+	if (!info && v->polled)
 		return;
-	snprintf(v->who, sizeof(v->who), "%s", who);
-	if (s->cc[0] != '\0')
-		snprintf(v->cc, sizeof(v->cc), "%s", s->cc);
-	if (s->source != n->primary) {
-		if (s->kind == CAP_KS_STATE)
-			other_source(n, o, l, v, s, rel_us);
-		return;
-	}
-	if (s->kind == CAP_KS_CONG) {
-		new_state(n, o, l, v, s->ca_state, rel_us);
-		return;
-	}
-	if (v->started && (s->have & CAP_KS_H_CA) && s->ca_state != v->ca)
+	if (info && n->primary == CAP_KS_POLL && v->started &&
+	    (s->have & CAP_KS_H_CA) && s->ca_state != v->ca)
 		new_state(n, o, l, v, s->ca_state, rel_us); /* before the numbers */
 	v->cwnd = s->cwnd;
-	if (info || !v->polled)
-		v->ssthresh = s->ssthresh;
+	v->ssthresh = s->ssthresh;
 	if (resolves(v, s, rel_us))
 		tell_event(n, o, l, v, s->rto_us);
 	if (info) {
@@ -271,6 +247,26 @@ cap_knote_sample(struct cap_knote *n, const struct cap_out *o,
 		return;
 	}
 	new_cwnd(n, o, l, v, rel_us);
+}
+
+void
+cap_knote_sample(struct cap_knote *n, const struct cap_out *o,
+                 struct cap_line *l, const struct cap_ks_sample *s,
+                 int64_t rel_us, const char *who)
+{
+	struct cap_knote_sock *v = sock_of(n, s->cookie);
+
+	if (v == NULL || s->kind == CAP_KS_RETRANS)
+		return;
+	snprintf(v->who, sizeof(v->who), "%s", who);
+	if (s->cc[0] != '\0')
+		snprintf(v->cc, sizeof(v->cc), "%s", s->cc);
+	if (s->kind == CAP_KS_CONG) {
+		if (s->source == n->primary)
+			new_state(n, o, l, v, s->ca_state, rel_us);
+		return;
+	}
+	state_sample(n, o, l, v, s, rel_us);
 }
 
 void

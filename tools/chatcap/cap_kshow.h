@@ -34,7 +34,7 @@ struct cap_knote_sock {
 };
 
 struct cap_knote {
-	enum cap_ks_source    primary;  /* whose cwnd and state are told */
+	enum cap_ks_source    primary;  /* whose congestion events are told */
 	bool                  to_out;   /* write the lines on the text view */
 	struct cap_line      *comment;  /* and add them here, or NULL */
 	const struct cap_out *plain;    /* how, for the comment */
