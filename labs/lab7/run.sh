@@ -22,7 +22,7 @@ READ=("bin/chatcap -r lab7-reno.pcapng --tcp-port 5002 --lang es"
 	"labs/plots/tseq.sh lab7-reno.jsonl lab7-reno.png")
 DOWN="sudo bin/chatnet down"
 
-if ! is_root || [ ! -d /sys/kernel/tracing ] || [ ! -x bin/chatnet ]; then
+if ! is_root || ! grep -qw tracefs /proc/filesystems || [ ! -x bin/chatnet ]; then
 	lab_skip "lab 7 runs across chatnet with the tcp tracepoints, which need root: not run"
 	skipped "${UP[@]}" "$SINK" "$BULK" "${CUT[@]}" "$PING" "${CC[@]}" \
 		"${READ[@]}" "$DOWN" "$(cap reno)" "$(cap cubic)" "$(cap bbr)" \
