@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "cc.h"
 #include "chatnet.h"
 #include "cli.h"
 #include "cmd.h"
@@ -42,12 +43,14 @@ usage(FILE *f)
 	fputs(TR(
 	"usage: chatnet [--net NAME] [-v] [--lang es|en] COMMAND ...\n"
 	"  up [--hosts a,b,...] [--mtu N]   srv and the student hosts (default\n"
-	"                                   ana,luis,sol), bridged, MTU 1500\n"
+	"     [--cc reno|cubic|bbr]         ana,luis,sol), bridged, MTU 1500;\n"
+	"                                   --cc: every host's TCP algorithm\n"
 	"  run HOST -- COMMAND...           run a command on a host\n"
 	"  cap HOST [chatcap options]       chatcap on the host's interface\n"
 	"  impair HOST [--delay D] [--jitter J] [--loss P%] [--dup P%]\n"
 	"              [--reorder P%] [--rate R] [--seed N]\n"
-	"              [--via auto|netem|nfqueue] [--egress]\n"
+	"              [--via auto|netem|nfqueue] [--egress] [--cc ALG]\n"
+	"              [--bottleneck RATE [--queue BYTES]]  (toward HOST)\n"
 	"  impair HOST --clear              remove the host's impairment\n"
 	"  (impair changes what it is given and keeps the rest; --egress:\n"
 	"  only what the host sends)\n"
@@ -57,13 +60,15 @@ usage(FILE *f)
 	"Needs root. See chatnet(1).\n",
 	"uso: chatnet [--net NOMBRE] [-v] [--lang es|en] ORDEN ...\n"
 	"  up [--hosts a,b,...] [--mtu N]   srv y los equipos de los alumnos\n"
-	"                                   (por defecto ana,luis,sol), con un\n"
-	"                                   puente, MTU 1500\n"
+	"     [--cc reno|cubic|bbr]         (por defecto ana,luis,sol), con un\n"
+	"                                   puente, MTU 1500; --cc: el algoritmo\n"
+	"                                   de TCP de todos los equipos\n"
 	"  run EQUIPO -- ORDEN...           ejecuta una orden en un equipo\n"
 	"  cap EQUIPO [opciones de chatcap] chatcap en la interfaz del equipo\n"
 	"  impair EQUIPO [--delay D] [--jitter J] [--loss P%] [--dup P%]\n"
 	"                [--reorder P%] [--rate R] [--seed N]\n"
-	"                [--via auto|netem|nfqueue] [--egress]\n"
+	"                [--via auto|netem|nfqueue] [--egress] [--cc ALG]\n"
+	"                [--bottleneck TASA [--queue BYTES]]  (hacia EQUIPO)\n"
 	"  impair EQUIPO --clear            quita la degradación del equipo\n"
 	"  (impair cambia lo que se le da y conserva lo demás; --egress:\n"
 	"  solo lo que envía el equipo)\n"
@@ -149,10 +154,11 @@ cmd_up(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "hosts", required_argument, NULL, 'H' },
+		{ "cc", required_argument, NULL, 'c' },
 		{ "mtu", required_argument, NULL, 'm' }, { 0, 0, 0, 0 } };
 	static char names[SPEC_HOSTS_MAX][SPEC_HOST_MAX + 1];
 	struct sigaction sa = { .sa_handler = on_interrupt };
-	const char *hosts = "ana,luis,sol", *what, *bad;
+	const char *hosts = "ana,luis,sol", *what, *bad, *cc = NULL;
 	long long mtu = TOPO_MTU;
 	struct topo t;
 	char err[512];
@@ -163,6 +169,10 @@ cmd_up(int argc, char **argv)
 			return words_bad_option(c, argv, opts);
 		else if (c == 'H')
 			hosts = optarg;
+		else if (c == 'c' && cc_name_ok(optarg))
+			cc = optarg;
+		else if (c == 'c')
+			return chatnet_bad_usage("--cc (reno, cubic, bbr)", optarg);
 		else if (cli_number(optarg, 1280, 9000, &mtu, &what) < 0)
 			return chatnet_bad_usage("--mtu (1280-9000)", optarg);
 	if (optind < argc)
@@ -184,6 +194,8 @@ cmd_up(int argc, char **argv)
 	if (topo_up(&t, chatnet_net, names, (size_t)n, (unsigned)mtu, err,
 	            sizeof(err)) < 0)
 		return chatnet_failed("up", err);
+	if (cc != NULL && cc_set(&t, NULL, cc, err, sizeof(err)) < 0)
+		return chatnet_failed("up --cc", err);
 	print_status(&t);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "cc.h"
 #include "chatnet.h"
 #include "cli.h"
 #include "impair.h"
@@ -171,8 +172,12 @@ chatnet_impair(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "via", required_argument, NULL, 'v' },
 		{ "egress", no_argument, NULL, 'e' },
+		{ "cc", required_argument, NULL, CC_OPT_CC },
+		{ "bottleneck", required_argument, NULL, CC_OPT_BOTTLENECK },
+		{ "queue", required_argument, NULL, CC_OPT_QUEUE },
 		{ "clear", no_argument, NULL, 'c' }, { 0, 0, 0, 0 } };
 	struct spec_impair sp = { 0 }, old;
+	struct cc_opts cco = { 0 };
 	enum impair_via via = IMPAIR_AUTO;
 	char err[512], given[16] = "";
 	struct topo t;
@@ -183,6 +188,10 @@ chatnet_impair(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":", opts, &idx)) != -1) {
 		if (c == '?' || c == ':')
 			return words_bad_option(c, argv, opts);
+		if ((rc = cc_impair_opt(c, optarg, &cco)) < 0)
+			return words_bad_value(opts[idx].name, optarg);
+		if (rc > 0)
+			continue;
 		if (c == 'e')
 			sp.egress = true;
 		else if (c != 'c' && impair_opt(c, optarg, &sp, &via) < 0)
@@ -202,13 +211,17 @@ chatnet_impair(int argc, char **argv)
 		keep_earlier(&old, given, &sp);
 	if ((rc = need_delay(&sp)) != 0)
 		return rc;
-	if (strcmp(given, "c") == 0) {
+	if (strcmp(given, "c") == 0 && !cc_wanted(&cco)) {
 		impair_clear(&t, argv[optind], err, sizeof(err));
 		printf(TR("%s: no impairment\n", "%s: sin degradación\n"),
 		       argv[optind]);
 		return 0;
 	}
-	if (impair_apply(&t, argv[optind], &sp, via, err, sizeof(err)) < 0)
+	/* --cc or --bottleneck alone leave the rest of the impairment alone. */
+	if ((!cc_wanted(&cco) || given[0] != '\0') &&
+	    impair_apply(&t, argv[optind], &sp, via, err, sizeof(err)) < 0)
+		return chatnet_failed("impair", err);
+	if (cc_impair(&t, argv[optind], &cco, err, sizeof(err)) < 0)
 		return chatnet_failed("impair", err);
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "client.h"
 #include "defaults.h"
 #include "msg.h"
+#include "tcpchat_info.h"
 
 #define TCPCHAT_QUEUE_MAX (64 * 1024) /* bytes written but not yet sent */
 
@@ -137,7 +138,7 @@ main(int argc, char **argv)
 		.datagram = false, .state = &state,
 		.connected = tcp_connected, .send = tcp_send,
 		.flush = tcp_flush, .pending = tcp_pending,
-		.receive = tcp_receive,
+		.receive = tcp_receive, .local = tcpchat_info_command,
 	};
 	struct client_options opt;
 	int rc;

@@ -3,5 +3,5 @@
 PROGRAMS += $(BIN)/tcpchat
 MANPAGES += man/tcpchat.1
 
-$(BIN)/tcpchat: $(call obj,tcp/tcpchat.c) $(LIBSHARED)
+$(BIN)/tcpchat: $(call obj,tcp/tcpchat.c tcp/tcpchat_info.c) $(LIBSHARED)
 LDLIBS_tcpchat := $(LDLIBS_EDIT)

@@ -7,9 +7,39 @@
 #                                    (time, seq end, retransmitted?); block
 #                                    1, the server's ACKs (time, ack, ack +
 #                                    advertised window), in bytes
+#                                    with chatcap --tcp-info samples of
+#                                    that client (the sender): block 2,
+#                                    cwnd x MSS and ssthresh x MSS (time,
+#                                    bytes, bytes or NaN); block 3, bytes in
+#                                    flight (tcp_probe); block 4, the
+#                                    congestion events (time, cwnd x MSS,
+#                                    state); a comment line "# samples N"
 #   json2dat.py overhead FILE.jsonl  protocol, payload bytes, header bytes
 import json
 import sys
+
+
+def kernel_blocks(ks):
+    """Blocks 2-4 of tseq: the sender's own state, from the kernel."""
+    polled = [k for k in ks if k["source"] == "poll"]
+    mss = next((k["mss"] for k in polled if k["mss"]), 0)
+    print(f"\n\n# samples {len(polled) if mss else 0}")
+    print("# time cwnd_bytes ssthresh_bytes")
+    for k in polled if mss else []:
+        ssth = k["ssthresh"] * mss if k["ssthresh"] is not None else "NaN"
+        print(k["time"], k["cwnd"] * mss, ssth)
+    print("\n\n# time inflight_bytes")
+    for k in ks:
+        if k["source"] == "tracepoint" and k["inflight_bytes"] is not None:
+            print(k["time"], k["inflight_bytes"])
+    print("\n\n# time cwnd_bytes state")
+    cwnd = 0
+    for k in sorted(ks, key=lambda k: k["time"]):
+        if k["event"] == "state" and k["cwnd"] is not None:
+            cwnd = k["cwnd"] * mss
+        elif k["event"] == "cong_state" and \
+                k["ca_state"] in ("cwr", "recovery", "loss"):
+            print(k["time"], cwnd, k["ca_state"])
 
 
 def main():
@@ -40,6 +70,8 @@ def main():
         for p in conn:
             if p["dir"] == "to_client" and p["ack"] is not None:
                 print(p["time"], p["ack"], p["ack"] + p["win"])
+        kernel_blocks([r for r in rows if r.get("type") == "tcp_info"
+                       and r["conv"] == conv and r["dir"] == "to_server"])
     elif mode == "overhead":
         print("# protocol payload headers packets")
         for proto in ("TCP", "UDP"):

@@ -42,6 +42,7 @@ annotate() {
 	for f in "$dir"/*.pcap; do
 		b=$(basename "$f" .pcap)
 		[ "$b" = lab2-red ] && continue
+		[ "$b" = lab7-reno ] && continue     # port 5002, kernel samples
 		for l in es en; do
 			"$root/bin/chatcap" --lang "$l" --tcp-port 5000 \
 				--udp-port 5001 --summary -r "$f" \
@@ -58,6 +59,9 @@ editcap -F pcap -s 200 "$dir/lab2-red.pcap" "$tmp/cut.pcap" && mv "$tmp/cut.pcap
 run_lab 3 lab3.pcap lab3-bench.pcap lab3-icmp.pcap
 run_lab 4 lab4.pcap
 run_lab 6 fallo.pcap
+run_lab 7 lab7-reno.pcapng lab7-reno.pcapng.tcp_info.json
+editcap -F pcap -s 200 "$dir/lab7-reno.pcapng" "$dir/lab7-reno.pcap" && rm "$dir/lab7-reno.pcapng"
+mv "$dir/lab7-reno.pcapng.tcp_info.json" "$dir/lab7-reno.pcap.tcp_info.json"
 mv "$dir/fallo.pcap" "$dir/lab6-fallo.pcap"
 annotate
 chmod 644 "$dir"/*.pcap "$dir"/*.pcapng

@@ -334,6 +334,9 @@ user_line(struct client *c, const char *line, size_t len)
 		client_send_msg(c, line, len);
 		if (c->state != CLIENT_DONE)
 			start_quit(c);
+	} else if (c->tr->local != NULL &&
+	           c->tr->local(c->tr->state, c->fd, line, len, c->term)) {
+		/* answered here: /tcp */
 	} else if (c->state == CLIENT_NAMING && m.kind == MSG_NICK &&
 	           m.arg != NULL) {
 		client_send_nick(c, m.arg, m.arg_len, false);

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct term;
+
 /* Exit statuses, documented in tcpchat(1) and udpchat(1). */
 enum client_status {
 	CLIENT_OK          = 0, /* left normally */
@@ -51,6 +53,10 @@ struct client_transport {
 	 * server closed the connection, or -1.
 	 */
 	int  (*receive)(void *state, int fd, struct client *c);
+	/* A typed line the client answers itself (tcpchat's /tcp), shown on
+	 * t; true when it was one. NULL: none. */
+	bool (*local)(void *state, int fd, const char *line, size_t len,
+	              struct term *t);
 };
 
 struct client_options {

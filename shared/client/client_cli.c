@@ -61,7 +61,7 @@ usage(const struct client_transport *t, FILE *f)
 	    "      --version          version\n"
 	    "\n"
 	    "Type lines to chat; /help lists the server's commands; /ping shows\n"
-	    "the round-trip time; salir, /quit or Ctrl-D leave.\n"
+	    "the round-trip time; %ssalir, /quit or Ctrl-D leave.\n"
 	    "Exit status: 0 normal, 1 usage, 2 server unreachable, 3 connection\n"
 	    "lost, 4 nickname refused (without a terminal).\n",
 	    "Uso: %s [-h HOST] [-p PUERTO] [-n APODO] [opciones]\n"
@@ -86,13 +86,18 @@ usage(const struct client_transport *t, FILE *f)
 	    "\n"
 	    "Escribe líneas para chatear; /ayuda muestra las órdenes del "
 	    "servidor;\n"
-	    "/ping mide el tiempo de ida y vuelta; salir, /salir o Ctrl-D "
+	    "/ping mide el tiempo de ida y vuelta; %ssalir, /salir o Ctrl-D "
 	    "salen.\n"
 	    "Estado de salida: 0 normal, 1 uso, 2 servidor inalcanzable, 3 "
 	    "conexión\n"
 	    "perdida, 4 apodo rechazado (sin terminal).\n"),
 	    t->prog, t->sock_type == SOCK_STREAM ? "TCP" : "UDP", t->server,
-	    REDCHAT_HOST, t->default_port, CLIENT_QUIET_US / 1000);
+	    REDCHAT_HOST, t->default_port, CLIENT_QUIET_US / 1000,
+	    t->local == NULL ? "" : TR("/tcp shows what the kernel's TCP knows\n"
+	                               "of this connection (cwnd, RTT, RTO...); ",
+	                               "/tcp muestra lo que el TCP del n\u00facleo "
+	                               "sabe\nde esta conexi\u00f3n (cwnd, RTT, "
+	                               "RTO...); "));
 }
 
 /* First pass: only --lang, so every later message is in that language. */

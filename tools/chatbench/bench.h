@@ -37,6 +37,9 @@ struct bench_opts {
 	double        connect_rate; /* connections opened per second; 0: at once */
 	long          server_pid;   /* 0: none */
 	unsigned long seed;         /* --bots: random seed */
+	uint64_t      bulk;         /* --bulk: bytes to send (bench_bulk.c) */
+	bool          sink;         /* --sink: receive one bulk transfer */
+	const char   *cc;           /* --cc: TCP_CONGESTION, or NULL */
 };
 
 /* What a run measured; bench_report.c prints it. */
@@ -148,6 +151,11 @@ int bench_load(const struct bench_opts *o, struct bench_result *res,
 int bench_idle(const struct bench_opts *o, struct bench_result *res,
                char *err, size_t errlen);
 int bench_bots(const struct bench_opts *o, char *err, size_t errlen);
+
+/* One bulk transfer to o->host (--bulk), or the end that reads one
+ * (--sink), with its report (bench_bulk.c): 0 or -1 with err. */
+int bench_bulk(const struct bench_opts *o, char *err, size_t errlen);
+int bench_sink(const struct bench_opts *o, char *err, size_t errlen);
 
 /* Print the results: human text or one JSON object, on stdout. */
 void bench_report(const struct bench_opts *o, const struct bench_result *res);

@@ -32,7 +32,7 @@
 enum { OPT_CLIENTS = 256, OPT_SENDERS, OPT_MESSAGES, OPT_SIZE, OPT_RATE,
        OPT_JSON, OPT_STALL, OPT_CONNECT_ONLY, OPT_HOLD, OPT_SERVER_PID,
        OPT_BOTS, OPT_SEED, OPT_DURATION, OPT_TIMEOUT, OPT_UDP, OPT_LANG,
-       OPT_CONNECT_RATE, OPT_HELP, OPT_VERSION };
+       OPT_CONNECT_RATE, OPT_HELP, OPT_VERSION, OPT_BULK, OPT_SINK, OPT_CC };
 
 static void
 usage(FILE *f)
@@ -44,6 +44,8 @@ usage(FILE *f)
 	"                 [--hold SECONDS] [--server-pid PID] [--json]\n"
 	"       chatbench [--udp] [-h HOST] [-p PORT] --bots K [--seed N]\n"
 	"                 [--duration SECONDS]\n"
+	"       chatbench [-h HOST] [-p PORT] --bulk BYTES [--cc ALG] [--json]\n"
+	"       chatbench [-p PORT] --sink [--json]\n"
 	"Load generator for redchat servers (and the seed servers).\n"
 	"  --udp              use UDP (default TCP)\n"
 	"  -h, --host HOST    server address (default %s)\n"
@@ -62,6 +64,9 @@ usage(FILE *f)
 	"  --duration SECONDS how long the bots chat (default: until Ctrl-C)\n"
 	"  --timeout SECONDS  give up on a run after this long (default %d)\n"
 	"  --connect-rate N   open at most N connections a second\n"
+	"  --bulk BYTES       one connection sending BYTES as fast as TCP allows\n"
+	"  --sink             accept one connection on PORT and read it all\n"
+	"  --cc ALG           the bulk socket's congestion control (reno...)\n"
 	"  --json             one JSON object instead of text\n"
 	"  --lang es|en       language of the output\n"
 	"  --help, --version\n",
@@ -71,6 +76,8 @@ usage(FILE *f)
 	"               [--hold SEGUNDOS] [--server-pid PID] [--json]\n"
 	"     chatbench [--udp] [-h HOST] [-p PUERTO] --bots K [--seed N]\n"
 	"               [--duration SEGUNDOS]\n"
+	"     chatbench [-h HOST] [-p PUERTO] --bulk BYTES [--cc ALG] [--json]\n"
+	"     chatbench [-p PUERTO] --sink [--json]\n"
 	"Generador de carga para servidores redchat (y los de las semillas).\n"
 	"  --udp              usar UDP (por defecto TCP)\n"
 	"  -h, --host HOST    dirección del servidor (por defecto %s)\n"
@@ -92,6 +99,10 @@ usage(FILE *f)
 	"Ctrl-C)\n"
 	"  --timeout SEGUNDOS abandonar tras este tiempo (por defecto %d)\n"
 	"  --connect-rate N   abrir como mucho N conexiones por segundo\n"
+	"  --bulk BYTES       una conexi\u00f3n que env\u00eda BYTES tan r\u00e1pido "
+	"como TCP deja\n"
+	"  --sink             acepta una conexi\u00f3n en PUERTO y lo lee todo\n"
+	"  --cc ALG           control de congesti\u00f3n del env\u00edo (reno...)\n"
 	"  --json             un objeto JSON en vez de texto\n"
 	"  --lang es|en       idioma de la salida\n"
 	"  --help, --version\n"),
@@ -149,6 +160,9 @@ static const struct option longopts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "connect-rate", required_argument, NULL, OPT_CONNECT_RATE },
 	{ "lang", required_argument, NULL, OPT_LANG },
+	{ "bulk", required_argument, NULL, OPT_BULK },
+	{ "sink", no_argument, NULL, OPT_SINK },
+	{ "cc", required_argument, NULL, OPT_CC },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -181,6 +195,9 @@ parse_option(int ch, char **argv, struct bench_opts *o, int *port)
 	case OPT_DURATION: o->duration = seconds("--duration", optarg); break;
 	case OPT_TIMEOUT: o->timeout = seconds("--timeout", optarg); break;
 	case OPT_CONNECT_RATE: o->connect_rate = (double)number("--connect-rate", optarg, 1, 1000000); break;
+	case OPT_BULK: o->bulk = (uint64_t)number("--bulk", optarg, 1, 1LL << 40); break;
+	case OPT_SINK: o->sink = true; break;
+	case OPT_CC: o->cc = optarg; break;
 	case OPT_LANG: break;           /* cli_lang_scan() applied it */
 	case OPT_HELP: usage(stdout); return 1;
 	case OPT_VERSION: cli_version(PROG); return 1;
@@ -205,6 +222,10 @@ check_conflicts(int argc, char **argv, const struct bench_opts *o)
 		return fprintf(stderr, TR("%s: --stall K needs K clients that do "
 		                          "not send\n", "%s: --stall K necesita K "
 		                          "clientes que no envíen\n"), PROG), -1;
+	if ((o->bulk > 0 || o->sink) && (o->udp || o->connect_only || o->bots))
+		return fprintf(stderr, TR("%s: --bulk and --sink are TCP, alone\n",
+		                          "%s: --bulk y --sink son TCP, solos\n"),
+		               PROG), -1;
 	if (o->connect_only && o->bots)
 		return fprintf(stderr, TR("%s: --connect-only or --bots, not both\n",
 		                          "%s: --connect-only o --bots, no ambos\n"),
@@ -249,6 +270,13 @@ main(int argc, char **argv)
 
 	if ((r = parse(argc, argv, &o)) != 0)
 		return r > 0 ? 0 : 1;
+	if (o.bulk > 0 || o.sink) {             /* bench_bulk.c */
+		r = o.sink ? bench_sink(&o, err, sizeof(err))
+		           : bench_bulk(&o, err, sizeof(err));
+		if (r < 0)
+			fprintf(stderr, "%s: %s\n", PROG, err);
+		return r < 0 ? 2 : 0;
+	}
 	if (o.bots > 0)
 		r = bench_bots(&o, err, sizeof(err));
 	else if (o.connect_only)

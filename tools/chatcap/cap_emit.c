@@ -106,6 +106,11 @@ cap_emit_packet(struct cap_emit *e, uint64_t n, int64_t rel_us,
 	cap_line_clear(c);
 	if (words)
 		cap_text_packet(&e->plain, c, n, rel_us, p, ev, h->caplen, h->len);
+	if (save && e->note != NULL && e->note->n > 0) {
+		cap_line_ch(c, '\n');
+		cap_line_mem(c, e->note->buf, e->note->n);
+		cap_line_clear(e->note);
+	}
 	if (!e->hold) {
 		write_out(e, l->buf, l->n, c->buf, c->n, save ? h : NULL, bytes,
 		          false, 0);

@@ -26,6 +26,8 @@ struct cap_emit {
 	struct cap_hold   q;
 	struct cap_line   line, comment;
 	bool              error;     /* writing the pcapng file failed */
+	struct cap_line  *note;      /* lines for the next comment (the kernel's
+	                              * TCP state, cap_kshow.c), or NULL */
 };
 
 /* Packet number n (relative time rel_us, header h, bytes) with its

@@ -23,9 +23,9 @@ usage(FILE *f)
 	"usage: chatcap [-i IFACE | -r FILE] [-w FILE] [--tcp-port N] "
 	"[--udp-port N]\n"
 	"               [-c COUNT] [--json | --html F] [--ladder] [--follow]\n"
-	"               [--summary] [--rtt] [--width N] [--color=WHEN] "
-	"[--lang es|en]\n"
-	"               [-D] [--help] [--version] [BPF EXPRESSION]\n"
+	"               [--summary] [--rtt] [--tcp-info[=poll]] [--width N]\n"
+	"               [--color=WHEN] [--lang es|en] [-D] [--help] [--version]\n"
+	"               [BPF EXPRESSION]\n"
 	"Shows chat traffic packet by packet, then compares TCP and UDP.\n"
 	"  -i IFACE         capture live on IFACE (default lo)\n"
 	"  -r FILE          read a pcap or pcapng file (- for standard input)\n"
@@ -43,6 +43,9 @@ usage(FILE *f)
 	"  --follow         each conversation's chat put back together\n"
 	"  --summary        print only the summary\n"
 	"  --rtt            RTT samples and the RFC 6298 estimate per sender\n"
+	"  --tcp-info[=poll] live: the kernel's cwnd, ssthresh, RTO... of each\n"
+	"                   sender beside the packets (=poll: no tracepoints);\n"
+	"                   with -w F also kept in F.tcp_info.json for -r F\n"
 	"  --width N        fit lines in N columns (0: never wrap; default: the\n"
 	"                   terminal's width, or 80)\n"
 	"  --color=WHEN     auto, always or never (NO_COLOR is honoured)\n"
@@ -54,9 +57,9 @@ usage(FILE *f)
 	"uso: chatcap [-i INTERFAZ | -r ARCHIVO] [-w ARCHIVO] [--tcp-port N] "
 	"[--udp-port N]\n"
 	"             [-c CUENTA] [--json | --html A] [--ladder] [--follow]\n"
-	"             [--summary] [--rtt] [--width N] [--color=CUANDO] "
-	"[--lang es|en]\n"
-	"             [-D] [--help] [--version] [EXPRESI\u00d3N BPF]\n"
+	"             [--summary] [--rtt] [--tcp-info[=poll]] [--width N]\n"
+	"             [--color=CUANDO] [--lang es|en] [-D] [--help] [--version]\n"
+	"             [EXPRESI\u00d3N BPF]\n"
 	"Muestra el tr\u00e1fico del chat paquete a paquete y compara TCP y "
 	"UDP.\n"
 	"  -i INTERFAZ      captura en vivo en INTERFAZ (por defecto lo)\n"
@@ -79,6 +82,12 @@ usage(FILE *f)
 	"  --summary        solo el resumen\n"
 	"  --rtt            muestras de RTT y la estimaci\u00f3n RFC 6298 por "
 	"emisor\n"
+	"  --tcp-info[=poll] en vivo: cwnd, ssthresh, RTO... del n\u00facleo "
+	"para cada\n"
+	"                   emisor junto a los paquetes (=poll: sin "
+	"tracepoints);\n"
+	"                   con -w A se guardan tambi\u00e9n en "
+	"A.tcp_info.json para -r A\n"
 	"  --width N        ajusta las l\u00edneas a N columnas (0: sin cortar; por "
 	"defecto,\n"
 	"                   el ancho del terminal, u 80)\n"
@@ -123,7 +132,7 @@ join_expression(struct cap_config *cfg, int argc, char **argv, int first)
 
 enum { O_TCP = 256, O_UDP, O_JSON, O_LADDER, O_SUMMARY, O_COLOR,
        O_LANG, O_HELP, O_VERSION, O_RTT, O_WIDTH,
-       O_FOLLOW, O_LADDER_OUT, O_HTML };
+       O_FOLLOW, O_LADDER_OUT, O_HTML, O_TCP_INFO, O_NO_TCP_INFO };
 
 static const struct option longopts[] = {
 	{ "tcp-port", required_argument, NULL, O_TCP },
@@ -136,6 +145,8 @@ static const struct option longopts[] = {
 	{ "ladder-out", required_argument, NULL, O_LADDER_OUT },
 	{ "html",     required_argument, NULL, O_HTML },
 	{ "width",    required_argument, NULL, O_WIDTH },
+	{ "tcp-info", optional_argument, NULL, O_TCP_INFO },
+	{ "no-tcp-info", no_argument,    NULL, O_NO_TCP_INFO },
 	{ "color",    required_argument, NULL, O_COLOR },
 	{ "lang",     required_argument, NULL, O_LANG },
 	{ "help",     no_argument,       NULL, O_HELP },
@@ -164,6 +175,15 @@ parse_option(struct cap_config *cfg, int c, char **argv)
 	case O_FOLLOW: cfg->follow = true; break;
 	case O_LADDER_OUT: cfg->ladder_out = optarg; break;
 	case O_HTML: cfg->html_out = optarg; break;
+	case O_TCP_INFO:
+		if (optarg != NULL && strcmp(optarg, "poll") != 0 &&
+		    strcmp(optarg, "all") != 0)
+			return bad_usage(TR("--tcp-info takes poll or all",
+			                    "--tcp-info admite poll o all"));
+		cfg->tcp_info = true;
+		cfg->tcp_info_trace = optarg == NULL || strcmp(optarg, "all") == 0;
+		break;
+	case O_NO_TCP_INFO: cfg->tcp_info = false; break;
 	case O_WIDTH:
 		if (cli_number(optarg, 0, 100000, &cfg->width, &what) < 0) {
 			fprintf(stderr, "%s: --width %s: %s\n", PROG, optarg,

@@ -15,6 +15,7 @@ struct cap_config {
 	uint16_t    tcp_port, udp_port;
 	uint64_t    count;
 	bool        json, ladder, summary_only, list, rtt, follow;
+	bool        tcp_info, tcp_info_trace; /* --tcp-info[=poll] */
 	const char *ladder_out;    /* --ladder-out: an SVG or Mermaid file */
 	const char *html_out;      /* --html: the interactive report */
 	long long   width;             /* -1: the terminal's, or 80 */

@@ -23,6 +23,7 @@
 #include "cap_follow.h"
 #include "cap_html.h"
 #include "cap_json.h"
+#include "cap_kshow.h"
 #include "cap_diagram.h"
 #include "cap_ladder.h"
 #include "cap_options.h"
@@ -37,6 +38,7 @@ struct run {
 	const struct cap_config *cfg;
 	struct cap_table     table;
 	struct cap_emit      emit;      /* where each packet's words go */
+	struct cap_kshow     ks;        /* the kernel's TCP state (--tcp-info) */
 	int                  dlt;
 	uint64_t             n;
 	struct cap_html      html;      /* --html */
@@ -58,6 +60,7 @@ on_packet(void *arg, const struct pcap_pkthdr *h, const uint8_t *bytes)
 	if (cap_table_packet(&r->table, res, &p, t_us, &ev) < 0)
 		return -1;
 	r->n++;
+	cap_kshow_due(&r->ks, &r->emit, &r->table, t_us);
 	if (cap_emit_packet(&r->emit, r->n, t_us - r->table.st.first_us, h,
 	                    bytes, &p, &ev) < 0)
 		return -1;
@@ -82,6 +85,8 @@ finish(struct run *r)
 	char err[512];
 
 	cap_emit_flush(&r->emit);
+	if (cap_kshow_close(&r->ks, &r->emit, &r->table) < 0)
+		r->emit.error = true;
 	o->link_name = name != NULL ? name : "?";
 	cap_table_finish(&r->table);
 	if (r->cfg->html_out != NULL &&
@@ -224,17 +229,26 @@ main(int argc, char **argv)
 		return (int)status;
 	}
 
+	if (cap_kshow_open(&r.ks, cfg.tcp_info, cfg.tcp_info_trace, src.live,
+	                   cfg.tcp_port, cfg.file, cfg.write_file, err,
+	                   sizeof(err)) < 0) {       /* before "capturing" */
+		fprintf(stderr, "%s: %s\n", PROG, err);
+		cap_source_close(&src);
+		return CAP_EXIT_CAPTURE;
+	}
 	start_output(&r, &cfg, &src);
 	if (cfg.html_out != NULL &&
 	    cap_html_start(&r.html, &r.emit, cfg.html_out, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", PROG, err);
 		cap_html_free(&r.html);
+		cap_kshow_abort(&r.ks);
 		cap_source_close(&src);
 		return CAP_EXIT_CAPTURE;
 	}
 	if (open_pcapng(&r, &cfg, &src, argc, argv) < 0) {
 		fprintf(stderr, "%s: %s: %s\n", PROG, cfg.write_file,
 		        strerror(errno));
+		cap_kshow_abort(&r.ks);
 		cap_source_close(&src);
 		return CAP_EXIT_CAPTURE;
 	}
@@ -260,6 +274,7 @@ main(int argc, char **argv)
 	}
 	if (r.failed && status == CAP_EXIT_OK)
 		status = CAP_EXIT_CAPTURE;
+	cap_kshow_abort(&r.ks);               /* when finish() was not reached */
 	cap_html_free(&r.html);
 	cap_emit_free(&r.emit);
 	cap_table_free(&r.table);
