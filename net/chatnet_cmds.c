@@ -205,13 +205,17 @@ chatnet_impair(int argc, char **argv)
 		return chatnet_bad_usage(TR("impair HOST [options]",
 		                    "impair EQUIPO [opciones]"),
 		                    optind < argc ? argv[argc - 1] : NULL);
+	if (strchr(given, 'c') != NULL && cc_wanted(&cco))
+		return chatnet_bad_usage(TR("--clear takes no --cc, --bottleneck "
+		                    "or --queue", "--clear no admite --cc, "
+		                    "--bottleneck ni --queue"), NULL);
 	if ((rc = chatnet_need_host(&t, argv[optind])) != 0)
 		return rc;
 	if (strchr(given, 'c') == NULL && impair_kept(&t, argv[optind], &old) == 0)
 		keep_earlier(&old, given, &sp);
 	if ((rc = need_delay(&sp)) != 0)
 		return rc;
-	if (strcmp(given, "c") == 0 && !cc_wanted(&cco)) {
+	if (strcmp(given, "c") == 0) {
 		impair_clear(&t, argv[optind], err, sizeof(err));
 		printf(TR("%s: no impairment\n", "%s: sin degradación\n"),
 		       argv[optind]);
