@@ -202,6 +202,7 @@ tcp_conn_feed(struct tcp_conn *c, struct room *room, const char *data,
 		c->resume_at = clock_ms() + wait;
 	}
 	input_taken(c);
+	room_flush(room);       /* the read's lines: one run per receiver */
 }
 
 void
@@ -221,6 +222,7 @@ tcp_conn_end(struct tcp_conn *c, struct room *room, bool eof)
 	if (eof && c->state != TCP_CONN_DEAD &&
 	    msg_framer_finish(&c->framer, &line, &len))
 		deliver(c, room, MSG_FRAME_LINE, line, len);
+	room_flush(room);
 	c->resume_at = c->silence_at = 0;
 	tcp_conn_rearm(c);
 	if (c->state != TCP_CONN_DEAD) {
@@ -258,6 +260,7 @@ tcp_conn_deadline(struct tcp_conn *c, struct room *room)
 		if (c->silence_at == 0)
 			msg_framer_trim(&c->framer);  /* idle now: hold no buffer */
 	}
+	room_flush(room);
 	tcp_conn_rearm(c);
 }
 

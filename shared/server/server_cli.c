@@ -393,4 +393,5 @@ server_room_config(const struct server_opts *o, enum server_kind kind,
 	cfg->rate_limit = o->rate_limit;
 	cfg->rate_burst = o->rate_burst;
 	cfg->rate_paced = kind == SERVER_TCP;   /* TCP can make a sender wait */
+	cfg->batch = kind == SERVER_TCP;        /* a send() takes many lines */
 }

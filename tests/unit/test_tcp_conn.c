@@ -298,6 +298,46 @@ test_tcp_conn_deadline_drops_only_when_the_time_is_up(void **state)
 	assert_string_equal(out_text(fx), notice);
 }
 
+/* Shrink c's socket buffer, queue 256 KiB and write what the socket
+ * takes; the rest waits (the socket is full). */
+static void
+fill_the_socket(struct fx *fx)
+{
+	int small = 4096;
+
+	assert_int_equal(setsockopt(fx->c.fd, SOL_SOCKET, SO_SNDBUF, &small,
+	                            sizeof(small)), 0);
+	fx->c.out_hard = 256 * 1024;
+	assert_int_equal(fill(&fx->c, 256 * 1024), 0);
+	assert_int_equal(tcp_conn_flush(&fx->c), 0);
+	assert_true(fx->c.blocked);
+	assert_true(fx->c.unsent > 0);          /* what the kernel holds */
+	assert_int_equal(fx->c.soft_by, 1000 + 5000);
+}
+
+static void
+test_tcp_conn_deadline_a_peer_that_read_is_not_dropped(void **state)
+{
+	struct fx *fx = *state;
+	char sink[65536];
+
+	enter(fx);
+	fill_the_socket(fx);
+	/* the peer reads everything the kernel held, but the socket was not
+	 * reported writable (no write was tried): it is reading */
+	while (recv(fx->peer, sink, sizeof(sink), MSG_DONTWAIT) > 0)
+		;
+	at(fx, 1000 + 5000);
+	assert_int_equal(fx->c.state, TCP_CONN_OPEN);
+	assert_int_equal(fx->c.soft_by, 6000 + 5000);   /* from now */
+	assert_int_equal(fx->c.unsent, 0);
+	/* and now it reads nothing more: dropped when that time is up */
+	assert_int_equal(tcp_conn_flush(&fx->c), 0);
+	fx->c.soft_by = 11000;
+	at(fx, 11000);
+	assert_int_equal(fx->c.state, TCP_CONN_DEAD);
+}
+
 static void
 test_tcp_conn_retire_finishes_the_cut_line_first(void **state)
 {
@@ -606,6 +646,7 @@ main(void)
 		T(test_tcp_conn_sent_runs_the_clock_only_while_nothing_is_taken),
 		T(test_tcp_conn_sent_no_clock_on_the_way_out),
 		T(test_tcp_conn_deadline_drops_only_when_the_time_is_up),
+		T(test_tcp_conn_deadline_a_peer_that_read_is_not_dropped),
 		T(test_tcp_conn_retire_finishes_the_cut_line_first),
 		T(test_tcp_conn_reading_stops_at_the_budget),
 		T(test_tcp_conn_leave_delivers_what_was_held),
