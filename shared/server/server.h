@@ -21,10 +21,11 @@ enum server_kind { SERVER_TCP, SERVER_UDP };
 /* tcpchatd's output (tcp/tcp_conn.h): one budget for the room's backlog
  * of shared chunks; near it the senders are held back (not read). A
  * receiver whose socket takes no byte for the soft time while its queue
- * waits is dropped; the hard cap per receiver is a last resort, far above
- * any burst (Redis: 32 MB hard for its pub/sub clients). */
+ * waits is dropped; the cap per receiver is a last resort, never below
+ * the budget (a reader may lag by the whole budget and still read it all)
+ * and by default 32 MiB above it. */
 #define SERVER_MAX_MEMORY       (64u << 20)   /* --max-memory, bytes */
-#define SERVER_MAX_QUEUE        (32u << 20)   /* --max-queue, bytes */
+#define SERVER_MAX_QUEUE        (96u << 20)   /* --max-queue, bytes */
 #define SERVER_SOFT_QUEUE_TIME  10            /* --soft-queue-time, s */
 /* Flood control: a human never comes near it, nor does a script of a few
  * hundred lines (they fit in the burst). Over TCP a client over it is read

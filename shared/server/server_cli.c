@@ -54,7 +54,8 @@ usage_own(FILE *out, enum server_kind kind)
 		                "      --soft-queue-time S drop a client that reads "
 		                "nothing for S seconds (default %d)\n"
 		                "      --max-queue BYTES   ...or has BYTES unread, "
-		                "as a last resort (default %uM)\n",
+		                "as a last resort (default %uM;\n"
+		                "                          at least --max-memory)\n",
 		                "      --threads           un hilo por cliente "
 		                "(por defecto: un bucle de eventos)\n"
 		                "      --max-memory BYTES  dejar de leer a quien "
@@ -64,7 +65,8 @@ usage_own(FILE *out, enum server_kind kind)
 		                "      --soft-queue-time S desconectar a quien no "
 		                "lea nada en S segundos (por defecto %d)\n"
 		                "      --max-queue BYTES   ...o tenga BYTES sin "
-		                "leer, como último recurso (por defecto %uM)\n"),
+		                "leer, como último recurso (por defecto %uM;\n"
+		                "                          al menos --max-memory)\n"),
 		        SERVER_MAX_MEMORY >> 20, SERVER_SOFT_QUEUE_TIME,
 		        SERVER_MAX_QUEUE >> 20);
 	else
@@ -313,6 +315,8 @@ finish(struct server_opts *o, int argc, char **argv, const char *lang,
 	}
 	if (lang != NULL && cli_lang(o->prog, lang) < 0)
 		return -1;
+	if (o->max_queue < o->max_memory)       /* a reader within the budget */
+		o->max_queue = o->max_memory;   /* is never dropped */
 	log_set_level(level);
 	never_stop();
 	log_start();
