@@ -15,8 +15,13 @@ models, with chatbench as the load (docs/performance.md quotes its output):
            run, alternating bin/relay_limit, the event loop and --threads,
            RUNS rounds; the median of each and its ratio to the relay
 
-Usage: scripts/bench_budget.py [repeat|stuck|budget|cpu]... [--runs N]
-(default: all four, N = 5 for repeat, 3 for cpu). Ports from 47150 up.
+  paced    a paced room (20 clients, 5 senders at 100 msg/s) with and
+           without one client that never reads, alternating, RUNS rounds:
+           the readers' median p99 each way
+
+Usage: scripts/bench_budget.py [repeat|stuck|budget|cpu|paced]...
+[--runs N] (default: all five, N = 5 for repeat, 3 for cpu and paced).
+Ports from 47150 up.
 Environment: REDCHAT_BIN (default bin/)."""
 import json
 import os
@@ -134,17 +139,40 @@ def cpu(runs):
         print(f"  median {name:<12} {m:5.1f} ns/delivery  {m / base:4.2f}x")
 
 
+def paced(runs):
+    print(f"paced: 20 clients, 5 senders at 100 msg/s x 500, with and "
+          f"without one never-reader, {runs} alternating runs")
+    for model, opt in MODELS.items():
+        p99 = {"without": [], "with": []}
+        for i in range(runs):
+            for case, extra in (("without", []), ("with", ["--stall", "1"])):
+                p, port = start(["--rate-limit", "0", *opt])
+                r = subprocess.run(
+                    [os.path.join(BIN, "chatbench"), "-p", str(port),
+                     "--json", "--clients", "20", "--senders", "5",
+                     "--messages", "500", "--rate", "100", *extra],
+                    capture_output=True, text=True)
+                stop(p)
+                r = json.loads(r.stdout)
+                p99[case].append(r["latency_us"]["p99"])
+                print(f"  {model:<8} {case:<8} run {i + 1}: lost {r['lost']}"
+                      f"  p99 {r['latency_us']['p99']} us", flush=True)
+        a, b = statistics.median(p99["without"]), statistics.median(p99["with"])
+        print(f"  median p99 {model}: without {a} us, with {b} us "
+              f"({b / a:.2f}x; goal <= 1.2x + 1 ms)")
+
+
 def main(argv):
     runs = None
     if "--runs" in argv:
         i = argv.index("--runs")
         runs = int(argv[i + 1])
         del argv[i:i + 2]
-    todo = argv or ["repeat", "stuck", "budget", "cpu"]
+    todo = argv or ["repeat", "stuck", "budget", "cpu", "paced"]
     for what in todo:
-        n = runs or (3 if what == "cpu" else 5)
+        n = runs or (3 if what in ("cpu", "paced") else 5)
         {"repeat": repeat, "stuck": stuck, "budget": budget,
-         "cpu": cpu}[what](n)
+         "cpu": cpu, "paced": paced}[what](n)
 
 
 if __name__ == "__main__":
