@@ -252,3 +252,15 @@ def test_a_run_over_the_budget_loses_nothing(mode):
     assert b"disconnected" not in s.log
     assert hwm_kib(s.proc.pid) <= (8 + 32) * 1024
     stop_ok(s)
+
+
+def test_byte_options_take_suffixes_and_refuse_nonsense():
+    """--max-memory and --max-queue take K, M, G; a budget under 1 MiB or a
+    word is refused with a usage error that names the option."""
+    for args, says in ((["--max-memory", "100"], "at least 1048576"),
+                       (["--max-memory", "2X"], "--max-memory 2X"),
+                       (["--max-queue", "12Q"], "--max-queue 12Q")):
+        p = subprocess.run([program("tcpchatd"), "--lang", "en", "-p", "0",
+                            *args], capture_output=True, text=True,
+                           timeout=10)
+        assert p.returncode == 1 and says in p.stderr, (args, p.stderr)
