@@ -142,9 +142,13 @@ leave_room(struct tconn *k)
 {
 	struct tserver *S = k->S;
 
+	bool stays;
+
 	if (S->room != NULL)
 		tcp_conn_leave(&k->c, S->room);
-	return tcp_conn_retire(&k->c);
+	stays = tcp_conn_retire(&k->c);
+	threads_release(S);     /* its queue let go of the shared chunks */
+	return stays;
 }
 
 /* With the lock held: move CLOSING on to DRAINING once its queue is empty

@@ -55,13 +55,16 @@ def read_all(sock, timeout=60):
 
 def blast(sock, body, n):
     """Send n numbered lines of body from a thread (blocking sends).
-    Returns the thread and a list whose item is True once all went."""
-    done = [False]
+    Returns the thread and a list: [True once all went, what went wrong]."""
+    done = [False, None]
     data = b"".join(f"{k:06d} {body}\n".encode() for k in range(n))
 
     def run():
-        sock.sendall(data)
-        done[0] = True
+        try:
+            sock.sendall(data)
+            done[0] = True
+        except OSError as e:
+            done[1] = e
     t = threading.Thread(target=run, daemon=True)
     t.start()
     return t, done
@@ -118,7 +121,7 @@ def test_senders_held_at_the_budget_and_released(mode):
             assert line == f"snd: {k:06d} {body}".encode(), line[:40]
             k += 1
     t.join(60)
-    assert done[0]
+    assert done[0], done[1]
     assert b"read nothing" not in s.log and b"unread" not in s.log
     assert hwm_kib(s.proc.pid) <= (1 + 32) * 1024
     r.close()
@@ -149,7 +152,7 @@ def test_only_the_non_reader_is_dropped_and_reads_why_late(mode):
         assert chat == [f"snd: {k:06d} {body}" for k in range(n)]
         assert not any("r0 was" in x or "r1 was" in x for x in ls)
     t.join(60)
-    assert done[0]
+    assert done[0], done[1]
     if not any("stuck was disconnected" in x for x in got[0]):
         readers[0].expect(r"^\*\*\* stuck was disconnected", timeout=30)
     wait_log(s, r"stuck: read nothing for 2 s", timeout=30)
@@ -167,6 +170,26 @@ def test_only_the_non_reader_is_dropped_and_reads_why_late(mode):
     stuck.close()
     for c in readers + [snd]:
         c.close()
+    stop_ok(s)
+
+
+def test_senders_released_when_the_only_lagging_one_is_dropped(mode):
+    """The backlog is pinned by one client that never reads; nobody else
+    is reading anything. When it is dropped (--soft-queue-time 2), the
+    chunks it held are freed and the held sender goes on to the end."""
+    s = start(mode, "--max-memory", "1M", "--soft-queue-time", "2",
+              "--rate-limit", "0")
+    stuck = raw_join(s.port, "stuck")
+    snd = join(s.port, "snd")
+    w = wait_named(s, ["stuck", "snd"])
+    w.close()
+    t, done = blast(snd.sock, "d" * 490, 12000)
+    t.join(90)
+    assert done[0], f"the sender was never released ({done[1]!r}; " \
+        f"log: {s.log[-1500:]!r})"
+    wait_log(s, r"stuck: read nothing for 2 s", timeout=30)
+    stuck.close()
+    snd.close()
     stop_ok(s)
 
 
