@@ -84,6 +84,17 @@ def wait_named(s, nicks, timeout=30):
         time.sleep(0.1)
 
 
+def pinned_room(mode, soft_time, nick):
+    """A server with a 1 MiB budget, a client nick that reads nothing (yet)
+    and a sender "snd", both in the room: (server, nick's socket, snd)."""
+    s = start(mode, "--max-memory", "1M", "--soft-queue-time", soft_time,
+              "--rate-limit", "0")
+    r = raw_join(s.port, nick)
+    snd = join(s.port, "snd")
+    wait_named(s, [nick, "snd"]).close()
+    return s, r, snd
+
+
 def test_senders_held_at_the_budget_and_released(mode):
     """A reader that stops reading while one sender blasts 12 MB: the room's
     backlog reaches the 1 MiB budget and the sender is no longer read (its
@@ -91,12 +102,7 @@ def test_senders_held_at_the_budget_and_released(mode):
     (the reader stopped for less than --soft-queue-time). When the reader
     reads again the sender is released, and the reader gets every line, in
     order."""
-    s = start(mode, "--max-memory", "1M", "--soft-queue-time", "60",
-              "--rate-limit", "0")
-    r = raw_join(s.port, "r")
-    snd = join(s.port, "snd")
-    w = wait_named(s, ["r", "snd"])
-    w.close()
+    s, r, snd = pinned_room(mode, "60", "r")
     body, n = "b" * 990, 12000
     t, done = blast(snd.sock, body, n)
     # held: the sender's 12 MB cannot all go while r reads nothing
@@ -177,12 +183,7 @@ def test_senders_released_when_the_only_lagging_one_is_dropped(mode):
     """The backlog is pinned by one client that never reads; nobody else
     is reading anything. When it is dropped (--soft-queue-time 2), the
     chunks it held are freed and the held sender goes on to the end."""
-    s = start(mode, "--max-memory", "1M", "--soft-queue-time", "2",
-              "--rate-limit", "0")
-    stuck = raw_join(s.port, "stuck")
-    snd = join(s.port, "snd")
-    w = wait_named(s, ["stuck", "snd"])
-    w.close()
+    s, stuck, snd = pinned_room(mode, "2", "stuck")
     t, done = blast(snd.sock, "d" * 490, 12000)
     t.join(90)
     assert done[0], f"the sender was never released ({done[1]!r}; " \
