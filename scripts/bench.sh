@@ -14,6 +14,9 @@
 #   W6 slow reader W1 with one client that never reads
 #   W6h            the same with 10 MB for each reader (5000 x 200 B): more
 #                  than the kernel buffers for the stuck one (W6's 1.6 MB fit)
+#   W6b            W6h over the memory budget: tcpchatd with --max-memory 8M
+#                  and --soft-queue-time 1 (the senders are held back, the
+#                  stuck one is dropped after a second, nobody else)
 #   W6r            W3 (paced, so latency means something) with one client
 #                  that never reads
 #   limit          W1 and W2 against tools/relay_limit.c, the least a correct
@@ -95,8 +98,8 @@ start_server() {
 	opts=$(redchat_opts tcpchatd)
 	[ "${DEFAULTS:-0}" = 1 ] && opts="-q -p 0"
 	case $1 in
-	tcpchatd) cmd=("$BIN/tcpchatd" $opts) ;;
-	threads)  cmd=("$BIN/tcpchatd" $opts --threads) ;;
+	tcpchatd) cmd=("$BIN/tcpchatd" $opts ${TCPD_OPTS:-}) ;;
+	threads)  cmd=("$BIN/tcpchatd" $opts --threads ${TCPD_OPTS:-}) ;;
 	baseline) cmd=("$BENCH_BASELINE" $opts) ;;
 	limit)    cmd=("$BIN/relay_limit" 0) ;;
 	udpchatd) cmd=("$BIN/udpchatd" $(redchat_opts udpchatd)) ;;
@@ -231,6 +234,8 @@ for s in tcpchatd threads seed-tcp; do
 	run W4 "$s" --connect-only --clients "$IDLE" --hold 2
 	run W6 "$s" --clients 50 --senders 10 --messages 2000 --size 64 --stall 1
 	run W6h "$s" --clients 50 --senders 10 --messages 5000 --size 200 --stall 1
+	TCPD_OPTS="--max-memory 8M --soft-queue-time 1" \
+	run W6b "$s" --clients 50 --senders 10 --messages 5000 --size 200 --stall 1
 	run W6r "$s" --clients 50 --senders 10 --messages 500 --rate 100 --stall 1
 	run_attack "$s"
 done

@@ -115,7 +115,8 @@ def rows_tcp(runs):
                  [f'{g("W4", s)["connected"]} / {g("W4", s)["server_threads"]}'
                   if g("W4", s) else "-" for s in TCP], ["", ""]))
     for w, label in (("W6", "W6 one stuck reader: others got"),
-                     ("W6h", "W6h same, 10 MB each: others got")):
+                     ("W6h", "W6h same, 10 MB each: others got"),
+                     ("W6b", "W6b W6h, --max-memory 8M: others got")):
         rows.append((label,
                      [f'{100.0 * g(w, s)["delivered"] / g(w, s)["expected"]:.1f} %'
                       if g(w, s) and g(w, s)["expected"] else "-"
@@ -127,6 +128,9 @@ def rows_tcp(runs):
                       if g(w, s) else "-" for s in TCP], ["", ""]))
         rows.append(("   last delivery after (s)",
                      [num(g(w, s) and g(w, s)["duration_s"], 2)
+                      for s in TCP], ["", ""]))
+        rows.append(("   server RSS (KiB)",
+                     [num(g(w, s) and g(w, s)["server_rss_kib"])
                       for s in TCP], ["", ""]))
     for p in ("p50", "p99", "max"):
         vals = [lat(g("W6r", s), p) for s in TCP]

@@ -1,7 +1,8 @@
 /*
- * tcp_conn.c — reading, framing and writing for one TCP client. Both server
- * models (one event loop, or one thread per client) use these functions, so
- * they differ only in how they wait.
+ * tcp_conn.c — accepting, reading and framing for one TCP client, and its
+ * clocks (the writing is in tcp_out.c). Both server models (one event loop,
+ * or one thread per client) use these functions, so they differ only in
+ * how they wait.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -48,9 +49,8 @@ tcp_accept(int lfd, int *fd, char *peer)
 	}
 }
 
-/* The nearest of the connection's deadlines, 0 when none is set. */
-static void
-rearm(struct tcp_conn *c)
+void
+tcp_conn_rearm(struct tcp_conn *c)
 {
 	uint64_t t[4] = { c->silence_at, c->drain_by, c->resume_at, c->soft_by };
 	size_t i;
@@ -72,7 +72,7 @@ tcp_conn_init(struct tcp_conn *c, int fd, const char *peer,
 	c->why = ROOM_LEAVE_CLOSED;
 	c->framer.max = o->max_line;
 	c->out_hard = o->max_queue;
-	c->out_soft = o->soft_queue;
+	c->budget = o->max_memory;
 	c->soft_ms = o->soft_queue_time * 1000u;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	/* Chat lines are small and wanted now: no Nagle delay. */
@@ -94,122 +94,6 @@ tcp_conn_close(struct tcp_conn *c)
 }
 
 /* ---------------------------------------------------------------------------
- * Output: a queue per client with a soft and a hard limit, so one client
- * that stops reading costs bounded memory and never makes anyone else wait.
- * ------------------------------------------------------------------------ */
-
-/* Arm or disarm the soft limit's clock after the queue changed. */
-static void
-watch_soft(struct tcp_conn *c)
-{
-	bool over = c->out_soft > 0 && c->out.len > c->out_soft;
-
-	if (over == (c->soft_by != 0))
-		return;
-	c->soft_by = over ? clock_ms() + c->soft_ms : 0;
-	rearm(c);
-}
-
-int
-tcp_conn_queue(struct tcp_conn *c, const char *line, size_t len)
-{
-	if (c->state == TCP_CONN_DEAD || c->state == TCP_CONN_DRAINING)
-		return -1;
-	if (outq_push_copy(&c->out, c->writer, line, len, c->out_hard) < 0) {
-		tcp_conn_drop(c, false);        /* over the hard limit */
-		return -1;
-	}
-	if (c->soft_by == 0 && c->out.len > c->out_soft)
-		watch_soft(c);
-	return 0;
-}
-
-void
-tcp_conn_drop(struct tcp_conn *c, bool slow)
-{
-	char notice[1 + MSG_LINE_MAX];  /* any catalogue line fits */
-	int n;
-
-	notice[0] = '\n';      /* after whatever part of a line went */
-	/* What is queued will never be read in time: replace it with the
-	 * reason, to be tried once before closing. */
-	log_info(slow ? TR("%s: over %zu KiB unread for %u s, disconnected",
-	                   "%s: más de %zu KiB sin leer durante %u s, "
-	                   "desconectado")
-	              : TR("%s: over %zu KiB unread, disconnected",
-	                   "%s: más de %zu KiB sin leer, desconectado"),
-	         c->member && room_member_nick(c->member)
-	             ? room_member_nick(c->member) : c->peer,
-	         (slow ? c->out_soft : c->out_hard) / 1024, c->soft_ms / 1000);
-	n = slow ? snprintf(notice + 1, sizeof(notice) - 1,
-	                    catalog_text(CAT_OVERFLOW_SLOW), c->out_soft / 1024,
-	                    c->soft_ms / 1000)
-	         : snprintf(notice + 1, sizeof(notice) - 1,
-	                    catalog_text(CAT_OVERFLOW), c->out_hard / 1024);
-	if (n < 0 || (size_t)n >= sizeof(notice) - 1) {
-		log_error(TR("%s: notice too long", "%s: aviso demasiado largo"),
-		          c->peer);
-		n = 0;
-	}
-	outq_clear(&c->out);
-	outq_push_copy(&c->out, c->writer, notice, 1 + (size_t)n, SIZE_MAX);
-	c->soft_by = 0;
-	rearm(c);
-	c->state = TCP_CONN_DEAD;
-	c->why = ROOM_LEAVE_DROPPED;
-	c->farewell = true;
-}
-
-int
-tcp_conn_flush(struct tcp_conn *c)
-{
-	struct iovec iov[TCP_IOV];
-	struct msghdr mh = { .msg_iov = iov };
-	size_t want, i;
-	ssize_t n;
-	int err;
-
-	while (!outq_empty(&c->out)) {
-		mh.msg_iovlen = outq_iov(&c->out, iov, TCP_IOV);
-		for (want = 0, i = 0; i < mh.msg_iovlen; i++)
-			want += iov[i].iov_len;
-		n = sendmsg(c->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n > 0) {
-			outq_consume(&c->out, (size_t)n);
-			if ((size_t)n == want)
-				continue;
-			/* The kernel took less: the socket is full, and
-			 * asking again would only hear EAGAIN. */
-			if (c->soft_by != 0)
-				watch_soft(c);
-			c->blocked = true;
-			return 0;
-		}
-		err = n < 0 ? errno : EPIPE;
-		if (err == EINTR)
-			continue;
-		if (err == EAGAIN || err == EWOULDBLOCK) {
-			if (c->soft_by != 0)
-				watch_soft(c);
-			c->blocked = true;
-			return 0;
-		}
-		log_debug("%s: send: %s", c->peer, strerror(err));
-		outq_clear(&c->out);
-		c->farewell = false;
-		if (c->state != TCP_CONN_DEAD) {
-			c->state = TCP_CONN_DEAD;
-			c->why = ROOM_LEAVE_CLOSED;
-		}
-		return -1;
-	}
-	if (c->soft_by != 0)
-		watch_soft(c);
-	c->blocked = false;
-	return 1;
-}
-
-/* ---------------------------------------------------------------------------
  * Input: bytes to lines to the room, at the pace the rate limit allows.
  * ------------------------------------------------------------------------ */
 
@@ -218,7 +102,7 @@ static void
 deliver(struct tcp_conn *c, struct room *room, enum msg_frame f,
         const char *line, size_t len)
 {
-	if (c->member == NULL || c->state != TCP_CONN_OPEN)
+	if (c->member == NULL)          /* it quit, or the room let it go */
 		return;
 	if (f == MSG_FRAME_TOO_LONG) {
 		room_too_long(room, c->member);
@@ -269,7 +153,7 @@ input_taken(struct tcp_conn *c)
 	 * the pause is the server's, not the client's. */
 	c->silence_at = msg_framer_pending(&c->framer) && buf_empty(&c->in)
 	                    ? clock_ms() + MSG_SILENCE_MS : 0;
-	rearm(c);
+	tcp_conn_rearm(c);
 }
 
 /* Go on with input held back by the rate limit. */
@@ -286,9 +170,12 @@ resume(struct tcp_conn *c, struct room *room)
 }
 
 bool
-tcp_conn_reading(const struct tcp_conn *c)
+tcp_conn_reading(struct tcp_conn *c)
 {
-	return c->state != TCP_CONN_DEAD && buf_empty(&c->in);
+	if (c->state == TCP_CONN_DEAD || !buf_empty(&c->in))
+		return false;
+	return c->state != TCP_CONN_OPEN || c->writer == NULL ||
+	       !outq_writer_hold(c->writer, c->budget);
 }
 
 void
@@ -316,6 +203,7 @@ tcp_conn_feed(struct tcp_conn *c, struct room *room, const char *data,
 		c->resume_at = clock_ms() + wait;
 	}
 	input_taken(c);
+	room_flush(room);       /* the read's lines: one run per receiver */
 }
 
 void
@@ -330,10 +218,14 @@ tcp_conn_end(struct tcp_conn *c, struct room *room, bool eof)
 	if (!buf_empty(&c->in))
 		take_lines(c, room, buf_head(&c->in), c->in.len, false, &wait);
 	buf_free(&c->in);
-	if (eof && msg_framer_finish(&c->framer, &line, &len))
+	/* A write that already failed (a reset: the error is reported once,
+	 * then reads see an end of stream) makes no end orderly. */
+	if (eof && c->state != TCP_CONN_DEAD &&
+	    msg_framer_finish(&c->framer, &line, &len))
 		deliver(c, room, MSG_FRAME_LINE, line, len);
+	room_flush(room);
 	c->resume_at = c->silence_at = 0;
-	rearm(c);
+	tcp_conn_rearm(c);
 	if (c->state != TCP_CONN_DEAD) {
 		c->state = TCP_CONN_DEAD;
 		c->why = ROOM_LEAVE_CLOSED;
@@ -353,8 +245,13 @@ tcp_conn_deadline(struct tcp_conn *c, struct room *room)
 	}
 	if (c->resume_at != 0 && c->resume_at <= now)
 		resume(c, room);
-	if (c->soft_by != 0 && c->soft_by <= now && c->state != TCP_CONN_DEAD)
-		tcp_conn_drop(c, true);
+	if (c->soft_by != 0 && c->soft_by <= now && tcp_conn_stuck(c, now)) {
+		if (c->state == TCP_CONN_OPEN)
+			tcp_conn_drop(c, TCP_DROP_STUCK);
+		else                    /* it left and never read the rest */
+			c->state = TCP_CONN_DEAD;
+		c->soft_by = 0;
+	}
 	if (c->silence_at != 0 && c->silence_at <= now) {
 		c->silence_at = 0;
 		if ((wait = wait_for_rate(c, room)) > 0)
@@ -364,22 +261,23 @@ tcp_conn_deadline(struct tcp_conn *c, struct room *room)
 		if (c->silence_at == 0)
 			msg_framer_trim(&c->framer);  /* idle now: hold no buffer */
 	}
-	rearm(c);
+	room_flush(room);
+	tcp_conn_rearm(c);
 }
 
-bool
-tcp_conn_retire(struct tcp_conn *c)
+void
+tcp_conn_leave(struct tcp_conn *c, struct room *room)
 {
-	if (!c->farewell || c->state != TCP_CONN_DEAD || outq_empty(&c->out))
-		return false;
-	c->farewell = false;
-	c->member = NULL;
-	c->state = TCP_CONN_CLOSING;
-	c->silence_at = c->resume_at = c->soft_by = 0;
+	struct room_member *m = c->member;
+	uint64_t wait;
+
+	if (m == NULL)
+		return;
+	if (!buf_empty(&c->in))         /* read, accepted: it all goes on */
+		take_lines(c, room, buf_head(&c->in), c->in.len, false, &wait);
 	buf_free(&c->in);
-	c->drain_by = clock_ms() + TCP_DRAIN_MS;    /* read it by then */
-	rearm(c);
-	return true;
+	c->member = NULL;
+	room_leave(room, m, c->why);
 }
 
 void
@@ -405,5 +303,5 @@ tcp_conn_shutdown(struct tcp_conn *c)
 	c->soft_by = 0;
 	buf_free(&c->in);
 	c->drain_by = clock_ms() + TCP_DRAIN_MS;
-	rearm(c);
+	tcp_conn_rearm(c);
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "buf.h"
 #include "msg.h"
@@ -20,10 +21,14 @@
 
 #define TCP_SNDBUF  (64 * 1024)  /* the kernel's share of a client's backlog */
 #define TCP_DRAIN_MS 2000        /* wait for the peer's FIN after ours */
+/* A dropped client's connection stays open this long, holding only the
+ * end of its cut line and the reason, so that a late reader still gets
+ * them (tcpchatd(1)). */
+#define TCP_FAREWELL_MS 60000
 #define TCP_IOV      64          /* references written per sendmsg() */
 
 /*
- * Two rules keep one client from hurting the room, and neither loses an
+ * Three rules keep one client from hurting the room, and none loses an
  * accepted message:
  *
  * - Flood control (input). A client over its rate (--rate-limit) is read
@@ -32,18 +37,32 @@
  *   have all gone to the room. TCP flow control then pushes back on the
  *   sender (its window closes): that is what a lab can capture.
  *
- * - Output limits (the Redis client-output-buffer-limit model). What the
- *   room queued for a client that does not read grows in `out`, never
- *   holding back anyone else. Over the hard limit (--max-queue) it is
- *   dropped at once; over the soft limit (--soft-queue) for longer than
- *   --soft-queue-time it is dropped too. Either way it is told why, and the
- *   others see it leave.
+ * - One memory budget (--max-memory) for the room's backlog: the shared
+ *   chunks that some receiver has still to write (outq.h). Near it, the
+ *   senders are not read (tcp_conn_reading) until the receivers have
+ *   written enough: TCP pushes back on the senders, nothing is lost, and a
+ *   reader that keeps reading, however slowly, is never dropped.
+ *
+ * - A receiver that reads nothing is dropped: its queue waited and its
+ *   socket took no byte for --soft-queue-time (Ctrl-Z, a frozen laptop).
+ *   A per-receiver cap (--max-queue) is a last resort far above any burst.
+ *   Either way it is told why after the end of the line it was cut in (the
+ *   connection stays open TCP_FAREWELL_MS for that), the others see it
+ *   leave, and what it had sent and the server had read still goes to the
+ *   room (tcp_conn_leave).
  */
 enum tcp_state {
 	TCP_CONN_OPEN,      /* chatting */
 	TCP_CONN_CLOSING,   /* left the room: send what is queued, then FIN */
 	TCP_CONN_DRAINING,  /* FIN sent: read and discard until the peer's FIN */
 	TCP_CONN_DEAD,      /* to be removed from the room (if in it) and closed */
+};
+
+/* Why the server drops a receiver (a DEAD connection's last notice). */
+enum tcp_drop {
+	TCP_DROP_NONE,
+	TCP_DROP_CAP,       /* its queue passed --max-queue */
+	TCP_DROP_STUCK,     /* it read nothing for --soft-queue-time */
 };
 
 struct tcp_conn {
@@ -62,12 +81,15 @@ struct tcp_conn {
 	uint64_t            silence_at; /* silence rule ends a message; 0 */
 	uint64_t            drain_by;   /* peer's FIN by then, or close; 0 */
 	uint64_t            resume_at;  /* held input goes on then; 0 */
-	uint64_t            soft_by;    /* still over the soft limit then:
-	                                   drop; 0 while under it */
+	uint64_t            soft_by;    /* the socket still takes nothing
+	                                   then: drop; 0 while the queue is
+	                                   empty (tcp_conn_sent) */
+	long                unsent;     /* the kernel's unsent bytes when
+	                                   soft_by was set (progress?) */
 	size_t              out_hard;   /* --max-queue, bytes */
-	size_t              out_soft;   /* --soft-queue, bytes */
+	size_t              budget;     /* --max-memory, bytes (the writer's) */
 	unsigned            soft_ms;    /* --soft-queue-time, ms */
-	bool                farewell;   /* DEAD with a last notice queued */
+	enum tcp_drop       drop;       /* DEAD: why the server dropped it */
 	bool                blocked;    /* the socket took less than was
 	                                   queued: wait until it is writable */
 	char                peer[NET_ADDR_LEN];
@@ -99,27 +121,42 @@ void tcp_conn_init(struct tcp_conn *c, int fd, const char *peer,
 void tcp_conn_close(struct tcp_conn *c);
 
 /*
- * Queue a line for the client: a reference to the line shared through
- * c->writer (outq_writer_share), else to a copy. Over the hard limit the
- * client is dropped (tcp_conn_drop); crossing the soft limit arms
- * c->soft_by. Returns 0, or -1 when the line was not queued.
+ * Queue lines for the client (one or more whole lines): a reference to
+ * the text shared through c->writer (outq_writer_share), else to a copy.
+ * Past the cap (--max-queue) the client is dropped (tcp_conn_drop).
+ * Returns 0, or -1 when the lines were not queued. Never writes to the
+ * socket nor lets go of what is queued: in tcpchatd --threads another
+ * thread may be writing it.
  */
 int tcp_conn_queue(struct tcp_conn *c, const char *line, size_t len);
 
-/* Replace c's queue by the notice that says why it is dropped (slow: it
- * stayed over the soft limit; else it passed the hard one), and make it
- * TCP_CONN_DEAD (why = ROOM_LEAVE_DROPPED). */
-void tcp_conn_drop(struct tcp_conn *c, bool slow);
+/* Make c TCP_CONN_DEAD (why = ROOM_LEAVE_DROPPED) for this reason; its
+ * queue is replaced by the notice when it leaves (tcp_conn_retire). */
+void tcp_conn_drop(struct tcp_conn *c, enum tcp_drop why);
 
 /* Whether the model should read c's socket now: not while input read
- * before is held back by the rate limit (until c->resume_at). */
-bool tcp_conn_reading(const struct tcp_conn *c);
+ * before is held back by the rate limit (until c->resume_at), nor while
+ * the room's backlog is over its budget (outq_writer_hold). */
+bool tcp_conn_reading(struct tcp_conn *c);
 
 /*
- * Write what the kernel takes (sendmsg of the queued references; a short
- * write means the socket is full, and ends the attempt). Returns 1 when the
- * queue is empty, 0 when bytes remain (c->blocked: wait for writability),
- * -1 on a socket error (the connection becomes TCP_CONN_DEAD).
+ * Writing in two halves, so that tcpchatd --threads writes the socket
+ * without its lock: tcp_conn_iov() fills iov with what is queued (lock
+ * held; *want: its bytes; returns the count, 0 when nothing is queued);
+ * the caller sends it (MSG_DONTWAIT, lock not held); tcp_conn_sent() takes
+ * the result (n bytes, or n < 0 with err; lock held). Only c's own writer
+ * lets go of queued bytes, so the iovecs stay valid in between. Returns 1
+ * when all of want went, 0 when the socket is full (c->blocked: wait for
+ * writability), -1 on a socket error (the connection becomes DEAD).
+ */
+size_t tcp_conn_iov(const struct tcp_conn *c, struct iovec *iov,
+                    size_t *want);
+int tcp_conn_sent(struct tcp_conn *c, ssize_t n, int err, size_t want);
+
+/*
+ * Write what the kernel takes (the two halves above, in turn). Returns 1
+ * when the queue is empty, 0 when bytes remain (c->blocked), -1 on a
+ * socket error (the connection becomes TCP_CONN_DEAD).
  */
 int tcp_conn_flush(struct tcp_conn *c);
 
@@ -144,18 +181,32 @@ void tcp_conn_end(struct tcp_conn *c, struct room *room, bool eof);
 /*
  * The deadline passed: held input goes on to the room, an unterminated
  * message becomes a message (silence rule), a drain that took too long
- * ends, or a client that stayed over the soft output limit is dropped (the
- * last two make the connection DEAD).
+ * ends, or a client whose socket took nothing for --soft-queue-time is
+ * dropped (the last two make the connection DEAD).
  */
 void tcp_conn_deadline(struct tcp_conn *c, struct room *room);
 
 /*
- * A DEAD connection has left the room. If it was dropped by the server with
- * a last notice queued (tcp_conn_drop), it becomes CLOSING
- * for up to TCP_DRAIN_MS, so that the client can still read why: returns
- * true, and the model keeps it. Else returns false: close it now.
+ * A DEAD connection leaves the room: every complete line it had sent and
+ * the server had read (held by the rate limit) still goes to the room,
+ * then the others are told it left. No-op once out of the room.
+ */
+void tcp_conn_leave(struct tcp_conn *c, struct room *room);
+
+/*
+ * A DEAD connection has left the room. If the server dropped it
+ * (tcp_conn_drop), its queue becomes the end of the line it was cut in and
+ * the notice that says why, and it becomes CLOSING for up to
+ * TCP_FAREWELL_MS, so that a late reader still reads why: returns true, and
+ * the model keeps it. Else returns false: close it now.
  */
 bool tcp_conn_retire(struct tcp_conn *c);
+
+/* Between tcp_conn.c and tcp_out.c: set c->deadline to the nearest of its
+ * clocks (0: none); and when the soft clock ran out at now, whether the
+ * socket really took nothing (else the clock restarts: false). */
+void tcp_conn_rearm(struct tcp_conn *c);
+bool tcp_conn_stuck(struct tcp_conn *c, uint64_t now);
 
 /* The room is done with this connection (quit, kick): switch to CLOSING. */
 void tcp_conn_leave_room(struct tcp_conn *c);

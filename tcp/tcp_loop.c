@@ -15,7 +15,8 @@
  * No client waits for another (tcp_conn.h): a sender over its rate is not
  * read (the loop stops watching it for EPOLLIN) until its held input has
  * gone to the room, and a receiver that does not read only grows its own
- * queue, up to its limits.
+ * queue; near the memory budget every sender is held the same way (in
+ * L->held) until the backlog falls. The settling is in tcp_loop_settle.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -30,75 +31,15 @@
 #include "server.h"
 #include "tcp_conn.h"
 #include "tcp_loop.h"
+#include "tcp_loop_impl.h"
 
 #define LOOP_EVENTS     256
-/* Bytes read from one client per turn. Small enough that what one read
- * makes the room queue for each receiver (a line can grow tenfold: a short
- * line gets "NICK: " in front) stays well under the output cap. */
-#define LOOP_READ       16384
 #define LOOP_ACCEPT_MS  100   /* pause accepting when out of descriptors */
 /* Queued in one turn: write before its end. Queues are references, so
  * their size costs nothing; one write per receiver per turn is what saves
  * the kernel's time. Early writes keep a fast reader, in a turn that read
  * from many senders, well under its output limits. */
 #define LOOP_WRITE_EARLY (128 * 1024)
-
-/* A connection as the loop sees it: the connection, and where the loop
- * has put it (lists, the kernel's epoll set). */
-struct lconn {
-	struct tcp_conn c;           /* first: the room's handle is &c */
-	LIST_ENTRY(lconn) link;      /* every connection */
-	LIST_ENTRY(lconn) tlink;     /* in L->timed (c.deadline was set) */
-	bool            timed;
-	bool            touched;     /* in L->touched: settle it */
-	uint32_t        events;      /* what epoll watches for */
-};
-
-/* Grow-only array of the connections touched in this turn. */
-struct lset {
-	struct lconn **v;
-	size_t         n, cap;
-};
-
-struct loop {
-	const struct server_opts *opts;
-	int                   ep, lfd, sigfd;
-	bool                  accepting, newcomers;
-	uint64_t              accept_resume;
-	struct server_console console;
-	struct room          *room;
-	LIST_HEAD(, lconn)    all, timed;
-	struct lset           touched;
-	struct outq_writer    writer;   /* lines, copied once for all */
-	char                  rbuf[LOOP_READ];
-};
-
-/* ---------------------------------------------------------------------------
- * Touching: whatever may have changed a connection (input, a deadline, a
- * line queued, a close) puts it in L->touched, once; settle() reads its
- * state at the end of the turn.
- * ------------------------------------------------------------------------ */
-
-static void
-touch(struct loop *L, struct lconn *l)
-{
-	struct lset *s = &L->touched;
-	struct lconn **v;
-
-	if (l->touched)
-		return;
-	if (s->n == s->cap) {
-		/* Out of memory here would lose track of a client; the sizes
-		 * are tiny, so treat it as fatal rather than limp on. */
-		if ((v = realloc(s->v, (s->cap ? s->cap * 2 : 64) *
-		                         sizeof(*v))) == NULL)
-			abort();
-		s->v = v;
-		s->cap = s->cap ? s->cap * 2 : 64;
-	}
-	l->touched = true;
-	s->v[s->n++] = l;
-}
 
 /* ---------------------------------------------------------------------------
  * The room's callbacks
@@ -122,7 +63,7 @@ loop_send(void *transport, void *conn, const char *line, size_t len)
 	if (tcp_conn_queue(&l->c, line, len) == 0 && write_early(l) &&
 	    !l->c.blocked)
 		tcp_conn_flush(&l->c);
-	touch(transport, l);
+	loop_touch(transport, l);
 }
 
 static void
@@ -131,7 +72,7 @@ loop_close(void *transport, void *conn)
 	struct lconn *l = conn;
 
 	tcp_conn_leave_room(&l->c);
-	touch(transport, l);            /* flush, then FIN */
+	loop_touch(transport, l);            /* flush, then FIN */
 }
 
 /* A broadcast: its line is copied once, and every queue references it. */
@@ -191,7 +132,7 @@ add_client(struct loop *L, int fd, const char *peer)
 	l->c.member = room_join(L->room, l, peer);
 	if (l->c.member == NULL)        /* full: the notice is queued */
 		loop_close(L, l);
-	touch(L, l);
+	loop_touch(L, l);
 }
 
 static void
@@ -209,87 +150,6 @@ accept_clients(struct loop *L)
 	}
 }
 
-/* Remove a dead connection from the room, then from the loop, and free it
- * (unless it stays to deliver its last notice: tcp_conn_retire). */
-static void
-reap(struct loop *L, struct lconn *l)
-{
-	if (l->c.member != NULL) {
-		struct room_member *m = l->c.member;
-
-		l->c.member = NULL;
-		room_leave(L->room, m, l->c.why);
-	}
-	if (tcp_conn_retire(&l->c)) {   /* a last notice to deliver first */
-		touch(L, l);
-		return;
-	}
-	tcp_conn_flush(&l->c);          /* one try for a last notice */
-	if (l->timed)
-		LIST_REMOVE(l, tlink);
-	LIST_REMOVE(l, link);
-	log_debug(TR("%s: connection closed", "%s: conexión cerrada"),
-	          l->c.peer);
-	tcp_conn_close(&l->c);          /* closing the fd leaves epoll too */
-	free(l);
-}
-
-/* Put l where its state says: in the deadline list while it has one, and
- * watched for input unless it is held back, for output while blocked. */
-static void
-place(struct loop *L, struct lconn *l)
-{
-	struct epoll_event ev = { .data.ptr = l };
-
-	if ((l->c.deadline != 0) != l->timed) {
-		if (l->timed)
-			LIST_REMOVE(l, tlink);
-		else
-			LIST_INSERT_HEAD(&L->timed, l, tlink);
-		l->timed = !l->timed;
-	}
-	ev.events = (tcp_conn_reading(&l->c) ? EPOLLIN : 0) |
-	            (l->c.blocked ? EPOLLOUT : 0);
-	if (ev.events != l->events) {
-		l->events = ev.events;
-		epoll_ctl(L->ep, EPOLL_CTL_MOD, l->c.fd, &ev);
-	}
-}
-
-/* One touched connection: removed if dead, else its queue written (once
- * it is empty, CLOSING goes on to our FIN) and placed. */
-static void
-settle_one(struct loop *L, struct lconn *l)
-{
-	if (l->c.state == TCP_CONN_DEAD) {
-		reap(L, l);
-		return;
-	}
-	if (!l->c.blocked && tcp_conn_flush(&l->c) == 1 &&
-	    l->c.state == TCP_CONN_CLOSING)
-		tcp_conn_shutdown(&l->c);
-	if (l->c.state == TCP_CONN_DEAD)        /* the write failed */
-		reap(L, l);
-	else
-		place(L, l);
-}
-
-/* Settle every connection touched in this turn, and those that settling
- * touches (removing a client queues leave notices for the others). */
-static void
-settle(struct loop *L)
-{
-	struct lconn *l;
-	size_t i;
-
-	for (i = 0; i < L->touched.n; i++) {    /* n grows meanwhile */
-		l = L->touched.v[i];
-		l->touched = false;
-		settle_one(L, l);
-	}
-	L->touched.n = 0;
-}
-
 /* ---------------------------------------------------------------------------
  * Events
  * ------------------------------------------------------------------------ */
@@ -304,8 +164,10 @@ client_event(struct loop *L, struct lconn *l, uint32_t events)
 		return;
 	/* Input held back by the rate limit is not read; a hang-up or an
 	 * error is (it would be reported again at once, and the loop spin). */
-	if ((events & EPOLLIN && tcp_conn_reading(&l->c)) ||
-	    events & (EPOLLHUP | EPOLLERR)) {
+	if (events & EPOLLIN && !tcp_conn_reading(&l->c) &&
+	    !(events & (EPOLLHUP | EPOLLERR))) {
+		loop_touch(L, l);            /* held: settle() stops watching it */
+	} else if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
 		n = read(l->c.fd, L->rbuf, sizeof(L->rbuf));
 		err = errno;
 		if (n > 0) {
@@ -317,11 +179,11 @@ client_event(struct loop *L, struct lconn *l, uint32_t events)
 				          strerror(err));
 			tcp_conn_end(&l->c, L->room, n == 0);
 		}
-		touch(L, l);
+		loop_touch(L, l);
 	}
 	if (events & EPOLLOUT) {
 		l->c.blocked = false;   /* the socket takes more */
-		touch(L, l);
+		loop_touch(L, l);
 	}
 }
 
@@ -352,7 +214,7 @@ expire(struct loop *L)
 	LIST_FOREACH(l, &L->timed, tlink)      /* settle() moves them */
 		if (l->c.deadline != 0 && l->c.deadline <= now) {
 			tcp_conn_deadline(&l->c, L->room);
-			touch(L, l);
+			loop_touch(L, l);
 		}
 	room_tick(L->room, now);        /* the room's own clocks */
 	if (!L->accepting && L->accept_resume <= now &&
@@ -418,11 +280,13 @@ turn(struct loop *L)
 			client_event(L, tag, ev[i].events);
 	}
 	expire(L);
-	settle(L);
+	loop_settle(L);
+	loop_release_held(L);
+	loop_settle(L);
 	if (L->newcomers) {
 		L->newcomers = false;
 		accept_clients(L);
-		settle(L);
+		loop_settle(L);
 	}
 	return running;
 }
@@ -439,6 +303,7 @@ tcp_loop_run(const struct server_opts *o, int lfd, int sigfd)
 	L->ep = -1;                     /* never close(0) on the way out */
 	LIST_INIT(&L->all);
 	LIST_INIT(&L->timed);
+	LIST_INIT(&L->held);
 	L->opts = o;
 	L->lfd = lfd;
 	L->sigfd = sigfd;

@@ -3,19 +3,20 @@
  * the lab statements (seed 001), on the same room and connection code as
  * the event loop, so a lab can measure the two side by side.
  *
- * One mutex guards the room and every connection's output queue, and the
+ * One mutex guards the room, every connection's output queue, and the
  * counts of the chunks that the queues share (shared/server/outq.h) (the
  * simplest correct choice, named here so a lab can point at it: every
- * message serialises on it). A thread that broadcasts queues each line for
- * its receivers and, once the whole read is handled, writes to each
- * receiver's socket once, without blocking (one write for many lines, not
- * one per line). What the kernel does not take stays queued, and the
- * receiver's own thread is woken (eventfd) to send it when its socket can
- * take more.
+ * message serialises on it). It is never held across a socket write: a
+ * thread that broadcasts only queues references to the shared lines and
+ * wakes each receiver's thread (an eventfd, once until that thread has
+ * looked); each thread writes its own queue with the lock released. The
+ * bytes it writes stay put meanwhile: a chunk's bytes never change while
+ * referenced, and only the queue's own thread lets go of references.
  *
  * No client waits for another (tcp_conn.h): a sender over its rate is not
  * read by its own thread until its held input has gone to the room, and a
- * receiver that does not read only grows its own queue, up to its limits.
+ * receiver that does not read only grows its own queue; near the memory
+ * budget every sender's thread stops reading until the backlog falls.
  *
  * The room's clock (who has waited too long for a nickname: room_tick) is
  * kept by the accepting thread, which sleeps until the room's next
@@ -60,52 +61,35 @@ threads_wake(struct tconn *k)
  * The room's callbacks (called with S->lock held)
  * ------------------------------------------------------------------------ */
 
-/*
- * Write each receiver's new lines with one send(), after the room has
- * handled a whole read (lock held). Must run before the lock is released
- * after any room call: S->pending points at connections that only the
- * lock keeps alive. A receiver with bytes left over is woken to wait for
- * its socket.
- */
 void
-threads_write_pending(struct tserver *S)
+threads_release(struct tserver *S)
 {
 	struct tconn *k;
-	size_t i;
 
-	for (i = 0; i < S->npending; i++) {
-		k = S->pending[i];
-		k->pending = false;
-		if (tcp_conn_flush(&k->c) != 1)
-			threads_wake(k);        /* its thread waits for the socket */
-	}
-	S->npending = 0;
+	if (S->nheld == 0 || outq_writer_hold(&S->writer, S->opts->max_memory))
+		return;
+	LIST_FOREACH(k, &S->all, link)
+		if (k->held) {
+			k->held = false;
+			threads_wake(k);
+		}
+	S->nheld = 0;
 }
 
+/* Queue the lines; wake the receiver's thread unless it will look anyway
+ * (woken) or waits for its socket (blocked). A drop always wakes it. */
 static void
 threads_send(void *transport, void *conn, const char *line, size_t len)
 {
-	struct tserver *S = transport;
-	struct tconn *k = conn, **v;
+	struct tconn *k = conn;
 
+	(void)transport;
 	if (tcp_conn_queue(&k->c, line, len) < 0) {
 		threads_wake(k);                /* dropped: its thread cleans up */
-		return;
+	} else if (!k->woken && !k->c.blocked) {
+		k->woken = true;
+		threads_wake(k);
 	}
-	if (k->pending)
-		return;
-	if (S->npending == S->cap) {
-		v = realloc(S->pending, (S->cap ? S->cap * 2 : 64) * sizeof(*v));
-		if (v == NULL) {        /* no room to remember: write now */
-			if (tcp_conn_flush(&k->c) != 1)
-				threads_wake(k);
-			return;
-		}
-		S->pending = v;
-		S->cap = S->cap ? S->cap * 2 : 64;
-	}
-	k->pending = true;
-	S->pending[S->npending++] = k;
 }
 
 static void
@@ -133,19 +117,14 @@ const struct room_ops threads_ops = { threads_send, threads_close,
  * One client's thread
  * ------------------------------------------------------------------------ */
 
-/* With the lock held: write what is queued, move CLOSING on to DRAINING.
- * Returns the poll events to wait for, or -1 when the connection is dead. */
-static int
-settle(struct tconn *k)
-{
-	int r = outq_empty(&k->c.out) ? 1 : tcp_conn_flush(&k->c);
-
-	if (r == 1 && k->c.state == TCP_CONN_CLOSING)
-		tcp_conn_shutdown(&k->c);
-	if (k->c.state == TCP_CONN_DEAD)
-		return -1;
-	return (tcp_conn_reading(&k->c) ? POLLIN : 0) | (r == 0 ? POLLOUT : 0);
-}
+/* What a turn of a client's thread needs outside the lock. */
+struct turn {
+	struct pollfd pfd[2];
+	struct iovec  iov[TCP_IOV];
+	size_t        niov, want;
+	ssize_t       sent;
+	int           err, timeout;
+};
 
 void
 threads_server_free(struct tserver *S)
@@ -153,7 +132,6 @@ threads_server_free(struct tserver *S)
 	pthread_cond_destroy(&S->gone);
 	pthread_mutex_destroy(&S->lock);
 	outq_writer_free(&S->writer);
-	free(S->pending);
 	free(S);
 }
 
@@ -163,38 +141,73 @@ static bool
 leave_room(struct tconn *k)
 {
 	struct tserver *S = k->S;
-	struct room_member *m = k->c.member;
 
-	k->c.member = NULL;
-	if (m != NULL && S->room != NULL)
-		room_leave(S->room, m, k->c.why);
-	threads_write_pending(S);               /* the others' leave notice */
-	return tcp_conn_retire(&k->c);
+	bool stays;
+
+	if (S->room != NULL)
+		tcp_conn_leave(&k->c, S->room);
+	stays = tcp_conn_retire(&k->c);
+	threads_release(S);     /* its queue let go of the shared chunks */
+	return stays;
 }
 
-/* Unlink and free k, out of the room already (lock held on entry). */
-void
-threads_finish(struct tconn *k)
+/* With the lock held: move CLOSING on to DRAINING once its queue is empty
+ * (while the server stops, close at once: nobody waits for the peer's
+ * FIN). Returns false when the connection is dead. */
+static bool
+settle(struct tconn *k)
+{
+	bool stopping = k->S->room == NULL;
+
+	if (k->c.state == TCP_CONN_CLOSING &&
+	    (outq_empty(&k->c.out) || (stopping && k->c.blocked)))
+		tcp_conn_shutdown(&k->c);
+	if (stopping && k->c.state == TCP_CONN_DRAINING)
+		k->c.state = TCP_CONN_DEAD;
+	return k->c.state != TCP_CONN_DEAD;
+}
+
+/* With the lock held: what to write and wait for in this turn. */
+static void
+plan(struct tconn *k, struct turn *t)
 {
 	struct tserver *S = k->S;
-	bool last;
+	uint64_t now = clock_ms();
+	bool reading = tcp_conn_reading(&k->c);
 
-	tcp_conn_flush(&k->c);          /* one try for a last notice */
-	outq_clear(&k->c.out);          /* its chunks are shared: under the
-	                                   lock, as every count */
-	LIST_REMOVE(k, link);
-	S->threads--;
-	last = S->orphaned && S->threads == 0;
-	pthread_cond_signal(&S->gone);
-	pthread_mutex_unlock(&S->lock);
+	if (!reading && !k->held && S->writer.held) {
+		k->held = true;         /* the budget: threads_release() */
+		S->nheld++;
+	}
+	t->niov = k->c.blocked ? 0 : tcp_conn_iov(&k->c, t->iov, &t->want);
+	t->pfd[0] = (struct pollfd){ .fd = k->c.fd,
+	                             .events = (short)((reading ? POLLIN : 0) |
+	                             (k->c.blocked ? POLLOUT : 0)) };
+	t->pfd[1] = (struct pollfd){ .fd = k->wake, .events = POLLIN };
+	t->timeout = k->c.deadline == 0 ? -1
+	             : k->c.deadline <= now ? 0 : (int)(k->c.deadline - now);
+	k->woken = false;       /* lines queued from now on wake it */
+}
 
-	log_debug(TR("%s: connection closed", "%s: conexión cerrada"),
-	          k->c.peer);
-	tcp_conn_close(&k->c);
-	close(k->wake);
-	free(k);
-	if (last)                       /* nobody else holds S any more */
-		threads_server_free(S);
+/* Lock not held: write what plan() took, then wait. */
+static void
+write_and_wait(struct tconn *k, struct turn *t)
+{
+	struct msghdr mh = { .msg_iov = t->iov, .msg_iovlen = t->niov };
+	uint64_t junk;
+
+	if (t->niov > 0) {
+		t->sent = sendmsg(k->c.fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+		t->err = t->sent < 0 ? errno : 0;
+		if (t->sent >= 0 && (size_t)t->sent == t->want)
+			t->timeout = 0;         /* maybe more: look again */
+		else if (t->err != EINTR)
+			t->pfd[0].events |= POLLOUT;
+	}
+	if (poll(t->pfd, 2, t->timeout) < 0 && errno != EINTR)
+		log_debug("poll: %s", strerror(errno));
+	if (t->pfd[1].revents & POLLIN)
+		(void)!read(k->wake, &junk, sizeof(junk));
 }
 
 /* Read what the socket has (lock not held). Returns the byte count, 0 at
@@ -213,40 +226,73 @@ read_input(struct tconn *k, const struct pollfd *p, char *rbuf, size_t cap,
 	return n;
 }
 
+/* With the lock held again: take what the write did. */
+static void
+take(struct tconn *k, struct turn *t)
+{
+	k->woken = true;                /* it looks before it sleeps */
+	if (t->niov > 0) {
+		tcp_conn_sent(&k->c, t->sent, t->err, t->want);
+		threads_release(k->S);
+	}
+	if (t->pfd[0].revents & (POLLOUT | POLLERR | POLLHUP))
+		k->c.blocked = false;   /* the socket takes more */
+}
+
+/* Unlink and free k, out of the room already (lock held on entry). */
+void
+threads_finish(struct tconn *k)
+{
+	struct tserver *S = k->S;
+	bool last;
+
+	outq_clear(&k->c.out);          /* its chunks are shared: under the
+	                                   lock, as every count */
+	if (k->held)
+		S->nheld--;
+	threads_release(S);
+	LIST_REMOVE(k, link);
+	S->threads--;
+	last = S->orphaned && S->threads == 0;
+	pthread_cond_signal(&S->gone);
+	pthread_mutex_unlock(&S->lock);
+
+	log_debug(TR("%s: connection closed", "%s: conexión cerrada"),
+	          k->c.peer);
+	tcp_conn_close(&k->c);
+	close(k->wake);
+	free(k);
+	if (last)                       /* nobody else holds S any more */
+		threads_server_free(S);
+}
+
 void *
 threads_client(void *arg)
 {
 	struct tconn *k = arg;
 	struct tserver *S = k->S;
-	struct pollfd pfd[2];
+	struct turn t;
 	char rbuf[THREAD_READ];
-	uint64_t now, junk;
 	ssize_t n;
-	int timeout, events, err;
+	int err;
 
 	pthread_mutex_lock(&S->lock);   /* joined by start_client */
 	for (;;) {                      /* the lock is held at the top */
-		threads_write_pending(S);
-		if ((events = settle(k)) < 0) {
+		if (!settle(k)) {
 			if (leave_room(k))
 				continue;       /* CLOSING: deliver its notice */
 			break;
 		}
-		pfd[0] = (struct pollfd){ .fd = k->c.fd, .events = (short)events };
-		pfd[1] = (struct pollfd){ .fd = k->wake, .events = POLLIN };
-		now = clock_ms();
-		timeout = k->c.deadline == 0 ? -1
-		          : k->c.deadline <= now ? 0
-		          : (int)(k->c.deadline - now);
+		plan(k, &t);
 		pthread_mutex_unlock(&S->lock);
 
-		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
-			log_debug("poll: %s", strerror(errno));
-		if (pfd[1].revents & POLLIN)
-			(void)!read(k->wake, &junk, sizeof(junk));
-		n = read_input(k, &pfd[0], rbuf, sizeof(rbuf), &err);
+		write_and_wait(k, &t);
+		n = read_input(k, &t.pfd[0], rbuf, sizeof(rbuf), &err);
 
 		pthread_mutex_lock(&S->lock);
+		take(k, &t);
+		if (S->room == NULL)    /* stopping: input is not wanted */
+			continue;
 		if (n > 0)
 			tcp_conn_feed(&k->c, S->room, rbuf, (size_t)n);
 		else if (n == 0 || (err != EAGAIN && err != EINTR))

@@ -19,7 +19,7 @@
 
 #define THREAD_READ      16384 /* read buffer, on each thread's stack */
 #define THREAD_ACCEPT_MS 100   /* pause accepting when out of descriptors */
-#define THREAD_STOP_MS   3000  /* wait this long for threads at shutdown */
+#define THREAD_STOP_MS   250   /* wait this long for threads at shutdown */
 #ifdef __SANITIZE_ADDRESS__
 #define THREAD_STACK (1024 * 1024) /* sanitizers need room for red zones */
 #else
@@ -34,19 +34,22 @@ struct tconn {
 	struct tserver *S;
 	int             wake;        /* eventfd: "look at your queue" */
 	LIST_ENTRY(tconn) link;      /* every connection */
-	bool            pending;     /* in S->pending: to be written */
+	bool            woken;       /* its thread will look at its queue
+	                                before it sleeps: no need to wake it */
+	bool            held;        /* not reading: the budget (S->nheld) */
 };
 
 struct tserver {
 	const struct server_opts *opts;
-	pthread_mutex_t lock;        /* everything below, every queue */
+	pthread_mutex_t lock;        /* everything below, every queue and
+	                                chunk count (never held for a socket
+	                                write) */
 	pthread_cond_t  gone;        /* a thread ended (monotonic clock) */
 	struct room    *room;        /* NULL once the server is closing */
 	LIST_HEAD(, tconn) all;
 	size_t          threads;     /* client threads running */
 	bool            orphaned;    /* the accepting thread has left */
-	struct tconn  **pending;     /* receivers with lines to write */
-	size_t          npending, cap;
+	size_t          nheld;       /* connections with k->held */
 	struct outq_writer writer;   /* lines, copied once for all */
 };
 
@@ -56,9 +59,9 @@ extern const struct room_ops threads_ops;
 /* Tell k's thread to look at its queue and state. */
 void threads_wake(struct tconn *k);
 
-/* Write each receiver's new lines with one send(), after the room has
- * handled a whole read (lock held). */
-void threads_write_pending(struct tserver *S);
+/* Chunks were freed (lock held): if the backlog fell under the budget's
+ * low mark, wake the threads held back by it. */
+void threads_release(struct tserver *S);
 
 /* A client's thread (arg: its struct tconn, already in S->all). */
 void *threads_client(void *arg);

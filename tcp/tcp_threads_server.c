@@ -34,6 +34,7 @@ start_client(struct tserver *S, int fd, const char *peer,
 		return;
 	}
 	k->S = S;
+	k->woken = true;                /* its thread looks before it sleeps */
 	pthread_mutex_lock(&S->lock);
 	tcp_conn_init(&k->c, fd, peer, S->opts);
 	k->c.writer = &S->writer;
@@ -53,7 +54,6 @@ start_client(struct tserver *S, int fd, const char *peer,
 	k->c.member = room_join(S->room, k, peer);
 	if (k->c.member == NULL)        /* full: the notice is queued */
 		tcp_conn_leave_room(&k->c);
-	threads_write_pending(S);
 	pthread_mutex_unlock(&S->lock);
 }
 
@@ -103,7 +103,6 @@ stop_all(struct tserver *S)
 	         room_connections(S->room));
 	room_free(S->room, true);
 	S->room = NULL;
-	threads_write_pending(S);
 	LIST_FOREACH(k, &S->all, link) {
 		tcp_conn_leave_room(&k->c);
 		threads_wake(k);
@@ -154,7 +153,6 @@ tick(struct tserver *S, bool accepting)
 
 	pthread_mutex_lock(&S->lock);
 	at = room_tick(S->room, now);
-	threads_write_pending(S);
 	pthread_mutex_unlock(&S->lock);
 	if (!accepting && at > now + THREAD_ACCEPT_MS)
 		at = now + THREAD_ACCEPT_MS;
@@ -205,7 +203,6 @@ tcp_threads_run(const struct server_opts *o, int lfd, int sigfd)
 			pthread_mutex_lock(&S->lock);
 			if (!server_console_read(&console, S->room))
 				running = false;
-			threads_write_pending(S);
 			pthread_mutex_unlock(&S->lock);
 		}
 	}

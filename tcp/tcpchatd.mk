@@ -6,7 +6,8 @@ TEST_LIBS := $(TCPD_LIB) $(TEST_LIBS)
 PROGRAMS  += $(BIN)/tcpchatd
 MANPAGES  += man/tcpchatd.1
 
-$(TCPD_LIB): $(call obj,tcp/tcp_conn.c tcp/tcp_loop.c tcp/tcp_threads.c \
+$(TCPD_LIB): $(call obj,tcp/tcp_conn.c tcp/tcp_out.c tcp/tcp_loop.c \
+                          tcp/tcp_loop_settle.c tcp/tcp_threads.c \
                           tcp/tcp_threads_server.c)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^

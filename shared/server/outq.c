@@ -12,14 +12,17 @@
 #define OUTQ_MIN_REFS 8
 
 struct chunk *
-chunk_new(size_t cap)
+chunk_new(size_t cap, size_t *mem)
 {
 	struct chunk *ch = malloc(sizeof(*ch) + cap);
 
 	if (ch != NULL) {
 		ch->refs = 1;
+		ch->mem = mem;
 		ch->len = 0;
 		ch->cap = cap;
+		if (mem != NULL)
+			*mem += sizeof(*ch) + cap;
 	}
 	return ch;
 }
@@ -27,8 +30,17 @@ chunk_new(size_t cap)
 void
 chunk_unref(struct chunk *ch)
 {
-	if (ch != NULL && --ch->refs == 0)
-		free(ch);
+	if (ch == NULL || --ch->refs > 0)
+		return;
+	if (ch->mem != NULL)
+		*ch->mem -= sizeof(*ch) + ch->cap;
+	free(ch);
+}
+
+bool
+outq_fits(const struct outq *q, size_t len, size_t limit)
+{
+	return len <= limit && q->len <= limit - len;
 }
 
 /* Room for one more reference at the end of v. */
@@ -59,7 +71,7 @@ outq_push(struct outq *q, struct chunk *ch, size_t off, size_t len,
 {
 	struct outq_ref *last = q->n > q->head ? &q->v[q->n - 1] : NULL;
 
-	if (len > limit || q->len > limit - len)
+	if (!outq_fits(q, len, limit))
 		return -1;
 	if (len == 0)
 		return 0;
@@ -88,7 +100,8 @@ writer_put(struct outq_writer *w, const char *p, size_t len, size_t *off)
 		ch->len = 0;
 	if (ch == NULL || ch->cap - ch->len < len) {
 		chunk_unref(ch);
-		w->cur = ch = chunk_new(len > OUTQ_CHUNK ? len : OUTQ_CHUNK);
+		w->cur = ch = chunk_new(len > OUTQ_CHUNK ? len : OUTQ_CHUNK,
+		                        &w->mem);
 		if (ch == NULL)
 			return NULL;
 	}
@@ -108,14 +121,14 @@ outq_push_copy(struct outq *q, struct outq_writer *w, const char *p,
 
 	if (w != NULL && p == w->src && len == w->src_len)   /* shared */
 		return outq_push(q, w->src_ch, w->src_off, len, limit);
-	if (len > limit || q->len > limit - len)
+	if (!outq_fits(q, len, limit))   /* before copying anything */
 		return -1;
 	if (w != NULL) {
 		if ((ch = writer_put(w, p, len, &off)) == NULL)
 			return -1;
 		return outq_push(q, ch, off, len, limit);
 	}
-	if ((ch = chunk_new(len)) == NULL)      /* a chunk of its own */
+	if ((ch = chunk_new(len, NULL)) == NULL)        /* one of its own */
 		return -1;
 	memcpy(ch->data, p, len);
 	ch->len = len;
@@ -144,6 +157,7 @@ outq_consume(struct outq *q, size_t n)
 	while (n > 0 && q->head < q->n) {
 		r = &q->v[q->head];
 		if (n < r->len) {               /* part of one reference */
+			q->cut = r->ch->data[r->off + n - 1] != '\n';
 			r->off += (uint32_t)n;
 			r->len -= (uint32_t)n;
 			q->len -= n;
@@ -151,6 +165,7 @@ outq_consume(struct outq *q, size_t n)
 		}
 		n -= r->len;
 		q->len -= r->len;
+		q->cut = false;                 /* references hold whole lines */
 		chunk_unref(r->ch);
 		q->head++;
 	}
@@ -167,6 +182,45 @@ outq_clear(struct outq *q)
 		chunk_unref(q->v[i].ch);
 	free(q->v);
 	memset(q, 0, sizeof(*q));
+}
+
+int
+outq_keep_cut_line(struct outq *q, size_t *mem)
+{
+	const struct outq_ref *r;
+	const char *p, *nl;
+	struct chunk *ch = NULL;
+	size_t len = 0;
+	int err = 0;
+
+	if (q->cut && q->head < q->n) {
+		r = &q->v[q->head];
+		p = r->ch->data + r->off;
+		nl = memchr(p, '\n', r->len);
+		len = nl != NULL ? (size_t)(nl - p) + 1 : r->len;
+		if ((ch = chunk_new(len, mem)) == NULL) {
+			err = -1;
+		} else {
+			memcpy(ch->data, p, len);
+			ch->len = len;
+		}
+	}
+	outq_clear(q);
+	if (ch != NULL) {
+		err = outq_push(q, ch, 0, len, SIZE_MAX);
+		chunk_unref(ch);
+	}
+	return err;
+}
+
+bool
+outq_writer_hold(struct outq_writer *w, size_t budget)
+{
+	if (w->mem >= budget)
+		w->held = true;
+	else if (w->mem <= budget - budget / 4)
+		w->held = false;
+	return w->held;
 }
 
 void

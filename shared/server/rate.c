@@ -36,13 +36,21 @@ refill(struct rate *r, unsigned per_s, unsigned burst, uint64_t now_ms)
 	return cap;
 }
 
+/* The rule, decided here alone: the thousandths still missing for a
+ * whole token (0: there is one). */
+static uint64_t
+missing(const struct rate *r)
+{
+	return r->milli < 1000 ? 1000 - r->milli : 0;
+}
+
 bool
 rate_take(struct rate *r, unsigned per_s, unsigned burst, uint64_t now_ms)
 {
 	if (per_s == 0)
 		return true;
 	refill(r, per_s, burst, now_ms);
-	if (r->milli < 1000)
+	if (missing(r) > 0)
 		return false;
 	r->milli -= 1000;
 	return true;
@@ -54,9 +62,7 @@ rate_wait(struct rate *r, unsigned per_s, unsigned burst, uint64_t now_ms)
 	if (per_s == 0)
 		return 0;
 	refill(r, per_s, burst, now_ms);
-	if (r->milli >= 1000)
-		return 0;
-	/* (1000 - milli) thousandths at per_s thousandths a millisecond,
-	 * rounded up so that the token is whole when the wait ends. */
-	return (1000 - r->milli + per_s - 1) / per_s;
+	/* missing thousandths at per_s thousandths a millisecond, rounded
+	 * up so that the token is whole when the wait ends. */
+	return (missing(r) + per_s - 1) / per_s;
 }

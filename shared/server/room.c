@@ -25,6 +25,7 @@ void
 room_send_line(struct room *room, struct room_member *to, const char *line,
                size_t len)
 {
+	room_flush(room);               /* the lines before it go first */
 	room->ops->send(room->transport, to->conn, line, len);
 }
 
@@ -68,20 +69,54 @@ room_format(struct room *room, const char *fmt, ...)
 	return (size_t)n;
 }
 
-/* Send room->line[0..len) to every named member except `except`: built
- * once, and shared by all of them when the transport can (ops->share). */
-void
-room_broadcast(struct room *room, struct room_member *except, size_t len)
+/* line[0..len) to every named member except `except`: shared by all of
+ * them when the transport can (ops->share). */
+static void
+send_all(struct room *room, struct room_member *except, const char *line,
+         size_t len)
 {
 	struct room_member *m;
 
 	if (room->ops->share != NULL)
-		room->ops->share(room->transport, room->line, len);
+		room->ops->share(room->transport, line, len);
 	TAILQ_FOREACH(m, &room->members, link)
 		if (m->named && m != except)
-			room_send_line(room, m, room->line, len);
+			room->ops->send(room->transport, m->conn, line, len);
 	if (room->ops->share != NULL)
 		room->ops->share(room->transport, NULL, 0);
+}
+
+/* Send room->line[0..len) to every named member except `except`. With
+ * cfg.batch it joins the run of lines for the same receivers (the lines
+ * of one member's read), which then costs one send() per receiver however
+ * many lines it holds: O(lines + receivers), not O(lines x receivers). */
+void
+room_broadcast(struct room *room, struct room_member *except, size_t len)
+{
+	if (room->cfg.batch && room->run == NULL)
+		room->run = malloc(ROOM_RUN_MAX);       /* NULL: line by line */
+	if (!room->cfg.batch || room->run == NULL || len > ROOM_RUN_MAX) {
+		room_flush(room);
+		send_all(room, except, room->line, len);
+		return;
+	}
+	if (room->run_len > 0 && (room->run_except != except ||
+	                          room->run_len + len > ROOM_RUN_MAX))
+		room_flush(room);
+	memcpy(room->run + room->run_len, room->line, len);
+	room->run_len += len;
+	room->run_except = except;
+}
+
+void
+room_flush(struct room *room)
+{
+	size_t len = room->run_len;
+
+	if (len == 0)
+		return;
+	room->run_len = 0;              /* before the callbacks */
+	send_all(room, room->run_except, room->run, len);
 }
 
 /* A copy of untrusted text that a terminal will print as text. */
@@ -100,6 +135,7 @@ room_safe(const char *s, size_t len, char *out, size_t cap)
 static void
 remove_member(struct room *room, struct room_member *member, enum cat_id why)
 {
+	room_flush(room);               /* what it said, it said before */
 	if (member->named) {
 		room_index_remove(room, member);
 		room->named--;
@@ -153,6 +189,19 @@ max_line(const struct room *room)
 	return room->cfg.max_line != 0 ? room->cfg.max_line : MSG_MAX;
 }
 
+/* The one place the rate notices' own rate is decided: whether member may
+ * be told about its rate again at now (at most every ROOM_RATE_NOTICE_MS);
+ * when it may, the notice counts as given now. */
+static bool
+notice_due(struct room_member *member, uint64_t now)
+{
+	if (member->noticed_ms != 0 &&
+	    now - member->noticed_ms < ROOM_RATE_NOTICE_MS)
+		return false;
+	member->noticed_ms = now != 0 ? now : 1;
+	return true;
+}
+
 /* True if member may send one more message now; else it is dropped. */
 static bool
 within_rate(struct room *room, struct room_member *member)
@@ -163,15 +212,14 @@ within_rate(struct room *room, struct room_member *member)
 	              now) || room->cfg.rate_paced)
 		return true;    /* paced: the transport already waited */
 	member->dropped++;
-	if (member->noticed_ms == 0 ||
-	    now - member->noticed_ms >= ROOM_RATE_NOTICE_MS) {
+	if (notice_due(member, now)) {
 		TELL(room, member, catalog_text(CAT_RATE_LIMIT),
 		     room->cfg.rate_limit);
 		log_info(TR("%s: over %u messages a second, %lu dropped",
 		            "%s: más de %u mensajes por segundo, %lu descartados"),
 		         member->named ? member->nick : member->peer,
 		         room->cfg.rate_limit, member->dropped);
-		member->noticed_ms = now != 0 ? now : 1;
+
 		member->dropped = 0;
 	}
 	return false;
@@ -218,6 +266,7 @@ room_free(struct room *room, bool announce)
 
 	if (room == NULL)
 		return;
+	room_flush(room);
 	len = room_format(room, "%s", catalog_text(CAT_SERVER_CLOSING));
 	while ((m = TAILQ_FIRST(&room->members)) != NULL) {
 		TAILQ_REMOVE(&room->members, m, link);
@@ -225,6 +274,7 @@ room_free(struct room *room, bool announce)
 			room_send_line(room, m, room->line, len);
 		free(m);
 	}
+	free(room->run);
 	free(room->buckets);
 	free(room);
 }
@@ -279,8 +329,7 @@ room_input_wait(struct room *room, struct room_member *member)
 	                 room->cfg.rate_burst, now);
 	if (wait == 0)
 		return 0;
-	if (member->noticed_ms == 0 ||
-	    now - member->noticed_ms >= ROOM_RATE_NOTICE_MS) {
+	if (notice_due(member, now)) {
 		TELL(room, member, catalog_text(CAT_RATE_SLOWED),
 		     room->cfg.rate_limit);
 		log_info(TR("%s: over %u messages a second, read more slowly",
@@ -288,7 +337,7 @@ room_input_wait(struct room *room, struct room_member *member)
 		            "despacio"),
 		         member->named ? member->nick : member->peer,
 		         room->cfg.rate_limit);
-		member->noticed_ms = now != 0 ? now : 1;
+
 	}
 	return wait;
 }
@@ -297,6 +346,8 @@ bool
 room_input(struct room *room, struct room_member *member, const char *line,
            size_t len)
 {
+	if (room->run_len > 0 && room->run_except != member)
+		room_flush(room);       /* a run is one member's lines */
 	if (len > max_line(room)) {
 		room_too_long(room, member);
 		return true;
@@ -317,6 +368,7 @@ room_leave(struct room *room, struct room_member *member, enum room_leave why)
 	              why == ROOM_LEAVE_DROPPED ? CAT_LEFT_DROPPED :
 	              why == ROOM_LEAVE_UNREACHABLE ? CAT_LEFT_UNREACHABLE :
 	              CAT_LEFT);
+	room_flush(room);               /* the leave notice */
 }
 
 void

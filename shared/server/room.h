@@ -31,7 +31,8 @@ enum room_leave {
 
 struct room_ops {
 	/*
-	 * Queue one complete line (ending in '\n') for conn. It must not call
+	 * Queue one complete line (ending in '\n') for conn (with
+	 * cfg.batch, one or more complete lines). It must not call
 	 * back into the room; if the line cannot be queued the transport
 	 * remembers that and calls room_leave() later, outside this callback.
 	 */
@@ -72,6 +73,10 @@ struct room_config {
 	unsigned rate_burst;   /* ...in bursts of up to this many */
 	bool     rate_paced;   /* the transport waits room_input_wait() before
 	                          each message (TCP): never drop one */
+	/* The transport takes several lines in one send() (TCP, not UDP):
+	 * the broadcast lines of consecutive messages from one member are
+	 * gathered into one run, given to each receiver once (room_flush). */
+	bool     batch;
 	/* UDP sessions: a member without a nickname whose message is not one
 	 * (see msg_nick_shaped) is asked who it is (CAT_WHO_ARE_YOU) instead
 	 * of having the message taken for a bad nickname. */
@@ -152,6 +157,15 @@ void room_too_long(struct room *room, struct room_member *member);
  * asked the server to stop.
  */
 bool room_console(struct room *room, const char *line, size_t len);
+
+/*
+ * With cfg.batch: send the run of broadcast lines gathered so far. The
+ * room ends a run itself before any other line (a reply, a private
+ * message, a notice), a membership change, or a message from another
+ * member; the transport calls this after each read it has handed to the
+ * room, so that no line waits for the next. No-op without a run.
+ */
+void room_flush(struct room *room);
 
 /* Members with a nickname, and all connections (with or without one). */
 size_t room_count(const struct room *room);

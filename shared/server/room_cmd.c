@@ -232,6 +232,7 @@ room_console(struct room *room, const char *line, size_t len)
 	char text[TEXT_SANITIZE_MAX(MSG_MAX)];
 	struct msg m;
 
+	room_flush(room);               /* lines from members went first */
 	msg_parse(line, len, &m);
 	switch (m.kind) {
 	case MSG_EMPTY:
@@ -243,6 +244,7 @@ room_console(struct room *room, const char *line, size_t len)
 		return true;
 	case MSG_KICK:
 		console_kick(room, &m);
+		room_flush(room);       /* the leave notice */
 		return true;
 	case MSG_UNKNOWN:
 		console_say(room, "%s", TR("console commands: /list, /kick NICK, "
@@ -256,6 +258,7 @@ room_console(struct room *room, const char *line, size_t len)
 	room_safe(line, len, text, sizeof(text));
 	room_broadcast(room, NULL,
 	               room_format(room, catalog_text(CAT_SERVER_SAYS), text));
+	room_flush(room);
 	log_info("[%s] %s", TR("server", "servidor"), text);
 	return true;
 }

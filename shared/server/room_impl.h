@@ -31,6 +31,7 @@
 #define ROOM_TOKEN_MAX 64   /* bytes of a /ping token echoed back */
 #define ROOM_BUCKETS   64   /* initial nickname hash buckets (power of 2) */
 #define ROOM_ECHO_MAX  MSG_WHO_ECHO /* bytes of a message echoed back */
+#define ROOM_RUN_MAX   (32 * 1024)  /* bytes of broadcast lines in one run */
 
 /* Clients frame the server's lines with MSG_LINE_MAX: never send longer. */
 _Static_assert(ROOM_LINE_MAX <= MSG_LINE_MAX, "room lines fit MSG_LINE_MAX");
@@ -67,6 +68,11 @@ struct room {
 	size_t                 named;    /* members with a nickname */
 	size_t                 total;    /* every connection */
 	char                   line[ROOM_LINE_MAX];
+	/* cfg.batch: broadcast lines for every named member but run_except,
+	 * not sent yet (room_flush) */
+	char                  *run;      /* ROOM_RUN_MAX bytes, or NULL */
+	size_t                 run_len;
+	struct room_member    *run_except;
 };
 
 /* room.c: sending. Every line is built once in room->line and handed to
@@ -87,7 +93,8 @@ size_t room_end_line(struct room *room, size_t len);
 #define TELL(room, m, ...) \
 	room_send_line((room), (m), (room)->line, room_format((room), __VA_ARGS__))
 /* room->line[0..len) to every named member except `except`, shared by all
- * of them when the transport can (ops->share). */
+ * of them when the transport can (ops->share); with cfg.batch, added to
+ * the run (room_flush) that then goes to each of them at once. */
 void room_broadcast(struct room *room, struct room_member *except, size_t len);
 /* A copy of untrusted text that a terminal will print as text. */
 const char *room_safe(const char *s, size_t len, char *out, size_t cap);

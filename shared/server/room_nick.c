@@ -147,10 +147,12 @@ room_set_nick(struct room *room, struct room_member *member, const char *name,
 		TELL(room, member, catalog_text(CAT_NICK_TAKEN), nick);
 		return false;
 	}
-	if (member->named)
+	if (member->named) {
 		room_index_remove(room, member);
-	else
+	} else {
+		room_flush(room);       /* earlier lines are not for it */
 		room_now_named(room, member);
+	}
 	memcpy(member->nick, nick, len + 1);
 	memcpy(member->folded, folded, sizeof(folded));
 	member->named = true;

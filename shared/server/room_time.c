@@ -66,6 +66,7 @@ room_tick(struct room *room, uint64_t now)
 {
 	struct room_member *m;
 
+	room_flush(room);
 	/* Slowloris, forgotten terminals, forged UDP sources: a place in the
 	 * room is for members that talk. Each is told why before it goes. */
 	while ((m = TAILQ_FIRST(&room->nameless)) != NULL &&
@@ -85,5 +86,6 @@ room_tick(struct room *room, uint64_t now)
 		TELL(room, m, catalog_text(CAT_LEFT_TIMEOUT), m->nick);
 		room_leave_and_close(room, m, CAT_LEFT_TIMEOUT);
 	}
+	room_flush(room);               /* the leave notices */
 	return room_deadline(room);
 }

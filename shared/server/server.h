@@ -18,12 +18,15 @@ enum server_kind { SERVER_TCP, SERVER_UDP };
 
 #define SERVER_MAX_CLIENTS  4096
 #define SERVER_IDLE_TIMEOUT 300
-/* Output limits of one TCP client (the Redis client-output-buffer-limit
- * model): dropped at once over the hard limit, or when over the soft one
- * for longer than its time. A receiver never slows anyone else. */
-#define SERVER_MAX_QUEUE        (1024 * 1024) /* hard limit, bytes */
-#define SERVER_SOFT_QUEUE       (256 * 1024)  /* soft limit, bytes... */
-#define SERVER_SOFT_QUEUE_TIME  10            /* ...for this many seconds */
+/* tcpchatd's output (tcp/tcp_conn.h): one budget for the room's backlog
+ * of shared chunks; near it the senders are held back (not read). A
+ * receiver whose socket takes no byte for the soft time while its queue
+ * waits is dropped; the cap per receiver is a last resort, never below
+ * the budget (a reader may lag by the whole budget and still read it all)
+ * and by default 32 MiB above it. */
+#define SERVER_MAX_MEMORY       (64u << 20)   /* --max-memory, bytes */
+#define SERVER_MAX_QUEUE        (96u << 20)   /* --max-queue, bytes */
+#define SERVER_SOFT_QUEUE_TIME  10            /* --soft-queue-time, s */
 /* Flood control: a human never comes near it, nor does a script of a few
  * hundred lines (they fit in the burst). Over TCP a client over it is read
  * more slowly (nothing is lost); over UDP the extra datagrams are dropped. */
@@ -39,9 +42,9 @@ struct server_opts {
 	bool        threads;      /* tcpchatd --threads */
 	unsigned    idle_timeout; /* udpchatd --idle-timeout, seconds */
 	size_t      max_line;     /* --max-line: longest message, <= MSG_MAX */
-	size_t      max_queue;    /* tcpchatd --max-queue: hard output limit */
-	size_t      soft_queue;   /* tcpchatd --soft-queue: soft limit, bytes */
-	unsigned    soft_queue_time; /* --soft-queue-time: seconds over it */
+	size_t      max_memory;   /* tcpchatd --max-memory: the backlog's budget */
+	size_t      max_queue;    /* tcpchatd --max-queue: one receiver's cap */
+	unsigned    soft_queue_time; /* --soft-queue-time: seconds not read */
 	unsigned    rate_limit;   /* --rate-limit: messages/s; 0: no limit */
 	unsigned    rate_burst;   /* --rate-burst: bucket size, messages */
 	unsigned    nick_timeout; /* --nick-timeout: seconds; 0: none */

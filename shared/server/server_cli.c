@@ -17,7 +17,7 @@
 
 enum { OPT_LANG = 256, OPT_MAX_CLIENTS, OPT_THREADS, OPT_IDLE, OPT_HELP,
        OPT_VERSION, OPT_MAX_LINE, OPT_MAX_QUEUE, OPT_RATE, OPT_BURST,
-       OPT_NICK_TIMEOUT, OPT_SOFT_QUEUE, OPT_SOFT_TIME };
+       OPT_NICK_TIMEOUT, OPT_MAX_MEMORY, OPT_SOFT_TIME };
 
 static const struct option longopts[] = {
 	{ "bind",         required_argument, NULL, 'b' },
@@ -30,7 +30,7 @@ static const struct option longopts[] = {
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 	{ "max-line",     required_argument, NULL, OPT_MAX_LINE },
 	{ "max-queue",    required_argument, NULL, OPT_MAX_QUEUE },
-	{ "soft-queue",   required_argument, NULL, OPT_SOFT_QUEUE },
+	{ "max-memory",   required_argument, NULL, OPT_MAX_MEMORY },
 	{ "soft-queue-time", required_argument, NULL, OPT_SOFT_TIME },
 	{ "rate-limit",   required_argument, NULL, OPT_RATE },
 	{ "rate-burst",   required_argument, NULL, OPT_BURST },
@@ -47,22 +47,28 @@ usage_own(FILE *out, enum server_kind kind)
 	if (kind == SERVER_TCP)
 		fprintf(out, TR("      --threads           one thread per client "
 		                "(default: one event loop)\n"
-		                "      --max-queue BYTES   drop a client with more "
-		                "than BYTES unread (default %d)\n"
-		                "      --soft-queue BYTES  ...or with more than "
-		                "BYTES unread (default %d)\n"
-		                "      --soft-queue-time S ...for S seconds "
-		                "(default %d)\n",
+		                "      --max-memory BYTES  stop reading senders "
+		                "while the unsent backlog holds BYTES\n"
+		                "                          (default %uM; K, M, G "
+		                "suffixes)\n"
+		                "      --soft-queue-time S drop a client that reads "
+		                "nothing for S seconds (default %d)\n"
+		                "      --max-queue BYTES   ...or has BYTES unread, "
+		                "as a last resort (default %uM;\n"
+		                "                          at least --max-memory)\n",
 		                "      --threads           un hilo por cliente "
 		                "(por defecto: un bucle de eventos)\n"
-		                "      --max-queue BYTES   desconectar a quien deje "
-		                "más de BYTES sin leer (por defecto %d)\n"
-		                "      --soft-queue BYTES  ...o más de BYTES sin "
-		                "leer (por defecto %d)\n"
-		                "      --soft-queue-time S ...durante S segundos "
-		                "(por defecto %d)\n"),
-		        SERVER_MAX_QUEUE, SERVER_SOFT_QUEUE,
-		        SERVER_SOFT_QUEUE_TIME);
+		                "      --max-memory BYTES  dejar de leer a quien "
+		                "envía mientras lo pendiente ocupe BYTES\n"
+		                "                          (por defecto %uM; "
+		                "sufijos K, M, G)\n"
+		                "      --soft-queue-time S desconectar a quien no "
+		                "lea nada en S segundos (por defecto %d)\n"
+		                "      --max-queue BYTES   ...o tenga BYTES sin "
+		                "leer, como último recurso (por defecto %uM;\n"
+		                "                          al menos --max-memory)\n"),
+		        SERVER_MAX_MEMORY >> 20, SERVER_SOFT_QUEUE_TIME,
+		        SERVER_MAX_QUEUE >> 20);
 	else
 		fprintf(out, TR("      --idle-timeout S    remove members silent "
 		                "for S seconds (default %d)\n",
@@ -138,7 +144,39 @@ number_arg(const struct server_opts *o, const char *opt, const char *s,
 	return -1;
 }
 
-/* tcpchatd's output limits: --max-queue, --soft-queue, --soft-queue-time. */
+/* A byte count with an optional binary suffix (8M = 8 MiB) in [min, max],
+ * or -1 after saying why. */
+static long long
+bytes_arg(const struct server_opts *o, const char *opt, const char *s,
+          long long min, long long max)
+{
+	char num[32];
+	size_t len = strlen(s);
+	int shift = 0;
+	long long v;
+
+	if (len > 0 && strchr("KkMmGg", s[len - 1]) != NULL) {
+		shift = strchr("Kk", s[len - 1]) ? 10 :
+		        strchr("Mm", s[len - 1]) ? 20 : 30;
+		len--;
+	}
+	if (len >= sizeof(num)) {
+		len = sizeof(num) - 1;          /* cli_number says why */
+		shift = 0;
+	}
+	memcpy(num, s, len);
+	num[len] = '\0';
+	if ((v = number_arg(o, opt, num, 0, max >> shift)) < 0)
+		return -1;
+	if ((v << shift) < min) {
+		fprintf(stderr, "%s: %s %s: %s %lld\n", o->prog, opt, s,
+		        TR("at least", "como mínimo"), min);
+		return -1;
+	}
+	return v << shift;
+}
+
+/* tcpchatd's output limits: --max-memory, --max-queue, --soft-queue-time. */
 static int
 queue_option(struct server_opts *o, int opt, const char *arg)
 {
@@ -150,14 +188,15 @@ queue_option(struct server_opts *o, int opt, const char *arg)
 		o->soft_queue_time = (unsigned)v;
 		return 0;
 	}
-	if ((v = number_arg(o, opt == OPT_MAX_QUEUE ? "--max-queue"
-	                                            : "--soft-queue",
-	                    arg, 4096, 1LL << 30)) < 0)
+	if ((v = bytes_arg(o, opt == OPT_MAX_QUEUE ? "--max-queue"
+	                                           : "--max-memory",
+	                   arg, opt == OPT_MAX_QUEUE ? 4096 : 1 << 20,
+	                   1LL << 40)) < 0)
 		return -1;
 	if (opt == OPT_MAX_QUEUE)
 		o->max_queue = (size_t)v;
 	else
-		o->soft_queue = (size_t)v;
+		o->max_memory = (size_t)v;
 	return 0;
 }
 
@@ -254,8 +293,8 @@ defaults(struct server_opts *o, enum server_kind kind)
 	o->max_clients = SERVER_MAX_CLIENTS;
 	o->idle_timeout = kind == SERVER_UDP ? SERVER_IDLE_TIMEOUT : 0;
 	o->max_line = MSG_MAX;
+	o->max_memory = SERVER_MAX_MEMORY;
 	o->max_queue = SERVER_MAX_QUEUE;
-	o->soft_queue = SERVER_SOFT_QUEUE;
 	o->soft_queue_time = SERVER_SOFT_QUEUE_TIME;
 	o->rate_limit = SERVER_RATE_LIMIT;
 	o->rate_burst = SERVER_RATE_BURST;
@@ -276,8 +315,8 @@ finish(struct server_opts *o, int argc, char **argv, const char *lang,
 	}
 	if (lang != NULL && cli_lang(o->prog, lang) < 0)
 		return -1;
-	if (o->soft_queue > o->max_queue)       /* the hard limit comes first */
-		o->soft_queue = o->max_queue;
+	if (o->max_queue < o->max_memory)       /* a reader within the budget */
+		o->max_queue = o->max_memory;   /* is never dropped */
 	log_set_level(level);
 	never_stop();
 	log_start();
@@ -317,7 +356,7 @@ server_options(int argc, char **argv, enum server_kind kind,
 			break;
 		case OPT_THREADS:
 		case OPT_MAX_QUEUE:
-		case OPT_SOFT_QUEUE:
+		case OPT_MAX_MEMORY:
 		case OPT_SOFT_TIME:
 		case OPT_IDLE:
 			if (own_option(o, kind, c, optarg) < 0)
@@ -358,4 +397,5 @@ server_room_config(const struct server_opts *o, enum server_kind kind,
 	cfg->rate_limit = o->rate_limit;
 	cfg->rate_burst = o->rate_burst;
 	cfg->rate_paced = kind == SERVER_TCP;   /* TCP can make a sender wait */
+	cfg->batch = kind == SERVER_TCP;        /* a send() takes many lines */
 }

@@ -121,10 +121,10 @@ static const char *const texts[CAT_COUNT][2] = {
 		"*** Desconectado: más de %zu KiB de mensajes esperaban a que "
 		"los leyeras (no los estabas leyendo).\n" },
 	[CAT_OVERFLOW_SLOW] = {
-		"*** Disconnected: more than %zu KiB of messages were waiting "
-		"for you for %u seconds (you were reading too slowly).\n",
-		"*** Desconectado: más de %zu KiB de mensajes esperaron %u "
-		"segundos a que los leyeras (leías demasiado despacio).\n" },
+		"*** Disconnected: %zu KiB of messages waited %u seconds "
+		"and you read none of them (you were not reading).\n",
+		"*** Desconectado: %zu KiB de mensajes esperaron %u "
+		"segundos y no leíste ninguno (no estabas leyendo).\n" },
 	[CAT_SERVER_SAYS] = {
 		"*** [server] %s\n",
 		"*** [servidor] %s\n" },

@@ -44,7 +44,7 @@ enum cat_id {
 	CAT_FULL,             /* %u max clients */
 	CAT_KICKED,           /* (no args) to the kicked member */
 	CAT_OVERFLOW,         /* %zu KiB: dropped over the hard output limit */
-	CAT_OVERFLOW_SLOW,    /* %zu KiB, %u s: over the soft limit too long */
+	CAT_OVERFLOW_SLOW,    /* %zu KiB, %u s: queue waited, nothing read */
 	CAT_SERVER_SAYS,      /* %s text from the operator */
 	CAT_SERVER_CLOSING,
 	CAT_HELP,             /* (no args) several lines, each ending in \n */

@@ -125,13 +125,13 @@ def test_newline_less_client_sends_and_closes_at_once(mode):
 
 # --- no client slows the room -------------------------------------------------
 
-def test_slow_steady_reader_never_slows_the_others(mode):
+def test_slow_steady_reader_is_never_dropped(mode):
     """A reader with a 4 KiB receive buffer that takes 6 KB every 0.1 s,
-    while six others chat 900-byte lines (16 KB a round for each reader):
-    the others' lines reach each
-    other within a second (before: seconds behind it), and the slow one,
-    over the soft limit for its time, is dropped and told why."""
-    s = start(mode, "--soft-queue", "65536", "--soft-queue-time", "2")
+    while six others chat 900-byte lines (16 KB a round for each reader),
+    with --soft-queue-time 1: it is always reading, so it is never dropped
+    however far behind it falls, the others get every round, and once the
+    chat stops it gets every line, in order."""
+    s = start(mode, "--soft-queue-time", "1")
     slow = socket.socket()
     slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     slow.connect(("127.0.0.1", s.port))
@@ -140,39 +140,38 @@ def test_slow_steady_reader_never_slows_the_others(mode):
     pump(clients[:-1], lambda i, ls: any("c5 has joined" in x for x in ls),
          time.monotonic() + 30)
     text = "w" * 900
-    worst = 0.0
     slow.setblocking(False)
     received = b""
-    for k in range(40):
-        t0 = time.monotonic()
+    rounds = 30
+    for k in range(rounds):
         for i, c in enumerate(clients):
             for j in range(3):
                 c.sendline(f"{i} {k}.{j} {text}")
         pump(clients, lambda i, ls: sum(1 for x in ls if x.endswith(text))
              >= 15, time.monotonic() + 30)
-        worst = max(worst, time.monotonic() - t0)
         try:                          # the slow reader: 6 KB a turn
             received += slow.recv(6000)
         except BlockingIOError:
             pass
         time.sleep(0.1)
-    assert worst < 1.0, f"a round took {worst:.2f} s"
-    wait_log(s, r"slow: over 64 KiB unread for 2 s", timeout=30)
+    want = {f"c{i}: {i} {k}.{j} {text}".encode()
+            for i in range(6) for k in range(rounds) for j in range(3)}
     slow.setblocking(True)
-    slow.settimeout(20)
-    try:
-        while True:
-            chunk = slow.recv(65536)
-            if not chunk:
-                break
-            received += chunk
-    except ConnectionResetError:
-        pass
-    assert b"(you were reading too slowly)" in received
-    slow.close()
+    slow.settimeout(30)
+    lines = set()
+    while not want <= lines:
+        chunk = slow.recv(65536)
+        assert chunk, "the slow reader was disconnected"
+        received += chunk
+        lines = set(received.split(b"\n"))
+    assert b"Disconnected" not in received
+    assert b"read nothing" not in s.log
     for c in clients:
         c.sendline("/ping end")
-    pump(clients, lambda i, ls: "*** pong end" in ls, time.monotonic() + 30)
+    got = pump(clients, lambda i, ls: "*** pong end" in ls,
+               time.monotonic() + 30)
+    assert not any("slow was" in x for ls in got for x in ls)
+    slow.close()
     stop_ok(s)
 
 

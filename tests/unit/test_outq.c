@@ -213,6 +213,82 @@ test_outq_many_references_grow_and_slide(void **state)
 	assert_int_equal(strncmp(text(&fx->q[0]), "034\n035\n", 8), 0);
 }
 
+static void
+test_outq_fits_at_the_limit_not_past_it(void **state)
+{
+	struct outq q = { .len = 0 };
+
+	(void)state;
+	assert_true(outq_fits(&q, 100, 100));   /* one line, the whole limit */
+	assert_false(outq_fits(&q, 101, 100));
+	q.len = 60;
+	assert_true(outq_fits(&q, 40, 100));    /* 60 + 40: exactly the limit */
+	assert_false(outq_fits(&q, 41, 100));
+	q.len = 100;
+	assert_true(outq_fits(&q, 0, 100));
+	assert_false(outq_fits(&q, 1, 100));
+	q.len = 0;
+}
+
+static void
+test_outq_writer_hold_between_its_two_marks(void **state)
+{
+	struct outq_writer w = { .mem = 0 };
+
+	(void)state;
+	w.mem = 999;
+	assert_false(outq_writer_hold(&w, 1000));
+	w.mem = 1000;                           /* the budget: hold */
+	assert_true(outq_writer_hold(&w, 1000));
+	w.mem = 751;                            /* above three quarters */
+	assert_true(outq_writer_hold(&w, 1000));
+	w.mem = 750;                            /* at three quarters: go */
+	assert_false(outq_writer_hold(&w, 1000));
+	w.mem = 999;                            /* climbing again: not yet */
+	assert_false(outq_writer_hold(&w, 1000));
+}
+
+static void
+test_outq_writer_counts_its_chunks_bytes(void **state)
+{
+	struct fx *fx = *state;
+	struct outq *all[] = { &fx->q[0], &fx->q[1] };
+
+	assert_int_equal(fx->w.mem, 0);
+	cast(fx, "a\n", all, 2);
+	assert_int_equal(fx->w.mem, sizeof(struct chunk) + OUTQ_CHUNK);
+	outq_clear(&fx->q[0]);
+	outq_clear(&fx->q[1]);
+	outq_writer_free(&fx->w);               /* the last reference */
+	assert_int_equal(fx->w.mem, 0);
+}
+
+static void
+test_outq_keep_cut_line_keeps_only_its_end(void **state)
+{
+	struct fx *fx = *state;
+	struct outq *one[] = { &fx->q[0] };
+	size_t mem = 0;
+
+	cast(fx, "hello world\n", one, 1);
+	cast(fx, "more\n", one, 1);
+	outq_consume(&fx->q[0], 4);             /* "hell" went */
+	assert_true(fx->q[0].cut);
+	assert_int_equal(outq_keep_cut_line(&fx->q[0], &mem), 0);
+	assert_string_equal(text(&fx->q[0]), "o world\n");
+	assert_int_equal(mem, sizeof(struct chunk) + 8);  /* its own chunk */
+	outq_consume(&fx->q[0], 8);
+	assert_false(fx->q[0].cut);
+	assert_int_equal(mem, 0);
+	/* at a line's end, nothing is kept */
+	cast(fx, "x\n", one, 1);
+	cast(fx, "y\n", one, 1);
+	outq_consume(&fx->q[0], 2);
+	assert_false(fx->q[0].cut);
+	assert_int_equal(outq_keep_cut_line(&fx->q[0], &mem), 0);
+	assert_true(outq_empty(&fx->q[0]));
+}
+
 int
 main(void)
 {
@@ -224,6 +300,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_outq_chunk_freed_with_its_last_receiver, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outq_chunk_reused_when_nobody_holds_it, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outq_many_references_grow_and_slide, setup, teardown),
+		cmocka_unit_test(test_outq_fits_at_the_limit_not_past_it),
+		cmocka_unit_test(test_outq_writer_hold_between_its_two_marks),
+		cmocka_unit_test_setup_teardown(test_outq_writer_counts_its_chunks_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outq_keep_cut_line_keeps_only_its_end, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -135,6 +135,22 @@ test_rate_wait_then_take_never_refused(void **state)
 	assert_in_range(t, 997 * 1000 / 7, 997 * 1000 / 7 + 1000);
 }
 
+static void
+test_rate_take_a_token_short_by_a_thousandth(void **state)
+{
+	struct rate r = { 0 };
+
+	(void)state;
+	/* 1 a second, a burst of 1: spent at 0; 999 ms later 999 of the
+	 * 1000 thousandths are there, not a whole token; at 1000 ms it is */
+	assert_true(rate_take(&r, 1, 1, 0));
+	assert_false(rate_take(&r, 1, 1, 999));
+	assert_int_equal(rate_wait(&r, 1, 1, 999), 1);
+	assert_true(rate_take(&r, 1, 1, 1000));
+	/* 998 thousandths: two short, two milliseconds */
+	assert_int_equal(rate_wait(&r, 1, 1, 1998), 2);
+}
+
 int
 main(void)
 {
@@ -148,6 +164,7 @@ main(void)
 		cmocka_unit_test(test_rate_take_huge_values_do_not_overflow),
 		cmocka_unit_test(test_rate_wait_says_when_the_next_token_is_whole),
 		cmocka_unit_test(test_rate_wait_then_take_never_refused),
+		cmocka_unit_test(test_rate_take_a_token_short_by_a_thousandth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

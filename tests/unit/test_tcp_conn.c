@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,7 +98,7 @@ setup(void **state)
 	struct room_config cfg = { .rate_limit = 10, .rate_burst = 3,
 	                           .rate_paced = true, .clock_ms = fake_clock };
 	struct server_opts o = { .max_line = MSG_MAX, .max_queue = 8192,
-	                         .soft_queue = 2048, .soft_queue_time = 5 };
+	                         .max_memory = 1 << 20, .soft_queue_time = 5 };
 	struct fx *fx = calloc(1, sizeof(*fx));
 	int sv[2];
 
@@ -201,47 +202,81 @@ fill(struct tcp_conn *c, size_t n)
  * ------------------------------------------------------------------------ */
 
 static void
-test_tcp_conn_queue_over_the_hard_limit_drops(void **state)
+test_tcp_conn_queue_over_the_cap_drops(void **state)
 {
 	struct fx *fx = *state;
 	char notice[256];
 
 	snprintf(notice, sizeof(notice), catalog_text(CAT_OVERFLOW),
 	         (size_t)8);
-	assert_int_equal(fill(&fx->c, 8192), 0);
+	assert_int_equal(fill(&fx->c, 8192), 0);        /* exactly the cap */
+	assert_int_equal(fx->c.state, TCP_CONN_OPEN);
 	assert_int_equal(fill(&fx->c, 1), -1);
 	assert_int_equal(fx->c.state, TCP_CONN_DEAD);
 	assert_int_equal(fx->c.why, ROOM_LEAVE_DROPPED);
-	/* the queue is now the reason alone, after a line break */
-	assert_int_equal(fx->c.out.len, 1 + strlen(notice));
-	assert_memory_equal(out_text(fx) + 1, notice, strlen(notice));
+	assert_int_equal(fx->c.drop, TCP_DROP_CAP);
+	assert_int_equal(fx->c.out.len, 8192);  /* its writer's, until it goes */
 	assert_int_equal(tcp_conn_queue(&fx->c, "late\n", 5), -1);
 	assert_false(tcp_conn_reading(&fx->c));
 	/* the peer's FIN read next does not hide why it goes */
 	tcp_conn_end(&fx->c, fx->room, true);
 	assert_int_equal(fx->c.why, ROOM_LEAVE_DROPPED);
+	/* leaving, its queue becomes the reason alone (no line was cut),
+	 * and it stays open TCP_FAREWELL_MS for a late reader */
+	assert_true(tcp_conn_retire(&fx->c));
+	assert_int_equal(fx->c.state, TCP_CONN_CLOSING);
+	assert_string_equal(out_text(fx), notice);
+	assert_int_equal(fx->c.drain_by, fx->now + TCP_FAREWELL_MS);
+}
+
+/* The socket took n of want bytes (n < 0: none, with err). */
+static int
+sent(struct fx *fx, ssize_t n, int err)
+{
+	struct iovec iov[TCP_IOV];
+	size_t want;
+
+	tcp_conn_iov(&fx->c, iov, &want);
+	return tcp_conn_sent(&fx->c, n, err, want);
 }
 
 static void
-test_tcp_conn_queue_soft_limit_arms_and_disarms(void **state)
+test_tcp_conn_sent_runs_the_clock_only_while_nothing_is_taken(void **state)
 {
 	struct fx *fx = *state;
-	char sink[16384];
 
-	assert_int_equal(fill(&fx->c, 2048), 0);
-	assert_int_equal(fx->c.soft_by, 0);             /* at the limit: no */
-	assert_int_equal(fill(&fx->c, 1), 0);
-	assert_true(fx->c.soft_by != 0);
+	assert_int_equal(fill(&fx->c, 300), 0);
+	assert_int_equal(fx->c.soft_by, 0);     /* queued, never tried */
+	assert_int_equal(sent(fx, -1, EAGAIN), 0);
+	assert_true(fx->c.blocked);
+	assert_int_equal(fx->c.soft_by, 1000 + 5000);  /* from now */
 	assert_int_equal(fx->c.deadline, fx->c.soft_by);
-	/* the client reads: the queue goes, and so does the clock */
-	assert_int_equal(tcp_conn_flush(&fx->c), 1);
-	assert_true(read(fx->peer, sink, sizeof(sink)) > 0);
+	fx->now = 3000;
+	assert_int_equal(sent(fx, -1, EAGAIN), 0);
+	assert_int_equal(fx->c.soft_by, 6000);  /* nothing taken: runs on */
+	assert_int_equal(sent(fx, 10, 0), 0);   /* a byte taken: restarts */
+	assert_int_equal(fx->c.soft_by, 3000 + 5000);
+	assert_int_equal(fx->c.out.len, 290);
+	assert_int_equal(sent(fx, 290, 0), 1);  /* all of it: stops */
+	assert_false(fx->c.blocked);
 	assert_int_equal(fx->c.soft_by, 0);
-	assert_int_equal(fx->c.state, TCP_CONN_OPEN);
+	assert_int_equal(fx->c.deadline, 0);
 }
 
 static void
-test_tcp_conn_deadline_over_the_soft_limit_too_long_drops(void **state)
+test_tcp_conn_sent_no_clock_on_the_way_out(void **state)
+{
+	struct fx *fx = *state;
+
+	assert_int_equal(fill(&fx->c, 300), 0);
+	tcp_conn_leave_room(&fx->c);
+	fx->c.drain_by = 9999;                  /* a clock of its own */
+	assert_int_equal(sent(fx, -1, EAGAIN), 0);
+	assert_int_equal(fx->c.soft_by, 0);
+}
+
+static void
+test_tcp_conn_deadline_drops_only_when_the_time_is_up(void **state)
 {
 	struct fx *fx = *state;
 	char notice[256];
@@ -250,11 +285,108 @@ test_tcp_conn_deadline_over_the_soft_limit_too_long_drops(void **state)
 	         (size_t)2, 5u);
 	enter(fx);
 	assert_int_equal(fill(&fx->c, 3000), 0);
-	fx->c.soft_by = 1;                              /* its time is up */
-	tcp_conn_deadline(&fx->c, fx->room);
+	assert_int_equal(sent(fx, -1, EAGAIN), 0);
+	at(fx, 1000 + 5000 - 1);
+	assert_int_equal(fx->c.state, TCP_CONN_OPEN);
+	at(fx, 1000 + 5000);
 	assert_int_equal(fx->c.state, TCP_CONN_DEAD);
 	assert_int_equal(fx->c.why, ROOM_LEAVE_DROPPED);
-	assert_memory_equal(out_text(fx) + 1, notice, strlen(notice));
+	assert_int_equal(fx->c.drop, TCP_DROP_STUCK);
+	tcp_conn_leave(&fx->c, fx->room);
+	assert_null(fx->c.member);
+	assert_true(tcp_conn_retire(&fx->c));
+	assert_string_equal(out_text(fx), notice);
+}
+
+/* Shrink c's socket buffer, queue 256 KiB and write what the socket
+ * takes; the rest waits (the socket is full). */
+static void
+fill_the_socket(struct fx *fx)
+{
+	int small = 4096;
+
+	assert_int_equal(setsockopt(fx->c.fd, SOL_SOCKET, SO_SNDBUF, &small,
+	                            sizeof(small)), 0);
+	fx->c.out_hard = 256 * 1024;
+	assert_int_equal(fill(&fx->c, 256 * 1024), 0);
+	assert_int_equal(tcp_conn_flush(&fx->c), 0);
+	assert_true(fx->c.blocked);
+	assert_true(fx->c.unsent > 0);          /* what the kernel holds */
+	assert_int_equal(fx->c.soft_by, 1000 + 5000);
+}
+
+static void
+test_tcp_conn_deadline_a_peer_that_read_is_not_dropped(void **state)
+{
+	struct fx *fx = *state;
+	char sink[65536];
+
+	enter(fx);
+	fill_the_socket(fx);
+	/* the peer reads everything the kernel held, but the socket was not
+	 * reported writable (no write was tried): it is reading */
+	while (recv(fx->peer, sink, sizeof(sink), MSG_DONTWAIT) > 0)
+		;
+	at(fx, 1000 + 5000);
+	assert_int_equal(fx->c.state, TCP_CONN_OPEN);
+	assert_int_equal(fx->c.soft_by, 6000 + 5000);   /* from now */
+	assert_int_equal(fx->c.unsent, 0);
+	/* and now it reads nothing more: dropped when that time is up */
+	assert_int_equal(tcp_conn_flush(&fx->c), 0);
+	fx->c.soft_by = 11000;
+	at(fx, 11000);
+	assert_int_equal(fx->c.state, TCP_CONN_DEAD);
+}
+
+static void
+test_tcp_conn_retire_finishes_the_cut_line_first(void **state)
+{
+	struct fx *fx = *state;
+	char notice[256], want[300];
+
+	snprintf(notice, sizeof(notice), catalog_text(CAT_OVERFLOW_SLOW),
+	         (size_t)0, 5u);
+	assert_int_equal(tcp_conn_queue(&fx->c, "hello world\n", 12), 0);
+	assert_int_equal(tcp_conn_queue(&fx->c, "next line\n", 10), 0);
+	assert_int_equal(sent(fx, 3, 0), 0);    /* "hel" went */
+	tcp_conn_drop(&fx->c, TCP_DROP_STUCK);
+	assert_true(tcp_conn_retire(&fx->c));
+	snprintf(want, sizeof(want), "lo world\n%s", notice);
+	assert_string_equal(out_text(fx), want);
+}
+
+static void
+test_tcp_conn_leave_delivers_what_was_held(void **state)
+{
+	struct fx *fx = *state;
+
+	enter(fx);
+	feed(fx, "ana\none\ntwo\nthree\nfour\n");   /* two held: the rate */
+	assert_null(strstr(fx->heard, "three"));
+	tcp_conn_drop(&fx->c, TCP_DROP_STUCK);
+	tcp_conn_leave(&fx->c, fx->room);
+	assert_non_null(strstr(fx->heard, "ana: two\nana: three\nana: four\n"
+	                                  "*** ana was disconnected (not "
+	                                  "reading its messages)\n"));
+	assert_null(fx->c.member);
+	assert_true(buf_empty(&fx->c.in));
+}
+
+static void
+test_tcp_conn_reading_stops_at_the_budget(void **state)
+{
+	struct fx *fx = *state;
+	struct outq_writer w = { 0 };
+
+	fx->c.writer = &w;
+	fx->c.budget = 1000;
+	w.mem = 999;
+	assert_true(tcp_conn_reading(&fx->c));
+	w.mem = 1000;
+	assert_false(tcp_conn_reading(&fx->c));
+	tcp_conn_leave_room(&fx->c);            /* CLOSING: never held */
+	assert_true(tcp_conn_reading(&fx->c));
+	fx->c.writer = NULL;
 }
 
 /* ---------------------------------------------------------------------------
@@ -510,9 +642,14 @@ main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_tcp_conn_queue_over_the_hard_limit_drops),
-		T(test_tcp_conn_queue_soft_limit_arms_and_disarms),
-		T(test_tcp_conn_deadline_over_the_soft_limit_too_long_drops),
+		T(test_tcp_conn_queue_over_the_cap_drops),
+		T(test_tcp_conn_sent_runs_the_clock_only_while_nothing_is_taken),
+		T(test_tcp_conn_sent_no_clock_on_the_way_out),
+		T(test_tcp_conn_deadline_drops_only_when_the_time_is_up),
+		T(test_tcp_conn_deadline_a_peer_that_read_is_not_dropped),
+		T(test_tcp_conn_retire_finishes_the_cut_line_first),
+		T(test_tcp_conn_reading_stops_at_the_budget),
+		T(test_tcp_conn_leave_delivers_what_was_held),
 		T(test_tcp_conn_feed_over_the_rate_holds_the_rest),
 		T(test_tcp_conn_feed_the_whole_burst_is_not_slowed),
 		T(test_tcp_conn_feed_while_held_goes_behind),
