@@ -1,7 +1,8 @@
 #!/bin/bash
 # labs/demo.sh — the instructor demo behind `make demo`: both chat servers, a
-# capture on lo, a scripted Spanish conversation over TCP and then over UDP,
-# the annotated capture, a ladder of each, and the TCP-vs-UDP summary.
+# capture on lo, a scripted conversation (in the run's language) over TCP
+# and then over UDP, the annotated capture, a ladder of each, and the
+# TCP-vs-UDP summary.
 #
 #   make demo [LOSS=PERCENT]        (or: labs/demo.sh, from any directory)
 #   sudo make demo NET=1 [DELAY=40ms] [LOSS=PERCENT]
