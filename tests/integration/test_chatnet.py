@@ -608,6 +608,15 @@ def test_impair_keeps_earlier_settings_unless_clear(net, clear, lang):
         {"en": "none", "es": "ninguna"}[lang])
 
 
+def test_impair_keeps_nothing_it_is_given_however_often(net, clear):
+    """An option given many times is still given: what follows it on the
+    command line is never replaced by the kept setting."""
+    in_lang("en", "impair", "ana", "--delay", "20ms", "--seed", "9")
+    out = in_lang("en", "impair", "ana", *["--seed", "9"] * 16,
+                  "--loss", "10%")
+    assert "delay 20ms loss 10% seed 9" in out
+
+
 def test_chatnet_net_from_the_environment(net):
     p = subprocess.run([program("chatnet"), "--lang", "en", "status"],
                        capture_output=True, text=True,
