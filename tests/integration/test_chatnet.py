@@ -642,7 +642,10 @@ def test_status_after_the_impairer_is_killed(tcpchatd, clear, lang):
     ana = ana_row(status)
     assert WORDS[lang]["died"] in ana and WORDS[lang]["unimpaired"] in ana
     assert "(nfqueue" not in ana
-    assert max(pings(2)) < 20           # what the status says: unimpaired
+    # what the status says: unimpaired. Impaired, no round trip is under
+    # 38 ms; a busy machine may slow some of these, so the quickest counts
+    rtts = pings(3)
+    assert len(rtts) == 3 and min(rtts) < 38, rtts
     chatnet("impair", "ana")            # restarts it with what was kept
     assert "delay 20ms seed 1 (nfqueue" in chatnet("status").stdout
     assert all(38 <= r < 1000 for r in pings(2))
