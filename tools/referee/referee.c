@@ -231,8 +231,10 @@ serve(struct referee *r, int id, uint32_t events)
 		p->blasting = ref_blast(r, p, id);
 		if (p->bytes_out != before)
 			moved |= REF_SENT;
-		if (!p->blasting && p->open)
-			epoll_ctl(r->ep, EPOLL_CTL_MOD, p->fd, &in);
+		if (!p->blasting && p->open &&
+		    epoll_ctl(r->ep, EPOLL_CTL_MOD, p->fd, &in) < 0)
+			fprintf(stderr, "referee: epoll_ctl: %s\n",
+			        net_strerror(errno));   /* only woken in vain */
 	}
 	if (!p->open)
 		p->blasting = false;    /* closed mid-blast */
@@ -256,6 +258,9 @@ run(struct referee *r)
 		out.data.u32 = (uint32_t)i;
 		r->p[i].blasting =
 		    epoll_ctl(r->ep, EPOLL_CTL_MOD, r->p[i].fd, &out) == 0;
+		if (!r->p[i].blasting)  /* its messages then count as late */
+			fprintf(stderr, "referee: epoll_ctl: %s\n",
+			        net_strerror(errno));
 	}
 	for (;;) {
 		for (sending = 0, i = 0; i < r->senders; i++)
