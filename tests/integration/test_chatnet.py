@@ -617,6 +617,15 @@ def test_impair_keeps_nothing_it_is_given_however_often(net, clear):
     assert "delay 20ms loss 10% seed 9" in out
 
 
+def test_egress_kept_until_clear(net, clear):
+    """--egress is a setting like the others: kept by a later impair,
+    dropped only by --clear (chatnet(1))."""
+    in_lang("en", "impair", "ana", "--delay", "20ms", "--egress")
+    assert "egress" in in_lang("en", "impair", "ana", "--loss", "10%")
+    out = in_lang("en", "impair", "ana", "--clear", "--delay", "20ms")
+    assert "delay 20ms" in out and "egress" not in out
+
+
 def test_chatnet_net_from_the_environment(net):
     p = subprocess.run([program("chatnet"), "--lang", "en", "status"],
                        capture_output=True, text=True,
