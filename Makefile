@@ -13,8 +13,8 @@ PYTHON     ?= /usr/bin/python3
 
 CC         ?= cc
 CFLAGS     ?= -O2 -g
-# A warning stops the build where we choose it: a plain `make`, `make check`,
-# `make sanitize` and CI. With flags of your own (make CFLAGS=-Wconversion,
+# A warning stops the build where we choose it: a plain `make`, `make check`
+# and `make sanitize`. With flags of your own (make CFLAGS=-Wconversion,
 # or CFLAGS in the environment) the build shows the warnings and goes on;
 # WERROR=-Werror makes it stop again.
 ifneq ($(filter check sanitize,$(MAKECMDGOALS)),)

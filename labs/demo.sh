@@ -1,7 +1,8 @@
 #!/bin/bash
 # labs/demo.sh — the instructor demo behind `make demo`: both chat servers, a
-# capture on lo, a scripted Spanish conversation over TCP and then over UDP,
-# the annotated capture, a ladder of each, and the TCP-vs-UDP summary.
+# capture on lo, a scripted conversation (in the run's language) over TCP
+# and then over UDP, the annotated capture, a ladder of each, and the
+# TCP-vs-UDP summary.
 #
 #   make demo [LOSS=PERCENT]        (or: labs/demo.sh, from any directory)
 #   sudo make demo NET=1 [DELAY=40ms] [LOSS=PERCENT]
@@ -285,11 +286,13 @@ heard() {
 
 # feed NICK PROTO SCRIPT: the bot's input. Its nickname; once the three
 # bots are in (or after a deadline: a lost UDP nickname never arrives), its
-# lines on time; at the end, once it has heard everyone (TCP retransmits a
-# lost segment, so waiting helps; UDP's losses are final), its goodbye.
+# lines on time; at the end, once it has heard everyone, its goodbye. TCP
+# retransmits a lost segment, so waiting helps: up to 20 s, since each
+# retransmission of one segment lost again waits twice as long as the one
+# before (0.2 s, 0.4 s, 0.8 s...); UDP's losses are final: 1 s.
 feed() {
-	local t0 at nick text other i all patience=40
-	[ "$2" = udp ] && patience=10
+	local t0 at nick text other i all patience=40 hear=400
+	[ "$2" = udp ] && patience=10 hear=20
 	printf '%s\n' "$1"
 	for ((i = 0; i < patience * 5; i++)); do
 		all=1
@@ -315,7 +318,7 @@ feed() {
 			'BEGIN { printf "%.1f", now - t0 }')" "$1" "$text" >>"$WORK/said-$2"
 	done <<<"$3"
 	sleep_until "$t0" "$END_AT"
-	for ((i = 0; i < patience * 2; i++)); do
+	for ((i = 0; i < hear; i++)); do
 		heard "$1" "$OUT/$2-$1.txt" "$3" && break
 		sleep 0.05
 	done

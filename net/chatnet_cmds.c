@@ -196,7 +196,8 @@ chatnet_impair(int argc, char **argv)
 			sp.egress = true;
 		else if (c != 'c' && impair_opt(c, optarg, &sp, &via) < 0)
 			return words_bad_value(opts[idx].name, optarg);
-		if ((n = strlen(given)) + 1 < sizeof(given)) {
+		if (strchr(given, c) == NULL &&         /* each letter once */
+		    (n = strlen(given)) + 1 < sizeof(given)) {
 			given[n] = (char)c;
 			given[n + 1] = '\0';
 		}

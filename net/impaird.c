@@ -233,6 +233,7 @@ impaird_run(const struct spec_impair *sp, int ready_fd)
 	int saved, status;
 
 	sigemptyset(&stops);
+	sigemptyset(&waiting);  /* defined even if sigprocmask() fails */
 	sigaddset(&stops, SIGTERM);
 	sigaddset(&stops, SIGINT);
 	if (sigprocmask(SIG_BLOCK, &stops, &waiting) < 0 ||

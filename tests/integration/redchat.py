@@ -50,7 +50,7 @@ def hangup_default(inherit=False):
     so does `nohup make check`), and exec keeps it too; a test that sends
     SIGHUP must not depend on how it was started. env(1) resets it, then
     execs the server (same pid); Python's preexec_fn is not safe beside
-    the helpers' threads.
+    the log-reading threads this module starts.
     inherit=True keeps the caller's disposition, for the test of nohup."""
     return [] if inherit else ["env", "--default-signal=HUP"]
 

@@ -117,7 +117,8 @@ def squeeze(s):
 @pytest.mark.parametrize("trace", ["lab1.pcap", "lab2.pcap", "lab3.pcap"])
 def test_every_chat_line_and_sequence_numbers_on_data_arrows(tmp_path, trace):
     svg = ladder_svg(tmp_path, trace)
-    texts = [e.text or "" for e in ET.parse(svg).getroot().iter(NS + "text")]
+    elems = list(ET.parse(svg).getroot().iter(NS + "text"))
+    texts = [e.text or "" for e in elems]
     labels = set(texts)
     whole = squeeze("".join(texts))
     pk = json_packets(trace)
@@ -129,8 +130,10 @@ def test_every_chat_line_and_sequence_numbers_on_data_arrows(tmp_path, trace):
     assert msgs
     for m in msgs:
         assert squeeze(m) in whole, m
-    # a segment holding several lines shows each of them
+    # each message a line of its own under its arrow (more when wrapped),
+    # those of a segment that holds several too: a relayed copy elsewhere
+    # ("ana: hola" for "hola") cannot stand in for one left out
+    under = [e for e in elems if e.get("fill") == "#333"]
+    assert len(under) >= len(msgs), (len(under), len(msgs))
     several = [p for p in pk if len(p.get("messages", [])) > 1]
-    for p in several:
-        for m in p["messages"]:
-            assert squeeze(m["text"]) in whole
+    assert several or trace != "lab2.pcap"      # lab 2's has them

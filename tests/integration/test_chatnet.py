@@ -608,6 +608,24 @@ def test_impair_keeps_earlier_settings_unless_clear(net, clear, lang):
         {"en": "none", "es": "ninguna"}[lang])
 
 
+def test_impair_keeps_nothing_it_is_given_however_often(net, clear):
+    """An option given many times is still given: what follows it on the
+    command line is never replaced by the kept setting."""
+    in_lang("en", "impair", "ana", "--delay", "20ms", "--seed", "9")
+    out = in_lang("en", "impair", "ana", *["--seed", "9"] * 16,
+                  "--loss", "10%")
+    assert "delay 20ms loss 10% seed 9" in out
+
+
+def test_egress_kept_until_clear(net, clear):
+    """--egress is a setting like the others: kept by a later impair,
+    dropped only by --clear (chatnet(1))."""
+    in_lang("en", "impair", "ana", "--delay", "20ms", "--egress")
+    assert "egress" in in_lang("en", "impair", "ana", "--loss", "10%")
+    out = in_lang("en", "impair", "ana", "--clear", "--delay", "20ms")
+    assert "delay 20ms" in out and "egress" not in out
+
+
 def test_chatnet_net_from_the_environment(net):
     p = subprocess.run([program("chatnet"), "--lang", "en", "status"],
                        capture_output=True, text=True,
@@ -633,7 +651,10 @@ def test_status_after_the_impairer_is_killed(tcpchatd, clear, lang):
     ana = ana_row(status)
     assert WORDS[lang]["died"] in ana and WORDS[lang]["unimpaired"] in ana
     assert "(nfqueue" not in ana
-    assert max(pings(2)) < 20           # what the status says: unimpaired
+    # what the status says: unimpaired. Impaired, no round trip is under
+    # 38 ms; a busy machine may slow some of these, so the quickest counts
+    rtts = pings(3)
+    assert len(rtts) == 3 and min(rtts) < 38, rtts
     chatnet("impair", "ana")            # restarts it with what was kept
     assert "delay 20ms seed 1 (nfqueue" in chatnet("status").stdout
     assert all(38 <= r < 1000 for r in pings(2))

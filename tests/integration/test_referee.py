@@ -88,3 +88,10 @@ def test_usage_errors_exit_2_in_both_languages():
                                capture_output=True, timeout=10)
             assert p.returncode == 2
             assert word in p.stderr
+    # a value that is no number is named, in the run's language
+    for lang, what in [("en", b"referee: -5: too small"),
+                       ("es", "referee: -5: demasiado pequeño".encode())]:
+        p = subprocess.run([program("referee"), "--lang", lang, "-p", "1",
+                            "--messages", "-5"], capture_output=True,
+                           timeout=10)
+        assert p.returncode == 2 and what in p.stderr, p.stderr

@@ -127,20 +127,24 @@ connect_all(struct referee *r, const char *host, int port)
 	for (i = 0; i < r->n; i++) {
 		struct peer *p = &r->p[i];
 
-		p->fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
-		if (p->fd < 0 ||
-		    connect(p->fd, v6 ? (struct sockaddr *)&a6
+		if ((p->fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM,
+		                    0)) < 0) {
+			fprintf(stderr, "referee: socket: %s\n",
+			        net_strerror(errno));
+			return -1;
+		}
+		p->open = true;         /* closed on the way out, whatever comes */
+		if (connect(p->fd, v6 ? (struct sockaddr *)&a6
 		                      : (struct sockaddr *)&a4,
 		            v6 ? sizeof(a6) : sizeof(a4)) < 0) {
 			fprintf(stderr, "referee: connect: %s\n",
 			        net_strerror(errno));
 			return -1;
 		}
-		p->open = true;
-		setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		snprintf(nick, sizeof(nick), "r%d\n", i);
 		ev.data.u32 = (uint32_t)i;
-		if (ref_say(p, nick) < 0 ||
+		if (setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+		               sizeof(one)) < 0 || ref_say(p, nick) < 0 ||
 		    epoll_ctl(r->ep, EPOLL_CTL_ADD, p->fd, &ev) < 0) {
 			fprintf(stderr, "referee: %s\n", net_strerror(errno));
 			return -1;
@@ -227,8 +231,10 @@ serve(struct referee *r, int id, uint32_t events)
 		p->blasting = ref_blast(r, p, id);
 		if (p->bytes_out != before)
 			moved |= REF_SENT;
-		if (!p->blasting && p->open)
-			epoll_ctl(r->ep, EPOLL_CTL_MOD, p->fd, &in);
+		if (!p->blasting && p->open &&
+		    epoll_ctl(r->ep, EPOLL_CTL_MOD, p->fd, &in) < 0)
+			fprintf(stderr, "referee: epoll_ctl: %s\n",
+			        net_strerror(errno));   /* only woken in vain */
 	}
 	if (!p->open)
 		p->blasting = false;    /* closed mid-blast */
@@ -252,6 +258,9 @@ run(struct referee *r)
 		out.data.u32 = (uint32_t)i;
 		r->p[i].blasting =
 		    epoll_ctl(r->ep, EPOLL_CTL_MOD, r->p[i].fd, &out) == 0;
+		if (!r->p[i].blasting)  /* its messages then count as late */
+			fprintf(stderr, "referee: epoll_ctl: %s\n",
+			        net_strerror(errno));
 	}
 	for (;;) {
 		for (sending = 0, i = 0; i < r->senders; i++)
@@ -362,8 +371,10 @@ parse(struct referee *r, int argc, char **argv, const char **host,
 		case 'H': usage(stdout); exit(0);
 		case '?': case ':': return -1;
 		}
-		if (cli_number(optarg, 0, 100000000, &v, &what) < 0)
+		if (cli_number(optarg, 0, 100000000, &v, &what) < 0) {
+			fprintf(stderr, "referee: %s: %s\n", optarg, what);
 			return -1;
+		}
 		switch (o) {
 		case 'p': *port = (int)v; break;
 		case 'c': r->n = (int)v; break;
