@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
+#include "lang.h"
 #include "chatnet.h"
 #include "spec.h"
 #include "words.h"
