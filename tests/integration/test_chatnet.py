@@ -608,6 +608,15 @@ def test_impair_keeps_earlier_settings_unless_clear(net, clear, lang):
         {"en": "none", "es": "ninguna"}[lang])
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_status_names_the_mechanism_in_its_language(net, clear, lang):
+    in_lang(lang, "impair", "ana", "--delay", "20ms", "--seed", "4")
+    row = ana_row(in_lang(lang, "status"))
+    how = re.search(r"seed 4 \((.*)\)$", row).group(1)
+    assert how in ("netem", "nfqueue, " + {"en": "no", "es": "sin"}[lang]
+                   + " sch_netem"), row
+
+
 def test_chatnet_net_from_the_environment(net):
     p = subprocess.run([program("chatnet"), "--lang", "en", "status"],
                        capture_output=True, text=True,
