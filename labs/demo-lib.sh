@@ -63,6 +63,19 @@ note() { say "  $*"; }
 warn() { say "  $YE⚠ $*$N"; }
 good() { say "  $GR✔ $*$N"; }
 
+# joined NICK FILE: FILE, what NICK's client printed, shows NICK in the
+# room: the server's welcome, or, when that datagram was lost and udpchat
+# asked again, the answer that NICK is already its name.
+joined() {
+	grep -qE "^\*\*\* ((Hola|Hello) $1,|(You are already called|Ya te llamas) $1\.)" \
+		"$2" 2>/dev/null
+}
+# after SECONDS: the clock in microseconds SECONDS from now; past END: it is
+# later than END. Deadlines by the clock, not by a count of turns, which a
+# loaded machine stretches.
+after() { awk -v s="$1" -v now="${EPOCHREALTIME/[.,]/}" 'BEGIN { printf "%.0f", now + s * 1e6 }'; }
+past() { ((${EPOCHREALTIME/[.,]/} > $1)); }
+
 # packets FIRST LAST REGEX: chatcap's packet lines (each a whole packet:
 # its first line and the lines it wraps onto) whose first line matches
 # REGEX; the first FIRST of them, then "…" and the last LAST when there are

@@ -1,6 +1,6 @@
 #!/bin/bash
 # labs/demo.sh — the instructor demo behind `make demo`: both chat servers, a
-# capture on lo, a scripted Spanish conversation over TCP and then over UDP,
+# capture on lo, a scripted conversation over TCP and then over UDP,
 # the annotated capture, a ladder of each, and the TCP-vs-UDP summary.
 #
 #   make demo [LOSS=PERCENT]        (or: labs/demo.sh, from any directory)
@@ -271,8 +271,6 @@ sleep_until() {
 		'BEGIN { d = a - (now - t0); print (d > 0 ? d : 0) }')"
 }
 
-# joined NICK FILE: the server's notice accepting NICK is in FILE.
-joined() { grep -qE "^\*\*\* (Hola|Hello) $1," "$2" 2>/dev/null; }
 
 # heard NICK FILE SCRIPT: FILE holds every line the others say in SCRIPT.
 heard() {
@@ -284,14 +282,16 @@ heard() {
 }
 
 # feed NICK PROTO SCRIPT: the bot's input. Its nickname; once the three
-# bots are in (or after a deadline: a lost UDP nickname never arrives), its
-# lines on time; at the end, once it has heard everyone (TCP retransmits a
-# lost segment, so waiting helps; UDP's losses are final), its goodbye.
+# bots are in (or after a deadline in seconds of the clock, however loaded
+# the machine: a lost UDP nickname never arrives), its lines on time; at the
+# end, once it has heard everyone (TCP retransmits a lost segment, so
+# waiting helps; UDP's losses are final), its goodbye.
 feed() {
-	local t0 at nick text other i all patience=40
-	[ "$2" = udp ] && patience=10
+	local t0 at nick text other i all patience=10 end
+	[ "$2" = udp ] && patience=2.5
 	printf '%s\n' "$1"
-	for ((i = 0; i < patience * 5; i++)); do
+	end=$(after "$patience")
+	while ! past "$end"; do
 		all=1
 		for other in ana beto carla; do
 			joined "$other" "$OUT/$2-$other.txt" || all=0
@@ -315,8 +315,8 @@ feed() {
 			'BEGIN { printf "%.1f", now - t0 }')" "$1" "$text" >>"$WORK/said-$2"
 	done <<<"$3"
 	sleep_until "$t0" "$END_AT"
-	for ((i = 0; i < patience * 2; i++)); do
-		heard "$1" "$OUT/$2-$1.txt" "$3" && break
+	end=$(after "$(awk -v p="$patience" 'BEGIN { print p * 0.4 }')")
+	while ! past "$end" && ! heard "$1" "$OUT/$2-$1.txt" "$3"; do
 		sleep 0.05
 	done
 	printf '%s\n' "$BYE"
@@ -400,8 +400,10 @@ if [ "$CAPTURE" = 1 ]; then
 	heading "$(t "5. Annotated capture (beginning and end of TCP#1, then UDP#1)" \
 	             "5. Captura anotada (principio y fin de TCP#1, luego UDP#1)")"
 	capture_point
-	"${CAP[@]}" --color="$CC" --width "$W" 'tcp' 2>/dev/null | packets 5 3 ' TCP#1 '
-	"${CAP[@]}" --color="$CC" --width "$W" 'udp' 2>/dev/null | packets 4 0 ' UDP#1 '
+	# Unfiltered, so each packet keeps its number and time in demo.pcap
+	# (Wireshark's, and capture.txt's).
+	"${CAP[@]}" --color="$CC" --width "$W" 2>/dev/null | packets 5 3 ' TCP#1 '
+	"${CAP[@]}" --color="$CC" --width "$W" 2>/dev/null | packets 4 0 ' UDP#1 '
 	"${CAP[@]}" --color=never --width "$W" >"$OUT/capture.txt" 2>/dev/null
 	note "$(t "every packet:" "todos los paquetes:") demo-results/capture.txt"
 
@@ -414,10 +416,10 @@ port = lambda e: (e.get("client") or ":0").rsplit(":", 1)[1]
 print(port(c[0]), port(f[0]))' "$OUT/capture.jsonl")
 
 	heading "$(t "6. One TCP conversation, as a ladder" "6. Una conversación TCP, en escalera")"
-	"${CAP[@]}" --color="$CC" --ladder "tcp port $TCLIENT" 2>/dev/null |
+	"${CAP[@]}" --color="$CC" --width "$W" --ladder "tcp port $TCLIENT" 2>/dev/null |
 		sed -n '2,/^$/p' | sed '$d' | fit
 	heading "$(t "7. One UDP exchange, as a ladder" "7. Un intercambio UDP, en escalera")"
-	"${CAP[@]}" --color="$CC" --ladder "udp port $UCLIENT" 2>/dev/null |
+	"${CAP[@]}" --color="$CC" --width "$W" --ladder "udp port $UCLIENT" 2>/dev/null |
 		sed -n '2,/^$/p' | sed '$d' | fit
 
 	heading "$(t "8. TCP vs UDP" "8. TCP frente a UDP")"
