@@ -153,6 +153,10 @@ capture_point() {
 		note "$(t "(a bot, or srv before its capture sees it), so the capture holds only what really" \
 		          "equipo (un bot, o srv antes de que su captura lo vea), así que la captura solo tiene lo que")"
 		note "$(t "travelled: a gap before a segment is a loss, and every retransmission was needed." \
-		          "viajó de verdad: un hueco antes de un segmento es una pérdida, y cada retransmisión hacía falta.")" ;;
+		          "viajó de verdad: un hueco antes de un segmento es una pérdida, y cada retransmisión hacía falta.")"
+		note "$(t "chatcap marks LOST a packet that is sent again; here every packet in the capture arrived:" \
+		          "chatcap marca PERDIDO un paquete que se envía otra vez; aquí todo paquete de la captura llegó:")"
+		note "$(t "what was lost then is its acknowledgement, and so its sender sent it again." \
+		          "lo que se perdió entonces fue su acuse, y por eso quien lo envió lo reenvió.")" ;;
 	esac
 }

@@ -154,6 +154,10 @@ def test_demo_across_chatnet_with_loss(tmp_path):
         assert f"network {net}:" in text
         # every host loses only what it sends: srv's capture is after it
         assert "egress" in text and "after every loss" in text
+        # a packet chatcap marks LOST is in a capture taken after every
+        # loss, so it arrived: the demo says its acknowledgement was lost
+        assert "here every packet in the capture arrived" in text
+        assert "what was lost then is its acknowledgement" in text
         check_demo(tmp_path, out, res, env, "en")
         check_loss(out, res, "en")
     finally:
