@@ -567,6 +567,22 @@ def test_errors_name_the_problem_and_the_fix(net, clear, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
+def test_run_a_command_that_is_not_there(net, lang):
+    p = subprocess.run([program("chatnet"), "--net", NET, "--lang", lang,
+                        "run", "ana", "--", "nosuch\x1bprog", "x"],
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 127, (p.returncode, p.stderr)
+    assert p.stderr == {
+        "en": "chatnet: nosuch\\x1bprog: command not found (installed? "
+              "in PATH?)\n",
+        "es": "chatnet: nosuch\\x1bprog: no se encuentra la orden "
+              "(¿instalada? ¿en el PATH?)\n"}[lang]
+    ok = subprocess.run([program("chatnet"), "--net", NET, "run", "ana",
+                         "--", "sh", "-c", "exit 7"], timeout=30)
+    assert ok.returncode == 7          # otherwise the command's own status
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
 def test_control_bytes_in_names_are_escaped(net, lang):
     assert WORDS[lang]["host"] in said(lang, "impair", "an\x1b[31ma",
                                        "--delay", "1ms")
