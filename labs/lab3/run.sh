@@ -113,7 +113,9 @@ if [ "$CAPTURE" = 1 ]; then
 		"Q5: ICMP type 3 code 3 (port unreachable) naming the closed UDP port"
 	check '[ "$(grep -cE "\s3\s+3\s" <<<"$OUT")" -eq 1 ]' \
 		"Q5: one ICMP line, as the guide and the notes say (udpchat gives up at the first)"
+	step "bin/chatcap -r lab3-icmp.pcap --lang es"
+	expect "ICMP 3/3: puerto inalcanzable" "Q5: chatcap explains the ICMP error too, as the guide and the notes say"
 else
-	skipped "$ICMP_SHOW"
+	skipped "$ICMP_SHOW" "bin/chatcap -r lab3-icmp.pcap --lang es"
 fi
 lab_done
