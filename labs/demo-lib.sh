@@ -75,6 +75,21 @@ joined() {
 # loaded machine stretches.
 after() { awk -v s="$1" -v now="${EPOCHREALTIME/[.,]/}" 'BEGIN { printf "%.0f", now + s * 1e6 }'; }
 past() { ((${EPOCHREALTIME/[.,]/} > $1)); }
+# wait_for FILE REGEX SECONDS [PID]: 0 once FILE matches; 1 when SECONDS
+# have passed by the clock, or at once when PID has exited without FILE
+# matching (a server that found its port taken).
+wait_for() {
+	local end
+	end=$(after "$3")
+	while ! grep -qE -- "$2" "$1" 2>/dev/null; do
+		if [ -n "${4:-}" ] && ! kill -0 "$4" 2>/dev/null; then
+			grep -qE -- "$2" "$1" 2>/dev/null
+			return
+		fi
+		past "$end" && return 1
+		sleep 0.05
+	done
+}
 
 # packets FIRST LAST REGEX: chatcap's packet lines (each a whole packet:
 # its first line and the lines it wraps onto) whose first line matches

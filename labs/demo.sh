@@ -81,16 +81,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-# wait_for FILE REGEX SECONDS: until FILE matches; 1 on timeout.
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		grep -qE -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # at HOST: AT holds what runs a command on chatnet host HOST with NET=1
 # (chatnet execs it, so $! is the command itself), else nothing.
 at() {
@@ -132,7 +122,7 @@ start_server() {
 		at srv
 		${AT[@]+"${AT[@]}"} "$BIN/$name" -p "$try" --lang "$L" </dev/null 2>"$log" &
 		local pid=$!
-		if wait_for "$log" 'listening on|escuchando en' 10; then
+		if wait_for "$log" 'listening on|escuchando en' 10 "$pid"; then
 			PIDS+=("$pid")
 			port=$(grep -oE ':[0-9]+ ' "$log" | head -n 1 | tr -d ': ')
 			if [ "$try" = 0 ]; then

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -185,3 +186,24 @@ def test_demo_bot_is_in_after_a_lost_welcome(tmp_path, line, nick, inside):
         ["bash", "-c", 'L=en; . "$1"; joined "$2" "$3"', "bash",
          os.path.join(ROOT, "labs", "demo-lib.sh"), nick, str(f)])
     assert (p.returncode == 0) == inside
+
+
+@pytest.mark.parametrize("script,found", [
+    ("echo 'cannot listen: port 5000: address already in use' >&2; exit 1",
+     False),
+    ("sleep 0.3; echo 'listening on [::]:5000 (tcp)' >&2; exec sleep 30", True),
+])
+def test_demo_stops_waiting_for_a_server_that_has_exited(tmp_path, script,
+                                                          found):
+    """A server that finds its port taken exits at once: the demo moves to
+    a free port then, not after the whole wait for its 'listening' line."""
+    log = tmp_path / "server.log"
+    started = time.monotonic()
+    p = subprocess.run(
+        ["bash", "-c", 'L=en; . "$1"; sh -c "$2" 2>"$3" & pid=$!; '
+         'wait_for "$3" "listening on" 10 "$pid"; rc=$?; '
+         'kill "$pid" 2>/dev/null; exit $rc', "bash",
+         os.path.join(ROOT, "labs", "demo-lib.sh"), script, str(log)],
+        timeout=60)
+    assert (p.returncode == 0) == found
+    assert time.monotonic() - started < 5
