@@ -592,6 +592,16 @@ def test_control_bytes_in_names_are_escaped(net, lang):
     assert leftovers("rcn-e") == []
 
 
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_too_many_hosts_is_said_as_such(lang):
+    hosts = ",".join(f"h{i}" for i in range(64))    # 64 good names
+    err = said(lang, "up", "--hosts", hosts, net="rcn-e")
+    assert {"en": "--hosts: at most 63 hosts besides srv",
+            "es": "--hosts: 63 equipos como mucho además de srv"}[lang] in err
+    assert "lowercase" not in err and "minúscula" not in err
+    assert leftovers("rcn-e") == []
+
+
 def in_lang(lang, *args):
     """chatnet's stdout for args in lang (it must succeed)."""
     p = subprocess.run([program("chatnet"), "--net", NET, "--lang", lang,
