@@ -63,6 +63,34 @@ note() { say "  $*"; }
 warn() { say "  $YE⚠ $*$N"; }
 good() { say "  $GR✔ $*$N"; }
 
+# joined NICK FILE: FILE, what NICK's client printed, shows NICK in the
+# room: the server's welcome, or, when that datagram was lost and udpchat
+# asked again, the answer that NICK is already its name.
+joined() {
+	grep -qE "^\*\*\* ((Hola|Hello) $1,|(You are already called|Ya te llamas) $1\.)" \
+		"$2" 2>/dev/null
+}
+# after SECONDS: the clock in microseconds SECONDS from now; past END: it is
+# later than END. Deadlines by the clock, not by a count of turns, which a
+# loaded machine stretches.
+after() { awk -v s="$1" -v now="${EPOCHREALTIME/[.,]/}" 'BEGIN { printf "%.0f", now + s * 1e6 }'; }
+past() { ((${EPOCHREALTIME/[.,]/} > $1)); }
+# wait_for FILE REGEX SECONDS [PID]: 0 once FILE matches; 1 when SECONDS
+# have passed by the clock, or at once when PID has exited without FILE
+# matching (a server that found its port taken).
+wait_for() {
+	local end
+	end=$(after "$3")
+	while ! grep -qE -- "$2" "$1" 2>/dev/null; do
+		if [ -n "${4:-}" ] && ! kill -0 "$4" 2>/dev/null; then
+			grep -qE -- "$2" "$1" 2>/dev/null
+			return
+		fi
+		past "$end" && return 1
+		sleep 0.05
+	done
+}
+
 # packets FIRST LAST REGEX: chatcap's packet lines (each a whole packet:
 # its first line and the lines it wraps onto) whose first line matches
 # REGEX; the first FIRST of them, then "…" and the last LAST when there are
@@ -140,6 +168,10 @@ capture_point() {
 		note "$(t "(a bot, or srv before its capture sees it), so the capture holds only what really" \
 		          "equipo (un bot, o srv antes de que su captura lo vea), así que la captura solo tiene lo que")"
 		note "$(t "travelled: a gap before a segment is a loss, and every retransmission was needed." \
-		          "viajó de verdad: un hueco antes de un segmento es una pérdida, y cada retransmisión hacía falta.")" ;;
+		          "viajó de verdad: un hueco antes de un segmento es una pérdida, y cada retransmisión hacía falta.")"
+		note "$(t "chatcap marks LOST a packet that is sent again; here every packet in the capture arrived:" \
+		          "chatcap marca PERDIDO un paquete que se envía otra vez; aquí todo paquete de la captura llegó:")"
+		note "$(t "what was lost then is its acknowledgement, and so its sender sent it again." \
+		          "lo que se perdió entonces fue su acuse, y por eso quien lo envió lo reenvió.")" ;;
 	esac
 }

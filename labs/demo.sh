@@ -82,16 +82,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-# wait_for FILE REGEX SECONDS: until FILE matches; 1 on timeout.
-wait_for() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		grep -qE -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # at HOST: AT holds what runs a command on chatnet host HOST with NET=1
 # (chatnet execs it, so $! is the command itself), else nothing.
 at() {
@@ -133,7 +123,7 @@ start_server() {
 		at srv
 		${AT[@]+"${AT[@]}"} "$BIN/$name" -p "$try" --lang "$L" </dev/null 2>"$log" &
 		local pid=$!
-		if wait_for "$log" 'listening on|escuchando en' 10; then
+		if wait_for "$log" 'listening on|escuchando en' 10 "$pid"; then
 			PIDS+=("$pid")
 			port=$(grep -oE ':[0-9]+ ' "$log" | head -n 1 | tr -d ': ')
 			if [ "$try" = 0 ]; then
@@ -272,8 +262,6 @@ sleep_until() {
 		'BEGIN { d = a - (now - t0); print (d > 0 ? d : 0) }')"
 }
 
-# joined NICK FILE: the server's notice accepting NICK is in FILE.
-joined() { grep -qE "^\*\*\* (Hola|Hello) $1," "$2" 2>/dev/null; }
 
 # heard NICK FILE SCRIPT: FILE holds every line the others say in SCRIPT.
 heard() {
@@ -285,16 +273,18 @@ heard() {
 }
 
 # feed NICK PROTO SCRIPT: the bot's input. Its nickname; once the three
-# bots are in (or after a deadline: a lost UDP nickname never arrives), its
-# lines on time; at the end, once it has heard everyone, its goodbye. TCP
-# retransmits a lost segment, so waiting helps: up to 20 s, since each
-# retransmission of one segment lost again waits twice as long as the one
-# before (0.2 s, 0.4 s, 0.8 s...); UDP's losses are final: 1 s.
+# bots are in (or after a deadline in seconds of the clock, however loaded
+# the machine: a lost UDP nickname never arrives), its lines on time; at the
+# end, once it has heard everyone, its goodbye. TCP retransmits a lost
+# segment, so waiting helps: up to 20 s, since each retransmission of one
+# segment lost again waits twice as long as the one before (0.2 s, 0.4 s,
+# 0.8 s...); UDP's losses are final: 1 s.
 feed() {
-	local t0 at nick text other i all patience=40 hear=400
-	[ "$2" = udp ] && patience=10 hear=20
+	local t0 at nick text other i all patience=10 hear=20 end
+	[ "$2" = udp ] && patience=2.5 hear=1
 	printf '%s\n' "$1"
-	for ((i = 0; i < patience * 5; i++)); do
+	end=$(after "$patience")
+	while ! past "$end"; do
 		all=1
 		for other in ana beto carla; do
 			joined "$other" "$OUT/$2-$other.txt" || all=0
@@ -318,8 +308,8 @@ feed() {
 			'BEGIN { printf "%.1f", now - t0 }')" "$1" "$text" >>"$WORK/said-$2"
 	done <<<"$3"
 	sleep_until "$t0" "$END_AT"
-	for ((i = 0; i < hear; i++)); do
-		heard "$1" "$OUT/$2-$1.txt" "$3" && break
+	end=$(after "$hear")
+	while ! past "$end" && ! heard "$1" "$OUT/$2-$1.txt" "$3"; do
 		sleep 0.05
 	done
 	printf '%s\n' "$BYE"
@@ -403,8 +393,10 @@ if [ "$CAPTURE" = 1 ]; then
 	heading "$(t "5. Annotated capture (beginning and end of TCP#1, then UDP#1)" \
 	             "5. Captura anotada (principio y fin de TCP#1, luego UDP#1)")"
 	capture_point
-	"${CAP[@]}" --color="$CC" --width "$W" 'tcp' 2>/dev/null | packets 5 3 ' TCP#1 '
-	"${CAP[@]}" --color="$CC" --width "$W" 'udp' 2>/dev/null | packets 4 0 ' UDP#1 '
+	# Unfiltered, so each packet keeps its number and time in demo.pcap
+	# (Wireshark's, and capture.txt's).
+	"${CAP[@]}" --color="$CC" --width "$W" 2>/dev/null | packets 5 3 ' TCP#1 '
+	"${CAP[@]}" --color="$CC" --width "$W" 2>/dev/null | packets 4 0 ' UDP#1 '
 	"${CAP[@]}" --color=never --width "$W" >"$OUT/capture.txt" 2>/dev/null
 	note "$(t "every packet:" "todos los paquetes:") demo-results/capture.txt"
 
@@ -417,10 +409,10 @@ port = lambda e: (e.get("client") or ":0").rsplit(":", 1)[1]
 print(port(c[0]), port(f[0]))' "$OUT/capture.jsonl")
 
 	heading "$(t "6. One TCP conversation, as a ladder" "6. Una conversación TCP, en escalera")"
-	"${CAP[@]}" --color="$CC" --ladder "tcp port $TCLIENT" 2>/dev/null |
+	"${CAP[@]}" --color="$CC" --width "$W" --ladder "tcp port $TCLIENT" 2>/dev/null |
 		sed -n '2,/^$/p' | sed '$d' | fit
 	heading "$(t "7. One UDP exchange, as a ladder" "7. Un intercambio UDP, en escalera")"
-	"${CAP[@]}" --color="$CC" --ladder "udp port $UCLIENT" 2>/dev/null |
+	"${CAP[@]}" --color="$CC" --width "$W" --ladder "udp port $UCLIENT" 2>/dev/null |
 		sed -n '2,/^$/p' | sed '$d' | fit
 
 	heading "$(t "8. TCP vs UDP" "8. TCP frente a UDP")"

@@ -164,6 +164,7 @@ cmd_up(int argc, char **argv)
 	char err[512];
 	int c, n;
 
+	_Static_assert(SPEC_HOSTS_MAX - 1 == 63, "the --hosts error says 63");
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1)
 		if (c == '?' || c == ':')
 			return words_bad_option(c, argv, opts);
@@ -177,7 +178,12 @@ cmd_up(int argc, char **argv)
 			return chatnet_bad_usage("--mtu (1280-9000)", optarg);
 	if (optind < argc)
 		return chatnet_bad_usage(TR("unexpected", "sobra"), argv[optind]);
-	if ((n = spec_hosts(hosts, names, SPEC_HOSTS_MAX - 1, &bad)) < 0)
+	if ((n = spec_hosts(hosts, names, SPEC_HOSTS_MAX - 1, &bad)) < 0 &&
+	    bad == NULL)                        /* every name good: too many */
+		return chatnet_bad_usage(TR("--hosts: at most 63 hosts besides srv",
+		                    "--hosts: 63 equipos como mucho además de srv"),
+		                    NULL);
+	if (n < 0)
 		return chatnet_bad_usage(TR("--hosts: names are a lowercase letter, then "
 		                    "letters and digits (at most 12)",
 		                    "--hosts: un nombre es una minúscula y luego "

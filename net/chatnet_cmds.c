@@ -4,6 +4,7 @@
  */
 #include <limits.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,28 @@ exec_in(const char *host, char **argv, int argc, const char *const *pre,
 	return 127;
 }
 
+/* cmd is a program exec can start: a path that is executable, or a name
+ * found in one of PATH's folders (an empty one being the current folder). */
+static bool
+command_found(const char *cmd)
+{
+	const char *p = getenv("PATH"), *end;
+	char buf[PATH_MAX];
+	int n;
+
+	if (strchr(cmd, '/') != NULL)
+		return access(cmd, X_OK) == 0;
+	for (p = p != NULL ? p : "/usr/bin:/bin";; p = end + 1) {
+		end = strchrnul(p, ':');
+		n = end == p ? snprintf(buf, sizeof(buf), "./%s", cmd)
+		    : snprintf(buf, sizeof(buf), "%.*s/%s", (int)(end - p), p, cmd);
+		if (n > 0 && (size_t)n < sizeof(buf) && access(buf, X_OK) == 0)
+			return true;
+		if (*end == '\0')
+			return false;
+	}
+}
+
 int
 chatnet_run(int argc, char **argv)
 {
@@ -59,6 +82,14 @@ chatnet_run(int argc, char **argv)
 		first++;
 	if (first >= argc)
 		return chatnet_bad_usage(TR("no command", "falta la orden"), NULL);
+	if (!command_found(argv[first])) {     /* as a shell says it, and 127 */
+		char esc[96];
+		fprintf(stderr, TR("%s: %s: command not found (installed? in PATH?)\n",
+		                   "%s: %s: no se encuentra la orden (¿instalada? "
+		                   "¿en el PATH?)\n"),
+		        PROG, words_escape(argv[first], esc, sizeof(esc)));
+		return 127;
+	}
 	return exec_in(argv[1], argv + first, argc - first, NULL, 0);
 }
 

@@ -453,6 +453,8 @@ impair_describe(const struct topo *t, const char *host, char *buf,
 		         "ninguna: murió el degradador de \"%s\", los paquetes "
 		         "pasan sin degradar (chatnet impair %s lo reinicia)"),
 		         line, host);
-	else
-		snprintf(buf, len, "%s (%s)", line, how);
+	else            /* HOW as stored is English: say it in the run's language */
+		snprintf(buf, len, "%s (%s)", line, strcmp(how, "nfqueue, no "
+		         "sch_netem") != 0 ? how : TR("nfqueue, no sch_netem",
+		         "nfqueue, sin sch_netem"));
 }

@@ -19,7 +19,7 @@ if ! is_root; then
 	skipped "sudo bin/chatcap -i lo -w lab1.pcap --lang es" \
 		"bin/chatcap -r lab1.pcap --lang es 'tcp[tcpflags] & tcp-syn != 0'" \
 		"bin/chatcap -r lab1.pcap --ladder --ladder-out lab1-escalera.svg --lang es" \
-		"ss -tan state time-wait '( sport = :5000 )'" \
+		"ss -tan state time-wait '( sport = :5000 or dport = :5000 )'" \
 		"tshark -r lab1.pcap -o tcp.relative_sequence_numbers:FALSE -Y 'tcp.flags.syn == 1' -T fields -e tcp.srcport -e tcp.seq" \
 		"sudo bin/chatcap -i lo --tcp-port 5999 -c 2 --lang es" \
 		"nc -z -v 127.0.0.1 5999"
@@ -62,8 +62,11 @@ check 'python3 -c "import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[
 expect "FIN-ACK seq=[0-9]+ ack=[0-9]+ ─+│ cierre" "Q3: the server's FIN (first)"
 check '[ "$(grep -c "│ cierre" <<<"$OUT")" -eq 3 ]' "Q3: three teardown segments"
 check 'grep -B1 -m1 "│ cierre$" <<<"$OUT" | grep -q "◀─ FIN"' "Q3: the first FIN goes from the server to the client"
-step "ss -tan state time-wait '( sport = :5000 )'"
-expect ":$TCP_PORT " "Q3: the server's end is in TIME_WAIT"
+step "ss -tan state time-wait '( sport = :5000 or dport = :5000 )'"
+# The filter shows either end, so the answer is read, not given: the
+# server's end (local port) is there, the client's (peer port) is not.
+check 'awk -v p=":$TCP_PORT" "NR > 1 { s += \$3 ~ p \"\$\"; c += \$4 ~ p \"\$\" }
+	END { exit !(s >= 1 && c == 0) }" <<<"$OUT"' "Q3: the server's end is in TIME_WAIT, the client's is not"
 
 step "tshark -r lab1.pcap -o tcp.relative_sequence_numbers:FALSE -Y 'tcp.flags.syn == 1' -T fields -e tcp.srcport -e tcp.seq"
 check '[ "$(grep -cE "^[0-9]+\s+[0-9]+$" <<<"$OUT")" -eq 2 ]' "Q4: two absolute ISNs"

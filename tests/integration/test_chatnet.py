@@ -567,12 +567,38 @@ def test_errors_name_the_problem_and_the_fix(net, clear, lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
+def test_run_a_command_that_is_not_there(net, lang):
+    p = subprocess.run([program("chatnet"), "--net", NET, "--lang", lang,
+                        "run", "ana", "--", "nosuch\x1bprog", "x"],
+                       capture_output=True, text=True, timeout=30)
+    assert p.returncode == 127, (p.returncode, p.stderr)
+    assert p.stderr == {
+        "en": "chatnet: nosuch\\x1bprog: command not found (installed? "
+              "in PATH?)\n",
+        "es": "chatnet: nosuch\\x1bprog: no se encuentra la orden "
+              "(¿instalada? ¿en el PATH?)\n"}[lang]
+    ok = subprocess.run([program("chatnet"), "--net", NET, "run", "ana",
+                         "--", "sh", "-c", "exit 7"], timeout=30)
+    assert ok.returncode == 7          # otherwise the command's own status
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
 def test_control_bytes_in_names_are_escaped(net, lang):
     assert WORDS[lang]["host"] in said(lang, "impair", "an\x1b[31ma",
                                        "--delay", "1ms")
     assert r"a\x07b" in said(lang, "up", "--hosts", "a\x07b", net="rcn-e")
     assert r"--x\x1b[2J" in said(lang, "impair", "ana", "--x\x1b[2J")
     assert r"\x1b" in said(lang, "fr\x1bob")
+    assert leftovers("rcn-e") == []
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_too_many_hosts_is_said_as_such(lang):
+    hosts = ",".join(f"h{i}" for i in range(64))    # 64 good names
+    err = said(lang, "up", "--hosts", hosts, net="rcn-e")
+    assert {"en": "--hosts: at most 63 hosts besides srv",
+            "es": "--hosts: 63 equipos como mucho además de srv"}[lang] in err
+    assert "lowercase" not in err and "minúscula" not in err
     assert leftovers("rcn-e") == []
 
 
@@ -624,6 +650,15 @@ def test_egress_kept_until_clear(net, clear):
     assert "egress" in in_lang("en", "impair", "ana", "--loss", "10%")
     out = in_lang("en", "impair", "ana", "--clear", "--delay", "20ms")
     assert "delay 20ms" in out and "egress" not in out
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_status_names_the_mechanism_in_its_language(net, clear, lang):
+    in_lang(lang, "impair", "ana", "--delay", "20ms", "--seed", "4")
+    row = ana_row(in_lang(lang, "status"))
+    how = re.search(r"seed 4 \((.*)\)$", row).group(1)
+    assert how in ("netem", "nfqueue, " + {"en": "no", "es": "sin"}[lang]
+                   + " sch_netem"), row
 
 
 def test_chatnet_net_from_the_environment(net):

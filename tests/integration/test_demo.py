@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -88,20 +89,16 @@ def squeeze(s):
 
 
 def chatcap_lines(tmp_path, res, lang, env):
-    """Every packet line chatcap writes for demo.pcap (TCP, then UDP,
-    numbered as the demo shows them), unwrapped, in the demo's locale (its
-    character set decides chatcap's arrows)."""
-    lines = set()
-    for proto in ("tcp", "udp"):
-        p = subprocess.run(
-            [program("chatcap"), "-r", str(tmp_path / "demo.pcap"),
-             "--tcp-port", str(res["ports"]["tcp"]),
-             "--udp-port", str(res["ports"]["udp"]), "--lang", lang,
-             "--width", "0", "--color=never", proto],
-            capture_output=True, text=True, check=True, env=env)
-        lines |= {squeeze(l) for l in p.stdout.splitlines()
-                  if PACKET.match(l)}
-    return lines
+    """Every packet line chatcap writes for the whole of demo.pcap, so
+    numbered and timed as in Wireshark and capture.txt, unwrapped, in the
+    demo's locale (its character set decides chatcap's arrows)."""
+    p = subprocess.run(
+        [program("chatcap"), "-r", str(tmp_path / "demo.pcap"),
+         "--tcp-port", str(res["ports"]["tcp"]),
+         "--udp-port", str(res["ports"]["udp"]), "--lang", lang,
+         "--width", "0", "--color=never"],
+        capture_output=True, text=True, check=True, env=env)
+    return {squeeze(l) for l in p.stdout.splitlines() if PACKET.match(l)}
 
 
 def check_demo(tmp_path, out, res, env, lang):
@@ -171,9 +168,55 @@ def test_demo_across_chatnet_with_loss(tmp_path):
         assert f"network {net}:" in text
         # every host loses only what it sends: srv's capture is after it
         assert "egress" in text and "after every loss" in text
+        # a packet chatcap marks LOST is in a capture taken after every
+        # loss, so it arrived: the demo says its acknowledgement was lost
+        assert "here every packet in the capture arrived" in text
+        assert "what was lost then is its acknowledgement" in text
         check_demo(tmp_path, out, res, env, "en")
         check_loss(out, res, "en")
     finally:
         subprocess.run([program("chatnet"), "--net", net, "down"],
                        capture_output=True)
     assert not os.path.exists(f"/run/netns/{net}-srv")
+
+
+@pytest.mark.parametrize("line,nick,inside", [
+    ("*** Hello carla, you are in the chat (3 online).", "carla", True),
+    ("*** Hola carla, estás en el chat (3 en línea).", "carla", True),
+    # the welcome was lost and udpchat asked again: carla is in
+    ("*** You are already called carla. [idle-timeout=300]", "carla", True),
+    ("*** Ya te llamas carla. [idle-timeout=300]", "carla", True),
+    ("*** You are already called carlos. [idle-timeout=300]", "carla", False),
+    ("*** no answer from 127.0.0.1:5001: retry 2/10…", "carla", False),
+])
+def test_demo_bot_is_in_after_a_lost_welcome(tmp_path, line, nick, inside):
+    """The bots start talking once the three are in; a bot whose welcome
+    datagram was lost learns it is in from the answer to its second
+    nickname, and the others must not wait out the deadline for it."""
+    f = tmp_path / "bot.txt"
+    f.write_text(line + "\n", encoding="utf-8")
+    p = subprocess.run(
+        ["bash", "-c", 'L=en; . "$1"; joined "$2" "$3"', "bash",
+         os.path.join(ROOT, "labs", "demo-lib.sh"), nick, str(f)])
+    assert (p.returncode == 0) == inside
+
+
+@pytest.mark.parametrize("script,found", [
+    ("echo 'cannot listen: port 5000: address already in use' >&2; exit 1",
+     False),
+    ("sleep 0.3; echo 'listening on [::]:5000 (tcp)' >&2; exec sleep 30", True),
+])
+def test_demo_stops_waiting_for_a_server_that_has_exited(tmp_path, script,
+                                                          found):
+    """A server that finds its port taken exits at once: the demo moves to
+    a free port then, not after the whole wait for its 'listening' line."""
+    log = tmp_path / "server.log"
+    started = time.monotonic()
+    p = subprocess.run(
+        ["bash", "-c", 'L=en; . "$1"; sh -c "$2" 2>"$3" & pid=$!; '
+         'wait_for "$3" "listening on" 10 "$pid"; rc=$?; '
+         'kill "$pid" 2>/dev/null; exit $rc', "bash",
+         os.path.join(ROOT, "labs", "demo-lib.sh"), script, str(log)],
+        timeout=60)
+    assert (p.returncode == 0) == found
+    assert time.monotonic() - started < 5
