@@ -61,6 +61,11 @@ int probe_expect(struct probe *p, const char *want, bool exact, unsigned ms);
 int probe_expect_text(struct probe *p, const char *want, unsigned ms);
 void probe_mark(struct probe *p);
 
+/* Read raw text until it holds text with nick before it on the same line
+ * (NICK: TEXT, [NICK] TEXT, <NICK> TEXT...): 1, 0 or -1 as above. */
+int probe_expect_pair(struct probe *p, const char *nick, const char *text,
+                      unsigned ms);
+
 /* Whether the server closes the connection within ms. */
 bool probe_closed(struct probe *p, unsigned ms);
 
