@@ -132,6 +132,59 @@ bad(const char *why)
 	return EXIT_USAGE;
 }
 
+/* One option c (optarg its value): -1 to go on, or the exit status. */
+static int
+option(struct opts *o, int c, char **argv)
+{
+	unsigned long v;
+
+	switch (c) {
+	case 'u': o->udp = true; break;
+	case 'P': o->profile = optarg; break;
+	case 'o': add_only(o, optarg); break;
+	case 'j': o->json = true; break;
+	case 'm': o->markdown = optarg; break;
+	case 'r': o->rubric = optarg; break;
+	case 'l': o->lang = optarg; break;
+	case 'L': o->list = true; break;
+	case 'R': o->cmd = optarg; break;
+	case 'J': o->junit = optarg; break;
+	case 'G': o->gradescope = optarg; break;
+	case 'S':
+		if (number(optarg, 0xffffffffu, &v) < 0)
+			return bad(TR("--seed is a number", "--seed es un número"));
+		o->seed = (uint32_t)v;
+		break;
+	case 'T':
+		if (number(optarg, 86400, &v) < 0 || v == 0)
+			return bad(TR("--timeout is 1 to 86400 seconds",
+			              "--timeout es de 1 a 86400 segundos"));
+		o->timeout = v;
+		break;
+	case 'H': usage(stdout); return 0;
+	case 'V': cli_version(PROG); return 0;
+	default:
+		cli_bad_option(PROG, c, argv, NULL);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* --run: no HOST PORT (the server is ours); words left are more IDs. */
+static int
+run_args(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	if (strstr(o->cmd, "{port}") == NULL)
+		return bad(TR("--run needs {port} in its command",
+		              "--run necesita {port} en su orden"));
+	for (c = optind; c < argc; c++)
+		add_only(o, argv[c]);
+	o->host = "127.0.0.1";
+	return -1;
+}
+
 /* Returns -1 to go on, or the exit status. */
 static int
 parse(int argc, char **argv, struct opts *o)
@@ -154,59 +207,23 @@ parse(int argc, char **argv, struct opts *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned long v;
-	int c, first;
+	int c, r, first;
 
 	*o = (struct opts){ .profile = "redchat", .timeout = 300,
 	                    .seed = (uint32_t)(clock_us() ^ (uint64_t)getpid()) };
 	if (cli_lang_scan(PROG, argc, argv) < 0)    /* before any message */
 		return EXIT_USAGE;
 	opterr = 0;                                 /* errors in our words */
-	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'u': o->udp = true; break;
-		case 'P': o->profile = optarg; break;
-		case 'o': add_only(o, optarg); break;
-		case 'j': o->json = true; break;
-		case 'm': o->markdown = optarg; break;
-		case 'r': o->rubric = optarg; break;
-		case 'l': o->lang = optarg; break;
-		case 'L': o->list = true; break;
-		case 'R': o->cmd = optarg; break;
-		case 'J': o->junit = optarg; break;
-		case 'G': o->gradescope = optarg; break;
-		case 'S':
-			if (number(optarg, 0xffffffffu, &v) < 0)
-				return bad(TR("--seed is a number", "--seed es un número"));
-			o->seed = (uint32_t)v;
-			break;
-		case 'T':
-			if (number(optarg, 86400, &v) < 0 || v == 0)
-				return bad(TR("--timeout is 1 to 86400 seconds",
-				              "--timeout es de 1 a 86400 segundos"));
-			o->timeout = v;
-			break;
-		case 'H': usage(stdout); return 0;
-		case 'V': cli_version(PROG); return 0;
-		default:
-			cli_bad_option(PROG, c, argv, NULL);
-			return EXIT_USAGE;
-		}
-	}
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1)
+		if ((r = option(o, c, argv)) >= 0)
+			return r;
 	if (strcmp(o->profile, "redchat") != 0 && strcmp(o->profile, "tp42") != 0)
 		return bad(TR("--profile is redchat or tp42",
 		              "--profile es redchat o tp42"));
 	if (o->list)
 		return -1;
-	if (o->cmd != NULL && strstr(o->cmd, "{port}") == NULL)
-		return bad(TR("--run needs {port} in its command",
-		              "--run necesita {port} en su orden"));
-	if (o->cmd != NULL) {   /* no HOST PORT: the server is ours */
-		for (c = optind; c < argc; c++)
-			add_only(o, argv[c]);
-		o->host = "127.0.0.1";
-		return -1;
-	}
+	if (o->cmd != NULL)
+		return run_args(argc, argv, o);
 	/* "--only A B HOST PORT": the words before HOST are more IDs. */
 	first = argc - 2;
 	if (first < optind)

@@ -172,6 +172,16 @@ json_test(const struct check_run *run, const struct check_done *d)
 }
 
 static void
+json_lost(const char *key, const char *id)
+{
+	fputs(key, stdout);
+	if (id != NULL)
+		json_str_bare(id);
+	else
+		fputs("null", stdout);
+}
+
+static void
 json_summary(const struct check_run *run)
 {
 	struct check_sum s;
@@ -182,18 +192,15 @@ json_summary(const struct check_run *run)
 	printf(",\"transport\":\"%s\",", run->udp ? "udp" : "tcp");
 	json_str("host", run->host);
 	printf(",\"port\":%d,\"tests\":%zu,\"passed\":%zu,\"failed\":%zu,"
-	       "\"not_run\":%zu,\"must_failed\":%zu,\"points\":%g,"
+	       "\"not_run\":%zu,\"skipped\":%zu,\"must_failed\":%zu,\"points\":%g,"
 	       "\"max_points\":%g,\"score\":%.1f,\"seconds\":%.2f,"
 	       "\"seed\":%lu,\"crashes\":%u,", run->port, run->n, s.passed,
-	       s.failed, s.norun, s.must_failed, s.points, s.max, score(&s),
+	       s.failed, s.norun, s.norun, s.must_failed, s.points, s.max, score(&s),
 	       run->seconds, (unsigned long)run->seed, run->crashes);
 	json_str("what_happened", run->opening);
-	printf(",\"not_a_chat_server\":%s,\"server_lost_during\":",
-	       run->not_chat ? "true" : "false");
-	if (run->lost_during != NULL)
-		json_str_bare(run->lost_during);
-	else
-		printf("null");
+	printf(",\"not_a_chat_server\":%s", run->not_chat ? "true" : "false");
+	json_lost(",\"server_lost_during\":", run->lost_during);
+	json_lost(",\"server_lost_after\":", run->lost_during);
 	printf("}\n");
 }
 

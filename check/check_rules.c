@@ -161,9 +161,11 @@ static const struct check_rule rules[] = {
 	  "El cliente primero envía su nombre, solo, sin salto de línea." },
 	{ "tp42-chat", TP42,
 	  "Every message is sent to every other client with the sender's name "
-	  "in front: NAME: MESSAGE.",
+	  "in front, on the same line: the statement fixes that much; its code "
+	  "writes NAME: MESSAGE, and [NAME] MESSAGE does as well.",
 	  "Cada mensaje se envía a todos los demás clientes con el nombre del "
-	  "remitente delante: NOMBRE: MENSAJE." },
+	  "remitente delante, en la misma línea: el enunciado fija eso; su "
+	  "código escribe NOMBRE: MENSAJE, y [NOMBRE] MENSAJE vale igual." },
 	{ "tp42-join", TP42,
 	  "The others are told when someone joins and when someone leaves.",
 	  "A los demás se les avisa cuando alguien entra y cuando alguien "

@@ -20,6 +20,7 @@
 
 #define RUN_START_MS 10000      /* for a restarted server to listen */
 #define RUN_DYING_MS 2000       /* for a server that stopped listening to end */
+#define RUN_SETTLE_MS 120       /* for a process that dies to close its port */
 
 static const char *
 first_connection(void)
@@ -111,6 +112,16 @@ not_run(struct check_done *d, const char *why)
  * One test
  * ------------------------------------------------------------------------ */
 
+/* Whether the server still answers once what the test did last (close
+ * its connections, mostly) has had time to kill it: the crash is then
+ * the test's, not the next one's. */
+static bool
+settled_reachable(struct check_ctx *ctx)
+{
+	check_pause(ctx, RUN_SETTLE_MS);
+	return check_reachable(ctx, 2000);
+}
+
 static void
 run_one(struct check_run *run, struct check_ctx *ctx, struct check_done *d)
 {
@@ -122,7 +133,9 @@ run_one(struct check_run *run, struct check_ctx *ctx, struct check_done *d)
 		not_run(d, run->stopped);
 		return;
 	}
-	if (!live && !check_reachable(ctx, 2000)) {
+	/* After the first test, the look after the previous one is this one's
+	 * look before: nothing happens in between. */
+	if (!live && run->n == 0 && !check_reachable(ctx, 2000)) {
 		lost(run, ctx, d, before(run));
 		if (run->stopped != NULL) {
 			not_run(d, run->stopped);
@@ -135,7 +148,7 @@ run_one(struct check_run *run, struct check_ctx *ctx, struct check_done *d)
 	ctx->until = 0;
 	d->seeded = ctx->seeded;
 	d->seconds = (double)(clock_us() - t0) / 1e6;
-	if (!live && !check_reachable(ctx, 2000)) {
+	if (!live && !settled_reachable(ctx)) {
 		if (d->out.result == CHECK_PASS)
 			check_fail(&d->out, d->t->id, strlen(d->t->id), TR(
 			           "the server still answering after the test",

@@ -19,6 +19,8 @@
 #include "check_probe.h"
 #include "check_server.h"
 
+#define CHECK_ICMP_MS 300       /* a refusal comes back within this */
+
 void
 check_nick(struct check_ctx *ctx, const char *tag, char *out, size_t outlen)
 {
@@ -177,7 +179,7 @@ answers(struct check_ctx *ctx, unsigned ms)
 	ok = probe_open(ctx, p) == 0;
 	if (ok && ctx->udp) {   /* ICMP port unreachable: ECONNREFUSED */
 		probe_sendstr(p, "/ping\n");
-		ok = probe_line(p, ms) >= 0;
+		ok = probe_line(p, ms < CHECK_ICMP_MS ? ms : CHECK_ICMP_MS) >= 0;
 	}
 	probe_close(p);
 	free(p);
