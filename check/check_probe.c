@@ -159,6 +159,26 @@ keep_text(struct probe *p, const char *d, size_t n)
 	p->text[p->text_len] = '\0';
 }
 
+/* Remember a read for a failure report: the latest ones, each cut. */
+static void
+keep_read(struct probe *p, const char *d, size_t n)
+{
+	size_t half = sizeof(p->reads) / 2;
+
+	if (n > half - 4)
+		n = half - 4;
+	if (p->reads_len + n + 4 >= sizeof(p->reads)) {
+		memmove(p->reads, p->reads + p->reads_len - half / 2, half / 2);
+		p->reads_len = half / 2;
+	}
+	if (p->reads_len > 0) {
+		memcpy(p->reads + p->reads_len, " | ", 3);
+		p->reads_len += 3;
+	}
+	memcpy(p->reads + p->reads_len, d, n);
+	p->reads_len += n;
+}
+
 /* The number after the run's "k" + 4 hex digits at s (see check_nick),
  * or -1 when s holds no such nickname. */
 static long
@@ -227,6 +247,7 @@ fill(struct probe *p, uint64_t t)
 	p->raw_off = 0;
 	p->raw_len = (size_t)n;
 	keep_text(p, p->raw, (size_t)n);
+	keep_read(p, p->raw, (size_t)n);
 	note_room(p, p->raw, (size_t)n);
 	return 1;
 }
@@ -322,6 +343,7 @@ probe_mark(struct probe *p)
 {
 	p->text_len = 0;
 	p->text[0] = '\0';
+	p->reads_len = 0;
 }
 
 int

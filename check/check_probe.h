@@ -33,6 +33,10 @@ struct probe {
 	size_t line_len;
 	char   seen[PROBE_SEEN];    /* the latest lines, " | " between */
 	size_t seen_len;
+	char   reads[PROBE_SEEN];   /* the latest reads (since the last mark),
+	                               " | " between: replies without newlines
+	                               do not run together in a report */
+	size_t reads_len;
 	char   nick[24];
 };
 

@@ -129,8 +129,8 @@ void
 croom_fail(struct check_out *out, const char *sent, const char *expected,
            const struct probe *p)
 {
-	const char *got = p->seen_len ? p->seen : p->text;
-	size_t len = p->seen_len ? p->seen_len : p->text_len;
+	const char *got = p->seen_len ? p->seen : p->reads;
+	size_t len = p->seen_len ? p->seen_len : p->reads_len;
 	char buf[CHECK_TEXT];
 	size_t keep;
 
@@ -157,8 +157,8 @@ croom_still_open(struct check_out *out, const char *sent, unsigned ms,
                  const struct probe *p)
 {
 	char got[CHECK_TEXT];
-	size_t len = p->seen_len ? p->seen_len : p->text_len;
-	const char *last = p->seen_len ? p->seen : p->text;
+	size_t len = p->seen_len ? p->seen_len : p->reads_len;
+	const char *last = p->seen_len ? p->seen : p->reads;
 
 	if (len > 80) {
 		last += len - 80;

@@ -79,8 +79,8 @@ t_tp42_chat(struct check_ctx *ctx, struct check_out *out)
 	    shows_pair(&P[2], &P[1], "hola tp", out) &&
 	    probe_expect_pair(&P[1], P[1].nick, "hola tp", PROBE_QUIET) == 1)
 		check_fail(out, "hola tp", 7, TR("nothing back to the sender",
-		           "nada de vuelta al remitente"), P[1].text,
-		           P[1].text_len);
+		           "nada de vuelta al remitente"), P[1].reads,
+		           P[1].reads_len);
 	croom_close(P, 3);
 }
 
@@ -102,6 +102,7 @@ void
 t_tp42_list_left(struct check_ctx *ctx, struct check_out *out)
 {
 	struct probe *P = croom_open(ctx, 3, true, out);
+	const char *at, *from;
 	char want[96];
 
 	if (P == NULL)
@@ -116,9 +117,12 @@ t_tp42_list_left(struct check_ctx *ctx, struct check_out *out)
 		snprintf(want, sizeof(want), TR("the names without %s, who "
 		         "left with /quitar", "los nombres sin %s, que salió con "
 		         "/quitar"), P[2].nick);
-		if (strstr(P[1].text, P[2].nick) != NULL)
-			check_fail(out, "/listar", 7, want, P[1].text,
-			           P[1].text_len);
+		if ((at = strstr(P[1].text, P[2].nick)) != NULL) {
+			/* the name that stayed, with what comes before it */
+			from = at - P[1].text > 120 ? at - 120 : P[1].text;
+			check_fail(out, "/listar", 7, want, from,
+			           (size_t)(at - from) + strlen(P[2].nick));
+		}
 	}
 	croom_close(P, 3);
 }
@@ -192,7 +196,7 @@ t_tp42_udp_quit(struct check_ctx *ctx, struct check_out *out)
 	if (probe_expect_pair(&P[0], P[1].nick, "otra cosa", PROBE_QUIET) == 1)
 		check_fail(out, "/quitar | otra cosa", 19, TR(
 		           "nothing: the address was forgotten",
-		           "nada: la dirección se olvidó"), P[0].text,
-		           P[0].text_len);
+		           "nada: la dirección se olvidó"), P[0].reads,
+		           P[0].reads_len);
 	croom_close(P, 2);
 }

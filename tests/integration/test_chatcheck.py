@@ -155,7 +155,9 @@ def test_three_styles_of_correct_server_pass_every_test():
         "threads": lambda: chatcheck("--run", run_cmd(STYLES, "threads")),
         "asyncio": lambda: chatcheck("--run", run_cmd(STYLES, "asyncio")),
     }
-    for style, (rc, tests, s) in parallel(jobs).items():
+    # One at a time: three Python servers and their load tests at once on
+    # two cores would measure the machine, not the servers.
+    for style, (rc, tests, s) in parallel(jobs, workers=1).items():
         assert rc == 0 and failed(tests) == [], \
             (style, [tests[i]["detail"] for i in failed(tests)])
         assert s["passed"] == s["tests"] >= 36 and s["crashes"] == 0, style
@@ -182,7 +184,7 @@ def test_seed_tcp_servers_tp42_result_is_the_documented_one():
         assert "TP42-LIST-02" in failed(tests), name
         assert set(failed(tests)) <= {"TP42-LIST-02", "TP42-MANY-01"}, name
         left = re.search(r"without (k\w+)", tests["TP42-LIST-02"]["expected"])
-        assert left and left.group(1) in tests["TP42-LIST-02"]["got"]
+        assert left and tests["TP42-LIST-02"]["got"].endswith(left.group(1))
         assert s["passed"] + s["failed"] == 15 and s["crashes"] == 0
 
 
