@@ -10,6 +10,7 @@
 #include "check_room.h"
 
 #define GARBAGE_BYTES (256 * 1024)
+#define GARBAGE_SETTLE_MS 150   /* for a dying process to close its port */
 
 /* The cap: 2000 bytes are refused with a notice to the sender, never
  * relayed, and the line after them is relayed as usual. */
@@ -119,8 +120,10 @@ t_tcp_garbage(struct check_ctx *ctx, struct check_out *out)
 	probe_reset(G);
 	free(buf);
 	free(G);
-	if ((P = croom_open(ctx, 2, false, out)) == NULL)
-		return;         /* out says the server no longer answers */
+	if (!check_survived(ctx, NULL, GARBAGE_SETTLE_MS, TR("256 KiB of "
+	                    "random bytes", "256 KiB de bytes al azar"), out) ||
+	    (P = croom_open(ctx, 2, false, out)) == NULL)
+		return;
 	croom_say(&P[1], "sigo aqui");
 	croom_sees(&P[0], P[1].nick, "sigo aqui", TR("256 KiB of random bytes, "
 	          "then a new pair", "256 KiB de bytes al azar, luego otra "

@@ -179,7 +179,9 @@ t_udp_garbage(struct check_ctx *ctx, struct check_out *out)
 			check_pause(ctx, 10);   /* the server's buffer, not a flood */
 	}
 	croom_leave(G);
-	if ((P = croom_open(ctx, 2, false, out)) == NULL)
+	if (!check_survived(ctx, NULL, 150, TR("200 random datagrams",
+	                    "200 datagramas al azar"), out) ||
+	    (P = croom_open(ctx, 2, false, out)) == NULL)
 		return;
 	probe_sendstr(&P[1], "sigo aqui");
 	croom_sees(&P[0], P[1].nick, "sigo aqui", TR("200 random datagrams, then "
