@@ -215,6 +215,19 @@ make_cgroups(struct check_server *s)
 	}
 }
 
+/* Remove a cgroup once its last task has left it (the group's processes
+ * killed a moment ago may still be exiting): up to a second. */
+static void
+drop_cgroup(const char *dir)
+{
+	struct timespec ts = { 0, SERVER_POLL_MS * 1000000L };
+	unsigned t;
+
+	for (t = 0; rmdir(dir) < 0 && errno == EBUSY && t < 1000;
+	     t += SERVER_POLL_MS)
+		nanosleep(&ts, NULL);
+}
+
 /* cmd with every "{port}" replaced by the port. */
 static int
 expand(const struct check_server *s, char *buf, size_t len)
@@ -374,5 +387,5 @@ server_stop(struct check_server *s)
 	}
 	for (i = 0; i < SERVER_CGROUPS && s->pid <= 0; i++)
 		if (s->cgroup[i][0] != '\0')
-			rmdir(s->cgroup[i]);    /* made again at the next start */
+			drop_cgroup(s->cgroup[i]);  /* made again at the next start */
 }

@@ -8,6 +8,7 @@ output formats (JSON, Markdown, JUnit, Gradescope), rubric, exit statuses,
 and that every rule it quotes is in a man page. The long runs go in
 parallel threads, a few at a time."""
 import concurrent.futures
+import glob
 import json
 import os
 import re
@@ -359,6 +360,8 @@ def test_with_run_a_crash_on_the_third_test_leaves_a_verdict_on_every_other(
         FAULTS["crashcrlf"][1])
     check_junit(junit, len(rows), 4)
     check_gradescope(grades, len(rows))
+    # as root, the cgroups that held its limits are gone with it
+    assert not glob.glob("/sys/fs/cgroup/*/chatcheck.*")
 
 
 # --- not a chat server -----------------------------------------------------------
