@@ -19,17 +19,29 @@
                       "una conexión, y el apodo aceptado")
 
 enum check_level { CHECK_MUST, CHECK_SHOULD };
-enum check_result { CHECK_PASS, CHECK_FAIL, CHECK_SKIP };
+/* CHECK_NORUN: the server was gone before the test could run; it counts
+ * as failed at its level and keeps its points in the maximum. */
+enum check_result { CHECK_PASS, CHECK_FAIL, CHECK_NORUN };
 
 /* Profiles, as bits: a test belongs to one or more. */
 #define CHECK_REDCHAT 1u        /* wire protocol v1 (tcpchatd(1)) */
 #define CHECK_TP42    2u        /* what seed 003's statement asks */
+
+/* Flags of a test. */
+#define CHECK_GATE    1u        /* the profile's first relay test: after it,
+                                   a server that relayed nothing is judged
+                                   "not a chat server" and the run stops */
+#define CHECK_LIVE    2u        /* the verdict on the server's survival */
+
+struct probe;
+struct check_server;            /* --run: the server chatcheck started */
 
 /* The run: where the server is, and a tag that makes nicknames unique. */
 struct check_ctx {
 	const char             *host;
 	int                     port;
 	bool                    udp;
+	bool                    tp42;   /* the profile's clients send no \n */
 	struct sockaddr_storage addr;
 	socklen_t               addrlen;
 	unsigned                run;    /* from the pid: "k" + 4 hex digits */
@@ -37,6 +49,15 @@ struct check_ctx {
 	bool                    told;   /* tp42: a join was told to others */
 	unsigned                untold; /* joins not told within the wait */
 	uint64_t                until;  /* the running test's deadline (us) */
+	uint32_t                seed;   /* --seed: every random input */
+	bool                    seeded; /* the running test used the seed */
+	bool                    relayed; /* a client saw another's nickname */
+	size_t                  rx;     /* bytes received from the server */
+	char                    rx_first[48]; /* the first of them */
+	const char             *lost_during; /* the test the server died in */
+	char                    lost_how[CHECK_TEXT]; /* what was seen */
+	unsigned                crashes; /* times the server was lost */
+	struct check_server    *srv;    /* --run, else NULL */
 };
 
 /* What one test found: the three parts of a failure, trimmed. */
@@ -56,6 +77,7 @@ struct check_test {
 	unsigned         timeout_ms;
 	const char      *title_en, *title_es;
 	void           (*run)(struct check_ctx *, struct check_out *);
+	unsigned         flags;     /* CHECK_GATE, CHECK_LIVE */
 };
 
 /* One rule of the protocol, quoted word for word from a man page. */
@@ -88,8 +110,28 @@ void check_garbage(uint32_t *x, char *buf, size_t n);
 void check_pause(struct check_ctx *ctx, unsigned ms);
 
 /* Whether the server still accepts a connection (TCP) or does not refuse
- * a datagram (UDP) within ms milliseconds. */
+ * a datagram (UDP) within ms milliseconds. On this machine's loopback it
+ * only looks for the listening socket in /proc/net (a server that dies on
+ * a connection closed at once is not killed by the look); --run also asks
+ * whether the process lives. */
 bool check_reachable(struct check_ctx *ctx, unsigned ms);
+
+/* Whether a socket of that transport is bound to the port in this
+ * network (/proc/net): 1, 0, or -1 unknown. */
+int check_listening(int port, bool udp);
+
+/* Whether something listens on the port in the other transport (the
+ * hint when the server cannot be reached): 1 yes, 0 no, -1 unknown. */
+int check_other_transport(const struct check_ctx *ctx);
+
+/* The seed of the running test's random input (and mark it used). */
+uint32_t check_seed(struct check_ctx *ctx, uint32_t salt);
+
+/* After input that may kill the server: wait until p's connection is
+ * closed or ms pass, then fill out as a failure naming what was sent when
+ * the server no longer answers. Returns true when it still answers. */
+bool check_survived(struct check_ctx *ctx, struct probe *p, unsigned ms,
+                    const char *sent, struct check_out *out);
 
 /* The test functions, one per ID (see check_tests.c for the table). */
 #define CHECK_FN(name) void name(struct check_ctx *, struct check_out *)
@@ -117,6 +159,15 @@ CHECK_FN(t_tcp_cap_exact);
 CHECK_FN(t_tcp_control);
 CHECK_FN(t_tcp_rst);
 CHECK_FN(t_tcp_garbage);
+CHECK_FN(t_tcp_big_1k);
+CHECK_FN(t_tcp_big_4k);
+CHECK_FN(t_tcp_big_5000);
+CHECK_FN(t_tcp_big_64k);
+CHECK_FN(t_tcp_big_1m);
+CHECK_FN(t_tcp_close_at_once);
+CHECK_FN(t_tcp_reset_mid_line);
+CHECK_FN(t_tcp_bad_bytes);
+CHECK_FN(t_live);
 CHECK_FN(t_load_hundred);
 CHECK_FN(t_load_stall);
 CHECK_FN(t_load_flood);

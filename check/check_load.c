@@ -160,13 +160,13 @@ t_load_flood(struct check_ctx *ctx, struct check_out *out)
 	pthread_t th;
 	char nick[24];
 
-	if ((F.p = room_guest(ctx, out)) == NULL)
+	if ((F.p = croom_guest(ctx, out)) == NULL)
 		return;
 	check_nick(ctx, "flood", nick, sizeof(nick));
 	probe_join(F.p, nick, true, PROBE_WAIT);
 	atomic_init(&F.stop, false);
 	if (pthread_create(&th, NULL, flood_run, &F) != 0) {
-		room_leave(F.p);
+		croom_leave(F.p);
 		return;
 	}
 	if (load(ctx, &o, &r, out) == 0)
@@ -175,5 +175,5 @@ t_load_flood(struct check_ctx *ctx, struct check_out *out)
 		      out);
 	atomic_store(&F.stop, true);
 	pthread_join(th, NULL);
-	room_leave(F.p);
+	croom_leave(F.p);
 }

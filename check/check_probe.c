@@ -159,6 +159,68 @@ keep_text(struct probe *p, const char *d, size_t n)
 	p->text[p->text_len] = '\0';
 }
 
+/* Remember a read for a failure report: the latest ones, each cut. */
+static void
+keep_read(struct probe *p, const char *d, size_t n)
+{
+	size_t half = sizeof(p->reads) / 2;
+
+	if (n > half - 4)
+		n = half - 4;
+	if (p->reads_len + n + 4 >= sizeof(p->reads)) {
+		memmove(p->reads, p->reads + p->reads_len - half / 2, half / 2);
+		p->reads_len = half / 2;
+	}
+	if (p->reads_len > 0) {
+		memcpy(p->reads + p->reads_len, " | ", 3);
+		p->reads_len += 3;
+	}
+	memcpy(p->reads + p->reads_len, d, n);
+	p->reads_len += n;
+}
+
+/* The number after the run's "k" + 4 hex digits at s (see check_nick),
+ * or -1 when s holds no such nickname. */
+static long
+nick_seq(const struct check_ctx *ctx, const char *s, size_t n)
+{
+	char tag[8];
+	long seq = 0;
+	size_t i;
+
+	snprintf(tag, sizeof(tag), "k%04x", ctx->run & 0xffff);
+	if (n < 6 || memcmp(s, tag, 5) != 0 || s[5] < '0' || s[5] > '9')
+		return -1;
+	for (i = 5; i < n && s[i] >= '0' && s[i] <= '9' && seq < 1000000; i++)
+		seq = seq * 10 + (s[i] - '0');
+	return seq;
+}
+
+/* Whether d holds the nickname of a client other than p: what a chat
+ * server does (a relayed line, a join notice, a list) and nothing else
+ * (an echo, a greeting, an HTTP error) does. */
+static void
+note_room(struct probe *p, const char *d, size_t n)
+{
+	struct check_ctx *ctx = p->ctx;
+	long own = nick_seq(ctx, p->nick, strlen(p->nick)), seq;
+	const char *k;
+	size_t left;
+
+	if (ctx->rx == 0)
+		snprintf(ctx->rx_first, sizeof(ctx->rx_first), "%.*s",
+		         (int)(n < sizeof(ctx->rx_first) ? n :
+		               sizeof(ctx->rx_first) - 1), d);
+	ctx->rx += n;
+	for (k = d; !ctx->relayed && (k = memchr(k, 'k', n - (size_t)(k - d)));
+	     k++) {
+		left = n - (size_t)(k - d);
+		seq = nick_seq(ctx, k, left);
+		if (seq >= 0 && seq != own)
+			ctx->relayed = true;
+	}
+}
+
 /* One read, waiting until t: 1 bytes (or a datagram) came, 0 none, -1 the
  * server closed or failed. */
 static int
@@ -185,6 +247,8 @@ fill(struct probe *p, uint64_t t)
 	p->raw_off = 0;
 	p->raw_len = (size_t)n;
 	keep_text(p, p->raw, (size_t)n);
+	keep_read(p, p->raw, (size_t)n);
+	note_room(p, p->raw, (size_t)n);
 	return 1;
 }
 
@@ -279,6 +343,7 @@ probe_mark(struct probe *p)
 {
 	p->text_len = 0;
 	p->text[0] = '\0';
+	p->reads_len = 0;
 }
 
 int
@@ -289,6 +354,38 @@ probe_expect_text(struct probe *p, const char *want, unsigned ms)
 
 	for (;;) {
 		if (memmem(p->text, p->text_len, want, strlen(want)) != NULL)
+			return 1;
+		p->raw_off = p->raw_len;        /* raw text only: no lines */
+		if ((r = fill(p, t)) <= 0)
+			return r;
+	}
+}
+
+/* Whether s (n bytes) holds text with nick before it on the same line. */
+static bool
+pair_in(const char *s, size_t n, const char *nick, const char *text)
+{
+	size_t tl = strlen(text), nl = strlen(nick), i, j;
+
+	for (i = nl; i + tl <= n; i++) {
+		if (memcmp(s + i, text, tl) != 0)
+			continue;
+		for (j = i; j >= nl && s[j - 1] != '\n'; j--)
+			if (memcmp(s + j - nl, nick, nl) == 0)
+				return true;
+	}
+	return false;
+}
+
+int
+probe_expect_pair(struct probe *p, const char *nick, const char *text,
+                  unsigned ms)
+{
+	uint64_t t = until(p, ms);
+	int r;
+
+	for (;;) {
+		if (pair_in(p->text, p->text_len, nick, text))
 			return 1;
 		p->raw_off = p->raw_len;        /* raw text only: no lines */
 		if ((r = fill(p, t)) <= 0)

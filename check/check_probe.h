@@ -33,6 +33,10 @@ struct probe {
 	size_t line_len;
 	char   seen[PROBE_SEEN];    /* the latest lines, " | " between */
 	size_t seen_len;
+	char   reads[PROBE_SEEN];   /* the latest reads (since the last mark),
+	                               " | " between: replies without newlines
+	                               do not run together in a report */
+	size_t reads_len;
 	char   nick[24];
 };
 
@@ -60,6 +64,11 @@ int probe_expect(struct probe *p, const char *want, bool exact, unsigned ms);
  * 1, 0 or -1 as above. Only text read after the last probe_mark counts. */
 int probe_expect_text(struct probe *p, const char *want, unsigned ms);
 void probe_mark(struct probe *p);
+
+/* Read raw text until it holds text with nick before it on the same line
+ * (NICK: TEXT, [NICK] TEXT, <NICK> TEXT...): 1, 0 or -1 as above. */
+int probe_expect_pair(struct probe *p, const char *nick, const char *text,
+                      unsigned ms);
 
 /* Whether the server closes the connection within ms. */
 bool probe_closed(struct probe *p, unsigned ms);

@@ -15,33 +15,43 @@ level_name(const struct check_test *t)
 	return t->level == CHECK_MUST ? "MUST" : "SHOULD";
 }
 
+/* A test not run is a failure: "fail" in JSON, with "ran": false. */
 static const char *
 result_name(enum check_result r, bool json)
 {
-	static const char *const en[] = { "pass", "fail", "skip" };
-
 	if (json)
-		return en[r];
+		return r == CHECK_PASS ? "pass" : "fail";
 	switch (r) {
 	case CHECK_PASS: return TR("pass", "pasa");
 	case CHECK_FAIL: return TR("FAIL", "FALLA");
-	default:         return TR("skip", "omitida");
+	default:         return TR("NOT RUN", "NO CORRIÓ");
 	}
 }
 
-static const char *
-title(const struct check_test *t)
+const char *
+report_title(const struct check_test *t)
 {
 	return TR(t->title_en, t->title_es);
 }
 
-static const char *
-rule_text(const struct check_test *t)
+const char *
+report_rule(const struct check_test *t)
 {
 	const struct check_rule *r = check_rule(t->rule);
 
 	return r == NULL ? "" : TR(r->en, r->es);
 }
+
+const char *
+report_source(const struct check_test *t)
+{
+	const struct check_rule *r = check_rule(t->rule);
+
+	return r == NULL ? "" : r->source;
+}
+
+#define title report_title
+#define rule_text report_rule
 
 void
 report_sum(const struct check_run *run, struct check_sum *s)
@@ -54,11 +64,11 @@ report_sum(const struct check_run *run, struct check_sum *s)
 		d = &run->done[i];
 		if (d->out.result == CHECK_PASS)
 			s->passed++;
-		else if (d->out.result == CHECK_FAIL)
-			s->failed++;
 		else
-			s->skipped++;
-		if (d->out.result == CHECK_FAIL && d->t->level == CHECK_MUST)
+			s->failed++;
+		if (d->out.result == CHECK_NORUN)
+			s->norun++;
+		if (d->out.result != CHECK_PASS && d->t->level == CHECK_MUST)
 			s->must_failed++;
 		s->points += d->points;
 		s->max += d->max;
@@ -76,11 +86,11 @@ score(const struct check_sum *s)
  * ------------------------------------------------------------------------ */
 
 static void
-json_str(const char *key, const char *s)
+json_str_bare(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
-	printf("\"%s\":\"", key);
+	putchar('"');
 	for (; *p != '\0'; p++) {
 		if (*p == '"' || *p == '\\')
 			printf("\\%c", *p);
@@ -92,26 +102,46 @@ json_str(const char *key, const char *s)
 	putchar('"');
 }
 
-/* A failure in one line: "sent: ...; expected: ...; got: ...". */
 static void
-detail(const struct check_done *d, char *buf, size_t len)
+json_str(const char *key, const char *s)
 {
+	printf("\"%s\":", key);
+	json_str_bare(s);
+}
+
+static const char *
+got_text(const struct check_done *d)
+{
+	return d->out.got[0] ? d->out.got : TR("(nothing)", "(nada)");
+}
+
+void
+report_detail(const struct check_run *run, const struct check_done *d,
+              char *buf, size_t len)
+{
+	size_t o;
+
 	if (d->out.result != CHECK_FAIL)
-		snprintf(buf, len, "%s", d->out.got);
+		o = (size_t)snprintf(buf, len, "%s", d->out.got);
 	else
-		snprintf(buf, len, TR("sent: %s; expected: %s; got: %s",
+		o = (size_t)snprintf(buf, len, TR("sent: %s; expected: %s; got: %s",
 		         "enviado: %s; esperado: %s; recibido: %s"),
 		         d->out.sent[0] ? d->out.sent : "-", d->out.expected,
-		         d->out.got[0] ? d->out.got : TR("(nothing)", "(nada)"));
+		         got_text(d));
+	if (o < len && d->seeded && d->out.result == CHECK_FAIL)
+		o += (size_t)snprintf(buf + o, len - o, " (--seed %lu)",
+		                      (unsigned long)run->seed);
+	if (o < len && d->note[0])
+		snprintf(buf + o, len - o, "%s%s", o ? "; " : "", d->note);
 }
 
 static void
-json_test(const struct check_done *d)
+json_test(const struct check_run *run, const struct check_done *d)
 {
 	const struct check_rule *r = check_rule(d->t->rule);
-	char buf[4 * CHECK_TEXT];
+	char buf[4 * CHECK_TEXT + CHECK_NOTE];
 
-	detail(d, buf, sizeof(buf));
+	report_detail(run, d, buf, sizeof(buf));
 	printf("{\"type\":\"test\",");
 	json_str("id", d->t->id);
 	printf(",\"level\":\"%s\",\"result\":\"%s\",",
@@ -123,6 +153,10 @@ json_test(const struct check_done *d)
 	putchar(',');
 	json_str("source", r ? r->source : "");
 	putchar(',');
+	json_str("section", r ? r->source : "");
+	putchar(',');
+	json_str("server", d->note);
+	printf(",\"ran\":%s,", d->out.result == CHECK_NORUN ? "false" : "true");
 	json_str("detail", buf);
 	putchar(',');
 	json_str("sent", d->out.sent);
@@ -130,8 +164,21 @@ json_test(const struct check_done *d)
 	json_str("expected", d->out.expected);
 	putchar(',');
 	json_str("got", d->out.got);
-	printf(",\"points\":%g,\"max_points\":%g,\"seconds\":%.2f}\n",
+	printf(",\"points\":%g,\"max_points\":%g,\"seconds\":%.2f",
 	       d->points, d->max, d->seconds);
+	if (d->seeded)
+		printf(",\"seed\":%lu", (unsigned long)run->seed);
+	printf("}\n");
+}
+
+static void
+json_lost(const char *key, const char *id)
+{
+	fputs(key, stdout);
+	if (id != NULL)
+		json_str_bare(id);
+	else
+		fputs("null", stdout);
 }
 
 static void
@@ -145,15 +192,16 @@ json_summary(const struct check_run *run)
 	printf(",\"transport\":\"%s\",", run->udp ? "udp" : "tcp");
 	json_str("host", run->host);
 	printf(",\"port\":%d,\"tests\":%zu,\"passed\":%zu,\"failed\":%zu,"
-	       "\"skipped\":%zu,\"must_failed\":%zu,\"points\":%g,"
+	       "\"not_run\":%zu,\"skipped\":%zu,\"must_failed\":%zu,\"points\":%g,"
 	       "\"max_points\":%g,\"score\":%.1f,\"seconds\":%.2f,"
-	       "\"server_lost_after\":", run->port, run->n, s.passed, s.failed,
-	       s.skipped, s.must_failed, s.points, s.max, score(&s),
-	       run->seconds);
-	if (run->lost_after != NULL)
-		printf("\"%s\"}\n", run->lost_after);
-	else
-		printf("null}\n");
+	       "\"seed\":%lu,\"crashes\":%u,", run->port, run->n, s.passed,
+	       s.failed, s.norun, s.norun, s.must_failed, s.points, s.max, score(&s),
+	       run->seconds, (unsigned long)run->seed, run->crashes);
+	json_str("what_happened", run->opening);
+	printf(",\"not_a_chat_server\":%s", run->not_chat ? "true" : "false");
+	json_lost(",\"server_lost_during\":", run->lost_during);
+	json_lost(",\"server_lost_after\":", run->lost_during);
+	printf("}\n");
 }
 
 /* ---------------------------------------------------------------------------
@@ -173,13 +221,27 @@ report_head(const struct check_run *run)
 	fflush(stdout);
 }
 
+/* What happened to the server, indented (its output may span lines). */
+static void
+print_note(const char *note)
+{
+	const char *nl;
+
+	printf("    !! ");
+	while ((nl = strchr(note, '\n')) != NULL) {
+		printf("%.*s\n       ", (int)(nl - note), note);
+		note = nl + 1;
+	}
+	printf("%s\n", note);
+}
+
 void
 report_test(const struct check_run *run, const struct check_done *d)
 {
 	const struct check_rule *r = check_rule(d->t->rule);
 
 	if (run->json) {
-		json_test(d);
+		json_test(run, d);
 	} else {
 		printf("%-13s %-6s %-7s %s\n", d->t->id, level_name(d->t),
 		       result_name(d->out.result, false), title(d->t));
@@ -192,10 +254,17 @@ report_test(const struct check_run *run, const struct check_done *d)
 			printf(TR("    expected: %s\n", "    esperado: %s\n"),
 			       d->out.expected);
 			printf(TR("    got:      %s\n", "    recibido: %s\n"),
-			       d->out.got[0] ? d->out.got : TR("(nothing)", "(nada)"));
-		} else if (d->out.got[0]) {     /* a measure, or why skipped */
+			       got_text(d));
+			if (d->seeded)
+				printf(TR("    seed:     %lu (again: --seed %lu)\n",
+				          "    semilla:  %lu (otra vez: --seed %lu)\n"),
+				       (unsigned long)run->seed,
+				       (unsigned long)run->seed);
+		} else if (d->out.got[0]) {     /* a measure, or why not run */
 			printf("    %s\n", d->out.got);
 		}
+		if (d->note[0])
+			print_note(d->note);
 	}
 	fflush(stdout);
 }
@@ -210,16 +279,18 @@ report_end(const struct check_run *run)
 		return;
 	}
 	report_sum(run, &s);
-	printf(TR("passed %zu, failed %zu (MUST %zu), skipped %zu; "
+	if (run->opening[0])
+		printf("%s\n", run->opening);
+	printf(TR("passed %zu, failed %zu (MUST %zu, not run %zu); "
 	          "%g of %g points (%.1f %%) in %.1f s\n",
-	          "pasan %zu, fallan %zu (MUST %zu), omitidas %zu; "
+	          "pasan %zu, fallan %zu (MUST %zu, sin ejecutar %zu); "
 	          "%g de %g puntos (%.1f %%) en %.1f s\n"),
-	       s.passed, s.failed, s.must_failed, s.skipped, s.points, s.max,
+	       s.passed, s.failed, s.must_failed, s.norun, s.points, s.max,
 	       score(&s), run->seconds);
-	if (run->lost_after != NULL)
-		printf(TR("the server stopped answering after %s\n",
-		          "el servidor dejó de responder tras %s\n"),
-		       run->lost_after);
+	if (run->seeded)
+		printf(TR("random input from --seed %lu\n",
+		          "entrada al azar de --seed %lu\n"),
+		       (unsigned long)run->seed);
 }
 
 /* ---------------------------------------------------------------------------
@@ -231,10 +302,36 @@ static void
 md_cell(FILE *f, const char *s)
 {
 	for (; *s != '\0'; s++) {
-		if (*s == '|')
+		if (*s == '|' || *s == '\\' || *s == '`' || *s == '*' ||
+		    *s == '_' || *s == '<' || *s == '[')
 			fputc('\\', f);
 		fputc(*s, f);
 	}
+}
+
+/* s as a code span: a fence of one more backtick than the longest run in
+ * s (CommonMark), pipes escaped so it may sit in a table too. */
+static void
+md_code(FILE *f, const char *s)
+{
+	size_t run = 0, most = 0, i;
+	const char *p;
+
+	for (p = s; *p != '\0'; p++) {
+		run = *p == '`' ? run + 1 : 0;
+		most = run > most ? run : most;
+	}
+	for (i = 0; i <= most; i++)
+		fputc('`', f);
+	fputc(' ', f);
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '|')
+			fputc('\\', f);
+		fputc(*p == '\n' ? ' ' : *p, f);
+	}
+	fputc(' ', f);
+	for (i = 0; i <= most; i++)
+		fputc('`', f);
 }
 
 static void
@@ -245,15 +342,27 @@ md_failures(FILE *f, const struct check_run *run)
 
 	for (i = 0; i < run->n; i++) {
 		d = &run->done[i];
-		if (d->out.result != CHECK_FAIL)
+		if (d->out.result == CHECK_PASS)
 			continue;
-		fprintf(f, "\n### %s — %s\n\n", d->t->id, title(d->t));
-		fprintf(f, "> %s (%s)\n\n", rule_text(d->t),
-		        check_rule(d->t->rule) ? check_rule(d->t->rule)->source : "");
-		fprintf(f, TR("- sent: `%s`\n- expected: `%s`\n- got: `%s`\n",
-		              "- enviado: `%s`\n- esperado: `%s`\n- recibido: `%s`\n"),
-		        d->out.sent[0] ? d->out.sent : "-", d->out.expected,
-		        d->out.got[0] ? d->out.got : TR("(nothing)", "(nada)"));
+		fprintf(f, "\n### %s — ", d->t->id);
+		md_cell(f, title(d->t));
+		fprintf(f, "\n\n> %s (%s)\n\n", rule_text(d->t),
+		        report_source(d->t));
+		fprintf(f, TR("- sent: ", "- enviado: "));
+		md_code(f, d->out.sent[0] ? d->out.sent : "-");
+		fprintf(f, TR("\n- expected: ", "\n- esperado: "));
+		md_code(f, d->out.expected);
+		fprintf(f, TR("\n- got: ", "\n- recibido: "));
+		md_code(f, got_text(d));
+		fputc('\n', f);
+		if (d->seeded)
+			fprintf(f, TR("- seed: `--seed %lu`\n", "- semilla: `--seed %lu`\n"),
+			        (unsigned long)run->seed);
+		if (d->note[0]) {
+			fprintf(f, TR("- the server: ", "- el servidor: "));
+			md_code(f, d->note);
+			fputc('\n', f);
+		}
 	}
 }
 
@@ -268,15 +377,20 @@ report_markdown(const struct check_run *run, const char *path)
 		return -1;
 	report_sum(run, &s);
 	fprintf(f, TR("# chatcheck scorecard\n\n", "# Resultado de chatcheck\n\n"));
+	if (run->opening[0]) {
+		fprintf(f, "**");
+		md_cell(f, run->opening);
+		fprintf(f, "**\n\n");
+	}
 	fprintf(f, TR("Server `%s:%d` over %s, profile `%s`: **%g of %g points "
-	              "(%.1f %%)**; passed %zu, failed %zu (MUST %zu), skipped "
-	              "%zu.\n\n",
+	              "(%.1f %%)**; passed %zu, failed %zu (MUST %zu, not run "
+	              "%zu).\n\n",
 	              "Servidor `%s:%d` por %s, perfil `%s`: **%g de %g puntos "
-	              "(%.1f %%)**; pasan %zu, fallan %zu (MUST %zu), omitidas "
-	              "%zu.\n\n"),
+	              "(%.1f %%)**; pasan %zu, fallan %zu (MUST %zu, sin ejecutar "
+	              "%zu).\n\n"),
 	        run->host, run->port, run->udp ? "UDP" : "TCP", run->profile,
 	        s.points, s.max, score(&s), s.passed, s.failed, s.must_failed,
-	        s.skipped);
+	        s.norun);
 	fprintf(f, TR("| ID | level | result | points | test |\n",
 	              "| ID | nivel | resultado | puntos | prueba |\n"));
 	fprintf(f, "| --- | --- | --- | --- | --- |\n");

@@ -8,8 +8,8 @@
 #include "check.h"
 #include "check_probe.h"
 
-#define ROOM_GAP_MS  60         /* between two lines a test sends apart */
-#define ROOM_TP42_MS 500        /* between two sends of a person typing */
+#define CROOM_GAP_MS  60         /* between two lines a test sends apart */
+#define CROOM_TP42_MS 500        /* between two sends of a person typing */
 
 /* n clients, each with a new nickname, joined in order (redchat: the
  * nickname on a line; tp42: alone, without a newline, then a pause; each
@@ -17,44 +17,50 @@
  * server tells joins at all). Act as P[1] or later where the name must
  * have been read before what is sent next.
  * Returns the array, or NULL with out filled (the server refused). */
-struct probe *room_open(struct check_ctx *ctx, size_t n, bool tp42,
+struct probe *croom_open(struct check_ctx *ctx, size_t n, bool tp42,
                         struct check_out *out);
-void room_close(struct probe *P, size_t n);
+void croom_close(struct probe *P, size_t n);
 
 /* One more client, connected but without a nickname. NULL with out filled
  * when it cannot connect. */
-struct probe *room_guest(struct check_ctx *ctx, struct check_out *out);
-void room_leave(struct probe *p);
+struct probe *croom_guest(struct check_ctx *ctx, struct check_out *out);
+void croom_leave(struct probe *p);
 
-/* Send text and "\n" in one send, then wait ROOM_GAP_MS so the next line
+/* Send text and "\n" in one send, then wait CROOM_GAP_MS so the next line
  * leaves in a segment of its own. Returns 0 or -1. */
-int room_say(struct probe *p, const char *text);
+int croom_say(struct probe *p, const char *text);
 
-/* tp42: text alone in one send, then ROOM_TP42_MS. */
-int room_type(struct probe *p, const char *text);
+/* tp42: text alone in one send, then CROOM_TP42_MS. */
+int croom_type(struct probe *p, const char *text);
 
 /* Wait for a notice ("*** " first) naming nick: 1, 0 or -1. */
-int room_notice(struct probe *p, const char *nick, unsigned ms);
+int croom_notice(struct probe *p, const char *nick, unsigned ms);
 
 /* p must see exactly "NICK: TEXT"; else out is filled as a failure of
  * what was sent. */
-bool room_sees(struct probe *p, const char *nick, const char *text,
+bool croom_sees(struct probe *p, const char *nick, const char *text,
                const char *sent, struct check_out *out);
 
-/* Fill out as a failure "expected X" with what p has seen lately. */
-void room_fail(struct check_out *out, const char *sent, const char *expected,
+/* Fill out as a failure "expected X" with what p has seen lately (and
+ * that the server closed the connection, when it did). */
+void croom_fail(struct check_out *out, const char *sent, const char *expected,
                const struct probe *p);
+
+/* Fill out as a failure: the connection was expected to close, and is
+ * still open after ms (with what p received last). */
+void croom_still_open(struct check_out *out, const char *sent, unsigned ms,
+                      const struct probe *p);
 
 /* True when p's last line holds no control byte but tab; else out is
  * filled as a failure of sent (len bytes). */
-bool room_clean(const struct probe *p, const char *sent, size_t len,
+bool croom_clean(const struct probe *p, const char *sent, size_t len,
                 struct check_out *out);
 
 /* p's nickname in capitals, into out (cut to outlen - 1 bytes). */
-void room_upper(const struct probe *p, char *out, size_t outlen);
+void croom_upper(const struct probe *p, char *out, size_t outlen);
 
 /* True when no line containing s arrives at p within ms (else out filled). */
-bool room_quiet(struct probe *p, const char *s, unsigned ms,
+bool croom_quiet(struct probe *p, const char *s, unsigned ms,
                 const char *sent, struct check_out *out);
 
 #endif

@@ -3,7 +3,9 @@
  * "PATTERN POINTS": PATTERN is a test ID, a shell pattern (TCP-FRAME-*),
  * MUST or SHOULD; POINTS a number. '#' starts a comment. The first line
  * that matches a test gives its points; a test no line matches is worth 0.
- * Without a rubric, a MUST test is worth 2 and a SHOULD test 1.
+ * Without a rubric, a MUST test is worth 2 and a SHOULD test 1, and the
+ * verdict on survival (the LIVE tests) 10: a crash costs more than any
+ * one bug that leaves the server running.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -14,6 +16,7 @@
 #include "check_report.h"
 
 #define RUBRIC_ROWS 512
+#define RUBRIC_LIVE 10        /* default points of a LIVE test */
 
 /* One line into row: 1 a row, 0 nothing (blank or comment), -1 bad. */
 static int
@@ -95,7 +98,8 @@ rubric_points(const struct rubric *r, const struct check_test *t)
 	size_t i;
 
 	if (r->rows == NULL)
-		return t->level == CHECK_MUST ? 2 : 1;
+		return t->flags & CHECK_LIVE ? RUBRIC_LIVE
+		       : t->level == CHECK_MUST ? 2 : 1;
 	for (i = 0; i < r->n; i++)
 		if (matches(r->rows[i].pattern, t))
 			return r->rows[i].points;

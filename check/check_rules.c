@@ -16,6 +16,7 @@
 #define UDPD "udpchatd(1) PROTOCOL OVER UDP"
 #define UDPD_DESC "udpchatd(1) DESCRIPTION"
 #define TP42 "chatcheck(1) THE TP 4.2 PROTOCOL"
+#define VERDICTS "chatcheck(1) VERDICTS"
 
 static const struct check_rule rules[] = {
 	{ "welcome", TCPD,
@@ -108,6 +109,14 @@ static const struct check_rule rules[] = {
 	  "recorta." },
 	{ "garbage", TCPD_DESC, "Two promises hold whatever a client does.",
 	  "Dos promesas se cumplen haga lo que haga un cliente." },
+	{ "survive", VERDICTS,
+	  "A server survives every input the tests send: a line of any length "
+	  "with or without a newline, a connection closed at once or reset in "
+	  "the middle of a line, invalid UTF-8, NUL bytes, random bytes.",
+	  "Un servidor sobrevive a toda entrada que envían las pruebas: una "
+	  "línea de cualquier longitud con o sin salto de línea, una conexión "
+	  "cerrada enseguida o reiniciada en mitad de una línea, UTF-8 "
+	  "inválido, bytes NUL, bytes al azar." },
 	{ "udp-nick", UDPD,
 	  "From an address the server does not know (a new one, or one it "
 	  "forgot: it restarted, or the member was silent past the idle "
@@ -152,9 +161,11 @@ static const struct check_rule rules[] = {
 	  "El cliente primero envía su nombre, solo, sin salto de línea." },
 	{ "tp42-chat", TP42,
 	  "Every message is sent to every other client with the sender's name "
-	  "in front: NAME: MESSAGE.",
+	  "in front, on the same line: the statement fixes that much; its code "
+	  "writes NAME: MESSAGE, and [NAME] MESSAGE does as well.",
 	  "Cada mensaje se envía a todos los demás clientes con el nombre del "
-	  "remitente delante: NOMBRE: MENSAJE." },
+	  "remitente delante, en la misma línea: el enunciado fija eso; su "
+	  "código escribe NOMBRE: MENSAJE, y [NOMBRE] MENSAJE vale igual." },
 	{ "tp42-join", TP42,
 	  "The others are told when someone joins and when someone leaves.",
 	  "A los demás se les avisa cuando alguien entra y cuando alguien "

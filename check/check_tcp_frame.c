@@ -26,29 +26,29 @@ sees(struct probe *A, const struct probe *B, const char *text,
 	chat_line(want, sizeof(want), B, text);
 	if (probe_expect(A, want, true, PROBE_WAIT) == 1)
 		return true;
-	room_fail(out, sent, want, A);
+	croom_fail(out, sent, want, A);
 	return false;
 }
 
 void
 t_tcp_welcome(struct check_ctx *ctx, struct check_out *out)
 {
-	struct probe *p = room_guest(ctx, out);
+	struct probe *p = croom_guest(ctx, out);
 
 	if (p == NULL)
 		return;
 	if (probe_line(p, PROBE_WAIT) != 1 || strncmp(p->line, "*** ", 4) != 0)
-		room_fail(out, TR("(connect)", "(conectar)"),
+		croom_fail(out, TR("(connect)", "(conectar)"),
 		          TR("a line starting with \"*** \"",
 		             "una línea que empiece por \"*** \""), p);
-	room_leave(p);
+	croom_leave(p);
 }
 
 void
 t_tcp_bytewise(struct check_ctx *ctx, struct check_out *out)
 {
 	const char *msg = "hola byte a byte\n";
-	struct probe *P = room_open(ctx, 2, false, out);
+	struct probe *P = croom_open(ctx, 2, false, out);
 	size_t i;
 
 	if (P == NULL)
@@ -58,14 +58,14 @@ t_tcp_bytewise(struct check_ctx *ctx, struct check_out *out)
 		check_pause(ctx, 5);
 	}
 	sees(&P[0], &P[1], "hola byte a byte", msg, out);
-	room_close(P, 2);
+	croom_close(P, 2);
 }
 
 void
 t_tcp_merged(struct check_ctx *ctx, struct check_out *out)
 {
 	const char *msg = "uno\ndos\ntres\n";
-	struct probe *P = room_open(ctx, 2, false, out);
+	struct probe *P = croom_open(ctx, 2, false, out);
 
 	if (P == NULL)
 		return;
@@ -73,25 +73,25 @@ t_tcp_merged(struct check_ctx *ctx, struct check_out *out)
 	if (sees(&P[0], &P[1], "uno", msg, out) &&
 	    sees(&P[0], &P[1], "dos", msg, out))
 		sees(&P[0], &P[1], "tres", msg, out);
-	room_close(P, 2);
+	croom_close(P, 2);
 }
 
 void
 t_tcp_crlf(struct check_ctx *ctx, struct check_out *out)
 {
-	struct probe *P = room_open(ctx, 2, false, out);
+	struct probe *P = croom_open(ctx, 2, false, out);
 
 	if (P == NULL)
 		return;
 	probe_sendstr(&P[1], "hola crlf\r\n");
 	sees(&P[0], &P[1], "hola crlf", "hola crlf\r\n", out);
-	room_close(P, 2);
+	croom_close(P, 2);
 }
 
 void
 t_tcp_cuts(struct check_ctx *ctx, struct check_out *out)
 {
-	struct probe *P = room_open(ctx, 2, false, out);
+	struct probe *P = croom_open(ctx, 2, false, out);
 	char msg[96], one[32], two[32];
 	size_t k, len;
 
@@ -109,13 +109,13 @@ t_tcp_cuts(struct check_ctx *ctx, struct check_out *out)
 		if (sees(&P[0], &P[1], one, msg, out))
 			sees(&P[0], &P[1], two, msg, out);
 	}
-	room_close(P, 2);
+	croom_close(P, 2);
 }
 
 void
 t_tcp_utf8_split(struct check_ctx *ctx, struct check_out *out)
 {
-	struct probe *P = room_open(ctx, 2, false, out);
+	struct probe *P = croom_open(ctx, 2, false, out);
 
 	if (P == NULL)
 		return;
@@ -123,24 +123,24 @@ t_tcp_utf8_split(struct check_ctx *ctx, struct check_out *out)
 	check_pause(ctx, 100);
 	probe_sendstr(&P[1], "\xb1oz\n");
 	sees(&P[0], &P[1], "mu\xc3\xb1oz", "mu\xc3 | \xb1oz\n", out);
-	room_close(P, 2);
+	croom_close(P, 2);
 }
 
 void
 t_tcp_silence(struct check_ctx *ctx, struct check_out *out)
 {
-	struct probe *P = room_open(ctx, 1, false, out), *C;
+	struct probe *P = croom_open(ctx, 1, false, out), *C;
 	char nick[24];
 
 	if (P == NULL)
 		return;
-	if ((C = room_guest(ctx, out)) != NULL) {
+	if ((C = croom_guest(ctx, out)) != NULL) {
 		check_nick(ctx, "", nick, sizeof(nick));
-		probe_join(C, nick, false, ROOM_TP42_MS);
-		check_pause(ctx, ROOM_TP42_MS);
-		room_type(C, "hola sin salto");
+		probe_join(C, nick, false, CROOM_TP42_MS);
+		check_pause(ctx, CROOM_TP42_MS);
+		croom_type(C, "hola sin salto");
 		sees(&P[0], C, "hola sin salto", "hola sin salto", out);
-		room_leave(C);
+		croom_leave(C);
 	}
-	room_close(P, 1);
+	croom_close(P, 1);
 }

@@ -17,7 +17,25 @@ shows(struct probe *A, const char *want, const char *sent,
 {
 	if (probe_expect_text(A, want, PROBE_WAIT) == 1)
 		return true;
-	room_fail(out, sent, want, A);
+	croom_fail(out, sent, want, A);
+	return false;
+}
+
+/* A's text must come to hold B's text with B's name before it on one
+ * line: the statement fixes only that the name comes with the message
+ * (its code shows NAME: MESSAGE), so "[ana] hola" passes as "ana: hola". */
+static bool
+shows_pair(struct probe *A, const struct probe *B, const char *text,
+           struct check_out *out)
+{
+	char want[160];
+
+	if (probe_expect_pair(A, B->nick, text, PROBE_WAIT) == 1)
+		return true;
+	snprintf(want, sizeof(want), TR("%s: %s (or any line with the name, "
+	         "then the message)", "%s: %s (o cualquier línea con el nombre "
+	         "y luego el mensaje)"), B->nick, text);
+	croom_fail(out, text, want, A);
 	return false;
 }
 
@@ -33,95 +51,99 @@ mark_all(struct probe *P, size_t n)
 void
 t_tp42_join(struct check_ctx *ctx, struct check_out *out)
 {
-	struct probe *P = room_open(ctx, 1, true, out), *B;
+	struct probe *P = croom_open(ctx, 1, true, out), *B;
 
 	if (P == NULL)
 		return;
-	if ((B = room_open(ctx, 1, true, out)) != NULL) {
+	if ((B = croom_open(ctx, 1, true, out)) != NULL) {
 		if (shows(&P[0], B->nick, B->nick, out)) {
 			probe_mark(&P[0]);
-			room_type(B, "/quitar");
+			croom_type(B, "/quitar");
 			shows(&P[0], B->nick, "/quitar", out);
 		}
-		room_close(B, 1);
+		croom_close(B, 1);
 	}
-	room_close(P, 1);
+	croom_close(P, 1);
 }
 
 void
 t_tp42_chat(struct check_ctx *ctx, struct check_out *out)
 {
-	struct probe *P = room_open(ctx, 3, true, out);
-	char want[64];
+	struct probe *P = croom_open(ctx, 3, true, out);
 
 	if (P == NULL)
 		return;
 	mark_all(P, 3);
-	room_type(&P[1], "hola tp");
-	snprintf(want, sizeof(want), "%s: hola tp", P[1].nick);
-	if (shows(&P[0], want, "hola tp", out) &&
-	    shows(&P[2], want, "hola tp", out) &&
-	    probe_expect_text(&P[1], want, PROBE_QUIET) == 1)
+	croom_type(&P[1], "hola tp");
+	if (shows_pair(&P[0], &P[1], "hola tp", out) &&
+	    shows_pair(&P[2], &P[1], "hola tp", out) &&
+	    probe_expect_pair(&P[1], P[1].nick, "hola tp", PROBE_QUIET) == 1)
 		check_fail(out, "hola tp", 7, TR("nothing back to the sender",
-		           "nada de vuelta al remitente"), P[1].text,
-		           P[1].text_len);
-	room_close(P, 3);
+		           "nada de vuelta al remitente"), P[1].reads,
+		           P[1].reads_len);
+	croom_close(P, 3);
 }
 
 void
 t_tp42_list(struct check_ctx *ctx, struct check_out *out)
 {
-	struct probe *P = room_open(ctx, 2, true, out);
+	struct probe *P = croom_open(ctx, 2, true, out);
 
 	if (P == NULL)
 		return;
 	mark_all(P, 2);
-	room_type(&P[1], "/listar");
+	croom_type(&P[1], "/listar");
 	if (shows(&P[1], P[0].nick, "/listar", out))
 		shows(&P[1], P[1].nick, "/listar", out);
-	room_close(P, 2);
+	croom_close(P, 2);
 }
 
 void
 t_tp42_list_left(struct check_ctx *ctx, struct check_out *out)
 {
-	struct probe *P = room_open(ctx, 3, true, out);
+	struct probe *P = croom_open(ctx, 3, true, out);
+	const char *at, *from;
+	char want[96];
 
 	if (P == NULL)
 		return;
-	room_type(&P[2], "/quitar");
+	croom_type(&P[2], "/quitar");
 	probe_closed(&P[2], PROBE_WAIT);
-	probe_drain(&P[1], ROOM_TP42_MS);
+	probe_drain(&P[1], CROOM_TP42_MS);
 	mark_all(P, 2);
-	room_type(&P[1], "/listar");
+	croom_type(&P[1], "/listar");
 	if (shows(&P[1], P[0].nick, "/listar", out)) {
-		probe_drain(&P[1], ROOM_TP42_MS);
-		if (strstr(P[1].text, P[2].nick) != NULL)
-			check_fail(out, "/listar", 7, TR("not the name of one who "
-			           "left", "no el nombre de quien salió"),
-			           P[1].text, P[1].text_len);
+		probe_drain(&P[1], CROOM_TP42_MS);
+		snprintf(want, sizeof(want), TR("the names without %s, who "
+		         "left with /quitar", "los nombres sin %s, que salió con "
+		         "/quitar"), P[2].nick);
+		if ((at = strstr(P[1].text, P[2].nick)) != NULL) {
+			/* the name that stayed, with what comes before it */
+			from = at - P[1].text > 120 ? at - 120 : P[1].text;
+			check_fail(out, "/listar", 7, want, from,
+			           (size_t)(at - from) + strlen(P[2].nick));
+		}
 	}
-	room_close(P, 3);
+	croom_close(P, 3);
 }
 
 void
 t_tp42_quit(struct check_ctx *ctx, struct check_out *out)
 {
-	struct probe *P = room_open(ctx, 2, true, out);
+	struct probe *P = croom_open(ctx, 2, true, out);
 
 	if (P == NULL)
 		return;
-	room_type(&P[1], "/quitar");
+	croom_type(&P[1], "/quitar");
 	if (!probe_closed(&P[1], PROBE_WAIT))
-		room_fail(out, "/quitar", TR("the connection closed",
-		          "la conexión cerrada"), &P[1]);
-	room_close(P, 2);
+		croom_still_open(out, "/quitar", PROBE_WAIT + CROOM_TP42_MS, &P[1]);
+	croom_close(P, 2);
 }
 
 void
 t_tp42_many(struct check_ctx *ctx, struct check_out *out)
 {
-	struct probe *P = room_open(ctx, 5, true, out);
+	struct probe *P = croom_open(ctx, 5, true, out);
 	char msg[5][48];
 	size_t i, j;
 
@@ -129,48 +151,52 @@ t_tp42_many(struct check_ctx *ctx, struct check_out *out)
 		return;
 	mark_all(P, 5);
 	for (i = 0; i < 5; i++) {
-		snprintf(msg[i], sizeof(msg[i]), "%s: mensaje %zu", P[i].nick, i);
-		room_type(&P[i], strchr(msg[i], ' ') + 1);
+		snprintf(msg[i], sizeof(msg[i]), "mensaje %zu", i);
+		croom_type(&P[i], msg[i]);
 	}
 	for (i = 0; i < 5 && out->result != CHECK_FAIL; i++)
 		for (j = 0; j < 5 && out->result != CHECK_FAIL; j++)
 			if (i != j)
-				shows(&P[j], msg[i], msg[i], out);
-	room_close(P, 5);
+				shows_pair(&P[j], &P[i], msg[i], out);
+	croom_close(P, 5);
 }
 
 void
 t_tp42_udp_chat(struct check_ctx *ctx, struct check_out *out)
 {
-	struct probe *P = room_open(ctx, 2, true, out);
-	char want[64];
+	struct probe *P = croom_open(ctx, 2, true, out);
 
 	if (P == NULL)
 		return;
 	mark_all(P, 2);
-	room_type(&P[1], "hola udp");
-	snprintf(want, sizeof(want), "%s: hola udp", P[1].nick);
-	shows(&P[0], want, "hola udp", out);
-	room_close(P, 2);
+	croom_type(&P[1], "hola udp");
+	shows_pair(&P[0], &P[1], "hola udp", out);
+	croom_close(P, 2);
 }
 
 void
 t_tp42_udp_quit(struct check_ctx *ctx, struct check_out *out)
 {
-	struct probe *P = room_open(ctx, 2, true, out);
+	struct probe *P = croom_open(ctx, 2, true, out);
 	char want[64];
 
 	if (P == NULL)
 		return;
-	room_type(&P[1], "/quitar");
+	mark_all(P, 2);     /* "nothing came" proves nothing unless chat does */
+	croom_type(&P[1], "antes");
+	if (!shows_pair(&P[0], &P[1], "antes", out)) {
+		croom_close(P, 2);
+		return;
+	}
+	croom_type(&P[1], "/quitar");
 	probe_drain(&P[0], 100);
 	mark_all(P, 2);
-	room_type(&P[1], "otra cosa");
+	croom_type(&P[1], "otra cosa");
 	snprintf(want, sizeof(want), "%s: otra cosa", P[1].nick);
-	if (probe_expect_text(&P[0], want, PROBE_QUIET) == 1)
+	if (probe_expect_pair(&P[0], P[1].nick, "otra cosa", PROBE_QUIET) == 1)
 		check_fail(out, "/quitar | otra cosa", 19, TR(
 		           "nothing: the address was forgotten",
-		           "nada: la dirección se olvidó"), P[0].text,
-		           P[0].text_len);
-	room_close(P, 2);
+		           "nada: la dirección se olvidó"), P[0].reads,
+		           P[0].reads_len);
+	croom_close(P, 2);
 }

@@ -9,12 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include "clock.h"
 #include "text.h"
 
 #include "check.h"
 #include "check_probe.h"
+#include "check_server.h"
+
+#define CHECK_ICMP_MS 300       /* a refusal comes back within this */
 
 void
 check_nick(struct check_ctx *ctx, const char *tag, char *out, size_t outlen)
@@ -101,8 +106,67 @@ check_fail(struct check_out *out, const char *sent, size_t sent_len,
 	show(out->got, got ? got : "", got ? got_len : 0);
 }
 
-bool
-check_reachable(struct check_ctx *ctx, unsigned ms)
+/* ---------------------------------------------------------------------------
+ * Is the server there?
+ * ------------------------------------------------------------------------ */
+
+static bool
+loopback(const struct check_ctx *ctx)
+{
+	const struct sockaddr_in *a4 = (const void *)&ctx->addr;
+	const struct sockaddr_in6 *a6 = (const void *)&ctx->addr;
+
+	if (ctx->addr.ss_family == AF_INET)
+		return (ntohl(a4->sin_addr.s_addr) >> 24) == 127;
+	return ctx->addr.ss_family == AF_INET6 &&
+	       (IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr) ||
+	        (IN6_IS_ADDR_V4MAPPED(&a6->sin6_addr) &&
+	         a6->sin6_addr.s6_addr[12] == 127));
+}
+
+/* Whether /proc/net/FILE has a socket on port in state st (hex, as the
+ * kernel writes it): 1, 0, or -1 when the file cannot be read. */
+static int
+proc_has(const char *file, int port, unsigned st)
+{
+	char path[64], line[512];
+	unsigned lport, state;
+	FILE *f;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/proc/net/%s", file);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, " %*u: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x",
+		           &lport, &state) == 2 &&
+		    (int)lport == port && state == st)
+			found = 1;
+	fclose(f);
+	return found;
+}
+
+/* TCP: LISTEN (0A); UDP: unconnected (07). */
+int
+check_listening(int port, bool udp)
+{
+	int a = proc_has(udp ? "udp" : "tcp", port, udp ? 0x07 : 0x0a);
+	int b = proc_has(udp ? "udp6" : "tcp6", port, udp ? 0x07 : 0x0a);
+
+	if (a < 0 && b < 0)
+		return -1;
+	return a > 0 || b > 0;
+}
+
+int
+check_other_transport(const struct check_ctx *ctx)
+{
+	return loopback(ctx) ? check_listening(ctx->port, !ctx->udp) : -1;
+}
+
+/* Reachable by a connection (TCP) or a /ping that is not refused (UDP). */
+static bool
+answers(struct check_ctx *ctx, unsigned ms)
 {
 	uint64_t saved = ctx->until;
 	struct probe *p;
@@ -115,10 +179,51 @@ check_reachable(struct check_ctx *ctx, unsigned ms)
 	ok = probe_open(ctx, p) == 0;
 	if (ok && ctx->udp) {   /* ICMP port unreachable: ECONNREFUSED */
 		probe_sendstr(p, "/ping\n");
-		ok = probe_line(p, ms) >= 0;
+		ok = probe_line(p, ms < CHECK_ICMP_MS ? ms : CHECK_ICMP_MS) >= 0;
 	}
 	probe_close(p);
 	free(p);
 	ctx->until = saved;
 	return ok;
+}
+
+bool
+check_reachable(struct check_ctx *ctx, unsigned ms)
+{
+	int l;
+
+	if (ctx->srv != NULL && !server_alive(ctx->srv))
+		return false;
+	if (loopback(ctx) && (l = check_listening(ctx->port, ctx->udp)) >= 0)
+		return l == 1;
+	return answers(ctx, ms);
+}
+
+uint32_t
+check_seed(struct check_ctx *ctx, uint32_t salt)
+{
+	uint32_t x = ctx->seed ^ (salt * 0x9e3779b9u);
+
+	ctx->seeded = true;
+	return x != 0 ? x : 0x2545f491u;
+}
+
+bool
+check_survived(struct check_ctx *ctx, struct probe *p, unsigned ms,
+               const char *sent, struct check_out *out)
+{
+	char got[CHECK_TEXT];
+
+	if (p != NULL && probe_closed(p, ms))   /* dying? give it time */
+		check_pause(ctx, ms);
+	else if (p == NULL)
+		check_pause(ctx, ms);
+	if (check_reachable(ctx, 2000))
+		return true;
+	snprintf(got, sizeof(got), "%s", TR("the server stopped answering "
+	         "(nothing listens on its port any more)", "el servidor dejó de "
+	         "responder (ya nada escucha en su puerto)"));
+	check_fail(out, sent, strlen(sent), TR("the server still answering",
+	           "el servidor todavía responde"), got, strlen(got));
+	return false;
 }

@@ -3,7 +3,7 @@ over TCP, with one deliberate fault chosen on the command line, so that
 chatcheck's tests can show each fault is caught by the test meant for it
 (and no other MUST test fails by accident).
 
-    python3 faulty_chat.py PORT [none|echo|raw|dup|block|crash|flood] [es]
+    python3 faulty_chat.py PORT [FAULT] [es]
 
 none   no fault: passes every MUST test of `chatcheck --profile redchat`
 echo   chat also goes back to its sender
@@ -15,6 +15,16 @@ block  sends with a blocking sendall(): a client that never reads stops
 crash  a line over 1024 bytes raises an exception that ends the server
 flood  a sender's chat beyond 20 lines a second is silently dropped (a
        flood limit that loses messages over TCP; lab 2's checks catch it)
+crash5000  refuses lines of 1025 to 4096 bytes, but a line of 5,000 bytes
+       or more (newline or not) ends the server
+crash1m    a line of 512 KiB or more ends the server
+crashping  /ping ends the server (a SHOULD command)
+crashcrlf  a line ending in \r\n ends the server (TCP-FRAME-03, the third
+       test of the redchat profile)
+crashclose a connection that closes before sending anything ends the
+       server (as seed 000's does)
+nojoin     no join or leave notices (the statement asks for them, a SHOULD)
+bracket    chat relayed as "[NICK] TEXT" instead of "NICK: TEXT"
 
 A third argument "es" makes it say goodbye as tcpchatd --lang es does
 ("*** Adiós, NICK"), which lab 2's first step looks for.
@@ -41,6 +51,8 @@ class Client:
         self.last_rx = time.monotonic()
         self.closing = False
         self.window = (0.0, 0)      # flood: (start of this second, lines)
+        self.line_len = 0           # bytes of the line being discarded
+        self.said = False           # sent anything at all
 
 
 class Server:
@@ -105,7 +117,9 @@ class Server:
         del self.clients[c.sock.fileno()]
         self.sel.unregister(c.sock)
         c.sock.close()
-        if c.nick is not None:
+        if self.fault == "crashclose" and not c.said:
+            raise ConnectionError("closed before a word")
+        if c.nick is not None and self.fault != "nojoin":
             self.to_others(c, f"*** {c.nick} has left"
                               f"{' (' + why + ')' if why else ''}\n")
 
@@ -138,7 +152,8 @@ class Server:
                 return
             c.nick = line
             self.send(c, f"*** Hello {line}\n")
-            self.to_others(c, f"*** {line} has joined\n")
+            if self.fault != "nojoin":
+                self.to_others(c, f"*** {line} has joined\n")
             return
         if line.startswith("/") and not line.startswith("//"):
             self.command(c, line)
@@ -148,8 +163,9 @@ class Server:
             text = line[1:] if line.startswith("//") else line
             if self.fault == "flood" and self.flooding(c):
                 return
+            form = "[{}] {}" if self.fault == "bracket" else "{}: {}"
             for o in self.others(c) + ([c] if self.fault == "echo" else []):
-                self.send(o, f"{c.nick}: {text}\n")
+                self.send(o, form.format(c.nick, text) + "\n")
 
     @staticmethod
     def flooding(c):
@@ -184,6 +200,8 @@ class Server:
             c.closing = True
             self.flush(c)
         elif word == "/ping":
+            if self.fault == "crashping":
+                raise ValueError("pong")
             self.send(c, f"*** pong {rest}\n")
         elif word in ("/help", "/ayuda"):
             self.send(c, "*** Commands: /list /msg /me /nick /ping /quit\n")
@@ -191,17 +209,30 @@ class Server:
             self.send(c, "*** Error: unknown command\n")
 
     # --- input -------------------------------------------------------------
+    def too_long(self, c, n):
+        """n more bytes of a line over the cap: the crash faults' limits."""
+        c.line_len += n
+        limit = {"crash5000": 5000, "crash1m": 512 * 1024}.get(self.fault)
+        if limit and c.line_len >= limit:
+            raise MemoryError(f"line of {c.line_len} bytes")
+
     def frame(self, c):
         while b"\n" in c.inbuf:
             line, c.inbuf = c.inbuf.split(b"\n", 1)
             c.newline_seen = True
+            if self.fault == "crashcrlf" and line.endswith(b"\r"):
+                raise ValueError("carriage return")
             if c.discarding:
+                self.too_long(c, len(line))
                 c.discarding = False
+                c.line_len = 0
                 continue
             line = line[:-1] if line.endswith(b"\r") else line
             if len(line) > MAX:
                 if self.fault == "crash":
                     raise ValueError("line too long")
+                self.too_long(c, len(line))
+                c.line_len = 0
                 self.send(c, "*** Error: message too long\n")
                 continue
             self.message(c, line)
@@ -211,6 +242,7 @@ class Server:
             if not c.discarding:
                 self.send(c, "*** Error: message too long\n")
             c.discarding = True
+            self.too_long(c, len(c.inbuf))
             c.inbuf = b""
 
     def readable(self, c):
@@ -220,6 +252,8 @@ class Server:
             return
         except OSError:
             data = b""
+        if data:
+            c.said = True
         if not data:
             if c.inbuf and not c.discarding:
                 self.message(c, c.inbuf)
