@@ -70,7 +70,7 @@ judge(const struct bench_opts *o, struct bench_result *r, unsigned max_p99_ms,
 	         "bytes%s", "%zu clientes, %zu envían %u líneas de %zu bytes%s"),
 	         o->clients, o->senders, o->messages, o->size,
 	         o->stall ? TR(", 1 never reads", ", 1 nunca lee") : "");
-	if (r->connected < o->clients || bench_stats_lost(&r->stats) > 0 ||
+	if (r->connected < o->clients || bench_stats_missing(&r->stats) > 0 ||
 	    r->stats.garbled > 0 ||
 	    (max_p99_ms > 0 && bench_hist_percentile(&r->stats.latency, 99) >
 	                       (uint64_t)max_p99_ms * 1000))

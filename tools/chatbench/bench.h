@@ -45,6 +45,8 @@ struct bench_result {
 	size_t   stall_dropped;         /* stalled clients the server closed */
 	uint64_t sent, send_errors;
 	double   chat_s;                /* first send to last delivery */
+	double   linger_s;              /* the wait without news that ends it */
+	bool     timed_out;             /* it ended at --timeout */
 	double   cpu_s, wall_s;         /* chatbench's own CPU over wall time */
 	double   server_cpu_s;          /* -1 without --server-pid */
 	long     rss_base_kib, rss_kib, server_threads; /* -1: unknown */
@@ -96,6 +98,13 @@ int bench_engine_init(struct bench_engine *E, const struct bench_opts *o,
                       struct bench_result *res, size_t n, char *err,
                       size_t errlen);
 void bench_engine_free(struct bench_engine *E);
+
+/* TCP: end every connection cleanly: half-close (shutdown SHUT_WR), read
+ * and forget until the server closes, up to until_us; then close. A client
+ * that closed with bytes unread would make its kernel answer with a reset,
+ * which cuts what the server still sends (a leave notice) from a capture's
+ * acknowledgements. UDP: nothing to do. */
+void bench_engine_hangup(struct bench_engine *E, uint64_t until_us);
 
 /* Connect every client (a window at a time); with nicks, each sends its
  * nickname once connected. Returns 0 when done, -1 past the deadline. */

@@ -19,7 +19,6 @@
 #include "bench_io.h"
 
 #define ENGINE_WINDOW   256     /* connects in flight at once */
-#define ENGINE_EVENTS   512
 #define ENGINE_UDP_RCVBUF (1 << 20) /* per UDP client, while it fills */
 #define ENGINE_STALL_RCVBUF 4096    /* a --stall client's receive buffer */
 /* Joining: no news for this long ends the wait for confirmations. The

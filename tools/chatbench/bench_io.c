@@ -42,6 +42,7 @@ bench_io_closed(struct bench_engine *E, struct bconn *c)
 	}
 	c->closed = true;
 	E->res->closed++;
+	bench_stats_gone(&E->res->stats, c->id);  /* only now is anything lost */
 }
 
 /* ---------------------------------------------------------------------------
@@ -170,6 +171,55 @@ bench_io_read(struct bench_engine *E, struct bconn *c)
 		read_dgrams(E, c);
 	else
 		read_stream(E, c);
+}
+
+/* ---------------------------------------------------------------------------
+ * Hanging up
+ * ------------------------------------------------------------------------ */
+
+/* Read and forget what c has; true once the server has closed it. */
+static bool
+drained(struct bench_engine *E, struct bconn *c)
+{
+	ssize_t n;
+
+	while ((n = recv(c->fd, E->rbuf, E->rbuf_len, MSG_DONTWAIT)) > 0)
+		;
+	return n == 0 || (errno != EAGAIN && errno != EINTR);
+}
+
+void
+bench_engine_hangup(struct bench_engine *E, uint64_t until_us)
+{
+	struct epoll_event ev[ENGINE_EVENTS];
+	size_t i, open = 0;
+	struct bconn *c;
+	int k, n;
+
+	for (i = 0; !E->o->udp && i < E->n; i++) {
+		c = &E->c[i];
+		if (c->fd < 0 || !c->up || c->stalled)
+			continue;
+		if (shutdown(c->fd, SHUT_WR) < 0) {
+			close(c->fd);
+			c->fd = -1;
+			continue;
+		}
+		bench_io_events(E, c, EPOLL_CTL_MOD, EPOLLIN);
+		open++;
+	}
+	while (open > 0 && clock_us() < until_us) {
+		n = epoll_wait(E->ep, ev, ENGINE_EVENTS,
+		               (int)((until_us - clock_us()) / 1000 + 1));
+		for (k = 0; k < n; k++) {
+			c = ev[k].data.ptr;
+			if (c->fd >= 0 && drained(E, c)) {
+				close(c->fd);
+				c->fd = -1;
+				open--;
+			}
+		}
+	}
 }
 
 /* ---------------------------------------------------------------------------
