@@ -86,9 +86,24 @@ client_io_failed(struct client *c, int err)
 	else if (err == ECONNREFUSED)
 		client_unreachable(c, client_cause(err));
 	else
-		client_finish(c, CLIENT_LOST, TR("the connection to %s was lost (%s)",
-		                          "se perdió la conexión con %s (%s)"),
-		       c->where, client_cause(err));
+		client_lost(c, TR("the connection to %s was lost (%s)",
+		                  "se perdió la conexión con %s (%s)"),
+		            c->where, client_cause(err));
+}
+
+/* The connection ended with why (fmt): with piped lines the server had not
+ * read, the count is said too. */
+void
+client_lost(struct client *c, const char *fmt, ...)
+{
+	char why[sizeof(c->why) / 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (!client_pipe_lost(c, why))
+		client_finish(c, CLIENT_LOST, "%s", why);
 }
 
 void
@@ -187,10 +202,12 @@ pong(struct client *c, const struct reply *r)
 	memcpy(tok, r->token, r->token_len);
 	tok[r->token_len] = '\0';
 	seq = strtoul(tok + 1, &end, 10);
-	if (*end != '\0' || (tok[0] != 'k' && tok[0] != 't'))
+	if (*end != '\0' || (tok[0] != 'k' && tok[0] != 't' && tok[0] != 'm'))
 		return false;
 	if (tok[0] == 'k')
 		return seq <= c->keepalive_seq;
+	if (tok[0] == 'm')
+		return client_pipe_pong(c, seq);
 	p = &c->pings[seq % CLIENT_PINGS];
 	if (p->seq != seq || p->sent == 0)
 		return false;
@@ -216,6 +233,7 @@ accepted(struct client *c, const struct reply *r)
 		client_udp_welcomed(c);         /* sends the lines that waited */
 	if (c->state != CLIENT_NAMING)
 		return;
+	client_pipe_accepted(c);
 	c->state = CLIENT_CHATTING;
 	c->nick_pending = false;
 	term_prompt(c->term, c->nick);
@@ -345,6 +363,7 @@ user_line(struct client *c, const char *line, size_t len)
 		client_udp_line(c, line, len);  /* kept until the server has it */
 	} else {
 		client_send_msg(c, line, len);
+		client_pipe_sent(c);            /* counted until the server reads it */
 	}
 }
 
@@ -365,6 +384,7 @@ input_ended(struct client *c)
 	} else {
 		c->state = CLIENT_DRAINING;
 		c->drain_start = client_now();
+		client_pipe_ended(c);
 	}
 }
 

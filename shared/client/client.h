@@ -51,6 +51,10 @@ struct client_transport {
 	 * server closed the connection, or -1.
 	 */
 	int  (*receive)(void *state, int fd, struct client *c);
+	/* Stream: how many lines sent are not yet acknowledged by the
+	 * server's side (queued here, or unacknowledged in the socket), their
+	 * bytes in *bytes. NULL: not known (datagrams). */
+	size_t (*unacked)(void *state, int fd, size_t *bytes);
 };
 
 struct client_options {

@@ -33,6 +33,13 @@
 #define CLIENT_RETRY_MAX_US   (2 * 1000000LL)
 #define CLIENT_RETRY_SLOW_US  (10 * 1000000LL)
 #define CLIENT_LINES          32              /* UDP: lines remembered */
+/* TCP, piped input (client_pipe.c): a server that takes no byte and reads
+ * no line for CLIENT_STALL_US has stopped reading; a marker every
+ * CLIENT_MARK_LINES lines; the progress line redrawn every
+ * CLIENT_PROGRESS_US. */
+#define CLIENT_STALL_US       (30 * 1000000LL)
+#define CLIENT_MARK_LINES     25
+#define CLIENT_PROGRESS_US    (1000000LL)
 
 enum client_state {
 	CLIENT_NAMING,   /* no nickname accepted yet */
@@ -65,6 +72,21 @@ struct client_udp {
 	struct client_line lines[CLIENT_LINES];
 };
 
+/* TCP, piped input: how far the server has read (client_pipe.c). */
+struct client_pipe {
+	bool     marks;         /* the server answers /ping: markers go out */
+	bool     owed;          /* lines wait for the server */
+	bool     shut;          /* our side is closed (shutdown SHUT_WR) */
+	uint64_t lines;         /* lines sent from the input */
+	uint64_t marked;        /* lines the last marker counted */
+	uint64_t read;          /* lines the server has read (markers) */
+	size_t   unacked;       /* bytes unacknowledged at the last look */
+	int64_t  progress;      /* last time the server took or read some */
+	int64_t  rate_t0;       /* the input's end, and lines read by then */
+	uint64_t rate_n0;
+	int64_t  shown;         /* progress line drawn then; 0: not shown */
+};
+
 struct client {
 	const struct client_options   *opt;
 	const struct client_transport *tr;
@@ -86,6 +108,7 @@ struct client {
 	unsigned     ping_seq;
 	struct client_ping  pings[CLIENT_PINGS];
 	struct client_udp   udp;        /* datagram transports only */
+	struct client_pipe  pipe;       /* piped input over a stream only */
 };
 
 /* Microseconds on the monotonic clock, signed: the client subtracts them. */
@@ -95,6 +118,11 @@ static inline int64_t client_now(void) { return (int64_t)clock_us(); }
  * end. A session already ended keeps its first status. */
 void client_finish(struct client *c, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* The connection ended: end with CLIENT_LOST and why (fmt), adding how many
+ * piped lines the server had not read. */
+void client_lost(struct client *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Why a socket call failed (errno), in the user's language when usual. */
 const char *client_cause(int err);
@@ -126,6 +154,20 @@ bool client_want_input(const struct client *c);
 
 /* Take what the user typed (readable: poll said so). */
 void client_read_input(struct client *c, bool readable);
+
+/* client_pipe.c: piped input over a stream. The server took our nickname
+ * (markers may go out); a line of the input was sent; the input ended; a
+ * marker's pong (false: not one of ours); lines the server has not read;
+ * the timers (stall, progress line: the next time they are due); the
+ * connection ended with why: false when nothing was lost, else the session
+ * is finished with the count. */
+void     client_pipe_accepted(struct client *c);
+void     client_pipe_sent(struct client *c);
+void     client_pipe_ended(struct client *c);
+bool     client_pipe_pong(struct client *c, uint64_t n);
+uint64_t client_pipe_unread(struct client *c);
+int64_t  client_pipe_timers(struct client *c, int64_t now);
+bool     client_pipe_lost(struct client *c, const char *why);
 
 /* client_udp.c: the UDP session. */
 struct reply;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "catalog.h"
@@ -53,6 +54,22 @@ drain_deadline(const struct client *c)
 	return quiet < cap ? quiet : cap;
 }
 
+/*
+ * Leaving a stream: once "/quit" has gone, close our side (shutdown
+ * SHUT_WR, as nc -N does) and read until the server closes. A close() now,
+ * with the server's lines unread, would reset the connection, and the
+ * server would lose what it had not read yet.
+ */
+static void
+half_close(struct client *c)
+{
+	if (c->tr->datagram || c->pipe.shut || client_pending(c))
+		return;
+	c->pipe.shut = true;
+	if (shutdown(c->fd, SHUT_WR) < 0 && errno != ENOTCONN)
+		client_io_failed(c, errno);
+}
+
 /* Run what is due at `now`; return the next time something will be. */
 static int64_t
 timers(struct client *c, int64_t now)
@@ -88,16 +105,26 @@ timers(struct client *c, int64_t now)
 		}
 		next = t < next ? t : next;
 	}
+	if (c->state == CLIENT_CHATTING || c->state == CLIENT_DRAINING) {
+		t = client_pipe_timers(c, now); /* piped lines the server owes */
+		if (c->state == CLIENT_DONE)
+			return now;
+		next = t < next ? t : next;
+	}
 	if (c->state == CLIENT_DRAINING) {
-		if (client_pending(c) || c->udp.rejoining)
-			c->drain_start = now;   /* not all sent yet */
+		if (client_pending(c) || c->udp.rejoining ||
+		    client_pipe_unread(c) > 0)
+			c->drain_start = now;   /* not all sent (or read) yet */
 		else if ((t = drain_deadline(c)) <= now)
 			client_leave(c);
 		else
 			next = t < next ? t : next;
 	}
 	if (c->state == CLIENT_QUITTING) {
-		if ((t = c->quit_start + CLIENT_QUIT_WAIT_US) <= now)
+		half_close(c);
+		t = (c->last_rx > c->quit_start ? c->last_rx : c->quit_start) +
+		    CLIENT_QUIT_WAIT_US;
+		if (t <= now)
 			client_finish(c, CLIENT_OK, NULL);
 		else
 			next = t < next ? t : next;
@@ -180,9 +207,9 @@ step(struct client *c)
 		else if (rc == 0 && c->state == CLIENT_QUITTING)
 			client_finish(c, CLIENT_OK, NULL);
 		else if (rc == 0)
-			client_finish(c, CLIENT_LOST, TR("the server %s closed the connection",
-			                          "el servidor %s cerró la conexión"),
-			       c->where);
+			client_lost(c, TR("the server %s closed the connection",
+			                  "el servidor %s cerró la conexión"),
+			            c->where);
 	}
 	if (nfds == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)))
 		client_read_input(c, true);
