@@ -120,6 +120,8 @@ client_send_msg(struct client *c, const char *msg, size_t len)
 	}
 	c->sent_any = true;
 	c->last_tx = client_now();
+	if (c->tr->datagram)
+		client_udp_spend(c);
 }
 
 /* "/ping TOKEN": t<N> for the user's (timed), k<N> for keepalives. */
@@ -174,8 +176,8 @@ start_quit(struct client *c)
 void
 client_leave(struct client *c)
 {
-	if (c->tr->datagram && !c->sent_any) {
-		client_finish(c, CLIENT_OK, NULL);     /* the server never heard of us */
+	if (c->tr->datagram && (!c->sent_any || c->udp.away)) {
+		client_finish(c, CLIENT_OK, NULL);  /* no server to say goodbye to */
 		return;
 	}
 	client_send_msg(c, "/quit", 5);
@@ -305,6 +307,9 @@ client_message(struct client *c, const char *line, size_t len)
 			client_finish(c, CLIENT_OK, NULL);
 		break;
 	case REPLY_CLOSING:
+		if (c->tr->datagram)
+			client_udp_closing(c);  /* it may come back: wait */
+		break;
 	case REPLY_KICKED:
 		if (c->tr->datagram)
 			client_finish(c, CLIENT_LOST, TR("the server %s ended the chat",
@@ -337,7 +342,8 @@ client_want_input(const struct client *c)
 		return false;
 	if (term_interactive(c->term))
 		return true;
-	return !c->nick_pending && !client_pending(c);
+	return !c->nick_pending && !client_pending(c) &&
+	       (!c->tr->datagram || c->udp.tokens_at == 0 || c->udp.tokens >= 1);
 }
 
 static void

@@ -33,6 +33,14 @@
 #define CLIENT_RETRY_MAX_US   (2 * 1000000LL)
 #define CLIENT_RETRY_SLOW_US  (10 * 1000000LL)
 #define CLIENT_LINES          32              /* UDP: lines remembered */
+/* UDP: after the server's goodbye (it is shutting down), the nickname is
+ * sent every CLIENT_RETRY_MAX_US for up to CLIENT_AWAY_US, waiting for the
+ * server to come back. Piped input goes out at CLIENT_UDP_RATE datagrams a
+ * second after a burst of CLIENT_UDP_BURST: under udpchatd's documented
+ * rate limit (100 a second, a burst of 500), which drops what is over. */
+#define CLIENT_AWAY_US        (300 * 1000000LL)
+#define CLIENT_UDP_RATE       90
+#define CLIENT_UDP_BURST      100
 /* TCP, piped input (client_pipe.c): a server that takes no byte and reads
  * no line for CLIENT_STALL_US has stopped reading; a marker every
  * CLIENT_MARK_LINES lines; the progress line redrawn every
@@ -66,6 +74,10 @@ struct client_line {
 struct client_udp {
 	bool     welcomed;          /* the server has accepted us once */
 	bool     rejoining;         /* it forgot us: lines wait, nick resent */
+	bool     away;              /* it said goodbye: we wait for it */
+	int64_t  away_since;
+	double   tokens;            /* datagrams we may send now (pacing) */
+	int64_t  tokens_at;         /* when counted; 0: the bucket is full */
 	unsigned tries;             /* nickname datagrams sent this time */
 	int64_t  first_try, retry_at; /* retry_at 0: no retry planned */
 	unsigned next;              /* ring slot of the oldest line */
@@ -176,5 +188,9 @@ int64_t client_udp_timers(struct client *c, int64_t now);
 void    client_udp_welcomed(struct client *c);
 void    client_udp_who(struct client *c, const struct reply *r);
 void    client_udp_line(struct client *c, const char *line, size_t len);
+void    client_udp_closing(struct client *c);    /* the server's goodbye */
+void    client_udp_spend(struct client *c);      /* a datagram went out */
+/* Piped input: 0 when a line may go now, else when it may. */
+int64_t client_udp_pace(struct client *c, int64_t now);
 
 #endif

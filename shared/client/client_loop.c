@@ -80,6 +80,8 @@ timers(struct client *c, int64_t now)
 		next = client_udp_timers(c, now);       /* nickname retries */
 		if (c->state == CLIENT_DONE)
 			return now;
+		if ((t = client_udp_pace(c, now)) > 0 && t < next)
+			next = t;                       /* the next line's turn */
 	} else if (c->state == CLIENT_NAMING && c->nick_pending) {
 		if ((t = c->nick_sent + CLIENT_NICK_WAIT_US) > now) {
 			next = t;
