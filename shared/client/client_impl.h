@@ -22,6 +22,7 @@
 #define CLIENT_QUIET_US      (300 * 1000LL)  /* pipe: replies have stopped */
 #define CLIENT_DRAIN_MAX_US  (3 * 1000000LL) /* pipe: longest default wait */
 #define CLIENT_QUIT_WAIT_US  (3 * 1000000LL) /* for the server to close */
+#define CLIENT_SHUT_AFTER_US (1000000LL)     /* TCP: then half-close */
 #define CLIENT_PINGS         8               /* /ping awaiting their pong */
 #define CLIENT_MISSED_PINGS  3               /* UDP: "the server is silent" */
 /* UDP: the nickname is sent up to CLIENT_NICK_TRIES times, waiting 0.5 s,
