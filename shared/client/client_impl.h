@@ -49,6 +49,7 @@
 #define CLIENT_STALL_US       (30 * 1000000LL)
 #define CLIENT_MARK_LINES     25
 #define CLIENT_PROGRESS_US    (1000000LL)
+#define CLIENT_RATE_SAMPLES   6
 
 enum client_state {
 	CLIENT_NAMING,   /* no nickname accepted yet */
@@ -95,9 +96,12 @@ struct client_pipe {
 	uint64_t read;          /* lines the server has read (markers) */
 	size_t   unacked;       /* bytes unacknowledged at the last look */
 	int64_t  progress;      /* last time the server took or read some */
-	int64_t  rate_t0;       /* the input's end, and lines read by then */
-	uint64_t rate_n0;
 	int64_t  shown;         /* progress line drawn then; 0: not shown */
+	/* lines read by the times the progress line was drawn, the last
+	 * CLIENT_RATE_SAMPLES of them: the reading rate over a few seconds */
+	int64_t  at[CLIENT_RATE_SAMPLES];
+	uint64_t done[CLIENT_RATE_SAMPLES];
+	unsigned samples;
 };
 
 struct client {

@@ -82,8 +82,7 @@ client_pipe_sent(struct client *c)
 void
 client_pipe_ended(struct client *c)
 {
-	c->pipe.progress = c->pipe.rate_t0 = client_now();
-	c->pipe.rate_n0 = c->pipe.lines - client_pipe_unread(c);
+	c->pipe.progress = client_now();
 	if (c->pipe.marks && c->pipe.marked < c->pipe.lines)
 		mark(c);
 }
@@ -118,11 +117,29 @@ client_pipe_unread(struct client *c)
 
 /* "waiting for the server to read 8,300 more lines (it reads 100 a
  * second)", redrawn in place on stderr when it is a terminal. */
+/* Lines read a second, over the last few seconds (a sample a second);
+ * 0 until there are two samples. */
+static uint64_t
+rate(struct client *c, uint64_t done, int64_t now)
+{
+	struct client_pipe *p = &c->pipe;
+	unsigned i = p->samples % CLIENT_RATE_SAMPLES, old;
+	double secs;
+
+	p->at[i] = now;
+	p->done[i] = done;
+	p->samples++;
+	if (p->samples < 2)
+		return 0;
+	old = p->samples < CLIENT_RATE_SAMPLES ? 0 : p->samples % CLIENT_RATE_SAMPLES;
+	secs = (double)(now - p->at[old]) / 1e6;
+	return secs > 0 ? (uint64_t)((double)(done - p->done[old]) / secs + 0.5) : 0;
+}
+
 static void
 progress_line(struct client *c, uint64_t unread, int64_t now)
 {
-	double secs = (double)(now - c->pipe.rate_t0) / 1e6;
-	uint64_t done = c->pipe.lines - unread;
+	uint64_t per_s = rate(c, c->pipe.lines - unread, now);
 	char n[32], r[32];
 
 	if (!isatty(STDERR_FILENO))
@@ -132,11 +149,10 @@ progress_line(struct client *c, uint64_t unread, int64_t now)
 	                   "\r%s: esperando a que el servidor lea %s %s más"),
 	        c->tr->prog, count_text(unread, n, sizeof(n)),
 	        TRN(unread, "line", "lines", "línea", "líneas"));
-	if (secs >= 1 && done > c->pipe.rate_n0)
+	if (per_s > 0)
 		fprintf(stderr, TR(" (it reads %s a second)",
 		                   " (lee %s por segundo)"),
-		        count_text((uint64_t)((double)(done - c->pipe.rate_n0) /
-		                              secs + 0.5), r, sizeof(r)));
+		        count_text(per_s, r, sizeof(r)));
 	fprintf(stderr, "\033[K");
 	fflush(stderr);
 }

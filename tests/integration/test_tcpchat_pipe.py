@@ -2,7 +2,10 @@
 (its --rate-limit) gets every line, in order, while tcpchat waits after its
 input ends; a server killed in the middle makes tcpchat exit non-zero and
 say how many lines were not delivered. Both server models."""
+import os
+import pty
 import re
+import select
 import subprocess
 import threading
 import time
@@ -83,6 +86,7 @@ def test_piped_lines_all_reach_every_reader_in_order(model):
             r.c.close()
         assert p.returncode == 0, err
         assert "pong" not in out.decode() and "/ping" not in out.decode()
+        assert b"waiting" not in err            # no terminal: no progress
 
 
 def test_server_killed_mid_transfer_is_counted(model):
@@ -110,3 +114,36 @@ def test_server_killed_mid_transfer_is_counted(model):
         assert missing > 0 and missing - 25 <= lost <= missing + 25, \
             (lost, missing)
         reader.c.close()
+
+
+def test_progress_line_on_a_terminal():
+    """With standard error on a terminal, tcpchat says how many lines the
+    server has still to read and how fast it reads them, on one line
+    redrawn in place, and clears it at the end."""
+    with Server("tcpchatd", "--rate-limit", "50") as s:
+        master, slave = pty.openpty()
+        data = "".join(line(k) + "\n" for k in range(800))
+        p = subprocess.Popen([program("tcpchat"), "-p", str(s.port), "-n",
+                              "tx", "--lang", "en"], stdin=subprocess.PIPE,
+                             stdout=subprocess.DEVNULL, stderr=slave)
+        os.close(slave)
+        threading.Thread(target=p.communicate, args=(data.encode(),),
+                         daemon=True).start()
+        seen = b""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if not select.select([master], [], [], 1)[0]:
+                continue
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:         # the terminal closed: tcpchat is gone
+                break
+            if not chunk:
+                break
+            seen += chunk
+        os.close(master)
+        assert p.wait(timeout=60) == 0
+    text = seen.decode()
+    assert re.search(r"\rtcpchat: waiting for the server to read [\d,]+ "
+                     r"more lines \(it reads \d+ a second\)\x1b\[K", text), text
+    assert text.endswith("\r\x1b[K"), text[-80:]
