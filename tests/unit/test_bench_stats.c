@@ -1,5 +1,5 @@
 /*
- * test_bench_stats.c — unit tests for tools/chatbench/bench_stats.c:
+ * test_bench_stats.c — unit tests for shared/load/bench_stats.c:
  * chatbench's counting of deliveries, duplicates, reorders, garbled and
  * lost messages per receiver (and, over TCP, those not delivered in time
  * on live connections), runs of consecutive losses, and latency

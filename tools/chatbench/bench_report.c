@@ -5,7 +5,7 @@
  */
 #include <stdio.h>
 
-#include "bench.h"
+#include "chatbench.h"
 #include "catalog.h"
 
 static double

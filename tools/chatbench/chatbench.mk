@@ -1,10 +1,9 @@
 # tools/chatbench/chatbench.mk: chatbench, the load generator and demo
-# bots. Its modules (tools/chatbench/bench_*.c) form libchatbench.a, which
-# the unit tests link too (they test the token scanner and the counting
-# without sockets).
+# bots. Its own modules (tools/chatbench/bench_*.c: --connect-only, --bots,
+# the report) form libchatbench.a; the load engine they run on is shared
+# with chatcheck and lives in shared/load/ (libredchat.a).
 CHATBENCH_SRC := $(wildcard tools/chatbench/bench_*.c)
 LIBCHATBENCH  := $(BUILD)/libchatbench.a
-TEST_LIBS     := $(LIBCHATBENCH) $(TEST_LIBS)
 PROGRAMS      += $(BIN)/chatbench
 MANPAGES      += man/chatbench.1
 
@@ -13,7 +12,3 @@ $(LIBCHATBENCH): $(call obj,$(CHATBENCH_SRC))
 	$(AR) rcs $@ $^
 
 $(BIN)/chatbench: $(call obj,tools/chatbench/chatbench.c) $(LIBCHATBENCH) $(LIBSHARED)
-
-# The unit tests of chatbench's modules include their headers from
-# tools/chatbench/.
-$(BUILD)/tests/unit/test_bench_%.o: ALL_CFLAGS += -Itools/chatbench

@@ -115,7 +115,7 @@ send_some(struct load *L, struct bconn *c, size_t n)
 	len = build(L, c, n);
 	if (bench_engine_send(&L->E, c, L->scratch, len) < 0)
 		return false;
-	return c->out_len == 0;
+	return c->out.len == 0;
 }
 
 /* Writable sender in a blast: send until the kernel pushes back. */
@@ -137,7 +137,7 @@ blast(struct bench_engine *E, struct bconn *c)
 		if (!send_some(L, c, m - c->sent < LOAD_BATCH ? m - c->sent
 		                                               : LOAD_BATCH))
 			break;
-	if (c->fd < 0 || (c->sent == m && c->out_len == 0))
+	if (c->fd < 0 || (c->sent == m && c->out.len == 0))
 		sender_done(L, c);
 	else
 		bench_engine_want_write(E, c, true);
@@ -157,7 +157,7 @@ pace(struct load *L)
 		c = &L->E.c[i];
 		if (c->sent == UINT32_MAX)
 			continue;
-		if (c->fd < 0 || (c->sent >= o->messages && c->out_len == 0)) {
+		if (c->fd < 0 || (c->sent >= o->messages && c->out.len == 0)) {
 			sender_done(L, c);
 			continue;
 		}
@@ -171,7 +171,7 @@ pace(struct load *L)
 			if (!send_some(L, c, due - c->sent < LOAD_BATCH
 			                         ? due - c->sent : LOAD_BATCH))
 				break;
-		if (c->out_len > 0)
+		if (c->out.len > 0)
 			bench_engine_want_write(&L->E, c, true);
 		at = L->start_us + (uint64_t)(L->interval_us *
 		     ((double)c->sent + (double)i / (double)o->senders));
@@ -253,7 +253,7 @@ in_flight(const struct load *L)
 		c = &L->E.c[i];
 		if (c->fd < 0)
 			continue;
-		if (c->out_len > 0 ||
+		if (c->out.len > 0 ||
 		    (ioctl(c->fd, SIOCOUTQ, &unacked) == 0 && unacked > 0))
 			return true;
 	}

@@ -249,12 +249,11 @@ bench_engine_flush(struct bench_engine *E, struct bconn *c)
 {
 	ssize_t n;
 
-	while (c->out_len > 0) {
-		n = send(c->fd, c->out + c->out_off, c->out_len,
+	while (!buf_empty(&c->out)) {
+		n = send(c->fd, buf_head(&c->out), c->out.len,
 		         MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n > 0) {
-			c->out_off += (uint32_t)n;
-			c->out_len -= (uint32_t)n;
+			buf_consume(&c->out, (size_t)n);
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -265,7 +264,6 @@ bench_engine_flush(struct bench_engine *E, struct bconn *c)
 		bench_io_closed(E, c);
 		return -1;
 	}
-	c->out_off = 0;
 	return 1;
 }
 
@@ -273,9 +271,6 @@ int
 bench_engine_send(struct bench_engine *E, struct bconn *c, const char *p,
                   size_t len)
 {
-	uint32_t want;
-	char *d;
-
 	if (c->fd < 0)
 		return -1;
 	if (E->o->udp) {                /* a datagram goes whole or not at all */
@@ -283,20 +278,7 @@ bench_engine_send(struct bench_engine *E, struct bconn *c, const char *p,
 			E->res->send_errors++;
 		return 0;
 	}
-	if (c->out_off > 0 && c->out_off + c->out_len + len > c->out_cap) {
-		memmove(c->out, c->out + c->out_off, c->out_len);
-		c->out_off = 0;
-	}
-	if (c->out_off + c->out_len + len > c->out_cap) {
-		want = c->out_cap ? c->out_cap : 4096;
-		while (want < c->out_len + len)
-			want *= 2;
-		if ((d = realloc(c->out, want)) == NULL)
-			return -1;
-		c->out = d;
-		c->out_cap = want;
-	}
-	memcpy(c->out + c->out_off + c->out_len, p, len);
-	c->out_len += (uint32_t)len;
+	if (buf_append(&c->out, p, len, SIZE_MAX) < 0)
+		return -1;
 	return bench_engine_flush(E, c) < 0 ? -1 : 0;
 }

@@ -1,10 +1,10 @@
 /*
- * bench.h — what chatbench's modules share: the options, the results of a
- * run, and the client connections with the event loop that drives them
- * (bench_engine.c; their reading and writing in bench_io.c). The phases
- * built on it are bench_load.c (messages and their counting), bench_idle.c
- * (--connect-only) and bench_bots.c (--bots); bench_report.c prints the
- * results.
+ * bench.h — the load engine that chatbench and chatcheck's load tests
+ * share: the options, the results of a run, and the client connections
+ * with the event loop that drives them (bench_engine.c; their reading and
+ * writing in bench_io.c), and the measured run built on it (bench_load.c:
+ * messages and their counting, bench_stats.c). chatbench's own phases
+ * (--connect-only, --bots) and its report are in tools/chatbench/.
  */
 #ifndef REDCHAT_BENCH_H
 #define REDCHAT_BENCH_H
@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "buf.h"
 #include "clock.h"
 
 #include "bench_stats.h"
@@ -39,7 +40,7 @@ struct bench_opts {
 	unsigned long seed;         /* --bots: random seed */
 };
 
-/* What a run measured; bench_report.c prints it. */
+/* What a run measured; chatbench's bench_report.c prints it. */
 struct bench_result {
 	size_t   connected, failed, registered, closed;
 	size_t   stall_dropped;         /* stalled clients the server closed */
@@ -68,8 +69,7 @@ struct bconn {
 	uint32_t  sent;                  /* messages sent (senders) */
 	uint32_t  carry_len;             /* bytes of a split token or nick */
 	char     *carry;                 /* allocated on first use */
-	char     *out;                   /* output not yet taken by the kernel */
-	uint32_t  out_off, out_len, out_cap;
+	struct buf out;                  /* output not yet taken by the kernel */
 };
 
 struct bench_engine {
@@ -151,14 +151,8 @@ double bench_self_cpu_s(void);
 /* Raise the descriptor limit to at least want (up to the hard limit). */
 void bench_raise_nofile(size_t want);
 
-/* The phases (bench_load.c, bench_idle.c, bench_bots.c): 0 or -1 with err. */
+/* The measured run (bench_load.c): 0, or -1 with err. */
 int bench_load(const struct bench_opts *o, struct bench_result *res,
                char *err, size_t errlen);
-int bench_idle(const struct bench_opts *o, struct bench_result *res,
-               char *err, size_t errlen);
-int bench_bots(const struct bench_opts *o, char *err, size_t errlen);
-
-/* Print the results: human text or one JSON object, on stdout. */
-void bench_report(const struct bench_opts *o, const struct bench_result *res);
 
 #endif
