@@ -25,4 +25,5 @@ TEST_LIBS   += $(LIBSHARED)
 
 $(LIBSHARED): $(call obj,$(SHARED_SRC))
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^

@@ -93,7 +93,7 @@ if not any(k.endswith("+") for k in hist):
     assert max(int(k) for k in hist) == longest
 PY' "Q2: the loss runs add up to the messages lost"
 
-step -t 60 "$TCPB"
+step -t 90 "$TCPB"
 expect 'entregados +100 de 100' "Q3: TCP delivered all 100 messages"
 expect 'perdidos 0, no entregados a tiempo 0,' "Q3: TCP lost none, and none was late"
 
@@ -130,7 +130,7 @@ n=$(bench_count 'entregados')
 check '[ "${n:-0}" -ge 95 ]' "Q5: UDP lost (almost) nothing without loss ($n of 100)"
 o=$(bench_count 'desordenados')
 check '[ "${o:-0}" -ge 1 ]' "Q5: UDP delivered $o messages out of order"
-step -t 60 "$TCPB"
+step -t 90 "$TCPB"
 expect 'entregados +100 de 100' "Q5: TCP delivered all 100"
 expect 'desordenados 0,' "Q5: TCP delivered none out of order"
 

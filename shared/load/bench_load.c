@@ -3,8 +3,8 @@
  * messages each (as fast as the server takes them, or at --rate per
  * sender), and every client counts what reaches it. Ends when every
  * expected message has arrived, or when nothing has moved for a while (a
- * server that stalls or drops) while no sender's socket holds bytes the
- * server has not acknowledged, or at --timeout.
+ * server that stalls or drops) and the server has acknowledged none of the
+ * bytes our senders' sockets still hold for as long, or at --timeout.
  */
 #include <errno.h>
 #include <linux/sockios.h>
@@ -23,13 +23,16 @@
 /* Microseconds without news after which the run is over. Over TCP nothing
  * is lost while a connection lives, so the wait is long: a segment the
  * network dropped is sent again after a timeout that doubles each time
- * (0.2, 0.4, 0.8, 1.6, 3.2 s...), and a server that holds its room back
+ * (0.2, 0.4, 0.8, 1.6, 3.2 s... from a start that a busy machine's
+ * delays raise to a second or more), and a server that holds its room back
  * while a stuck reader's queue is full (the seed server does) may move
  * again. While a sender's socket still holds bytes the server has not
- * acknowledged (SIOCOUTQ), the run waits on, news or not, up to --timeout.
+ * acknowledged (SIOCOUTQ), the run waits on, news or not, as long as the
+ * server acknowledges some within that time (a server that takes nothing
+ * for that long is stuck), up to --timeout.
  * What is missing then between live connections is "not delivered in
  * time", never "lost". */
-#define LOAD_LINGER_TCP 10000000
+#define LOAD_LINGER_TCP 30000000
 #define LOAD_LINGER_UDP 1000000
 #define LOAD_DRAIN_MAX  (64 << 20) /* bytes read from a stalled client */
 #define LOAD_STALL_WAIT_MS 3000    /* ...until the server closes it */
@@ -39,6 +42,8 @@
 struct load {
 	struct bench_engine E;
 	uint64_t            start_us, moved_us;
+	uint64_t            acked_us;    /* TCP: the server last took bytes */
+	size_t              held;        /* ...and what our sockets held then */
 	double              interval_us; /* --rate: between two messages */
 	size_t              senders_done;
 	char               *scratch;     /* LOAD_BATCH messages */
@@ -238,13 +243,15 @@ check_stalled(struct load *L)
 	}
 }
 
-/* TCP: does a live sender still hold bytes the server has not taken
- * (queued here) or not acknowledged (in its socket's send queue)? */
+/* TCP: do live senders still hold bytes the server has not taken (queued
+ * here) or not acknowledged (in their sockets' send queues: SIOCOUTQ), and
+ * has the server acknowledged some within linger? A server that takes
+ * nothing more for that long is stuck: the wait ends. */
 static bool
-in_flight(const struct load *L)
+in_flight(struct load *L, uint64_t now, uint64_t linger)
 {
 	const struct bconn *c;
-	size_t i;
+	size_t i, held = 0;
 	int unacked;
 
 	if (L->E.o->udp)
@@ -253,11 +260,14 @@ in_flight(const struct load *L)
 		c = &L->E.c[i];
 		if (c->fd < 0)
 			continue;
-		if (c->out.len > 0 ||
-		    (ioctl(c->fd, SIOCOUTQ, &unacked) == 0 && unacked > 0))
-			return true;
+		held += c->out.len;
+		if (ioctl(c->fd, SIOCOUTQ, &unacked) == 0 && unacked > 0)
+			held += (size_t)unacked;
 	}
-	return false;
+	if (held < L->held)
+		L->acked_us = now;      /* the server took some */
+	L->held = held;
+	return held > 0 && now - L->acked_us <= linger;
 }
 
 static void
@@ -276,7 +286,8 @@ chat(struct load *L)
 	L->E.phase = BENCH_CHAT;
 	for (i = 0; i < L->E.n; i++)
 		L->E.c[i].carry_len = 0;        /* nicknames are over */
-	L->start_us = L->moved_us = L->E.progress_us = clock_us();
+	L->start_us = L->moved_us = L->E.progress_us = L->acked_us = clock_us();
+	L->held = SIZE_MAX;
 	until = L->start_us + (uint64_t)(o->timeout * 1e6);
 	for (i = 0; i < o->senders; i++) {
 		L->E.c[i].sent = 0;
@@ -300,7 +311,7 @@ chat(struct load *L)
 		 * of ours unacknowledged: whatever has not arrived is not
 		 * coming soon (or the server is stuck). */
 		if (now - L->moved_us > linger &&
-		    now - L->E.progress_us > linger && !in_flight(L))
+		    now - L->E.progress_us > linger && !in_flight(L, now, linger))
 			break;
 	}
 	res->chat_s = (double)((res->stats.last_us > L->start_us

@@ -95,10 +95,12 @@ human_late(const struct bench_opts *o, const struct bench_result *r)
 		          "   chatbench dejó de esperar al --timeout, %.0f s)\n"),
 		       o->timeout);
 	else
-		printf(TR("   chatbench stopped waiting after %.0f s with nothing "
-		          "arriving and nothing\n   of its own unacknowledged)\n",
-		          "   chatbench dejó de esperar tras %.0f s sin que llegara "
-		          "nada y sin nada\n   suyo por confirmar)\n"),
+		printf(TR("   chatbench stopped waiting after %.0f s in which "
+		          "nothing arrived and the\n   server acknowledged none "
+		          "of its bytes)\n",
+		          "   chatbench dejó de esperar tras %.0f s en que no "
+		          "llegó nada y el servidor\n   no confirmó ninguno de "
+		          "sus bytes)\n"),
 		       r->linger_s);
 }
 

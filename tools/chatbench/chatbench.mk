@@ -7,8 +7,11 @@ LIBCHATBENCH  := $(BUILD)/libchatbench.a
 PROGRAMS      += $(BIN)/chatbench
 MANPAGES      += man/chatbench.1
 
+# Made anew each time (rm first): ar would keep the members of modules
+# that have moved away (the engine did, to shared/load/).
 $(LIBCHATBENCH): $(call obj,$(CHATBENCH_SRC))
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BIN)/chatbench: $(call obj,tools/chatbench/chatbench.c) $(LIBCHATBENCH) $(LIBSHARED)
