@@ -1,9 +1,9 @@
 /*
- * check_load.c — the tests under load, measured with chatbench's engine
- * (tools/chatbench/bench_load.c, linked as libchatbench.a): a hundred
- * clients at once, a client that never reads while others chat, and a flood
- * from one client while others chat. Each counts, at every reader, what
- * arrived, what was lost and how late.
+ * check_load.c — the tests under load, measured with the load engine it
+ * shares with chatbench (shared/load/bench_load.c, in libredchat.a): a
+ * hundred clients at once, a client that never reads while others chat,
+ * and a flood from one client while others chat. Each counts, at every
+ * reader, what arrived, what was lost and how late.
  */
 #include <poll.h>
 #include <pthread.h>
@@ -45,13 +45,16 @@ counted(const struct bench_opts *o, const struct bench_result *r, char *buf,
         size_t len)
 {
 	snprintf(buf, len, TR("%zu of %zu connected; delivered %llu of %llu, "
-	         "lost %llu, garbled %llu; latency p50 %.1f ms, p99 %.1f ms",
+	         "lost %llu, not delivered in time %llu, garbled %llu; latency "
+	         "p50 %.1f ms, p99 %.1f ms",
 	         "%zu de %zu conectados; entregados %llu de %llu, perdidos %llu, "
-	         "dañados %llu; latencia p50 %.1f ms, p99 %.1f ms"),
+	         "no entregados a tiempo %llu, dañados %llu; latencia p50 %.1f "
+	         "ms, p99 %.1f ms"),
 	         r->connected, o->clients,
 	         (unsigned long long)r->stats.delivered,
 	         (unsigned long long)bench_stats_expected(&r->stats),
 	         (unsigned long long)bench_stats_lost(&r->stats),
+	         (unsigned long long)bench_stats_late(&r->stats),
 	         (unsigned long long)r->stats.garbled,
 	         (double)bench_hist_percentile(&r->stats.latency, 50) / 1e3,
 	         (double)bench_hist_percentile(&r->stats.latency, 99) / 1e3);
@@ -70,7 +73,7 @@ judge(const struct bench_opts *o, struct bench_result *r, unsigned max_p99_ms,
 	         "bytes%s", "%zu clientes, %zu envían %u líneas de %zu bytes%s"),
 	         o->clients, o->senders, o->messages, o->size,
 	         o->stall ? TR(", 1 never reads", ", 1 nunca lee") : "");
-	if (r->connected < o->clients || bench_stats_lost(&r->stats) > 0 ||
+	if (r->connected < o->clients || bench_stats_missing(&r->stats) > 0 ||
 	    r->stats.garbled > 0 ||
 	    (max_p99_ms > 0 && bench_hist_percentile(&r->stats.latency, 99) >
 	                       (uint64_t)max_p99_ms * 1000))

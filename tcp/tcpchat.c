@@ -3,15 +3,21 @@
  * line ended by '\n': lines going out are queued and written as the kernel
  * takes them, bytes coming in go through the line framer (shared/wire/msg.c),
  * which finds the lines however the stream was cut. The end of the stream
- * (recv() returns 0) says the server closed the connection. Everything
- * else — options, nickname, terminal, /ping — is the shared client core
- * (shared/client/client.c), the same as udpchat's.
+ * (recv() returns 0) says the server closed the connection. A ledger of
+ * where each line ends in the stream, against what the kernel says is still
+ * unacknowledged (SIOCOUTQ), tells how many lines the server's side has not
+ * taken yet. Everything else — options, nickname, terminal, /ping, the end
+ * of piped input — is the shared client core (shared/client/client.c), the
+ * same as udpchat's.
  */
 #include <errno.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "buf.h"
@@ -22,10 +28,70 @@
 
 #define TCPCHAT_QUEUE_MAX (64 * 1024) /* bytes written but not yet sent */
 
+/* Where each line not yet acknowledged ends, counted in bytes from the
+ * start of the stream: a queue of offsets (end[head..head+len)). */
+struct tcp_ledger {
+	uint64_t *end;
+	size_t    head, len, cap;
+	uint64_t  queued;     /* bytes given to tcp_send, in all */
+	uint64_t  written;    /* bytes the kernel took, in all */
+};
+
 struct tcpchat {
 	struct msg_framer in;  /* partial line between reads */
 	struct buf        out; /* lines not yet taken by the kernel */
+	struct tcp_ledger led;
 };
+
+/* ---------------------------------------------------------------------------
+ * The ledger: which lines the server's side has taken
+ * ------------------------------------------------------------------------ */
+
+/* A line of n bytes was queued: remember where it ends. */
+static int
+ledger_add(struct tcp_ledger *l, size_t n)
+{
+	uint64_t *p;
+	size_t cap;
+
+	if (l->head > 0 && l->head + l->len == l->cap) {
+		memmove(l->end, l->end + l->head, l->len * sizeof(*l->end));
+		l->head = 0;
+	}
+	if (l->head + l->len == l->cap) {
+		cap = l->cap ? 2 * l->cap : 256;
+		if ((p = realloc(l->end, cap * sizeof(*p))) == NULL)
+			return -1;
+		l->end = p;
+		l->cap = cap;
+	}
+	l->queued += n;
+	l->end[l->head + l->len++] = l->queued;
+	return 0;
+}
+
+/* Lines not acknowledged yet (queued here, or sent and unacknowledged:
+ * SIOCOUTQ), and their bytes in *bytes. */
+static size_t
+tcp_unacked(void *state, int fd, size_t *bytes)
+{
+	struct tcpchat *t = state;
+	struct tcp_ledger *l = &t->led;
+	uint64_t acked = l->written;
+	int outq;
+
+	if (ioctl(fd, SIOCOUTQ, &outq) == 0 && outq > 0 &&
+	    (uint64_t)outq <= acked)
+		acked -= (uint64_t)outq;
+	while (l->len > 0 && l->end[l->head] <= acked) {
+		l->head++;
+		l->len--;
+	}
+	if (l->len == 0)
+		l->head = 0;
+	*bytes = (size_t)(l->queued - acked);
+	return l->len;
+}
 
 /* ---------------------------------------------------------------------------
  * The transport: lines on a stream
@@ -60,6 +126,7 @@ tcp_flush(void *state, int fd)
 			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
 		}
 		buf_consume(&t->out, (size_t)n);
+		t->led.written += (uint64_t)n;
 	}
 	return 0;
 }
@@ -73,7 +140,13 @@ tcp_send(void *state, int fd, const char *msg, size_t len)
 
 	memcpy(line, msg, len);
 	line[len] = '\n';
+	if (ledger_add(&t->led, len + 1) < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
 	if (buf_append(&t->out, line, len + 1, TCPCHAT_QUEUE_MAX) < 0) {
+		t->led.len--;           /* not queued after all */
+		t->led.queued -= len + 1;
 		errno = ENOBUFS;
 		return -1;
 	}
@@ -138,7 +211,8 @@ main(int argc, char **argv)
 		.datagram = false, .state = &state,
 		.connected = tcp_connected, .send = tcp_send,
 		.flush = tcp_flush, .pending = tcp_pending,
-		.receive = tcp_receive, .local = tcpchat_info_command,
+		.receive = tcp_receive, .unacked = tcp_unacked,
+		.local = tcpchat_info_command,
 	};
 	struct client_options opt;
 	int rc;
@@ -148,5 +222,6 @@ main(int argc, char **argv)
 	rc = client_run(&opt, &tcp);
 	msg_framer_free(&state.in);
 	buf_free(&state.out);
+	free(state.led.end);
 	return rc;
 }

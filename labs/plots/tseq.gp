@@ -1,8 +1,9 @@
-# labs/plots/tseq.gp — called by tseq.sh with term, out, dat and ks (how
-# many kernel samples: 0 draws no cwnd) set.
+# labs/plots/tseq.gp — called by tseq.sh with term, out, dat, ks (how many
+# kernel samples: 0 draws no cwnd) and data and ack (the direction of the
+# data plotted, and of its ACKs) set.
 set terminal @term font "DejaVu Sans,11"
 set output out
-set title "TCP: secuencia / sequence vs. tiempo / time"
+set title "TCP: secuencia / sequence vs. tiempo / time\n(datos / data: ".data.")"
 set xlabel "tiempo / time (s)"
 set ylabel "bytes (relativos / relative)"
 set key top left
@@ -17,11 +18,11 @@ if (ks > 0) {
   set ytics nomirror
   set key top left font ",9"
   plot dat index 0 using 1:($3 == 0 ? $2 : NaN) with points pt 7 ps 0.8 \
-         lc rgb "#1f77b4" title "seq + len (cliente → servidor / client → server)", \
+         lc rgb "#1f77b4" title "seq + len (".data.")", \
        dat index 0 using 1:($3 == 1 ? $2 : NaN) with points pt 6 ps 1.6 lw 2 \
          lc rgb "#d62728" title "retransmisión / retransmission", \
        dat index 1 using 1:2 with steps lc rgb "#2ca02c" lw 1.5 \
-         title "ack (servidor → cliente / server → client)", \
+         title "ack (".ack.")", \
        dat index 2 using 1:2 axes x1y2 with steps lc rgb "#ff7f0e" lw 2 \
          title "cwnd × MSS (núcleo / kernel)", \
        dat index 2 using 1:3 axes x1y2 with steps dt 2 lc rgb "#9467bd" lw 1.5 \
@@ -32,11 +33,11 @@ if (ks > 0) {
          lc rgb "#d62728" title "congestión / congestion event"
 } else {
   plot dat index 0 using 1:($3 == 0 ? $2 : NaN) with points pt 7 ps 0.8 \
-       lc rgb "#1f77b4" title "seq + len (cliente → servidor / client → server)", \
+       lc rgb "#1f77b4" title "seq + len (".data.")", \
        dat index 0 using 1:($3 == 1 ? $2 : NaN) with points pt 6 ps 1.6 lw 2 \
        lc rgb "#d62728" title "retransmisión / retransmission", \
        dat index 1 using 1:2 with steps lc rgb "#2ca02c" lw 1.5 \
-       title "ack (servidor → cliente / server → client)", \
+       title "ack (".ack.")", \
        dat index 1 using 1:3 with steps dt 2 lc rgb "#7f7f7f" lw 1 \
        title "ack + ventana / window"
 }

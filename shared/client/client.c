@@ -86,9 +86,24 @@ client_io_failed(struct client *c, int err)
 	else if (err == ECONNREFUSED)
 		client_unreachable(c, client_cause(err));
 	else
-		client_finish(c, CLIENT_LOST, TR("the connection to %s was lost (%s)",
-		                          "se perdió la conexión con %s (%s)"),
-		       c->where, client_cause(err));
+		client_lost(c, TR("the connection to %s was lost (%s)",
+		                  "se perdió la conexión con %s (%s)"),
+		            c->where, client_cause(err));
+}
+
+/* The connection ended with why (fmt): with piped lines the server had not
+ * read, the count is said too. */
+void
+client_lost(struct client *c, const char *fmt, ...)
+{
+	char why[sizeof(c->why) / 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (!client_pipe_lost(c, why))
+		client_finish(c, CLIENT_LOST, "%s", why);
 }
 
 void
@@ -105,6 +120,8 @@ client_send_msg(struct client *c, const char *msg, size_t len)
 	}
 	c->sent_any = true;
 	c->last_tx = client_now();
+	if (c->tr->datagram)
+		client_udp_spend(c);
 }
 
 /* "/ping TOKEN": t<N> for the user's (timed), k<N> for keepalives. */
@@ -159,8 +176,8 @@ start_quit(struct client *c)
 void
 client_leave(struct client *c)
 {
-	if (c->tr->datagram && !c->sent_any) {
-		client_finish(c, CLIENT_OK, NULL);     /* the server never heard of us */
+	if (c->tr->datagram && (!c->sent_any || c->udp.away)) {
+		client_finish(c, CLIENT_OK, NULL);  /* no server to say goodbye to */
 		return;
 	}
 	client_send_msg(c, "/quit", 5);
@@ -187,10 +204,12 @@ pong(struct client *c, const struct reply *r)
 	memcpy(tok, r->token, r->token_len);
 	tok[r->token_len] = '\0';
 	seq = strtoul(tok + 1, &end, 10);
-	if (*end != '\0' || (tok[0] != 'k' && tok[0] != 't'))
+	if (*end != '\0' || (tok[0] != 'k' && tok[0] != 't' && tok[0] != 'm'))
 		return false;
 	if (tok[0] == 'k')
 		return seq <= c->keepalive_seq;
+	if (tok[0] == 'm')
+		return client_pipe_pong(c, seq);
 	p = &c->pings[seq % CLIENT_PINGS];
 	if (p->seq != seq || p->sent == 0)
 		return false;
@@ -216,6 +235,7 @@ accepted(struct client *c, const struct reply *r)
 		client_udp_welcomed(c);         /* sends the lines that waited */
 	if (c->state != CLIENT_NAMING)
 		return;
+	client_pipe_accepted(c);
 	c->state = CLIENT_CHATTING;
 	c->nick_pending = false;
 	term_prompt(c->term, c->nick);
@@ -287,6 +307,9 @@ client_message(struct client *c, const char *line, size_t len)
 			client_finish(c, CLIENT_OK, NULL);
 		break;
 	case REPLY_CLOSING:
+		if (c->tr->datagram)
+			client_udp_closing(c);  /* it may come back: wait */
+		break;
 	case REPLY_KICKED:
 		if (c->tr->datagram)
 			client_finish(c, CLIENT_LOST, TR("the server %s ended the chat",
@@ -319,7 +342,8 @@ client_want_input(const struct client *c)
 		return false;
 	if (term_interactive(c->term))
 		return true;
-	return !c->nick_pending && !client_pending(c);
+	return !c->nick_pending && !client_pending(c) &&
+	       (!c->tr->datagram || c->udp.tokens_at == 0 || c->udp.tokens >= 1);
 }
 
 static void
@@ -348,6 +372,7 @@ user_line(struct client *c, const char *line, size_t len)
 		client_udp_line(c, line, len);  /* kept until the server has it */
 	} else {
 		client_send_msg(c, line, len);
+		client_pipe_sent(c);            /* counted until the server reads it */
 	}
 }
 
@@ -368,6 +393,7 @@ input_ended(struct client *c)
 	} else {
 		c->state = CLIENT_DRAINING;
 		c->drain_start = client_now();
+		client_pipe_ended(c);
 	}
 }
 

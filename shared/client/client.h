@@ -57,6 +57,10 @@ struct client_transport {
 	 * t; true when it was one. NULL: none. */
 	bool (*local)(void *state, int fd, const char *line, size_t len,
 	              struct term *t);
+	/* Stream: how many lines sent are not yet acknowledged by the
+	 * server's side (queued here, or unacknowledged in the socket), their
+	 * bytes in *bytes. NULL: not known (datagrams). */
+	size_t (*unacked)(void *state, int fd, size_t *bytes);
 };
 
 struct client_options {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "catalog.h"
@@ -53,6 +54,72 @@ drain_deadline(const struct client *c)
 	return quiet < cap ? quiet : cap;
 }
 
+/*
+ * Leaving a stream. A redchat server closes the connection as soon as it
+ * reads "/quit", so the server closes first, as labs 1 and 2 show. One
+ * that has not closed CLIENT_SHUT_AFTER_US after it, though "/quit" has
+ * gone, gets our side closed (shutdown SHUT_WR, as nc -N does), and we read
+ * until it closes. A close() instead, with the server's lines unread,
+ * would reset the connection, and the server would lose what it had not
+ * read yet. Returns when to look again.
+ */
+static int64_t
+quit_timers(struct client *c, int64_t now)
+{
+	int64_t t, shut_at = c->quit_start + CLIENT_SHUT_AFTER_US;
+
+	if (!c->tr->datagram && !c->pipe.shut && !client_pending(c) &&
+	    now >= shut_at) {
+		c->pipe.shut = true;
+		if (shutdown(c->fd, SHUT_WR) < 0 && errno != ENOTCONN)
+			client_io_failed(c, errno);
+	}
+	t = (c->last_rx > c->quit_start ? c->last_rx : c->quit_start) +
+	    CLIENT_QUIT_WAIT_US;
+	if (t <= now) {
+		client_finish(c, CLIENT_OK, NULL);
+		return now;
+	}
+	return !c->tr->datagram && !c->pipe.shut && shut_at < t ? shut_at : t;
+}
+
+/* UDP: keep the server from forgetting us (a hidden /ping). */
+static int64_t
+keepalive_timers(struct client *c, int64_t now)
+{
+	int64_t t = c->last_tx + c->keepalive;
+
+	if (t > now)
+		return t;
+	if (c->keepalive_missed >= CLIENT_MISSED_PINGS && !c->silence_told) {
+		term_note(c->term, "%s", TR(
+		    "the server has not answered for a while (UDP "
+		    "cannot tell whether it is still there)",
+		    "el servidor lleva un rato sin responder (UDP no "
+		    "puede saber si sigue ahí)"));
+		c->silence_told = true;
+	}
+	client_send_ping(c, true);
+	return now + c->keepalive;
+}
+
+/* Piped input over: leave once all is sent (and read) and the replies
+ * have been listened to. */
+static int64_t
+drain_timers(struct client *c, int64_t now)
+{
+	int64_t t;
+
+	if (client_pending(c) || c->udp.rejoining || client_pipe_unread(c) > 0) {
+		c->drain_start = now;   /* not all sent (or read) yet */
+		return INT64_MAX;
+	}
+	if ((t = drain_deadline(c)) > now)
+		return t;
+	client_leave(c);
+	return now;
+}
+
 /* Run what is due at `now`; return the next time something will be. */
 static int64_t
 timers(struct client *c, int64_t now)
@@ -63,6 +130,8 @@ timers(struct client *c, int64_t now)
 		next = client_udp_timers(c, now);       /* nickname retries */
 		if (c->state == CLIENT_DONE)
 			return now;
+		if ((t = client_udp_pace(c, now)) > 0 && t < next)
+			next = t;                       /* the next line's turn */
 	} else if (c->state == CLIENT_NAMING && c->nick_pending) {
 		if ((t = c->nick_sent + CLIENT_NICK_WAIT_US) > now) {
 			next = t;
@@ -73,35 +142,19 @@ timers(struct client *c, int64_t now)
 		}
 	}
 	if (c->keepalive > 0 && !c->udp.rejoining &&
-	    (c->state == CLIENT_CHATTING || c->state == CLIENT_DRAINING)) {
-		if ((t = c->last_tx + c->keepalive) <= now) {
-			if (c->keepalive_missed >= CLIENT_MISSED_PINGS && !c->silence_told) {
-				term_note(c->term, "%s", TR(
-				    "the server has not answered for a while (UDP "
-				    "cannot tell whether it is still there)",
-				    "el servidor lleva un rato sin responder (UDP no "
-				    "puede saber si sigue ahí)"));
-				c->silence_told = true;
-			}
-			client_send_ping(c, true);
-			t = now + c->keepalive;
-		}
+	    (c->state == CLIENT_CHATTING || c->state == CLIENT_DRAINING) &&
+	    (t = keepalive_timers(c, now)) < next)
+		next = t;
+	if (c->state == CLIENT_CHATTING || c->state == CLIENT_DRAINING) {
+		t = client_pipe_timers(c, now); /* piped lines the server owes */
+		if (c->state == CLIENT_DONE)
+			return now;
 		next = t < next ? t : next;
 	}
-	if (c->state == CLIENT_DRAINING) {
-		if (client_pending(c) || c->udp.rejoining)
-			c->drain_start = now;   /* not all sent yet */
-		else if ((t = drain_deadline(c)) <= now)
-			client_leave(c);
-		else
-			next = t < next ? t : next;
-	}
-	if (c->state == CLIENT_QUITTING) {
-		if ((t = c->quit_start + CLIENT_QUIT_WAIT_US) <= now)
-			client_finish(c, CLIENT_OK, NULL);
-		else
-			next = t < next ? t : next;
-	}
+	if (c->state == CLIENT_DRAINING && (t = drain_timers(c, now)) < next)
+		next = t;
+	if (c->state == CLIENT_QUITTING && (t = quit_timers(c, now)) < next)
+		next = t;
 	return next;
 }
 
@@ -180,9 +233,9 @@ step(struct client *c)
 		else if (rc == 0 && c->state == CLIENT_QUITTING)
 			client_finish(c, CLIENT_OK, NULL);
 		else if (rc == 0)
-			client_finish(c, CLIENT_LOST, TR("the server %s closed the connection",
-			                          "el servidor %s cerró la conexión"),
-			       c->where);
+			client_lost(c, TR("the server %s closed the connection",
+			                  "el servidor %s cerró la conexión"),
+			            c->where);
 	}
 	if (nfds == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)))
 		client_read_input(c, true);

@@ -11,7 +11,11 @@
  *     "who are you?" with the start of the message it did not deliver;
  *     the client introduces itself again and then sends that message;
  *   - keep typed lines while the server is away, and send them when it is
- *     back (a line that bounced with ICMP is kept the same way).
+ *     back (a line that bounced with ICMP is kept the same way);
+ *   - take the server's goodbye (it is shutting down, perhaps to restart)
+ *     as an outage: wait for it to come back, up to CLIENT_AWAY_US;
+ *   - send piped lines no faster than the server's rate limit takes them
+ *     (over it, the server can only drop them).
  *
  * The rule that makes this safe (DESIGN.md, "UDP sessions"): a server that
  * does not know an address takes its datagram for a nickname only when it
@@ -172,11 +176,30 @@ rejoin(struct client *c)
 	client_udp_nick(c);
 }
 
+/* The server said goodbye and has not come back: try again every
+ * CLIENT_RETRY_MAX_US, quietly, until CLIENT_AWAY_US have passed. */
+static void
+still_away(struct client *c, int64_t now)
+{
+	if (now - c->udp.away_since < CLIENT_AWAY_US) {
+		send_nick(c);
+		c->udp.retry_at = now + CLIENT_RETRY_MAX_US;
+		return;
+	}
+	client_finish(c, CLIENT_LOST,
+	       TR("the server %s ended the chat and did not come back in %d s "
+	          "(lines not delivered: %u)", "el servidor %s terminó el chat "
+	          "y no volvió en %d s (líneas sin entregar: %u)"),
+	       c->where, (int)(CLIENT_AWAY_US / 1000000), count_waiting(c));
+}
+
 /* No answer to the nickname when its retry is due. */
 static void
 no_answer(struct client *c, int64_t now)
 {
-	if (c->udp.tries < CLIENT_NICK_TRIES) {
+	if (c->udp.away) {
+		still_away(c, now);
+	} else if (c->udp.tries < CLIENT_NICK_TRIES) {
 		c->udp.tries++;
 		term_note(c->term, TR("no answer from %s (the datagram or its "
 		                      "reply may have been lost): retry %u/%u…",
@@ -241,6 +264,10 @@ client_udp_welcomed(struct client *c)
 	if (!c->udp.rejoining)
 		return;
 	c->udp.rejoining = false;
+	if (c->udp.away)
+		term_note(c->term, TR("the server %s is back", "el servidor %s ha "
+		                      "vuelto"), c->where);
+	c->udp.away = false;
 	if (n > 0)
 		term_note(c->term, TR("back in the chat; sending the lines that "
 		                      "waited: %u", "de vuelta en el chat; se "
@@ -325,4 +352,62 @@ client_udp_line(struct client *c, const char *line, size_t len)
 		l->state = LINE_HELD;   /* sent when the server welcomes us */
 	else
 		send_line(c, l);
+}
+
+/* ---------------------------------------------------------------------------
+ * The server's goodbye, and the pace of piped lines
+ * ------------------------------------------------------------------------ */
+
+void
+client_udp_closing(struct client *c)
+{
+	if (c->state == CLIENT_QUITTING || c->state == CLIENT_NAMING) {
+		client_finish(c, CLIENT_LOST, TR("the server %s ended the chat",
+		                                 "el servidor %s terminó el chat"),
+		              c->where);
+		return;
+	}
+	term_note(c->term, TR("the server %s closed the chat; waiting for it to "
+	                      "come back (Ctrl-C to leave)", "el servidor %s "
+	                      "cerró el chat; se espera a que vuelva (Ctrl-C "
+	                      "para salir)"), c->where);
+	c->udp.away = true;
+	c->udp.away_since = client_now();
+	c->udp.rejoining = true;        /* lines typed now wait */
+	c->keepalive_missed = 0;
+	c->nick_pending = true;         /* the first try after a second */
+	c->udp.retry_at = c->udp.away_since + CLIENT_RETRY_FIRST_US * 2;
+}
+
+/* Refill the bucket up to now. */
+static void
+refill(struct client *c, int64_t now)
+{
+	if (c->udp.tokens_at == 0) {
+		c->udp.tokens = CLIENT_UDP_BURST;
+	} else {
+		c->udp.tokens += (double)(now - c->udp.tokens_at) *
+		                 CLIENT_UDP_RATE / 1e6;
+		if (c->udp.tokens > CLIENT_UDP_BURST)
+			c->udp.tokens = CLIENT_UDP_BURST;
+	}
+	c->udp.tokens_at = now;
+}
+
+void
+client_udp_spend(struct client *c)
+{
+	refill(c, client_now());
+	c->udp.tokens -= 1;             /* may go below 0: a nick must go */
+}
+
+int64_t
+client_udp_pace(struct client *c, int64_t now)
+{
+	if (c->udp.tokens_at == 0)
+		return 0;
+	refill(c, now);
+	if (c->udp.tokens >= 1)
+		return 0;
+	return now + (int64_t)((1 - c->udp.tokens) * 1e6 / CLIENT_UDP_RATE) + 1;
 }

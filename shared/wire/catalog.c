@@ -162,9 +162,11 @@ static const char *const texts[CAT_COUNT][2] = {
 		"los que sobran se descartan.\n" },
 	[CAT_RATE_SLOWED] = {
 		"*** Slow down: more than %u messages a second; the server "
-		"reads you more slowly (nothing is lost).\n",
+		"reads you more slowly (nothing is lost while you stay "
+		"connected).\n",
 		"*** Más despacio: más de %u mensajes por segundo; el servidor "
-		"te lee más despacio (no se pierde nada).\n" },
+		"te lee más despacio (no se pierde nada mientras sigas "
+		"conectado).\n" },
 	[CAT_NAMELESS_EVICTED] = {
 		"*** Disconnected: the chat is full and you had not chosen a "
 		"nickname; your place went to a newcomer.\n",

@@ -154,3 +154,38 @@ def test_udp_bots_introduce_themselves_again_after_a_restart():
     finally:
         bots.kill()
         bots.wait()
+
+
+def test_tcp_missing_on_open_connections_is_late_not_lost():
+    """A server that stops (SIGSTOP) in the middle of a run holds the
+    messages, and the connections stay open: at --timeout chatbench calls
+    what is missing "not delivered in time" (late), never lost, and says
+    so in words too. Killed, the server closes them: then they are lost."""
+    import signal
+    import time
+    args = ["--clients", 3, "--senders", 1, "--messages", 2000,
+            "--rate", 500, "--timeout", 4]
+    with Server("tcpchatd", "-q", *no_limits("tcpchatd")) as s:
+        p = subprocess.Popen([program("chatbench"), "--json", "-p",
+                              str(s.port), *map(str, args)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(1)   # what it says depends on the state, not the moment
+        s.proc.send_signal(signal.SIGSTOP)
+        try:
+            out, err = p.communicate(timeout=60)
+        finally:
+            s.proc.send_signal(signal.SIGCONT)
+    r = json.loads(out)
+    assert r["closed"] == 0, r
+    assert r["lost"] == 0 and r["late"] > 0, r
+    assert r["delivered"] + r["late"] == r["expected"], r
+    with Server("tcpchatd", "-q", *no_limits("tcpchatd")) as s:
+        p = subprocess.Popen([program("chatbench"), "-p", str(s.port),
+                              "--lang", "en", *map(str, args)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(1)
+        s.proc.kill()
+        out, err = p.communicate(timeout=60)
+    text = out.decode()
+    m = re.search(r"lost (\d+), not delivered in time (\d+),", text)
+    assert m and int(m.group(1)) > 0 and m.group(2) == "0", text

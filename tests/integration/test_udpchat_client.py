@@ -246,8 +246,8 @@ def test_typing_while_the_server_is_down_keeps_the_client():
                  "--lang", "en", "--color=never"])
     try:
         term.wait_screen(lambda s: re.search(r"^uli>\s*$", s, re.M))
-        first.proc.kill()           # gone without a word (SIGTERM: "the
-        first.stop()                # server is closing" ends the client)
+        first.proc.kill()           # gone without a word (a goodbye is
+        first.stop()                # test_udpchat_away.py's)
         term.type("sigo aquí")
         term.keys("Enter")
         term.wait_screen(lambda s: "port unreachable (ICMP)" in s, 30)

@@ -1,8 +1,9 @@
 /*
- * test_bench_stats.c — unit tests for tools/chatbench/bench_stats.c:
+ * test_bench_stats.c — unit tests for shared/load/bench_stats.c:
  * chatbench's counting of deliveries, duplicates, reorders, garbled and
- * lost messages per receiver, runs of consecutive losses, and latency
- * percentiles from its histogram.
+ * lost messages per receiver (and, over TCP, those not delivered in time
+ * on live connections), runs of consecutive losses, and latency
+ * percentiles from its histogram checked against the exact nearest rank.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "bench_stats.h"
 
@@ -145,8 +147,65 @@ test_bench_hist_percentile_exact_below_64(void **state)
 	free(h);
 }
 
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The histogram's percentiles of n samples against the nearest rank of the
+ * sorted samples themselves: within 1 % for p50, p90, p99 and p99.9. */
 static void
-test_bench_hist_percentile_large_within_3_percent(void **state)
+assert_percentiles_near(uint64_t *v, size_t n)
+{
+	static const double pct[] = { 50, 90, 99, 99.9 };
+	struct bench_hist *h = calloc(1, sizeof(*h));
+	uint64_t got, exact;
+	size_t i, rank;
+
+	assert_non_null(h);
+	for (i = 0; i < n; i++)
+		bench_hist_add(h, v[i]);
+	qsort(v, n, sizeof(*v), cmp_u64);
+	for (i = 0; i < sizeof(pct) / sizeof(pct[0]); i++) {
+		rank = (size_t)(pct[i] * (double)n / 100.0 + 0.999999);
+		exact = v[rank - 1];
+		got = bench_hist_percentile(h, pct[i]);
+		assert_true(got * 100 >= exact * 99 && got * 100 <= exact * 101);
+	}
+	assert_int_equal(bench_hist_percentile(h, 100), v[n - 1]);
+	free(h);
+}
+
+static void
+test_bench_hist_percentile_within_1_percent_of_nearest_rank(void **state)
+{
+	size_t n = 20000, i;
+	uint64_t *v = malloc(n * sizeof(*v)), x = 12345;
+
+	(void)state;
+	assert_non_null(v);
+	/* Spread over 50 us to 2 s, as a lossy link's latencies are. */
+	for (i = 0; i < n; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		v[i] = 50 + (x >> 33) % 2000000 / (1 + (x >> 20) % 50);
+	}
+	assert_percentiles_near(v, n);
+	/* A tight cluster (one bucket's width apart): a UDP run on lo. */
+	for (i = 0; i < n; i++)
+		v[i] = 40000 + i % 747;
+	assert_percentiles_near(v, n);
+	/* Two values only: p50 must be the lower, p99 the upper. */
+	for (i = 0; i < 100; i++)
+		v[i] = i < 60 ? 102400 : 327000;
+	assert_percentiles_near(v, 100);
+	free(v);
+}
+
+static void
+test_bench_hist_percentile_large_within_half_percent(void **state)
 {
 	struct bench_hist *h = calloc(1, sizeof(*h));
 	uint64_t v, p;
@@ -156,7 +215,7 @@ test_bench_hist_percentile_large_within_3_percent(void **state)
 	for (v = 1; v <= 100000; v++)
 		bench_hist_add(h, v);
 	p = bench_hist_percentile(h, 50);
-	assert_true(p >= 50000 && p <= 51500);
+	assert_true(p >= 49800 && p <= 50200);
 	p = bench_hist_percentile(h, 99);
 	assert_true(p >= 99000 && p <= 100000);         /* never above max */
 	assert_int_equal(h->max, 100000);
@@ -256,6 +315,31 @@ test_bench_stats_runs_skips_ignored_receivers(void **state)
 	assert_int_equal(runs.hist[4], 4);
 }
 
+static void
+test_bench_stats_late_only_between_live_connections(void **state)
+{
+	struct bench_stats *s = *state;
+	struct bench_runs runs;
+
+	deliver_all_but(s, 0x7);        /* 0, 1, 2 of sender 0 miss receiver 2 */
+	assert_int_equal(bench_stats_missing(s), 3);
+	assert_int_equal(bench_stats_lost(s), 3);      /* UDP: lost */
+	assert_int_equal(bench_stats_late(s), 0);
+	s->stream = true;                              /* TCP: on their way */
+	assert_int_equal(bench_stats_lost(s), 0);
+	assert_int_equal(bench_stats_late(s), 3);
+	bench_stats_runs(s, &runs);
+	assert_int_equal(runs.runs, 0);                /* nothing lost */
+	bench_stats_gone(s, 3);                        /* another receiver */
+	assert_int_equal(bench_stats_late(s), 3);
+	bench_stats_gone(s, 0);                        /* their sender */
+	assert_int_equal(bench_stats_lost(s), 3);
+	assert_int_equal(bench_stats_late(s), 0);
+	bench_stats_runs(s, &runs);
+	assert_int_equal(runs.runs, 1);
+	assert_int_equal(runs.longest, 3);
+}
+
 int
 main(void)
 {
@@ -280,8 +364,13 @@ main(void)
 		    test_bench_stats_runs_long_run_in_last_bucket, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_bench_stats_runs_skips_ignored_receivers, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_bench_stats_late_only_between_live_connections, setup,
+		    teardown),
 		cmocka_unit_test(test_bench_hist_percentile_exact_below_64),
-		cmocka_unit_test(test_bench_hist_percentile_large_within_3_percent),
+		cmocka_unit_test(
+		    test_bench_hist_percentile_within_1_percent_of_nearest_rank),
+		cmocka_unit_test(test_bench_hist_percentile_large_within_half_percent),
 		cmocka_unit_test(test_bench_hist_percentile_one_outlier),
 	};
 

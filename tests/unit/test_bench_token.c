@@ -1,5 +1,5 @@
 /*
- * test_bench_token.c — unit tests for tools/chatbench/bench_token.c:
+ * test_bench_token.c — unit tests for shared/load/bench_token.c:
  * chatbench's message tokens round-trip, and the scanner finds them however
  * a server cuts and glues the stream (split across reads at every byte,
  * glued together, behind "NICK: " prefixes, with a prefix inserted in the

@@ -236,7 +236,8 @@ test_room_input_wait_notice_after_exactly_the_interval(void **state)
 	notice_interval(fx, flood_waits);
 	assert_string_equal(fx->t.last[0], "*** Slow down: more than 5 "
 	                    "messages a second; the server reads you more "
-	                    "slowly (nothing is lost).\n");
+	                    "slowly (nothing is lost while you stay "
+	                    "connected).\n");
 }
 
 static void

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench.h"
+#include "chatbench.h"
 #include "catalog.h"
 #include "reply.h"
 
@@ -190,7 +190,7 @@ bench_bots(const struct bench_opts *o, char *err, size_t errlen)
 			fflush(stdout);
 			snprintf(line, sizeof(line), "%s%s", text, o->udp ? "" : "\n");
 			bench_engine_send(&E, &E.c[i], line, strlen(line));
-			if (E.c[i].out_len > 0)
+			if (E.c[i].out.len > 0)
 				bench_engine_want_write(&E, &E.c[i], true);
 			next[i] = now + BOTS_MIN_US + next_random(&rng) % BOTS_SPAN_US;
 		}

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bench.h"
+#include "chatbench.h"
 #include "catalog.h"
 
 #define BULK_CHUNK (64 * 1024)

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "bench.h"
+#include "chatbench.h"
 
 int
 bench_idle(const struct bench_opts *o, struct bench_result *res, char *err,

@@ -5,7 +5,7 @@
  */
 #include <stdio.h>
 
-#include "bench.h"
+#include "chatbench.h"
 #include "catalog.h"
 
 static double
@@ -81,6 +81,51 @@ human_runs(const struct bench_stats *s)
 	printf(")\n");
 }
 
+/* Why messages missing over TCP are not called lost, and how long
+ * chatbench waited for them. */
+static void
+human_late(const struct bench_opts *o, const struct bench_result *r)
+{
+	printf("%s", TR("  (not lost: their connections are still open and TCP "
+	                "still delivers them;\n",
+	                "  (no perdidos: sus conexiones siguen abiertas y TCP "
+	                "aún los entrega;\n"));
+	if (r->timed_out)
+		printf(TR("   chatbench stopped waiting at --timeout, %.0f s)\n",
+		          "   chatbench dejó de esperar al --timeout, %.0f s)\n"),
+		       o->timeout);
+	else
+		printf(TR("   chatbench stopped waiting after %.0f s in which "
+		          "nothing arrived and the\n   server acknowledged none "
+		          "of its bytes)\n",
+		          "   chatbench dejó de esperar tras %.0f s en que no "
+		          "llegó nada y el servidor\n   no confirmó ninguno de "
+		          "sus bytes)\n"),
+		       r->linger_s);
+}
+
+/* What did not arrive, and what arrived twice, late or damaged. */
+static void
+human_counts(const struct bench_opts *o, const struct bench_result *r)
+{
+	const struct bench_stats *s = &r->stats;
+
+	printf(TR("  lost %llu, ", "  perdidos %llu, "),
+	       (unsigned long long)bench_stats_lost(s));
+	if (!o->udp)
+		printf(TR("not delivered in time %llu, ",
+		          "no entregados a tiempo %llu, "),
+		       (unsigned long long)bench_stats_late(s));
+	printf(TR("duplicated %llu, reordered %llu, garbled %llu\n",
+	          "duplicados %llu, desordenados %llu, dañados %llu\n"),
+	       (unsigned long long)s->duplicated,
+	       (unsigned long long)s->reordered, (unsigned long long)s->garbled);
+	if (bench_stats_late(s) > 0)
+		human_late(o, r);
+	if (bench_stats_lost(s) > 0)
+		human_runs(s);
+}
+
 static void
 human_load(const struct bench_opts *o, const struct bench_result *r)
 {
@@ -115,14 +160,7 @@ human_load(const struct bench_opts *o, const struct bench_result *r)
 	       (unsigned long long)s->delivered,
 	       (unsigned long long)bench_stats_expected(s), r->chat_s,
 	       per_second(s->delivered, r->chat_s));
-	printf(TR("  lost %llu, duplicated %llu, reordered %llu, garbled %llu\n",
-	          "  perdidos %llu, duplicados %llu, desordenados %llu, "
-	          "dañados %llu\n"),
-	       (unsigned long long)bench_stats_lost(s),
-	       (unsigned long long)s->duplicated,
-	       (unsigned long long)s->reordered, (unsigned long long)s->garbled);
-	if (bench_stats_lost(s) > 0)
-		human_runs(s);
+	human_counts(o, r);
 	printf(TR("  latency (us)  p50 %llu, p90 %llu, p99 %llu, max %llu\n",
 	          "  latencia (us) p50 %llu, p90 %llu, p99 %llu, máx %llu\n"),
 	       (unsigned long long)bench_hist_percentile(h, 50),
@@ -181,7 +219,7 @@ json_load(const struct bench_opts *o, const struct bench_result *r)
 	printf(",\"senders\":%zu,\"messages\":%u,\"size\":%zu,\"rate\":%.1f,"
 	       "\"stall\":%zu,\"registered\":%zu,\"sent\":%llu,"
 	       "\"send_errors\":%llu,\"expected\":%llu,\"delivered\":%llu,"
-	       "\"lost\":%llu,\"duplicated\":%llu,\"reordered\":%llu,"
+	       "\"lost\":%llu,\"late\":%llu,\"duplicated\":%llu,\"reordered\":%llu,"
 	       "\"garbled\":%llu,\"unexpected\":%llu,\"duration_s\":%.6f,"
 	       "\"deliveries_per_s\":%.1f,\"stall_dropped\":%zu,"
 	       "\"latency_us\":{\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,"
@@ -192,6 +230,7 @@ json_load(const struct bench_opts *o, const struct bench_result *r)
 	       (unsigned long long)bench_stats_expected(s),
 	       (unsigned long long)s->delivered,
 	       (unsigned long long)bench_stats_lost(s),
+	       (unsigned long long)bench_stats_late(s),
 	       (unsigned long long)s->duplicated,
 	       (unsigned long long)s->reordered, (unsigned long long)s->garbled,
 	       (unsigned long long)s->unexpected, r->chat_s,

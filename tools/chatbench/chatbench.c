@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "bench.h"
+#include "chatbench.h"
 #include "catalog.h"
 #include "cli.h"
 #include "defaults.h"

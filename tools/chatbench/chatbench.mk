@@ -1,19 +1,17 @@
 # tools/chatbench/chatbench.mk: chatbench, the load generator and demo
-# bots. Its modules (tools/chatbench/bench_*.c) form libchatbench.a, which
-# the unit tests link too (they test the token scanner and the counting
-# without sockets).
+# bots. Its own modules (tools/chatbench/bench_*.c: --connect-only, --bots,
+# the report) form libchatbench.a; the load engine they run on is shared
+# with chatcheck and lives in shared/load/ (libredchat.a).
 CHATBENCH_SRC := $(wildcard tools/chatbench/bench_*.c)
 LIBCHATBENCH  := $(BUILD)/libchatbench.a
-TEST_LIBS     := $(LIBCHATBENCH) $(TEST_LIBS)
 PROGRAMS      += $(BIN)/chatbench
 MANPAGES      += man/chatbench.1
 
+# Made anew each time (rm first): ar would keep the members of modules
+# that have moved away (the engine did, to shared/load/).
 $(LIBCHATBENCH): $(call obj,$(CHATBENCH_SRC))
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(BIN)/chatbench: $(call obj,tools/chatbench/chatbench.c) $(LIBCHATBENCH) $(LIBSHARED)
-
-# The unit tests of chatbench's modules include their headers from
-# tools/chatbench/.
-$(BUILD)/tests/unit/test_bench_%.o: ALL_CFLAGS += -Itools/chatbench

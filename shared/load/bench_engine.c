@@ -3,7 +3,7 @@
  * setting them up, non-blocking connects a window at a time, nicknames and
  * their confirmation. Reading (with tokens split across reads carried over)
  * and writing are in bench_io.c. What to send and when is the phases'
- * business (bench_load.c, bench_idle.c, bench_bots.c).
+ * business (bench_load.c here; chatbench's bench_idle.c and bench_bots.c).
  */
 #include <errno.h>
 #include <netdb.h>
@@ -19,7 +19,6 @@
 #include "bench_io.h"
 
 #define ENGINE_WINDOW   256     /* connects in flight at once */
-#define ENGINE_EVENTS   512
 #define ENGINE_UDP_RCVBUF (1 << 20) /* per UDP client, while it fills */
 #define ENGINE_STALL_RCVBUF 4096    /* a --stall client's receive buffer */
 /* Joining: no news for this long ends the wait for confirmations. The
@@ -97,7 +96,7 @@ bench_engine_free(struct bench_engine *E)
 		if (E->c[i].fd >= 0)
 			close(E->c[i].fd);
 		free(E->c[i].carry);
-		free(E->c[i].out);
+		buf_free(&E->c[i].out);
 	}
 	free(E->c);
 	free(E->rbuf);

@@ -1,10 +1,10 @@
 /*
- * bench.h — what chatbench's modules share: the options, the results of a
- * run, and the client connections with the event loop that drives them
- * (bench_engine.c; their reading and writing in bench_io.c). The phases
- * built on it are bench_load.c (messages and their counting), bench_idle.c
- * (--connect-only) and bench_bots.c (--bots); bench_report.c prints the
- * results.
+ * bench.h — the load engine that chatbench and chatcheck's load tests
+ * share: the options, the results of a run, and the client connections
+ * with the event loop that drives them (bench_engine.c; their reading and
+ * writing in bench_io.c), and the measured run built on it (bench_load.c:
+ * messages and their counting, bench_stats.c). chatbench's own phases
+ * (--connect-only, --bots) and its report are in tools/chatbench/.
  */
 #ifndef REDCHAT_BENCH_H
 #define REDCHAT_BENCH_H
@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "buf.h"
 #include "clock.h"
 
 #include "bench_stats.h"
@@ -42,12 +43,14 @@ struct bench_opts {
 	const char   *cc;           /* --cc: TCP_CONGESTION, or NULL */
 };
 
-/* What a run measured; bench_report.c prints it. */
+/* What a run measured; chatbench's bench_report.c prints it. */
 struct bench_result {
 	size_t   connected, failed, registered, closed;
 	size_t   stall_dropped;         /* stalled clients the server closed */
 	uint64_t sent, send_errors;
 	double   chat_s;                /* first send to last delivery */
+	double   linger_s;              /* the wait without news that ends it */
+	bool     timed_out;             /* it ended at --timeout */
 	double   cpu_s, wall_s;         /* chatbench's own CPU over wall time */
 	double   server_cpu_s;          /* -1 without --server-pid */
 	long     rss_base_kib, rss_kib, server_threads; /* -1: unknown */
@@ -69,8 +72,7 @@ struct bconn {
 	uint32_t  sent;                  /* messages sent (senders) */
 	uint32_t  carry_len;             /* bytes of a split token or nick */
 	char     *carry;                 /* allocated on first use */
-	char     *out;                   /* output not yet taken by the kernel */
-	uint32_t  out_off, out_len, out_cap;
+	struct buf out;                  /* output not yet taken by the kernel */
 };
 
 struct bench_engine {
@@ -99,6 +101,13 @@ int bench_engine_init(struct bench_engine *E, const struct bench_opts *o,
                       struct bench_result *res, size_t n, char *err,
                       size_t errlen);
 void bench_engine_free(struct bench_engine *E);
+
+/* TCP: end every connection cleanly: half-close (shutdown SHUT_WR), read
+ * and forget until the server closes, up to until_us; then close. A client
+ * that closed with bytes unread would make its kernel answer with a reset,
+ * which cuts what the server still sends (a leave notice) from a capture's
+ * acknowledgements. UDP: nothing to do. */
+void bench_engine_hangup(struct bench_engine *E, uint64_t until_us);
 
 /* Connect every client (a window at a time); with nicks, each sends its
  * nickname once connected. Returns 0 when done, -1 past the deadline. */
@@ -145,19 +154,8 @@ double bench_self_cpu_s(void);
 /* Raise the descriptor limit to at least want (up to the hard limit). */
 void bench_raise_nofile(size_t want);
 
-/* The phases (bench_load.c, bench_idle.c, bench_bots.c): 0 or -1 with err. */
+/* The measured run (bench_load.c): 0, or -1 with err. */
 int bench_load(const struct bench_opts *o, struct bench_result *res,
                char *err, size_t errlen);
-int bench_idle(const struct bench_opts *o, struct bench_result *res,
-               char *err, size_t errlen);
-int bench_bots(const struct bench_opts *o, char *err, size_t errlen);
-
-/* One bulk transfer to o->host (--bulk), or the end that reads one
- * (--sink), with its report (bench_bulk.c): 0 or -1 with err. */
-int bench_bulk(const struct bench_opts *o, char *err, size_t errlen);
-int bench_sink(const struct bench_opts *o, char *err, size_t errlen);
-
-/* Print the results: human text or one JSON object, on stdout. */
-void bench_report(const struct bench_opts *o, const struct bench_result *res);
 
 #endif

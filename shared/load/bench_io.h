@@ -13,6 +13,7 @@
 #define ENGINE_READ     65536   /* one read, plus a carried partial token */
 #define ENGINE_DGRAMS   64      /* datagrams per recvmmsg */
 #define ENGINE_DGRAM    2048
+#define ENGINE_EVENTS   512     /* events per epoll_wait */
 
 /* Watch c's descriptor for events (op: EPOLL_CTL_ADD or EPOLL_CTL_MOD). */
 void bench_io_events(struct bench_engine *E, struct bconn *c, int op,

@@ -42,6 +42,7 @@ bench_io_closed(struct bench_engine *E, struct bconn *c)
 	}
 	c->closed = true;
 	E->res->closed++;
+	bench_stats_gone(&E->res->stats, c->id);  /* only now is anything lost */
 }
 
 /* ---------------------------------------------------------------------------
@@ -173,6 +174,55 @@ bench_io_read(struct bench_engine *E, struct bconn *c)
 }
 
 /* ---------------------------------------------------------------------------
+ * Hanging up
+ * ------------------------------------------------------------------------ */
+
+/* Read and forget what c has; true once the server has closed it. */
+static bool
+drained(struct bench_engine *E, struct bconn *c)
+{
+	ssize_t n;
+
+	while ((n = recv(c->fd, E->rbuf, E->rbuf_len, MSG_DONTWAIT)) > 0)
+		;
+	return n == 0 || (errno != EAGAIN && errno != EINTR);
+}
+
+void
+bench_engine_hangup(struct bench_engine *E, uint64_t until_us)
+{
+	struct epoll_event ev[ENGINE_EVENTS];
+	size_t i, open = 0;
+	struct bconn *c;
+	int k, n;
+
+	for (i = 0; !E->o->udp && i < E->n; i++) {
+		c = &E->c[i];
+		if (c->fd < 0 || !c->up || c->stalled)
+			continue;
+		if (shutdown(c->fd, SHUT_WR) < 0) {
+			close(c->fd);
+			c->fd = -1;
+			continue;
+		}
+		bench_io_events(E, c, EPOLL_CTL_MOD, EPOLLIN);
+		open++;
+	}
+	while (open > 0 && clock_us() < until_us) {
+		n = epoll_wait(E->ep, ev, ENGINE_EVENTS,
+		               (int)((until_us - clock_us()) / 1000 + 1));
+		for (k = 0; k < n; k++) {
+			c = ev[k].data.ptr;
+			if (c->fd >= 0 && drained(E, c)) {
+				close(c->fd);
+				c->fd = -1;
+				open--;
+			}
+		}
+	}
+}
+
+/* ---------------------------------------------------------------------------
  * Writing
  * ------------------------------------------------------------------------ */
 
@@ -199,12 +249,11 @@ bench_engine_flush(struct bench_engine *E, struct bconn *c)
 {
 	ssize_t n;
 
-	while (c->out_len > 0) {
-		n = send(c->fd, c->out + c->out_off, c->out_len,
+	while (!buf_empty(&c->out)) {
+		n = send(c->fd, buf_head(&c->out), c->out.len,
 		         MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n > 0) {
-			c->out_off += (uint32_t)n;
-			c->out_len -= (uint32_t)n;
+			buf_consume(&c->out, (size_t)n);
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -215,7 +264,6 @@ bench_engine_flush(struct bench_engine *E, struct bconn *c)
 		bench_io_closed(E, c);
 		return -1;
 	}
-	c->out_off = 0;
 	return 1;
 }
 
@@ -223,9 +271,6 @@ int
 bench_engine_send(struct bench_engine *E, struct bconn *c, const char *p,
                   size_t len)
 {
-	uint32_t want;
-	char *d;
-
 	if (c->fd < 0)
 		return -1;
 	if (E->o->udp) {                /* a datagram goes whole or not at all */
@@ -233,20 +278,7 @@ bench_engine_send(struct bench_engine *E, struct bconn *c, const char *p,
 			E->res->send_errors++;
 		return 0;
 	}
-	if (c->out_off > 0 && c->out_off + c->out_len + len > c->out_cap) {
-		memmove(c->out, c->out + c->out_off, c->out_len);
-		c->out_off = 0;
-	}
-	if (c->out_off + c->out_len + len > c->out_cap) {
-		want = c->out_cap ? c->out_cap : 4096;
-		while (want < c->out_len + len)
-			want *= 2;
-		if ((d = realloc(c->out, want)) == NULL)
-			return -1;
-		c->out = d;
-		c->out_cap = want;
-	}
-	memcpy(c->out + c->out_off + c->out_len, p, len);
-	c->out_len += (uint32_t)len;
+	if (buf_append(&c->out, p, len, SIZE_MAX) < 0)
+		return -1;
 	return bench_engine_flush(E, c) < 0 ? -1 : 0;
 }

@@ -21,51 +21,69 @@ hist_index(uint64_t us)
 
 	if (us < BENCH_HIST_EXACT)
 		return (size_t)us;
-	e = 63 - __builtin_clzll(us);           /* 2^e <= us < 2^(e+1), e >= 6 */
-	return BENCH_HIST_EXACT + (size_t)(e - 6) * BENCH_HIST_SUB +
-	       (size_t)((us >> (e - 5)) & (BENCH_HIST_SUB - 1));
+	e = 63 - __builtin_clzll(us);           /* 2^e <= us < 2^(e+1), e >= 7 */
+	return BENCH_HIST_EXACT + (size_t)(e - 7) * BENCH_HIST_SUB +
+	       (size_t)((us >> (e - 7)) & (BENCH_HIST_SUB - 1));
 }
 
-/* The largest value that falls in bucket i. */
+/* The middle of bucket i (its only value below BENCH_HIST_EXACT). */
 static uint64_t
-hist_top(size_t i)
+hist_mid(size_t i)
 {
 	size_t e, sub;
+	uint64_t low, width;
 
 	if (i < BENCH_HIST_EXACT)
 		return i;
-	e = 6 + (i - BENCH_HIST_EXACT) / BENCH_HIST_SUB;
+	e = 7 + (i - BENCH_HIST_EXACT) / BENCH_HIST_SUB;
 	sub = (i - BENCH_HIST_EXACT) % BENCH_HIST_SUB;
-	return ((BENCH_HIST_SUB + sub + 1) << (e - 5)) - 1;
+	low = (uint64_t)(BENCH_HIST_SUB + sub) << (e - 7);
+	width = (uint64_t)1 << (e - 7);
+	return low + (width - 1) / 2;
 }
 
 void
 bench_hist_add(struct bench_hist *h, uint64_t us)
 {
 	h->bucket[hist_index(us)]++;
+	if (h->count == 0 || us < h->min)
+		h->min = us;
 	h->count++;
 	h->sum += us;
 	if (us > h->max)
 		h->max = us;
 }
 
+/* ceil(pct/100 x count), at least 1 and at most count. */
+static uint64_t
+nearest_rank(double pct, uint64_t count)
+{
+	double x = pct / 100.0 * (double)count;
+	uint64_t rank = (uint64_t)x;
+
+	if ((double)rank < x - 1e-9)
+		rank++;
+	return rank < 1 ? 1 : rank > count ? count : rank;
+}
+
 uint64_t
 bench_hist_percentile(const struct bench_hist *h, double pct)
 {
-	uint64_t rank, seen = 0;
+	uint64_t rank, seen = 0, v;
 	size_t i;
 
 	if (h->count == 0)
 		return 0;
-	rank = (uint64_t)(pct / 100.0 * (double)h->count + 0.999999);
-	if (rank < 1)
-		rank = 1;
+	rank = nearest_rank(pct, h->count);
+	if (rank == h->count)
+		return h->max;
 	for (i = 0; i < BENCH_HIST_LEN; i++) {
 		seen += h->bucket[i];
 		if (seen >= rank)
-			return hist_top(i) < h->max ? hist_top(i) : h->max;
+			break;
 	}
-	return h->max;
+	v = hist_mid(i < BENCH_HIST_LEN ? i : BENCH_HIST_LEN - 1);
+	return v < h->min ? h->min : v > h->max ? h->max : v;
 }
 
 /* ---------------------------------------------------------------------------
@@ -91,7 +109,9 @@ bench_stats_init(struct bench_stats *s, size_t clients, size_t senders,
 	s->seen = calloc((size_t)(bits / 8 + 1), 1);
 	s->top = malloc((clients * senders + 1) * sizeof(*s->top));
 	s->ignored = calloc(clients + 1, sizeof(*s->ignored));
-	if (s->seen == NULL || s->top == NULL || s->ignored == NULL) {
+	s->gone = calloc(clients + 1, sizeof(*s->gone));
+	if (s->seen == NULL || s->top == NULL || s->ignored == NULL ||
+	    s->gone == NULL) {
 		snprintf(err, errlen, "out of memory");
 		bench_stats_free(s);
 		return -1;
@@ -107,9 +127,11 @@ bench_stats_free(struct bench_stats *s)
 	free(s->seen);
 	free(s->top);
 	free(s->ignored);
+	free(s->gone);
 	s->seen = NULL;
 	s->top = NULL;
 	s->ignored = NULL;
+	s->gone = NULL;
 }
 
 void
@@ -166,12 +188,62 @@ bench_stats_expected(const struct bench_stats *s)
 	return n;
 }
 
+void
+bench_stats_gone(struct bench_stats *s, size_t client)
+{
+	if (s->gone != NULL && client < s->clients)
+		s->gone[client] = true;
+}
+
 uint64_t
-bench_stats_lost(const struct bench_stats *s)
+bench_stats_missing(const struct bench_stats *s)
 {
 	uint64_t expected = bench_stats_expected(s);
 
 	return expected > s->delivered ? expected - s->delivered : 0;
+}
+
+/* Messages from snd to r that did not arrive are lost (not late): always
+ * over UDP, over TCP when either connection ended. */
+static bool
+pair_loses(const struct bench_stats *s, size_t r, size_t snd)
+{
+	return !s->stream || s->gone[r] || s->gone[snd];
+}
+
+/* Messages from snd that receiver r has not seen. */
+static uint64_t
+pair_missing(const struct bench_stats *s, size_t r, size_t snd)
+{
+	size_t bit = (r * s->senders + snd) * s->messages;
+	uint64_t n = 0;
+	uint32_t seq;
+
+	for (seq = 0; seq < s->messages; seq++, bit++)
+		if (!(s->seen[bit / 8] & (1u << (bit % 8))))
+			n++;
+	return n;
+}
+
+uint64_t
+bench_stats_late(const struct bench_stats *s)
+{
+	uint64_t n = 0;
+	size_t r, snd;
+
+	for (r = 0; s->seen != NULL && r < s->clients; r++)
+		for (snd = 0; !s->ignored[r] && snd < s->senders; snd++)
+			if (snd != r && !pair_loses(s, r, snd))
+				n += pair_missing(s, r, snd);
+	return n;
+}
+
+uint64_t
+bench_stats_lost(const struct bench_stats *s)
+{
+	uint64_t missing = bench_stats_missing(s), late = bench_stats_late(s);
+
+	return missing > late ? missing - late : 0;
 }
 
 /* ---------------------------------------------------------------------------
@@ -202,7 +274,7 @@ bench_stats_runs(const struct bench_stats *s, struct bench_runs *out)
 		if (s->ignored[r])
 			continue;
 		for (snd = 0; snd < s->senders; snd++) {
-			if (snd == r)
+			if (snd == r || !pair_loses(s, r, snd))
 				continue;
 			run = 0;
 			for (seq = 0; seq < s->messages; seq++) {

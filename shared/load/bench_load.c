@@ -3,13 +3,16 @@
  * messages each (as fast as the server takes them, or at --rate per
  * sender), and every client counts what reaches it. Ends when every
  * expected message has arrived, or when nothing has moved for a while (a
- * server that stalls or drops), or at --timeout.
+ * server that stalls or drops) and the server has acknowledged none of the
+ * bytes our senders' sockets still hold for as long, or at --timeout.
  */
 #include <errno.h>
+#include <linux/sockios.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,18 +20,30 @@
 
 #define LOAD_BATCH      64        /* messages built per write */
 #define LOAD_ROUNDS     4         /* batches per sender per turn (fairness) */
-/* Microseconds without news after which the run is over. For TCP, long
- * enough for a server that holds its room back while a stuck reader's
- * queue is full (the seed server does) to move again if it ever does. */
-#define LOAD_LINGER_TCP 3000000
+/* Microseconds without news after which the run is over. Over TCP nothing
+ * is lost while a connection lives, so the wait is long: a segment the
+ * network dropped is sent again after a timeout that doubles each time
+ * (0.2, 0.4, 0.8, 1.6, 3.2 s... from a start that a busy machine's
+ * delays raise to a second or more), and a server that holds its room back
+ * while a stuck reader's queue is full (the seed server does) may move
+ * again. While a sender's socket still holds bytes the server has not
+ * acknowledged (SIOCOUTQ), the run waits on, news or not, as long as the
+ * server acknowledges some within that time (a server that takes nothing
+ * for that long is stuck), up to --timeout.
+ * What is missing then between live connections is "not delivered in
+ * time", never "lost". */
+#define LOAD_LINGER_TCP 30000000
 #define LOAD_LINGER_UDP 1000000
 #define LOAD_DRAIN_MAX  (64 << 20) /* bytes read from a stalled client */
 #define LOAD_STALL_WAIT_MS 3000    /* ...until the server closes it */
+#define LOAD_HANGUP_MS  2000       /* for the server to close after us */
 
 /* The engine first, so a write callback can find the rest. */
 struct load {
 	struct bench_engine E;
 	uint64_t            start_us, moved_us;
+	uint64_t            acked_us;    /* TCP: the server last took bytes */
+	size_t              held;        /* ...and what our sockets held then */
 	double              interval_us; /* --rate: between two messages */
 	size_t              senders_done;
 	char               *scratch;     /* LOAD_BATCH messages */
@@ -105,7 +120,7 @@ send_some(struct load *L, struct bconn *c, size_t n)
 	len = build(L, c, n);
 	if (bench_engine_send(&L->E, c, L->scratch, len) < 0)
 		return false;
-	return c->out_len == 0;
+	return c->out.len == 0;
 }
 
 /* Writable sender in a blast: send until the kernel pushes back. */
@@ -127,7 +142,7 @@ blast(struct bench_engine *E, struct bconn *c)
 		if (!send_some(L, c, m - c->sent < LOAD_BATCH ? m - c->sent
 		                                               : LOAD_BATCH))
 			break;
-	if (c->fd < 0 || (c->sent == m && c->out_len == 0))
+	if (c->fd < 0 || (c->sent == m && c->out.len == 0))
 		sender_done(L, c);
 	else
 		bench_engine_want_write(E, c, true);
@@ -147,7 +162,7 @@ pace(struct load *L)
 		c = &L->E.c[i];
 		if (c->sent == UINT32_MAX)
 			continue;
-		if (c->fd < 0 || (c->sent >= o->messages && c->out_len == 0)) {
+		if (c->fd < 0 || (c->sent >= o->messages && c->out.len == 0)) {
 			sender_done(L, c);
 			continue;
 		}
@@ -161,7 +176,7 @@ pace(struct load *L)
 			if (!send_some(L, c, due - c->sent < LOAD_BATCH
 			                         ? due - c->sent : LOAD_BATCH))
 				break;
-		if (c->out_len > 0)
+		if (c->out.len > 0)
 			bench_engine_want_write(&L->E, c, true);
 		at = L->start_us + (uint64_t)(L->interval_us *
 		     ((double)c->sent + (double)i / (double)o->senders));
@@ -228,6 +243,33 @@ check_stalled(struct load *L)
 	}
 }
 
+/* TCP: do live senders still hold bytes the server has not taken (queued
+ * here) or not acknowledged (in their sockets' send queues: SIOCOUTQ), and
+ * has the server acknowledged some within linger? A server that takes
+ * nothing more for that long is stuck: the wait ends. */
+static bool
+in_flight(struct load *L, uint64_t now, uint64_t linger)
+{
+	const struct bconn *c;
+	size_t i, held = 0;
+	int unacked;
+
+	if (L->E.o->udp)
+		return false;
+	for (i = 0; i < L->E.o->senders; i++) {
+		c = &L->E.c[i];
+		if (c->fd < 0)
+			continue;
+		held += c->out.len;
+		if (ioctl(c->fd, SIOCOUTQ, &unacked) == 0 && unacked > 0)
+			held += (size_t)unacked;
+	}
+	if (held < L->held)
+		L->acked_us = now;      /* the server took some */
+	L->held = held;
+	return held > 0 && now - L->acked_us <= linger;
+}
+
 static void
 chat(struct load *L)
 {
@@ -239,11 +281,13 @@ chat(struct load *L)
 	size_t i;
 
 	linger = o->udp ? LOAD_LINGER_UDP : LOAD_LINGER_TCP;
+	res->linger_s = (double)linger / 1e6;
 	expected = bench_stats_expected(&res->stats);
 	L->E.phase = BENCH_CHAT;
 	for (i = 0; i < L->E.n; i++)
 		L->E.c[i].carry_len = 0;        /* nicknames are over */
-	L->start_us = L->moved_us = L->E.progress_us = clock_us();
+	L->start_us = L->moved_us = L->E.progress_us = L->acked_us = clock_us();
+	L->held = SIZE_MAX;
 	until = L->start_us + (uint64_t)(o->timeout * 1e6);
 	for (i = 0; i < o->senders; i++) {
 		L->E.c[i].sent = 0;
@@ -254,14 +298,20 @@ chat(struct load *L)
 		wait = o->rate > 0 ? pace(L) : 10;
 		bench_engine_turn(&L->E, wait > 10 ? 10 : wait, fn);
 		now = clock_us();
-		if (now > until)
+		if (now > until) {
+			res->timed_out = true;
 			break;
+		}
 		if (L->senders_done == o->senders &&
 		    res->stats.delivered >= expected)
 			break;
-		/* Nothing sent and nothing received for a while: whatever
-		 * has not arrived is not coming (or the server is stuck). */
-		if (now - L->moved_us > linger && now - L->E.progress_us > linger)
+		if (res->closed >= res->connected)
+			break;          /* every connection ended: nothing comes */
+		/* Nothing sent and nothing received for a while, and nothing
+		 * of ours unacknowledged: whatever has not arrived is not
+		 * coming soon (or the server is stuck). */
+		if (now - L->moved_us > linger &&
+		    now - L->E.progress_us > linger && !in_flight(L, now, linger))
 			break;
 	}
 	res->chat_s = (double)((res->stats.last_us > L->start_us
@@ -287,6 +337,7 @@ bench_load(const struct bench_opts *o, struct bench_result *res, char *err,
 	                     err, errlen) < 0 ||
 	    bench_engine_init(&L->E, o, res, o->clients, err, errlen) < 0)
 		goto out;
+	res->stats.stream = !o->udp;
 	L->interval_us = o->rate > 0 ? 1e6 / o->rate : 0;
 	t0 = clock_us();
 	if (bench_engine_connect(&L->E, true, t0 + (uint64_t)(o->timeout * 1e6))
@@ -310,6 +361,7 @@ bench_load(const struct bench_opts *o, struct bench_result *res, char *err,
 	res->rss_kib = bench_proc_rss_kib(o->server_pid);
 	res->server_threads = bench_proc_threads(o->server_pid);
 	check_stalled(L);
+	bench_engine_hangup(&L->E, clock_us() + LOAD_HANGUP_MS * 1000ull);
 	status = 0;
 out:
 	if (L != NULL) {
