@@ -131,6 +131,8 @@ struct cap_stats {
 		uint64_t packets;
 	} other_port[CAP_OTHER_PORTS];
 	size_t nother_ports;
+	bool     live;                /* live, with the kernel's counters: */
+	uint64_t kernel_dropped;      /* packets it dropped (no buffer room) */
 };
 
 /* What the table says about one packet. */
@@ -152,6 +154,8 @@ struct cap_event {
 	                              * quoted packet (dir: its direction), or
 	                              * NULL if it was never seen */
 	struct cap_ana   ana;        /* Wireshark's tcp.analysis of it */
+	bool             capture_gap; /* a gap in sequence numbers while the
+	                               * live capture was dropping packets */
 	bool             has_rtt;    /* the ACK gave an RTT sample: */
 	struct cap_rtt_row rtt;      /* the estimator of the data's sender */
 	struct cap_chat  chat;

@@ -261,6 +261,8 @@ cap_json_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
 	}
 	if (c->proto == 6)
 		put_analysis(l, &ev->ana);
+	if (ev->capture_gap)          /* the gap is the capture's, not a loss */
+		cap_line_str(l, ",\"gap\":\"capture_dropped\"");
 	if (ev->has_rtt) {
 		put_num(l, "rtt_sample_us", ev->rtt.sample_us);
 		put_num(l, "srtt_us", ev->rtt.srtt_us);

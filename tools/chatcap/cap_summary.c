@@ -170,12 +170,18 @@ print_conversations(const struct cap_out *o, const struct cap_table *t)
 		if (c->proto == 6) {
 			cap_fmt_duration(o, c->syn_to_synack_us, x, sizeof(x));
 			cap_fmt_duration(o, c->syn_to_ack_us, y, sizeof(y));
-			cap_line_fmt(l, TR("  %s, %s / %s, %" PRIu64 " packets, %"
-			                 PRIu64 " retransmissions",
-			                 "  %s, %s / %s, %" PRIu64 " paquetes, %"
-			                 PRIu64 " retransmisiones"),
-			        cap_state_label(c->state), x, y, c->packets,
-			        c->retransmissions);
+			cap_line_fmt(l, "  %s, ", cap_state_label(c->state));
+			if (!c->syn_seen && t->st.kernel_dropped > 0)
+				cap_line_str(l, TR("SYN not seen (the capture "
+				             "dropped packets)", "SYN no visto (la "
+				             "captura perdi\u00f3 paquetes)"));
+			else
+				cap_line_fmt(l, "%s / %s", x, y);
+			cap_line_fmt(l, TR(", %" PRIu64 " packets, %" PRIu64
+			                 " retransmissions",
+			                 ", %" PRIu64 " paquetes, %" PRIu64
+			                 " retransmisiones"), c->packets,
+			             c->retransmissions);
 		} else {
 			cap_line_fmt(l, TR("  %" PRIu64 " %s (%" PRIu64
 			                 " to the server, %" PRIu64 " back)",
@@ -251,6 +257,14 @@ cap_summary_print(const struct cap_out *o, const struct cap_table *t)
 	        cap_color(o, CAP_C_BOLD), cap_color(o, CAP_C_RESET), s->packets,
 	        TRN(s->packets, "packet", "packets", "paquete", "paquetes"), d,
 	        o->link_name);
+	if (s->live)          /* tcpdump's words: the capture's own losses */
+		fprintf(o->f, TR("  %" PRIu64 " %s dropped by the kernel%s\n",
+		                 "  %" PRIu64 " %s descartados por el n\u00facleo%s\n"),
+		        s->kernel_dropped, TRN(s->kernel_dropped, "packet",
+		        "packets", "paquete", "paquetes"), s->kernel_dropped == 0
+		        ? "" : TR(" (the capture missed them, not the network; "
+		                  "try a bigger -B)", " (los perdi\u00f3 la "
+		                  "captura, no la red; prueba un -B mayor)"));
 	print_table(o, t);
 	if (s->icmp_errors > 0)
 		fprintf(o->f, TR("  ICMP errors about chat packets: %" PRIu64

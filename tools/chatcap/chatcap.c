@@ -38,6 +38,7 @@ struct run {
 	struct cap_emit      emit;      /* where each packet's words go */
 	int                  dlt;
 	uint64_t             n;
+	struct cap_source   *src;
 };
 
 /* One packet: decode, follow, explain. Returns 1 for chat packets. */
@@ -54,6 +55,11 @@ on_packet(void *arg, const struct pcap_pkthdr *h, const uint8_t *bytes)
 	res = cap_frag_packet(&r->table.frags, res, &p, t_us);
 	if (cap_table_packet(&r->table, res, &p, t_us, &ev) < 0)
 		return -1;
+	if (r->src->live && (ev.ana.flags & (CAP_A_LOST_SEGMENT |
+	                                     CAP_A_ACK_LOST_SEGMENT))) {
+		cap_source_stats(r->src);       /* a gap: did the capture drop? */
+		ev.capture_gap = r->src->dropped > 0;
+	}
 	r->n++;
 	if (cap_emit_packet(&r->emit, r->n, t_us - r->table.st.first_us, h,
 	                    bytes, &p, &ev) < 0)
@@ -80,6 +86,8 @@ finish(struct run *r)
 
 	cap_emit_flush(&r->emit);
 	o->link_name = name != NULL ? name : "?";
+	r->table.st.live = r->src->live && r->src->stats_ok;
+	r->table.st.kernel_dropped = r->src->dropped;
 	cap_table_finish(&r->table);
 	if (r->cfg->ladder_out != NULL &&
 	    cap_diagram_write(r->cfg->ladder_out, o, &r->table, err,
@@ -116,7 +124,7 @@ output_width(const struct cap_config *cfg)
 /* Where and how to print; live, say so on stderr and print line by line. */
 static void
 start_output(struct run *r, const struct cap_config *cfg,
-             const struct cap_source *src)
+             struct cap_source *src)
 {
 	struct cap_emit *e = &r->emit;
 
@@ -135,16 +143,15 @@ start_output(struct run *r, const struct cap_config *cfg,
 	e->text = !cfg->json && !cfg->summary_only && !cfg->ladder &&
 	          !cfg->follow;
 	e->hold = !src->live;           /* files: wait to mark losses */
-	if (src->live) {
-		setvbuf(stdout, NULL, _IOLBF, 0);   /* packets as they come */
+	r->src = src;
+	if (src->live) {     /* flushed after each batch the kernel hands */
 		fprintf(stderr, TR("%s: capturing on %s (TCP port %u, UDP port %u); "
 		                   "Ctrl-C stops\n",
 		                   "%s: capturando en %s (puerto TCP %u, UDP %u); "
 		                   "Ctrl-C para terminar\n"), PROG, src->name, cfg->tcp_port,
 		        cfg->udp_port);
-	} else {
-		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	}
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 }
 
 /* The capture: -r FILE, else live on -i IFACE (lo). A -w file that is not
@@ -160,8 +167,8 @@ open_source(struct cap_source *src, const struct cap_config *cfg, char *err,
 		dump = NULL;
 	return cap_source_open(src, cfg->file, iface, dump, cfg->tcp_port,
 	                       cfg->udp_port,
-	                       cfg->expr[0] != '\0' ? cfg->expr : NULL, err,
-	                       errlen);
+	                       cfg->expr[0] != '\0' ? cfg->expr : NULL,
+	                       cfg->buffer_kib, err, errlen);
 }
 
 /* -w FILE.pcapng: the file, its section comment (chatcap's version, the
