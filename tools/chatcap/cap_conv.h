@@ -71,8 +71,6 @@ struct cap_dir {
 	uint32_t chat_next;  /* the next byte the framer expects */
 	bool     chat_set;
 	struct cap_reasm *reasm; /* segments past a hole, or NULL */
-	uint64_t partial_from;   /* --follow: packets where an unfinished */
-	uint64_t partial_last;   /* line began and last grew, or 0 */
 };
 
 /* One arrow of the ladder diagram. */
@@ -103,8 +101,8 @@ struct cap_conv {
 	uint64_t            icmp_errors;  /* ICMP errors answering it */
 	struct cap_step    *steps;
 	size_t              nsteps, steps_cap, steps_dropped;
-	struct cap_follow_msg *follow;  /* --follow: the messages */
-	size_t              nfollow, follow_cap, follow_dropped;
+	struct cap_follow   follow;    /* --follow: the bytes in order */
+	bool                follow_on; /* remember them */
 };
 
 struct cap_stats {
@@ -164,7 +162,7 @@ struct cap_event {
 struct cap_table {
 	uint16_t          tcp_port, udp_port;
 	bool              keep_steps;  /* remember arrows for --ladder */
-	bool              keep_follow; /* remember messages for --follow (set
+	bool              keep_follow; /* remember bytes for --follow (set
 	                                * it before the first packet) */
 	bool              keep_rtt;    /* remember RTT rows for --rtt (default
 	                                * true; set it before the first packet) */
