@@ -271,18 +271,17 @@ cap_source_open(struct cap_source *s, const char *file, const char *iface,
  * Reading
  * ------------------------------------------------------------------------ */
 
-/* Hand one packet to fn; count it (and save it) when fn kept it. */
+/* Hand one packet to fn; count it when fn kept it; save it (-w). */
 static int
 take(struct cap_source *s, const struct pcap_pkthdr *h, const u_char *bytes,
      uint64_t *kept, cap_packet_fn fn, void *arg)
 {
 	int r = fn(arg, h, bytes);
 
-	if (r > 0) {
+	if (r > 0)
 		(*kept)++;
-		if (s->dump != NULL)
-			pcap_dump((u_char *)s->dump, h, bytes);
-	}
+	if (r >= 0 && s->dump != NULL)       /* every packet read, as read */
+		pcap_dump((u_char *)s->dump, h, bytes);
 	return r;
 }
 
