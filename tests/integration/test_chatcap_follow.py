@@ -237,6 +237,8 @@ def test_impaired_follow_like_tshark(net, tmp_path, impair):
     flag = {"loss": "retransmission", "reorder": "out_of_order",
             "duplicate": "spurious_retransmission"}[impair[0]]
     assert summary[flag] > 0          # the impairment is in the capture
+    if impair[0] in ("duplicate", "loss"):
+        assert_karn(cap, impair[0] == "duplicate")
     cc = assert_same(cap)
     assert len(cc) == 2
     for dirs in cc.values():
@@ -251,3 +253,49 @@ def test_impaired_follow_like_tshark(net, tmp_path, impair):
                           timeout=120, env=env).stdout.decode()
     assert max(len(x) for x in text.splitlines()
                if LINE.match(x)) <= 60
+
+
+def assert_karn(cap, copies):
+    """RFC 6298's estimator takes no sample from an ACK of a segment whose
+    bytes were sent more than once (Karn): for every sample chatcap took,
+    the segment the ACK acknowledges (tshark's tcp.analysis.acks_frame)
+    carries bytes no other segment before that ACK carried. With copies
+    (duplication), some ACKs were skipped, and they are in the JSON and
+    the --rtt table."""
+    rows = subprocess.run(
+        [TSHARK, "-r", cap, "-T", "fields", "-E", "separator=|", "-e",
+         "frame.number", "-e", "tcp.stream", "-e", "tcp.srcport", "-e",
+         "tcp.seq", "-e",
+         "tcp.len", "-e", "tcp.analysis.acks_frame"],
+        capture_output=True, check=True, timeout=120).stdout.decode()
+    seg, acks = {}, {}
+    for line in rows.splitlines():
+        num, stream, port, seq, ln, acked = line.split("|")
+        port = (stream, port)
+        if int(ln or 0) > 0:
+            seg[int(num)] = (port, int(seq), int(seq) + int(ln))
+        if acked:
+            acks[int(num)] = int(acked)
+
+    def sent_once(f, ack):
+        port, lo, hi = seg[f]
+        return not any(p == port and a < hi and lo < b and g != f and g < ack
+                       for g, (p, a, b) in seg.items())
+
+    lines = [json.loads(x) for x in subprocess.run(
+        [CHATCAP, "--json", "-r", cap], capture_output=True, check=True,
+        timeout=120).stdout.splitlines()]
+    sampled = [p["n"] for p in lines if "rtt_sample_us" in p]
+    skipped = [p["n"] for p in lines if "rtt_skipped" in p]
+    assert sampled
+    for n in sampled:
+        if acks.get(n) in seg:
+            assert sent_once(acks[n], n), n
+    if not copies:
+        return
+    assert any(not sent_once(acks[n], n) for n in skipped
+               if acks.get(n) in seg)
+    table = subprocess.run([CHATCAP, "--rtt", "--summary", "--lang", "en",
+                            "-r", cap], capture_output=True, check=True,
+                           timeout=120).stdout.decode()
+    assert "ACKs skipped (Karn)" in table and "skipped: acknowledges" in table

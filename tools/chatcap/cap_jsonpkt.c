@@ -263,6 +263,10 @@ cap_json_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
 		put_analysis(l, &ev->ana);
 	if (ev->capture_gap)          /* the gap is the capture's, not a loss */
 		cap_line_str(l, ",\"gap\":\"capture_dropped\"");
+	if (ev->ana.ambiguous != CAP_RESENT_NO && ev->ana.ack_rtt_us >= 0)
+		cap_line_str(l, ev->ana.ambiguous == CAP_RESENT_COPY
+		             ? ",\"rtt_skipped\":\"duplicate\""
+		             : ",\"rtt_skipped\":\"retransmitted\"");
 	if (ev->has_rtt) {
 		put_num(l, "rtt_sample_us", ev->rtt.sample_us);
 		put_num(l, "srtt_us", ev->rtt.srtt_us);

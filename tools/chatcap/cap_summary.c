@@ -300,6 +300,22 @@ cap_summary_print(const struct cap_out *o, const struct cap_table *t)
  * --rtt: the estimator, sample by sample
  * ------------------------------------------------------------------------ */
 
+/* A row of the table that is no sample, and why (Karn's rule). */
+static void
+rtt_skipped(const struct cap_out *o, const struct cap_rtt_row *row)
+{
+	fprintf(o->f, "  %8" PRIu64 "  ", row->frame);
+	fprintf(o->f, row->skipped == CAP_RESENT_COPY
+	        ? TR("skipped: acknowledges packet %" PRIu64 ", a copy of bytes "
+	             "already acknowledged (duplicated)\n",
+	             "descartada: confirma el paquete %" PRIu64 ", copia de "
+	             "bytes ya confirmados (duplicado)\n")
+	        : TR("skipped: acknowledges packet %" PRIu64 ", whose bytes "
+	             "were sent more than once\n",
+	             "descartada: confirma el paquete %" PRIu64 ", cuyos bytes "
+	             "se enviaron m\u00e1s de una vez\n"), row->acks_frame);
+}
+
 static void
 rtt_sender(const struct cap_out *o, const struct cap_conv *c, int dir)
 {
@@ -307,16 +323,22 @@ rtt_sender(const struct cap_out *o, const struct cap_conv *c, int dir)
 	char v[4][32];
 	size_t i;
 
-	fprintf(o->f, TR("  TCP#%u, the %s %s sending: %" PRIu64 " samples\n",
+	fprintf(o->f, TR("  TCP#%u, the %s %s sending: %" PRIu64 " samples, %"
+	                 PRIu64 " ACKs skipped (Karn)\n",
 	                 "  TCP#%u, el %s %s al enviar: %" PRIu64
-	                 " muestras\n"), c->id,
-	        dir == 0 ? TR("client", "cliente") : TR("server", "servidor"),
-	        c->name[dir], r->samples);
-	if (r->samples == 0)
+	                 " muestras, %" PRIu64 " ACK descartados (Karn)\n"),
+	        c->id, dir == 0 ? TR("client", "cliente")
+	                        : TR("server", "servidor"),
+	        c->name[dir], r->samples, r->skipped);
+	if (r->nrows == 0)
 		return;
 	fprintf(o->f, "  %8s %12s %12s %12s %12s\n", TR("packet", "paquete"),
 	        TR("sample", "muestra"), "SRTT", "RTTVAR", "RTO");
 	for (i = 0; i < r->nrows; i++) {
+		if (r->row[i].skipped) {
+			rtt_skipped(o, &r->row[i]);
+			continue;
+		}
 		cap_fmt_duration(o, r->row[i].sample_us, v[0], sizeof(v[0]));
 		cap_fmt_duration(o, r->row[i].srtt_us, v[1], sizeof(v[1]));
 		cap_fmt_duration(o, r->row[i].rttvar_us, v[2], sizeof(v[2]));

@@ -191,12 +191,16 @@ analyse(struct cap_stats *st, struct cap_conv *c, int dir,
 	/* An RTT sample for the sender of the data this ACK covers, unless
 	 * that data went more than once (Karn: whose ACK is it?) or it was
 	 * a SYN (the handshake has its own times). */
-	if (ev->ana.ack_rtt_us >= 0 && !ev->ana.ambiguous &&
-	    !(p->flags & CAP_SYN) && c->established) {
-		cap_rtt_sample(&c->dir[!dir].rtt, ev->frame, ev->ana.ack_rtt_us,
-		               &ev->rtt);
-		ev->has_rtt = true;
+	if (ev->ana.ack_rtt_us < 0 || (p->flags & CAP_SYN) || !c->established)
+		return;
+	if (ev->ana.ambiguous != CAP_RESENT_NO) {
+		cap_rtt_skip(&c->dir[!dir].rtt, ev->frame, ev->ana.acks_frame,
+		             ev->ana.ambiguous);
+		return;
 	}
+	cap_rtt_sample(&c->dir[!dir].rtt, ev->frame, ev->ana.ack_rtt_us,
+	               &ev->rtt);
+	ev->has_rtt = true;
 }
 
 /* The handshake: SYN, SYN-ACK, then the client's ACK of the server's SYN.
