@@ -299,3 +299,15 @@ def assert_karn(cap, copies):
                             "-r", cap], capture_output=True, check=True,
                            timeout=120).stdout.decode()
     assert "ACKs skipped (Karn)" in table and "skipped: acknowledges" in table
+    # The ACKs of the copies are D-SACKs (RFC 2883), as tshark finds them,
+    # and are explained as what they are.
+    dsack = subprocess.run([TSHARK, "-r", cap, "-Y", "tcp.options.sack.dsack_le",
+                            "-T", "fields", "-e", "frame.number"],
+                           capture_output=True, check=True,
+                           timeout=120).stdout.split()
+    assert dsack
+    assert [int(x) for x in dsack] == [p["n"] for p in lines if p.get("dsack")]
+    text = subprocess.run([CHATCAP, "--lang", "en", "--width", "0", "-r", cap],
+                          capture_output=True, check=True,
+                          timeout=120).stdout.decode()
+    assert "D-SACK: the receiver got these bytes twice" in text

@@ -98,6 +98,7 @@ struct cap_conv {
 	int64_t             syn_to_ack_us;    /* -1 until seen */
 	struct cap_dir      dir[2];    /* [0] client to server, [1] back */
 	uint64_t            packets, payload_bytes, ip_bytes, retransmissions;
+	uint64_t            ana_retrans;  /* Wireshark's retransmissions */
 	uint64_t            icmp_errors;  /* ICMP errors answering it */
 	struct cap_step    *steps;
 	size_t              nsteps, steps_cap, steps_dropped;
@@ -152,6 +153,9 @@ struct cap_event {
 	                              * quoted packet (dir: its direction), or
 	                              * NULL if it was never seen */
 	struct cap_ana   ana;        /* Wireshark's tcp.analysis of it */
+	bool             dsack;      /* its first SACK block is below its ACK:
+	                              * the receiver got those bytes twice
+	                              * (D-SACK, RFC 2883) */
 	bool             capture_gap; /* a gap in sequence numbers while the
 	                               * live capture was dropping packets */
 	bool             has_rtt;    /* the ACK gave an RTT sample: */

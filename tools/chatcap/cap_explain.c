@@ -101,7 +101,13 @@ cap_explain_analysis(const struct cap_out *o, struct cap_line *l,
 	const struct cap_ana *a = &ev->ana;
 
 	explain_sending(l, ev);
-	if (a->flags & CAP_A_DUP_ACK)
+	if ((a->flags & CAP_A_DUP_ACK) && ev->dsack)
+		cap_line_fmt(l, TR(" [duplicate ACK #%" PRIu32 " of packet %" PRIu64
+		                 ", D-SACK: the receiver got these bytes twice]",
+		                 " [ACK duplicado n.\u00ba %" PRIu32 " del paquete %"
+		                 PRIu64 ", D-SACK: el receptor recibi\u00f3 estos "
+		                 "bytes dos veces]"), a->dup_ack_n, a->dup_ack_of);
+	else if (a->flags & CAP_A_DUP_ACK)
 		cap_line_fmt(l, TR(" [duplicate ACK #%" PRIu32 " of packet %" PRIu64
 		                 ": still waiting for the same byte]",
 		                 " [ACK duplicado n.\u00ba %" PRIu32 " del paquete %"

@@ -261,6 +261,8 @@ cap_json_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
 	}
 	if (c->proto == 6)
 		put_analysis(l, &ev->ana);
+	if (ev->dsack)
+		cap_line_str(l, ",\"dsack\":true");
 	if (ev->capture_gap)          /* the gap is the capture's, not a loss */
 		cap_line_str(l, ",\"gap\":\"capture_dropped\"");
 	if (ev->ana.ambiguous != CAP_RESENT_NO && ev->ana.ack_rtt_us >= 0)

@@ -188,6 +188,8 @@ analyse(struct cap_stats *st, struct cap_conv *c, int dir,
 			st->tcp.analysis[i]++;
 	if (ev->ana.ack_rtt_us >= 0)
 		st->tcp.ack_rtts++;
+	if (ev->ana.flags & CAP_A_RETRANSMISSION)
+		c->ana_retrans++;
 	/* An RTT sample for the sender of the data this ACK covers, unless
 	 * that data went more than once (Karn: whose ACK is it?) or it was
 	 * a SYN (the handshake has its own times). */
@@ -293,6 +295,8 @@ cap_tcp_track(struct cap_stats *st, struct cap_conv *c, int dir,
 	seglen = (uint32_t)p->payload_len + ((p->flags & CAP_SYN) ? 1 : 0) +
 	         ((p->flags & CAP_FIN) ? 1 : 0);
 	count_segment(st, p);
+	ev->dsack = p->opt.has_sack && (p->flags & CAP_ACK) &&
+	            !seq_lt(p->ack, p->opt.sack_right);
 	relative_numbers(me, &c->dir[!dir], p, ev);
 	scale_window(c, dir, p, ev);
 	analyse(st, c, dir, p, t_us, ev);

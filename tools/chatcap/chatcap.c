@@ -41,6 +41,25 @@ struct run {
 	struct cap_source   *src;
 };
 
+/* A packet's time in microseconds, held in [0, 2^62]: a pcapng
+ * interface's offset (if_tsoffset) or resolution (if_tsresol) can put any
+ * second in tv_sec, and every difference of two such times must fit. */
+#define T_MAX_US ((int64_t)1 << 62)
+
+static int64_t
+time_us(const struct timeval *tv)
+{
+	int64_t us;
+
+	if (tv->tv_sec < 0)
+		return 0;
+	if (tv->tv_sec > T_MAX_US / 1000000 ||
+	    __builtin_add_overflow((int64_t)tv->tv_sec * 1000000,
+	                           (int64_t)tv->tv_usec, &us) || us > T_MAX_US)
+		return T_MAX_US;
+	return us < 0 ? 0 : us;
+}
+
 /* One packet: decode, follow, explain. Returns 1 for chat packets. */
 static int
 on_packet(void *arg, const struct pcap_pkthdr *h, const uint8_t *bytes)
@@ -49,7 +68,7 @@ on_packet(void *arg, const struct pcap_pkthdr *h, const uint8_t *bytes)
 	struct cap_packet p;
 	static struct cap_event ev;       /* big: kept off the stack */
 	enum cap_result res;
-	int64_t t_us = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+	int64_t t_us = time_us(&h->ts);
 
 	res = cap_decode(r->dlt, bytes, h->caplen, h->len, &p);
 	res = cap_frag_packet(&r->table.frags, res, &p, t_us);
