@@ -204,7 +204,8 @@ def run_traffic(tmp_path, ip, impair):
                             stderr=subprocess.PIPE)
     server = None
     try:
-        time.sleep(1.0)
+        from test_chatcap_netns import wait_capturing
+        wait_capturing(dump)
         server = subprocess.Popen([CHATNET, "--net", NET, "run", "srv", "--",
                                    "/usr/bin/python3", "-c", SERVER, ip,
                                    str(PORT), up])

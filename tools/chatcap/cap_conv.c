@@ -43,6 +43,9 @@ udp_track(struct cap_table *t, struct cap_conv *c, int dir,
 		                 p->payload_len, true);
 	cap_chat_datagram(&c->dir[dir].chat, dir == 0, p->payload,
 	                  p->payload_len, &ev->chat);
+	if (dir == 1)
+		ev->nick_fixed = cap_chat_nick_truth(&c->dir[0].chat, &ev->chat,
+		                                     ev->nick_was);
 	t->st.udp.messages += ev->chat.total;
 }
 

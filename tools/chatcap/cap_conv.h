@@ -153,6 +153,9 @@ struct cap_event {
 	                              * quoted packet (dir: its direction), or
 	                              * NULL if it was never seen */
 	struct cap_ana   ana;        /* Wireshark's tcp.analysis of it */
+	bool             nick_fixed; /* the server named the client's nickname
+	                              * otherwise than inferred (nick_was) */
+	char             nick_was[CAP_NICK_TEXT];
 	bool             dsack;      /* its first SACK block is below its ACK:
 	                              * the receiver got those bytes twice
 	                              * (D-SACK, RFC 2883) */

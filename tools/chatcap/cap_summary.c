@@ -90,6 +90,21 @@ fmt_rtt(const struct cap_out *o, const struct cap_table *t, bool to_ack,
 	cap_fmt_duration(o, n == 0 ? -1 : sum / (int64_t)n, out, cap);
 }
 
+/* One word, one count: Wireshark's retransmissions (fast and spurious
+ * included), then the narrower count chatcap can vouch for. */
+static void
+retransmission_rows(const struct cap_out *o, const struct cap_stats *s)
+{
+	char a[32];
+
+	snprintf(a, sizeof(a), "%" PRIu64, s->tcp.analysis[0]);
+	row(o, TR("retransmissions (Wireshark's)",
+	          "retransmisiones seg\u00fan Wireshark"), a, "-");
+	snprintf(a, sizeof(a), "%" PRIu64, s->tcp.retransmissions);
+	row(o, TR("  of bytes seen sent before",
+	          "  de bytes ya vistos antes"), a, "-");
+}
+
 static void
 print_table(const struct cap_out *o, const struct cap_table *t)
 {
@@ -139,14 +154,7 @@ print_table(const struct cap_out *o, const struct cap_table *t)
 	         s->tcp.refused);
 	row(o, TR("resets (RST) / refused", "reinicios (RST) / rechazadas"), a,
 	    "-");
-	/* One word, one count: Wireshark's (fast and spurious included), then
-	 * the narrower one chatcap can vouch for. */
-	snprintf(a, sizeof(a), "%" PRIu64, s->tcp.analysis[0]);
-	row(o, TR("retransmissions (Wireshark's)",
-	          "retransmisiones seg\u00fan Wireshark"), a, "-");
-	snprintf(a, sizeof(a), "%" PRIu64, s->tcp.retransmissions);
-	row(o, TR("  of bytes seen sent before",
-	          "  de bytes ya vistos antes"), a, "-");
+	retransmission_rows(o, s);
 	snprintf(b, sizeof(b), "%" PRIu64, s->udp.datagrams);
 	row(o, TR("datagrams", "datagramas"), "-", b);
 	fprintf(o->f, "%s", TR(

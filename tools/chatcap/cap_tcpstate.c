@@ -322,5 +322,8 @@ cap_tcp_track(struct cap_stats *st, struct cap_conv *c, int dir,
 	if (p->flags & CAP_RST)
 		reset(st, c, dir, ev);
 	cap_reasm_follow(c, dir, p, t_us, ev);
+	if (dir == 1)
+		ev->nick_fixed = cap_chat_nick_truth(&c->dir[0].chat, &ev->chat,
+		                                     ev->nick_was);
 	st->tcp.messages += ev->chat.total;
 }
