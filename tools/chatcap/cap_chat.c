@@ -25,13 +25,13 @@ server_said_nick(const char *line, size_t len, struct cap_chat *out)
 	struct reply r;
 	size_t i, k, n;
 
-	reply_parse(line, len, &r);
-	if (r.kind != REPLY_ACCEPTED)
-		return;
 	for (i = 0; i < 2; i++) {
 		k = strlen(hello[i]);
 		if (len <= k || memcmp(line, hello[i], k) != 0)
-			continue;
+			continue;           /* cheap first: most lines are not it */
+		reply_parse(line, len, &r);
+		if (r.kind != REPLY_ACCEPTED)
+			return;
 		for (n = k; n < len && line[n] != ' '; n++)
 			;
 		if (n > k && line[n - 1] == ',')
