@@ -56,7 +56,7 @@ class Pair:
         self.dir = tempfile.mkdtemp()
         self.pcap = os.path.join(self.dir, "td.pcap")
         self.dump = subprocess.Popen(
-            [TCPDUMP, "-i", "lo", "-n", "-B", "131072",
+            [TCPDUMP, "-i", "lo", "-n", "-U", "-B", "131072",
              "-w", self.pcap, f"tcp port {tport}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         started(self.dump, b"listening on")
@@ -91,6 +91,13 @@ class Pair:
         assert self.cap.returncode == 0, err
         self.out.seek(0)
         out = self.out.read()
+        last = -1                  # tcpdump has written all it read
+        for _ in range(60):
+            size = os.path.getsize(self.pcap)
+            if size == last:
+                break
+            last = size
+            time.sleep(0.5)
         self.dump.send_signal(signal.SIGINT)
         _, derr = self.dump.communicate(timeout=60)
         words = {}
