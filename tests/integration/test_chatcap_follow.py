@@ -170,7 +170,9 @@ for k in range(2):
         b = c.recv(65536)
         if not b:
             break
-        c.sendall(b"*** got %d bytes\n" % len(b) + b[:300])
+        echo = b[:300]
+        c.sendall(b"*** got %d bytes\n" % len(b) +
+                  echo[:echo.rfind(b"\n") + 1])    # whole lines back
     c.close()
 '''
 
@@ -240,6 +242,19 @@ def test_impaired_follow_like_tshark(net, tmp_path, impair):
     assert summary[flag] > 0          # the impairment is in the capture
     if impair[0] in ("duplicate", "loss"):
         assert_karn(cap, impair[0] == "duplicate")
+    # The dissector, with the TCP preference its README gives, reads as
+    # many messages as chatcap.
+    lua = subprocess.run(
+        [TSHARK, "-X", "lua_script:" + os.path.join(ROOT, "wireshark",
+                                                    "redchat.lua"),
+         "-o", "tcp.reassemble_out_of_order:TRUE", "-r", cap, "-Y",
+         "redchat", "-T", "fields", "-e", "redchat.kind"],
+        capture_output=True, check=True, timeout=120).stdout.decode()
+    kinds = [k for x in lua.split() for k in x.split(",")]
+    ours = json.loads(subprocess.run(
+        [CHATCAP, "--json", "--summary", "-r", cap], capture_output=True,
+        check=True, timeout=120).stdout)["tcp"]["messages"]
+    assert len(kinds) == ours
     cc = assert_same(cap)
     assert len(cc) == 2
     for dirs in cc.values():

@@ -156,7 +156,7 @@ struct cap_event {
 	bool             nick_fixed; /* the server named the client's nickname
 	                              * otherwise than inferred (nick_was) */
 	char             nick_was[CAP_NICK_TEXT];
-	bool             dsack;      /* its first SACK block is below its ACK:
+	bool             dsack;      /* its first SACK block starts below its ACK:
 	                              * the receiver got those bytes twice
 	                              * (D-SACK, RFC 2883) */
 	bool             capture_gap; /* a gap in sequence numbers while the

@@ -296,7 +296,7 @@ cap_tcp_track(struct cap_stats *st, struct cap_conv *c, int dir,
 	         ((p->flags & CAP_FIN) ? 1 : 0);
 	count_segment(st, p);
 	ev->dsack = p->opt.has_sack && (p->flags & CAP_ACK) &&
-	            !seq_lt(p->ack, p->opt.sack_right);
+	            seq_lt(p->opt.sack_left, p->ack);    /* RFC 2883, 4 */
 	relative_numbers(me, &c->dir[!dir], p, ev);
 	scale_window(c, dir, p, ev);
 	analyse(st, c, dir, p, t_us, ev);
