@@ -6,10 +6,12 @@
 -- UDP (port 5001) carries one message per datagram, a trailing newline
 -- optional. Both ports can be changed in Preferences > Protocols > REDCHAT.
 --
--- Fields (the same words chatcap uses):
---   redchat.kind     nickname, chat, command, notice or private (and
---                    too_long: over 1024 bytes, which the server drops)
---   redchat.nick     who wrote a relayed or private message ("NICK: TEXT")
+-- Fields (the same words chatcap uses: KINDS below is chatcap's list,
+-- cap_role_name() in tools/chatcap/cap_chat.c; a test keeps them equal):
+--   redchat.kind     nickname, chat, command, empty, notice, relay or
+--                    too_long (over 1024 bytes, which the server drops)
+--   redchat.nick     who wrote a relayed message ("NICK: TEXT",
+--                    "NICK (private): TEXT")
 --   redchat.text     the message (without "NICK: ", without the newline)
 --   redchat.command  list, msg, nick, me, help, ping, quit, unknown
 --
@@ -18,6 +20,19 @@
 -- After `make install`: $PREFIX/lib/wireshark/plugins/redchat.lua (copy or
 -- link it into ~/.local/lib/wireshark/plugins/ for your own Wireshark).
 --
+-- A first line that is an HTTP request ("GET / HTTP/1.1") is not chat:
+-- that conversation is left to Wireshark's other dissectors. A first
+-- message starting with "/" is a command, never a nickname.
+--
+-- Out-of-order and retransmitted data: under Wireshark's default
+-- preferences TCP does not hand out-of-order segments to a dissector, and
+-- their lines would be missing; where the capture shows such segments this
+-- dissector says so in Expert Info. Reassembled, nothing is missing: set
+--   tcp.reassemble_out_of_order: TRUE
+-- (Preferences > Protocols > TCP > "Reassemble out-of-order segments", or
+-- tshark -o tcp.reassemble_out_of_order:TRUE), as the profile in the
+-- README does.
+--
 -- Simplification: a client that never sends a newline (the seed lab's
 -- Python client) is framed by the server after 200 ms of silence; a
 -- dissector cannot see that silence, so such a message is shown when the
@@ -25,11 +40,21 @@
 
 local redchat = Proto("redchat", "redchat chat protocol")
 
+-- chatcap's words for what a message is (cap_role_name()).
+local KINDS = { "nickname", "chat", "command", "empty", "notice", "relay",
+          "too_long" }
+
 local f_kind = ProtoField.string("redchat.kind", "Kind")
 local f_nick = ProtoField.string("redchat.nick", "Nickname")
 local f_text = ProtoField.string("redchat.text", "Text")
 local f_cmd = ProtoField.string("redchat.command", "Command")
 redchat.fields = { f_kind, f_nick, f_text, f_cmd }
+
+local e_reorder = ProtoExpert.new("redchat.out_of_order",
+  "Segments out of order or lost before this one: without "
+  .. "tcp.reassemble_out_of_order:TRUE the chat lines they carry are not "
+  .. "shown", expert.group.REASSEMBLE, expert.severity.WARN)
+redchat.experts = { e_reorder }
 
 redchat.prefs.tcp_port = Pref.uint("TCP port", 5000, "TCP chat port")
 redchat.prefs.udp_port = Pref.uint("UDP port", 5001, "UDP chat port")
@@ -38,6 +63,8 @@ local tcp_stream = Field.new("tcp.stream")
 local udp_stream = Field.new("udp.stream")
 local icmp_type = Field.new("icmp.type")
 local icmpv6_type = Field.new("icmpv6.type")
+local lost_segment = Field.new("tcp.analysis.lost_segment")
+local out_of_order = Field.new("tcp.analysis.out_of_order")
 
 -- Command words, English and Spanish, to the names chatcap uses.
 local commands = {
@@ -49,6 +76,8 @@ local commands = {
 -- The first message each client sent in each conversation (its nickname):
 -- conversation key -> "frame:index" of that message.
 local first_msg = {}
+-- Conversations that are not chat (an HTTP request first): key -> true.
+local not_chat = {}
 
 local function to_server(pinfo, port)
   return pinfo.dst_port == port
@@ -63,6 +92,8 @@ local function add_message(tree, tvb_range, line, from_client, is_first)
   elseif from_client then
     if is_first then
       kind = "nickname"
+    elseif line:match("^[ \t]*$") then
+      kind = "empty"
     elseif line:sub(1, 1) == "/" and line:sub(1, 2) ~= "//" then
       kind = "command"
       local word = line:match("^/(%S*)") or ""
@@ -71,17 +102,16 @@ local function add_message(tree, tvb_range, line, from_client, is_first)
       kind, cmd = "command", "quit"
     end
   else
+    kind = "relay"
     if line:sub(1, 4) == "*** " then
       kind = "notice"
     else
       local n, t = line:match("^(%S+) %(priva[dt][oe]%): (.*)$")
-      if n ~= nil then
-        kind, nick, text = "private", n, t
-      else
+      if n == nil then
         n, t = line:match("^(%S+): (.*)$")
-        if n ~= nil then
-          nick, text = n, t
-        end
+      end
+      if n ~= nil then
+        nick, text = n, t
       end
     end
   end
@@ -103,11 +133,20 @@ local function first_of(key, pinfo, index)
   return first_msg[key] == here
 end
 
+-- An HTTP request line ("GET /x HTTP/1.1"): not the chat.
+local function is_http(line)
+  return line:match("^%u+ %S+ HTTP/%d%.%d$") ~= nil
+end
+
 local function dissect_tcp(tvb, pinfo, tree)
   local from_client = to_server(pinfo, redchat.prefs.tcp_port)
   local key = "t" .. tostring(tcp_stream() and tcp_stream().value or 0)
   local len, offset, index = tvb:len(), 0, 0
   local subtree = nil
+  if not_chat[key] then return 0 end
+  if lost_segment() or out_of_order() then
+    tree:add_proto_expert_info(e_reorder)
+  end
   while offset < len do
     local rest = tvb:raw(offset, len - offset)
     local nl = rest:find("\n", 1, true)
@@ -117,11 +156,16 @@ local function dissect_tcp(tvb, pinfo, tree)
       break
     end
     local line = rest:sub(1, nl - 1):gsub("\r$", "")
+    if from_client and first_msg[key] == nil and is_http(line) then
+      not_chat[key] = true
+      return 0
+    end
     if subtree == nil then
       pinfo.cols.protocol = "REDCHAT"
       subtree = tree
     end
-    local is_first = from_client and first_of(key, pinfo, index)
+    local is_first = from_client and line:sub(1, 1) ~= "/" and
+                     first_of(key, pinfo, index)
     local kind = add_message(subtree, tvb(offset, nl), line, from_client,
                              is_first)
     pinfo.cols.info:append(" [" .. kind .. "]")
@@ -137,7 +181,8 @@ local function dissect_udp(tvb, pinfo, tree)
   local key = "u" .. tostring(udp_stream() and udp_stream().value or 0)
   pinfo.cols.protocol = "REDCHAT"
   local kind = add_message(tree, tvb(), line, from_client,
-                           from_client and first_of(key, pinfo, 0))
+                           from_client and line:sub(1, 1) ~= "/" and
+                           first_of(key, pinfo, 0))
   pinfo.cols.info:append(" [" .. kind .. "]")
   return tvb:len()
 end
@@ -153,6 +198,7 @@ end
 
 function redchat.init()
   first_msg = {}
+  not_chat = {}
 end
 
 -- Ports: registered now, and again when the preferences change.

@@ -225,25 +225,28 @@ def test_lost_segment_marked_where_first_sent():
 
 
 def test_follow_puts_the_chat_back_together():
-    """--follow: one message a line, client >> and server <<, with the
-    packets that carried it: cut across segments, several in one, ended by
-    the silence rule; UDP: one datagram, one message."""
+    """--follow: the bytes of each conversation in order, client >> and
+    server <<, each line with the packet its segment came in; "+" where no
+    newline ends a piece (the seed client's lines, cut segments); several
+    lines of one segment under one packet number; UDP: one datagram, one
+    line. (tests/integration/test_chatcap_follow.py checks it against
+    tshark.)"""
     env = dict(os.environ, LC_ALL="C.UTF-8")
     out = subprocess.run([CHATCAP, "--follow", "--color=never", "--width",
                           "0", "-r", os.path.join(FIXTURES, "any_sll2.pcap")],
                          capture_output=True, timeout=60, check=True,
                          env=env).stdout.decode().splitlines()
-    assert '  >> nickname "pepe"  [packet 6, no newline: ended by 200 ms of ' \
-        'silence or the FIN]' in out
-    assert '  << relayed "ana: hola a todos"  [packet 17: 1 of 2 in one ' \
-        'segment]' in out
-    assert '  >> chat "hola a todos"  [packets 13-15: cut across segments]' \
-        in out
-    assert '  >> nickname "carla"  [packet 19]' in out
+    assert "  >>+ #6       pepe" in out            # no newline: silence
+    assert "  <<  #17      ana: hola a todos" in out
+    assert "  <<           ana: \u00bfqu\u00e9 tal?" in out   # same segment
+    assert "  >>+          hola a to" in out       # cut across segments
+    assert "  >>  #15      dos" in out
+    assert "  >>  #19      carla" in out           # a datagram
     assert not any(x.startswith("   1 ") for x in out)   # no packet lines
     es = subprocess.run([CHATCAP, "--follow", "--summary", "--lang", "es",
                          "--color=never", "-r",
                          os.path.join(FIXTURES, "tcp_analysis.pcap")],
                         capture_output=True, timeout=60, check=True,
                         env=env).stdout.decode()
-    assert "[paquete 12: 4 de 4 en un segmento]" in es
+    assert "  >>  [faltan 5 bytes en la captura]" in es
+    assert "  >>  #12      hola!" in es

@@ -76,15 +76,14 @@ def same(ours, lua):
     ni, ci = iter(nicks), iter(cmds)
     for m, (kind, text) in zip(ours, msgs):
         role = m["role"]
+        assert kind == role, (m, kind)            # the same words
         if role == "relay":
-            if kind == "private":
+            if m["text"] != text:
                 nick = next(ni)
-                assert m["text"] in (nick + " (private): " + text,
+                assert m["text"] in (nick + ": " + text,
+                                     nick + " (private): " + text,
                                      nick + " (privado): " + text)
-            elif m["text"] != text:
-                assert kind == "chat" and m["text"] == next(ni) + ": " + text
             continue
-        assert kind == {"empty": "chat"}.get(role, role), (m, kind)
         if role == "too_long":
             continue
         assert text == m["text"]
@@ -113,3 +112,52 @@ def test_ports_are_preferences(tmp_path):
     assert moved == {}
     again = lua_messages(path, "-o", "redchat.tcp_port:5000")
     assert again == lua_messages(path)
+
+
+def test_one_list_of_kinds():
+    """The dissector's KINDS is chatcap's list of roles (cap_role_name)."""
+    import re
+    c = open(os.path.join(ROOT, "tools", "chatcap", "cap_chat.c")).read()
+    body = c[c.index("cap_role_name(enum cap_role role)"):]
+    ours = re.findall(r'return "([a-z_]+)";', body[:body.index("\n}")])
+    lua = open(LUA).read()
+    m = re.search(r"local KINDS = \{([^}]*)\}", lua)
+    assert re.findall(r'"([a-z_]+)"', m.group(1)) == ours
+    # and every kind the dissector writes is one of them
+    written = set(re.findall(r'kind = "([a-z_]+)"', lua)) | \
+        set(re.findall(r'kind, [a-z]+ = "([a-z_]+)"', lua))
+    assert written <= set(ours), written - set(ours)
+
+
+@pytest.mark.skipif(TSHARK is None, reason="tshark is not installed")
+def test_not_chat_and_commands_first(tmp_path):
+    """An HTTP GET on the chat port is not labelled chat; a first UDP
+    datagram "/nick luis" is a nick command, the next one the nickname."""
+    from test_chatcap_nickname import CLI, SRV, tcp, udp, write_pcap
+    get = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+    path = str(tmp_path / "other.pcap")
+    write_pcap(path, [
+        (0.0, tcp(CLI, SRV, 40000, 5000, 1000, 0, 0x02)),
+        (0.001, tcp(SRV, CLI, 5000, 40000, 5000, 1001, 0x12)),
+        (0.002, tcp(CLI, SRV, 40000, 5000, 1001, 5001, 0x10)),
+        (0.003, tcp(CLI, SRV, 40000, 5000, 1001, 5001, 0x18, get)),
+        (0.004, tcp(SRV, CLI, 5000, 40000, 5001, 1001 + len(get), 0x18,
+                    b"HTTP/1.1 400 Bad Request\r\n\r\n")),
+        (0.1, udp(CLI, SRV, 40001, 5001, b"/nick luis\n")),
+        (0.2, udp(CLI, SRV, 40001, 5001, b"luis\n"))])
+    lua = lua_messages(path)
+    assert 4 not in lua and 5 not in lua
+    assert lua[6][0] == [("command", "/nick luis")] and lua[6][2] == ["nick"]
+    assert lua[7][0] == [("nickname", "luis")]
+
+
+@pytest.mark.skipif(TSHARK is None, reason="tshark is not installed")
+def test_out_of_order_is_announced(tmp_path):
+    """Where segments came out of order or after a hole, Expert Info says
+    what to set; with it set, the lines of such a capture are all there."""
+    path = os.path.join(FIXTURES, "tcp_analysis.pcap")
+    r = subprocess.run([TSHARK, "-X", "lua_script:" + LUA, "-r", path, "-Y",
+                        "redchat.out_of_order", "-T", "fields", "-e",
+                        "frame.number"], capture_output=True, timeout=60,
+                       check=True)
+    assert r.stdout.split()

@@ -99,6 +99,20 @@ lazy.close()
     return code
 
 
+def wait_capturing(proc):
+    """Until chatcap says it captures (its filter is set), however busy
+    the machine."""
+    import select
+    err, deadline = b"", time.monotonic() + 30
+    while b"captur" not in err or not err.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        assert left > 0 and select.select([proc.stderr], [], [], left)[0], \
+            "chatcap did not start: " + err.decode()
+        c = os.read(proc.stderr.fileno(), 1)
+        assert c, "chatcap exited: " + err.decode()
+        err += c
+
+
 def test_kernel_traffic_agrees_with_tshark(net, tmp_path):
     import test_chatcap_analysis as ana
 
@@ -110,7 +124,7 @@ def test_kernel_traffic_agrees_with_tshark(net, tmp_path):
         stderr=subprocess.PIPE)
     servers = []
     try:
-        time.sleep(1.0)                          # the capture is open
+        wait_capturing(capture)                  # the capture is open
         client = subprocess.Popen(
             in_ns(NS_C, "/usr/bin/python3", "-c", client_traffic(), IP_S,
                   go))

@@ -202,7 +202,7 @@ remember(struct cap_ana_dir *fwd, const struct cap_ana_seg *s, uint32_t next)
 		fwd->ua_cap = n;
 	}
 	fwd->ua[fwd->nua++] = (struct cap_unacked){ s->seq, next, s->frame,
-	                                            s->t_us, false };
+	                                            s->t_us, CAP_RESENT_NO };
 }
 
 /* The ACK's RTT: the time since the segment it acknowledges exactly was
@@ -234,7 +234,7 @@ acknowledge(struct cap_ana_dir *rev, const struct cap_ana_seg *s,
 /* The first sending of the bytes a segment repeats (0 if none is
  * remembered); every remembered sending of them is marked as resent. */
 static uint64_t
-first_sent(struct cap_ana_dir *fwd, uint32_t seq, uint32_t next)
+first_sent(struct cap_ana_dir *fwd, uint32_t seq, uint32_t next, uint8_t why)
 {
 	uint64_t first = 0;
 	size_t i;
@@ -243,7 +243,8 @@ first_sent(struct cap_ana_dir *fwd, uint32_t seq, uint32_t next)
 		if (seq_lt(fwd->ua[i].seq, next) && seq_lt(seq, fwd->ua[i].nextseq)) {
 			if (first == 0)
 				first = fwd->ua[i].frame;
-			fwd->ua[i].resent = true;
+			if (fwd->ua[i].resent == CAP_RESENT_NO)
+				fwd->ua[i].resent = why;
 		}
 	return first;
 }
@@ -254,6 +255,7 @@ cap_ana_segment(struct cap_ana_dir *fwd, struct cap_ana_dir *rev,
                 struct cap_ana *a)
 {
 	uint32_t win = scaled_window(fwd, rev, s), next;
+	uint8_t why;
 
 	memset(a, 0, sizeof(*a));
 	a->ack_rtt_us = -1;
@@ -265,13 +267,19 @@ cap_ana_segment(struct cap_ana_dir *fwd, struct cap_ana_dir *rev,
 	ack_lost_flag(rev, s, a);
 	retransmission_flags(fwd, rev, s, irtt_us, a);
 	next = s->seq + s->seglen + ((s->flags & (CAP_SYN | CAP_FIN)) ? 1 : 0);
+	why = (a->flags & CAP_A_SPURIOUS_RETRANS) ? CAP_RESENT_COPY
+	                                          : CAP_RESENT_AGAIN;
 	if (next != s->seq && !(a->flags & CAP_A_KEEP_ALIVE))
-		a->resent_frame = first_sent(fwd, s->seq, next);
+		a->resent_frame = first_sent(fwd, s->seq, next, why);
 	if (next != s->seq)
 		remember(fwd, s, next);
-	if (a->resent_frame != 0 && fwd->nua > 0 &&
-	    fwd->ua[fwd->nua - 1].frame == s->frame)
-		fwd->ua[fwd->nua - 1].resent = true;
+	/* Karn: the ACK of these bytes cannot say which sending it answers
+	 * when they went before (even if that sending is forgotten: a
+	 * spurious retransmission of acknowledged bytes). */
+	if ((a->resent_frame != 0 || (a->flags & (CAP_A_RETRANSMISSION |
+	                                          CAP_A_SPURIOUS_RETRANS))) &&
+	    fwd->nua > 0 && fwd->ua[fwd->nua - 1].frame == s->frame)
+		fwd->ua[fwd->nua - 1].resent = why;
 	if ((!fwd->nextseq_set || seq_gt(next, fwd->nextseq)) &&
 	    !(a->flags & CAP_A_ZERO_WINDOW_PROBE)) {
 		fwd->nextseq = next;

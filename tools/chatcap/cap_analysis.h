@@ -39,7 +39,15 @@ struct cap_unacked {
 	uint32_t seq, nextseq;
 	uint64_t frame;
 	int64_t  t_us;
-	bool     resent;           /* these bytes went more than once */
+	uint8_t  resent;           /* these bytes went more than once: */
+};
+
+/* Why an ACK gives no RTT sample (Karn's rule, RFC 6298 3). */
+enum cap_resent {
+	CAP_RESENT_NO,             /* sent once: a sample */
+	CAP_RESENT_AGAIN,          /* sent again (a retransmission) */
+	CAP_RESENT_COPY,           /* a copy of bytes already acknowledged
+	                            * (a duplicated or spurious segment) */
 };
 
 /* What one direction has shown so far (Wireshark's tcp_flow_t). */
@@ -68,8 +76,8 @@ struct cap_ana {
 	uint64_t dup_ack_of;       /* frame of the ACK it repeats */
 	int64_t  ack_rtt_us;       /* -1 when it acknowledges no segment */
 	uint64_t acks_frame;       /* the segment acknowledged, or 0 */
-	bool     ambiguous;        /* that segment was sent more than once:
-	                            * no RTT sample (Karn's rule, RFC 6298 3) */
+	uint8_t  ambiguous;        /* enum cap_resent: that segment was sent
+	                            * more than once, no RTT sample (Karn) */
 	uint64_t resent_frame;     /* a retransmission: first sending, or 0 */
 };
 

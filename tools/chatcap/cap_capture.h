@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <pcap/pcap.h>
 
@@ -34,7 +35,14 @@ struct cap_source {
 	pcap_dumper_t *dump;   /* the -w copy, or NULL */
 	const char    *name;   /* the file or interface, for messages */
 	bool           live;
+	bool           loopback; /* live on lo, each packet handed once */
 	int            dlt;    /* link type (DLT_ value) */
+	bool           stats_ok;      /* live: pcap_stats answered */
+	uint64_t       dropped;       /* live: packets the kernel dropped for
+	                               * want of buffer (tcpdump's "dropped by
+	                               * kernel"), as last read */
+	uint64_t       drop_base;     /* dropped before the filter was set */
+	time_t         stats_sec;     /* when they were last read */
 };
 
 /*
@@ -49,22 +57,31 @@ typedef int (*cap_packet_fn)(void *arg, const struct pcap_pkthdr *h,
  * the interface iface, install the filter made of the chat ports and the
  * user's expression (may be NULL), and open the -w file (may be NULL).
  * Returns CAP_EXIT_OK, or another status with a one-line reason in err
- * (which names the file or interface). Warnings go to stderr.
+ * (which names the file or interface). Warnings go to stderr. Live, the
+ * kernel keeps buffer_kib KiB of packets chatcap has not read yet.
  */
 enum cap_exit cap_source_open(struct cap_source *s, const char *file,
                               const char *iface, const char *write_file,
                               uint16_t tcp_port, uint16_t udp_port,
-                              const char *expr, char *err, size_t errlen);
+                              const char *expr, long long buffer_kib,
+                              char *err, size_t errlen);
 
 /*
  * Read packets into fn until the end of the file, count packets kept
  * (0: no limit), Ctrl-C (SIGINT, SIGTERM) or an error. Returns
  * CAP_EXIT_OK or CAP_EXIT_TRUNCATED/CAP_EXIT_CAPTURE with err filled; what
- * was read before an error has been handed to fn.
+ * was read before an error has been handed to fn. Live, packets are read in
+ * batches (whatever the kernel holds), standard output is flushed after
+ * each batch, and the drop count is read once a second and at the end.
  */
 enum cap_exit cap_source_run(struct cap_source *s, uint64_t count,
                              cap_packet_fn fn, void *arg, char *err,
                              size_t errlen);
+
+/* Live: read the kernel's drop count into s->dropped now (a system call:
+ * called once a second, at the end, and where a gap needs explaining).
+ * Nothing for a file. */
+void cap_source_stats(struct cap_source *s);
 
 void cap_source_close(struct cap_source *s);
 

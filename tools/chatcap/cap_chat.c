@@ -6,7 +6,40 @@
 #include <string.h>
 
 #include "cap_chat.h"
+#include "reply.h"
 #include "text.h"
+
+/* s[0..len) sanitised into dst[CAP_NICK_TEXT] (cut), NUL-terminated. */
+static void
+nick_copy(char *dst, const char *s, size_t len)
+{
+	dst[text_sanitize(s, len, dst, CAP_NICK_TEXT)] = '\0';
+}
+
+/* The server's acceptance of a nickname, "*** Hello NICK, ..." (either
+ * language): NICK into out->said_nick. */
+static void
+server_said_nick(const char *line, size_t len, struct cap_chat *out)
+{
+	static const char *const hello[] = { "*** Hello ", "*** Hola " };
+	struct reply r;
+	size_t i, k, n;
+
+	for (i = 0; i < 2; i++) {
+		k = strlen(hello[i]);
+		if (len <= k || memcmp(line, hello[i], k) != 0)
+			continue;           /* cheap first: most lines are not it */
+		reply_parse(line, len, &r);
+		if (r.kind != REPLY_ACCEPTED)
+			return;
+		for (n = k; n < len && line[n] != ' '; n++)
+			;
+		if (n > k && line[n - 1] == ',')
+			n--;
+		nick_copy(out->said_nick, line + k, n - k);
+		return;
+	}
+}
 
 /* Name one message and keep its sanitised text in out. */
 static void
@@ -30,8 +63,10 @@ add_message(struct cap_chat_dir *d, bool to_server, bool first_is_nick,
 	} else if (!to_server) {
 		m->role = len >= 4 && memcmp(line, "*** ", 4) == 0
 		          ? CAP_ROLE_NOTICE : CAP_ROLE_RELAY;
-	} else if (first_is_nick && !d->nick_known) {
+	} else if (first_is_nick && !d->nick_known &&
+	           (len == 0 || line[0] != '/')) {    /* no nickname starts so */
 		m->role = CAP_ROLE_NICKNAME;
+		nick_copy(d->nick, line, len);
 	} else {
 		msg_parse(line, len, &parsed);
 		m->kind = parsed.kind;
@@ -39,8 +74,10 @@ add_message(struct cap_chat_dir *d, bool to_server, bool first_is_nick,
 		        : parsed.kind == MSG_EMPTY ? CAP_ROLE_EMPTY
 		        : CAP_ROLE_COMMAND;
 	}
-	if (to_server && !too_long)
+	if (to_server && !too_long && m->role != CAP_ROLE_COMMAND)
 		d->nick_known = true;
+	if (!to_server && !too_long)
+		server_said_nick(line, len, out);
 
 	room = sizeof(out->text) - out->used;
 	m->text = out->text + out->used;
@@ -131,6 +168,22 @@ cap_chat_resync(struct cap_chat_dir *d)
 	msg_framer_free(&d->framer);
 	d->framer.newline_seen = seen;
 	d->skip_line = seen;
+}
+
+bool
+cap_chat_nick_truth(struct cap_chat_dir *client, const struct cap_chat *out,
+                    char inferred[CAP_NICK_TEXT])
+{
+	bool differs;
+
+	if (out->said_nick[0] == '\0')
+		return false;
+	differs = client->nick[0] != '\0' &&
+	          strcmp(client->nick, out->said_nick) != 0;
+	memcpy(inferred, client->nick, CAP_NICK_TEXT);
+	memcpy(client->nick, out->said_nick, CAP_NICK_TEXT);
+	client->nick_known = true;
+	return differs;
 }
 
 void

@@ -14,6 +14,7 @@
 #include "msg.h"
 
 #define CAP_CHAT_MSGS 8    /* messages kept per packet; more are counted */
+#define CAP_NICK_TEXT 32   /* bytes of a nickname kept */
 #define CAP_CHAT_TEXT 2048 /* bytes of sanitised text kept per packet */
 
 enum cap_role {
@@ -42,6 +43,8 @@ struct cap_chat {
 	size_t total;    /* completed by this packet, kept or not */
 	size_t pending;  /* bytes of an unfinished line waiting for more */
 	bool   held;     /* the segment waits for missing bytes before it */
+	char   said_nick[CAP_NICK_TEXT]; /* the server's acceptance ("***
+	                                  * Hello NICK, ...") named NICK */
 	size_t used;     /* bytes of text[] in use */
 	char   text[CAP_CHAT_TEXT];
 };
@@ -55,6 +58,8 @@ struct cap_chat_dir {
 	bool              nick_known; /* the first message was seen */
 	bool              skip_line;  /* after a gap: drop up to a newline */
 	int64_t           last_us;    /* when the last bytes came */
+	char              nick[CAP_NICK_TEXT]; /* the client's, as inferred,
+	                                        * then as the server said */
 };
 
 static inline void
@@ -62,6 +67,7 @@ cap_chat_clear(struct cap_chat *out)
 {
 	out->n = out->total = out->pending = out->used = 0;
 	out->held = false;
+	out->said_nick[0] = '\0';
 }
 
 /*
@@ -96,6 +102,15 @@ void cap_chat_datagram(struct cap_chat_dir *d, bool to_server,
  * peer frames by newlines, drop what follows up to the next newline too
  * (the tail of a cut line is not a message). */
 void cap_chat_resync(struct cap_chat_dir *d);
+
+/* The server named the client's nickname (out->said_nick, from a packet
+ * of the server's direction): when it differs from what the framing
+ * inferred (a 200 ms silence the server's own timer did not see, say), the
+ * server is right. Copies it into client->nick; true when it differed
+ * (*inferred gets the old one). */
+bool cap_chat_nick_truth(struct cap_chat_dir *client,
+                         const struct cap_chat *out,
+                         char inferred[CAP_NICK_TEXT]);
 
 void cap_chat_dir_free(struct cap_chat_dir *d);
 

@@ -34,10 +34,18 @@ udp_track(struct cap_table *t, struct cap_conv *c, int dir,
 		return;
 	if (p->payload_caplen < p->payload_len) {
 		t->st.udp.messages++;
+		if (c->follow_on)
+			cap_follow_missing(&c->follow, dir, (uint32_t)p->payload_len);
 		return;
 	}
+	if (c->follow_on)
+		cap_follow_bytes(&c->follow, dir, ev->frame, p->payload,
+		                 p->payload_len, true);
 	cap_chat_datagram(&c->dir[dir].chat, dir == 0, p->payload,
 	                  p->payload_len, &ev->chat);
+	if (dir == 1)
+		ev->nick_fixed = cap_chat_nick_truth(&c->dir[0].chat, &ev->chat,
+		                                     ev->nick_was);
 	t->st.udp.messages += ev->chat.total;
 }
 
@@ -231,8 +239,6 @@ cap_table_packet(struct cap_table *t, enum cap_result r,
 		udp_track(t, c, dir, p, ev);
 	if (t->keep_steps)
 		cap_steps_remember(t, p, ev, t_us);
-	if (t->keep_follow)
-		cap_follow_remember(c, ev);
 	return 0;
 }
 
@@ -254,6 +260,8 @@ cap_table_finish(struct cap_table *t)
 			                 INT64_MAX, &scratch);
 			t->st.tcp.messages += scratch.total;
 		}
+		if (c->follow_on)
+			cap_reasm_follow_end(c);
 	}
 }
 

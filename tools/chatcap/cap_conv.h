@@ -71,8 +71,6 @@ struct cap_dir {
 	uint32_t chat_next;  /* the next byte the framer expects */
 	bool     chat_set;
 	struct cap_reasm *reasm; /* segments past a hole, or NULL */
-	uint64_t partial_from;   /* --follow: packets where an unfinished */
-	uint64_t partial_last;   /* line began and last grew, or 0 */
 };
 
 /* One arrow of the ladder diagram. */
@@ -101,11 +99,12 @@ struct cap_conv {
 	int64_t             syn_to_ack_us;    /* -1 until seen */
 	struct cap_dir      dir[2];    /* [0] client to server, [1] back */
 	uint64_t            packets, payload_bytes, ip_bytes, retransmissions;
+	uint64_t            ana_retrans;  /* Wireshark's retransmissions */
 	uint64_t            icmp_errors;  /* ICMP errors answering it */
 	struct cap_step    *steps;
 	size_t              nsteps, steps_cap, steps_dropped;
-	struct cap_follow_msg *follow;  /* --follow: the messages */
-	size_t              nfollow, follow_cap, follow_dropped;
+	struct cap_follow   follow;    /* --follow: the bytes in order */
+	bool                follow_on; /* remember them */
 };
 
 struct cap_stats {
@@ -132,6 +131,8 @@ struct cap_stats {
 		uint64_t packets;
 	} other_port[CAP_OTHER_PORTS];
 	size_t nother_ports;
+	bool     live;                /* live, with the kernel's counters: */
+	uint64_t kernel_dropped;      /* packets it dropped (no buffer room) */
 };
 
 /* What the table says about one packet. */
@@ -153,6 +154,14 @@ struct cap_event {
 	                              * quoted packet (dir: its direction), or
 	                              * NULL if it was never seen */
 	struct cap_ana   ana;        /* Wireshark's tcp.analysis of it */
+	bool             nick_fixed; /* the server named the client's nickname
+	                              * otherwise than inferred (nick_was) */
+	char             nick_was[CAP_NICK_TEXT];
+	bool             dsack;      /* its first SACK block starts below its ACK:
+	                              * the receiver got those bytes twice
+	                              * (D-SACK, RFC 2883) */
+	bool             capture_gap; /* a gap in sequence numbers while the
+	                               * live capture was dropping packets */
 	bool             has_rtt;    /* the ACK gave an RTT sample: */
 	struct cap_rtt_row rtt;      /* the estimator of the data's sender */
 	struct cap_chat  chat;
@@ -161,7 +170,7 @@ struct cap_event {
 struct cap_table {
 	uint16_t          tcp_port, udp_port;
 	bool              keep_steps;  /* remember arrows for --ladder */
-	bool              keep_follow; /* remember messages for --follow (set
+	bool              keep_follow; /* remember bytes for --follow (set
 	                                * it before the first packet) */
 	bool              keep_rtt;    /* remember RTT rows for --rtt (default
 	                                * true; set it before the first packet) */

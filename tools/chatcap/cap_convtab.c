@@ -154,6 +154,7 @@ conv_new(struct cap_table *t, uint8_t proto, const struct cap_endpoint *src,
 	cap_ana_dir_init(&c->dir[0].ana);
 	cap_ana_dir_init(&c->dir[1].ana);
 	c->dir[0].rtt.keep_rows = c->dir[1].rtt.keep_rows = t->keep_rtt;
+	c->follow_on = t->keep_follow;
 	t->all[t->nall++] = c;
 	if (t->slot[slot] == NULL)
 		t->nused++;
@@ -181,7 +182,7 @@ cap_conv_free(struct cap_conv *c)
 	while (c->nsteps > 0)
 		free(c->steps[--c->nsteps].lines);
 	free(c->steps);
-	free(c->follow);
+	cap_follow_free(&c->follow);
 	free(c);
 }
 

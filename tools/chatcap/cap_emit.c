@@ -76,7 +76,8 @@ cap_emit_packet(struct cap_emit *e, uint64_t n, int64_t rel_us,
                 const struct cap_packet *p, const struct cap_event *ev)
 {
 	struct cap_line *l = &e->line, *c = &e->comment;
-	bool save = e->ng.f != NULL && ev->what != CAP_EV_OTHER;
+	bool save = e->ng.f != NULL;   /* every packet: the file's numbers
+	                                * are the ones its comments use */
 	bool words = save || e->explain != NULL;
 	struct cap_held *x;
 

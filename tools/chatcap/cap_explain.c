@@ -44,7 +44,12 @@ explain_sending(struct cap_line *l, const struct cap_event *ev)
 	if (a->flags & CAP_A_OUT_OF_ORDER)
 		cap_line_fmt(l, TR(" [out of order: arrives after later bytes]",
 		                 " [fuera de orden: llega tras bytes posteriores]"));
-	if (a->flags & CAP_A_LOST_SEGMENT)
+	if ((a->flags & CAP_A_LOST_SEGMENT) && ev->capture_gap)
+		cap_line_str(l, TR(" [bytes before these not seen: the capture "
+		                   "dropped packets here]",
+		                   " [bytes anteriores no vistos: la captura "
+		                   "perdi\u00f3 paquetes aqu\u00ed]"));
+	else if (a->flags & CAP_A_LOST_SEGMENT)
 		cap_line_fmt(l, TR(" [previous segment not captured: bytes before "
 		                 "these are missing]",
 		                 " [segmento anterior no capturado: faltan bytes "
@@ -96,13 +101,24 @@ cap_explain_analysis(const struct cap_out *o, struct cap_line *l,
 	const struct cap_ana *a = &ev->ana;
 
 	explain_sending(l, ev);
-	if (a->flags & CAP_A_DUP_ACK)
+	if ((a->flags & CAP_A_DUP_ACK) && ev->dsack)
+		cap_line_fmt(l, TR(" [duplicate ACK #%" PRIu32 " of packet %" PRIu64
+		                 ", D-SACK: the receiver got these bytes twice]",
+		                 " [ACK duplicado n.\u00ba %" PRIu32 " del paquete %"
+		                 PRIu64 ", D-SACK: el receptor recibi\u00f3 estos "
+		                 "bytes dos veces]"), a->dup_ack_n, a->dup_ack_of);
+	else if (a->flags & CAP_A_DUP_ACK)
 		cap_line_fmt(l, TR(" [duplicate ACK #%" PRIu32 " of packet %" PRIu64
 		                 ": still waiting for the same byte]",
 		                 " [ACK duplicado n.\u00ba %" PRIu32 " del paquete %"
 		                 PRIu64 ": sigue esperando el mismo byte]"),
 		        a->dup_ack_n, a->dup_ack_of);
-	if (a->flags & CAP_A_ACK_LOST_SEGMENT)
+	if ((a->flags & CAP_A_ACK_LOST_SEGMENT) && ev->capture_gap)
+		cap_line_str(l, TR(" [ACK of bytes not seen: the capture dropped "
+		                   "packets here]",
+		                   " [ACK de bytes no vistos: la captura "
+		                   "perdi\u00f3 paquetes aqu\u00ed]"));
+	else if (a->flags & CAP_A_ACK_LOST_SEGMENT)
 		cap_line_fmt(l, TR(" [ACK of a segment not captured]",
 		                 " [ACK de un segmento no capturado]"));
 	explain_window(l, a);

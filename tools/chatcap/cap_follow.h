@@ -1,37 +1,51 @@
 /*
- * cap_follow.h — --follow: each conversation's chat put back together, as
- * the two programs read it, one message a line, client and server told
- * apart, and where the packets cut a message or carried several (TCP is a
- * byte stream; a UDP datagram is always one message).
+ * cap_follow.h — --follow: each conversation's bytes put back in order, as
+ * the receiving program read them (TCP: by sequence number, each byte
+ * once, holes marked as missing; UDP: datagram by datagram), every line,
+ * with the packet each segment's bytes came in. With the marks and the
+ * wrapping taken away it is tshark's "-z follow,tcp,ascii".
  */
 #ifndef CAP_FOLLOW_H
 #define CAP_FOLLOW_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-struct cap_conv;
-struct cap_event;
 struct cap_out;
 struct cap_table;
 
-#define CAP_FOLLOW_MAX  2000  /* messages kept per conversation */
-#define CAP_FOLLOW_TEXT 72    /* bytes of text kept per message */
+#define CAP_FOLLOW_BYTES (16u << 20) /* bytes kept per conversation */
 
-struct cap_follow_msg {
-	uint64_t first, last;    /* packets of its first and last bytes */
-	uint8_t  dir, role;      /* role: enum cap_role */
-	uint8_t  kind;           /* enum msg_kind, for commands */
-	uint8_t  in_packet;      /* messages its last packet completed */
-	bool     early;          /* ended by the silence rule or the FIN */
-	char     text[CAP_FOLLOW_TEXT];
+/* A run of bytes from one packet, one direction (or a hole). */
+struct cap_follow_chunk {
+	uint64_t frame;         /* the packet they came in */
+	size_t   off, len;      /* in cap_follow.bytes */
+	uint32_t missing;       /* a hole: this many bytes never seen */
+	uint8_t  dir;           /* 0 client to server, 1 back */
+	bool     datagram;      /* UDP: its end ends the line */
 };
 
-/* Remember the messages packet ev completed (cap_conv.c calls it when the
- * table keeps them). */
-void cap_follow_remember(struct cap_conv *c, const struct cap_event *ev);
+/* One conversation's stream. Zero it to initialise. */
+struct cap_follow {
+	struct cap_follow_chunk *chunk;
+	size_t   n, cap;
+	uint8_t *bytes;
+	size_t   used, bytes_cap;
+	uint64_t dropped;       /* bytes past CAP_FOLLOW_BYTES, not kept */
+};
 
-/* Print every conversation's chat. */
+/* Bytes data[0..len) of direction dir arrived, in order, in packet frame
+ * (a datagram when datagram). Kept while memory and the bound allow. */
+void cap_follow_bytes(struct cap_follow *f, int dir, uint64_t frame,
+                      const uint8_t *data, size_t len, bool datagram);
+
+/* A hole of n bytes in direction dir that the capture never filled. */
+void cap_follow_missing(struct cap_follow *f, int dir, uint32_t n);
+
+void cap_follow_free(struct cap_follow *f);
+
+/* Print every conversation's stream. */
 void cap_follow_print(const struct cap_out *o, const struct cap_table *t);
 
 #endif

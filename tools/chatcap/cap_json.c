@@ -142,6 +142,10 @@ cap_json_summary(const struct cap_out *o, const struct cap_table *t)
 	        o->link_name, s->packets, s->truncated, s->other, s->invalid,
 	        s->payload_cut, s->header_cut, s->fragments, s->icmp_errors, d,
 	        t->tcp_port, t->udp_port);
+	if (s->live)
+		fprintf(f, ",\"kernel_dropped\":%" PRIu64, s->kernel_dropped);
+	else
+		fprintf(f, ",\"kernel_dropped\":null");
 	fprintf(f, ",\"tcp\":{\"segments\":%" PRIu64 ",\"syn\":%" PRIu64
 	        ",\"syn_ack\":%" PRIu64 ",\"pure_ack\":%" PRIu64 ",\"data\":%"
 	        PRIu64 ",\"fin\":%" PRIu64 ",\"rst\":%" PRIu64

@@ -140,6 +140,23 @@ put_analysis(struct cap_line *l, const struct cap_ana *a)
 		put_num(l, "resends", (int64_t)a->resent_frame);
 }
 
+/* What else a packet says: the server's word on the nickname, a D-SACK,
+ * a gap that is the capture's own. */
+static void
+put_notes(struct cap_line *l, const struct cap_event *ev)
+{
+	if (ev->nick_fixed) {             /* the server's word wins */
+		cap_line_str(l, ",\"nickname_from_server\":");
+		put_string(l, ev->chat.said_nick, strlen(ev->chat.said_nick));
+		cap_line_str(l, ",\"nickname_inferred\":");
+		put_string(l, ev->nick_was, strlen(ev->nick_was));
+	}
+	if (ev->dsack)
+		cap_line_str(l, ",\"dsack\":true");
+	if (ev->capture_gap)          /* the gap is the capture's, not a loss */
+		cap_line_str(l, ",\"gap\":\"capture_dropped\"");
+}
+
 /* An ICMP error: its type and code, the packet it quotes and the
  * conversation that packet belongs to (null if never seen). */
 static void
@@ -261,6 +278,11 @@ cap_json_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
 	}
 	if (c->proto == 6)
 		put_analysis(l, &ev->ana);
+	put_notes(l, ev);
+	if (ev->ana.ambiguous != CAP_RESENT_NO && ev->ana.ack_rtt_us >= 0)
+		cap_line_str(l, ev->ana.ambiguous == CAP_RESENT_COPY
+		             ? ",\"rtt_skipped\":\"duplicate\""
+		             : ",\"rtt_skipped\":\"retransmitted\"");
 	if (ev->has_rtt) {
 		put_num(l, "rtt_sample_us", ev->rtt.sample_us);
 		put_num(l, "srtt_us", ev->rtt.srtt_us);

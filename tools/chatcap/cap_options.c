@@ -20,7 +20,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, TR(
-	"usage: chatcap [-i IFACE | -r FILE] [-w FILE] [--tcp-port N] "
+	"usage: chatcap [-i IFACE | -r FILE] [-w FILE] [-B KIB] [--tcp-port N] "
 	"[--udp-port N]\n"
 	"               [-c COUNT] [--json | --html F] [--ladder] [--follow]\n"
 	"               [--summary] [--rtt] [--tcp-info[=poll]] [--width N]\n"
@@ -29,9 +29,11 @@ usage(FILE *f)
 	"Shows chat traffic packet by packet, then compares TCP and UDP.\n"
 	"  -i IFACE         capture live on IFACE (default lo)\n"
 	"  -r FILE          read a pcap or pcapng file (- for standard input)\n"
-	"  -w FILE          also save the packets shown, for Wireshark; a\n"
+	"  -w FILE          also save every packet read, for Wireshark; a\n"
 	"                   FILE.pcapng carries each explanation as a comment\n"
 	"  -c COUNT         stop after COUNT chat packets\n"
+	"  -B KIB           live: the kernel's capture buffer in KiB (default\n"
+	"                   %d); drops are counted and reported\n"
 	"  --tcp-port N     TCP chat port (default %d)\n"
 	"  --udp-port N     UDP chat port (default %d)\n"
 	"  --json           JSON Lines: one object per packet, then a summary\n"
@@ -54,7 +56,7 @@ usage(FILE *f)
 	"Exit status: 0 ok, 1 usage, 2 cannot read the file, 3 empty file,\n"
 	"4 not a capture, 5 truncated capture, 6 unsupported link type,\n"
 	"7 no permission to capture, 8 other capture error. See chatcap(1).\n",
-	"uso: chatcap [-i INTERFAZ | -r ARCHIVO] [-w ARCHIVO] [--tcp-port N] "
+	"uso: chatcap [-i INTERFAZ | -r ARCHIVO] [-w ARCHIVO] [-B KIB] [--tcp-port N] "
 	"[--udp-port N]\n"
 	"             [-c CUENTA] [--json | --html A] [--ladder] [--follow]\n"
 	"             [--summary] [--rtt] [--tcp-info[=poll]] [--width N]\n"
@@ -64,10 +66,15 @@ usage(FILE *f)
 	"UDP.\n"
 	"  -i INTERFAZ      captura en vivo en INTERFAZ (por defecto lo)\n"
 	"  -r ARCHIVO       lee un archivo pcap o pcapng (- es la entrada)\n"
-	"  -w ARCHIVO       guarda tambi\u00e9n los paquetes, para Wireshark; un\n"
+	"  -w ARCHIVO       guarda tambi\u00e9n cada paquete le\u00eddo, para "
+	"Wireshark; un\n"
 	"                   ARCHIVO.pcapng lleva cada explicaci\u00f3n como "
 	"comentario\n"
 	"  -c CUENTA        para tras CUENTA paquetes del chat\n"
+	"  -B KIB           en vivo: el b\u00fafer de captura del n\u00facleo en "
+	"KiB\n"
+	"                   (%d por defecto); se cuentan y se dicen las "
+	"p\u00e9rdidas\n"
 	"  --tcp-port N     puerto TCP del chat (%d por defecto)\n"
 	"  --udp-port N     puerto UDP del chat (%d por defecto)\n"
 	"  --json           JSON Lines: un objeto por paquete y un resumen\n"
@@ -98,7 +105,7 @@ usage(FILE *f)
 	"vac\u00edo,\n"
 	"4 no es una captura, 5 captura truncada, 6 enlace no soportado,\n"
 	"7 sin permiso para capturar, 8 otro error. Ver chatcap(1).\n"),
-	    REDCHAT_TCP_PORT, REDCHAT_UDP_PORT);
+	    CAP_BUFFER_KIB, REDCHAT_TCP_PORT, REDCHAT_UDP_PORT);
 }
 
 static int
@@ -194,6 +201,12 @@ parse_option(struct cap_config *cfg, int c, char **argv)
 	case O_COLOR: cfg->color = optarg; break;
 	case O_LANG:
 		break;          /* applied by cli_lang_scan() in main */
+	case 'B':
+		if (cli_number(optarg, 1, 4LL << 20, &cfg->buffer_kib, &what) < 0) {
+			fprintf(stderr, "%s: -B %s: %s\n", PROG, optarg, what);
+			return -1;
+		}
+		break;
 	case 'c':
 		if (cli_number(optarg, 1, 1LL << 62, &v, &what) < 0) {
 			fprintf(stderr, "%s: -c %s: %s\n", PROG, optarg, what);
@@ -254,9 +267,10 @@ cap_options_parse(struct cap_config *cfg, int argc, char **argv)
 	int c, r;
 
 	*cfg = (struct cap_config){ .tcp_port = REDCHAT_TCP_PORT,
-	                            .udp_port = REDCHAT_UDP_PORT, .width = -1 };
+	                            .udp_port = REDCHAT_UDP_PORT, .width = -1,
+	                            .buffer_kib = CAP_BUFFER_KIB };
 	opterr = 0;                             /* errors in our words */
-	while ((c = getopt_long(argc, argv, ":i:r:w:c:D", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":i:r:w:c:B:D", longopts, NULL)) != -1)
 		if ((r = parse_option(cfg, c, argv)) != 0)
 			return r;
 	if (check_conflicts(cfg) < 0)

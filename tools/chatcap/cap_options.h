@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #define CAP_EXPR_MAX 2048
+#define CAP_BUFFER_KIB 65536 /* -B default: 64 MiB, bursts of ~100k packets */
 
 struct cap_config {
 	const char *iface, *file, *write_file, *color, *lang;
@@ -19,6 +20,7 @@ struct cap_config {
 	const char *ladder_out;    /* --ladder-out: an SVG or Mermaid file */
 	const char *html_out;      /* --html: the interactive report */
 	long long   width;             /* -1: the terminal's, or 80 */
+	long long   buffer_kib;        /* -B: the kernel's capture buffer */
 	char        expr[CAP_EXPR_MAX]; /* the trailing BPF words, joined */
 };
 

@@ -40,6 +40,7 @@ struct cap_tcp_opts {
 	uint16_t mss;
 	uint8_t  wscale;
 	uint32_t ts_val, ts_ecr;
+	uint32_t sack_left, sack_right; /* the first SACK block */
 };
 
 struct cap_packet {

@@ -22,8 +22,8 @@ take(struct cap_reasm *q, size_t i, struct cap_reasm_seg *seg)
 }
 
 bool
-cap_reasm_hold(struct cap_reasm *q, uint32_t seq, const uint8_t *data,
-               size_t len)
+cap_reasm_hold(struct cap_reasm *q, uint32_t seq, uint64_t frame,
+               const uint8_t *data, size_t len)
 {
 	uint8_t *copy;
 
@@ -32,7 +32,7 @@ cap_reasm_hold(struct cap_reasm *q, uint32_t seq, const uint8_t *data,
 	if ((copy = malloc(len)) == NULL)
 		return false;
 	memcpy(copy, data, len);
-	q->seg[q->n++] = (struct cap_reasm_seg){ seq, len, copy };
+	q->seg[q->n++] = (struct cap_reasm_seg){ seq, frame, len, copy };
 	q->bytes += len;
 	return true;
 }
@@ -95,7 +95,7 @@ cap_reasm_free(struct cap_reasm *q)
  * ------------------------------------------------------------------------ */
 static void
 feed(struct cap_conv *c, int dir, const uint8_t *data, size_t len,
-     uint32_t seq, int64_t t_us, struct cap_event *ev)
+     uint32_t seq, uint64_t frame, int64_t t_us, struct cap_event *ev)
 {
 	struct cap_dir *me = &c->dir[dir];
 	struct cap_reasm_seg seg;
@@ -103,11 +103,16 @@ feed(struct cap_conv *c, int dir, const uint8_t *data, size_t len,
 
 	cap_chat_stream(&me->chat, dir == 0, c->syn_seen, data, len, t_us,
 	                &ev->chat);
+	if (c->follow_on)
+		cap_follow_bytes(&c->follow, dir, frame, data, len, false);
 	me->chat_next = seq + (uint32_t)len;
 	while (me->reasm != NULL &&
 	       cap_reasm_next(me->reasm, me->chat_next, &seg, &skip)) {
 		cap_chat_stream(&me->chat, dir == 0, c->syn_seen, seg.data + skip,
 		                seg.len - skip, t_us, &ev->chat);
+		if (c->follow_on)
+			cap_follow_bytes(&c->follow, dir, seg.frame, seg.data + skip,
+			                 seg.len - skip, false);
 		me->chat_next = seg.seq + (uint32_t)seg.len;
 		free(seg.data);
 	}
@@ -123,7 +128,9 @@ skip_hole(struct cap_conv *c, int dir, int64_t t_us, struct cap_event *ev)
 	if (me->reasm == NULL || !cap_reasm_lowest(me->reasm, &seg))
 		return;
 	cap_chat_resync(&me->chat);
-	feed(c, dir, seg.data, seg.len, seg.seq, t_us, ev);
+	if (c->follow_on)
+		cap_follow_missing(&c->follow, dir, seg.seq - me->chat_next);
+	feed(c, dir, seg.data, seg.len, seg.seq, seg.frame, t_us, ev);
 	free(seg.data);
 }
 
@@ -139,6 +146,12 @@ follow_chat(struct cap_conv *c, int dir, const struct cap_packet *p,
 		return;
 	}
 	if (ev->payload_cut) {          /* bytes we cannot read: start over */
+		if (c->follow_on) {
+			cap_follow_bytes(&c->follow, dir, ev->frame, p->payload,
+			                 p->payload_caplen, false);
+			cap_follow_missing(&c->follow, dir, (uint32_t)
+			                   (p->payload_len - p->payload_caplen));
+		}
 		cap_chat_resync(&me->chat);
 		me->chat_set = false;
 		return;
@@ -152,19 +165,21 @@ follow_chat(struct cap_conv *c, int dir, const struct cap_packet *p,
 		if (me->reasm == NULL)
 			me->reasm = calloc(1, sizeof(*me->reasm));
 		if (me->reasm != NULL &&
-		    cap_reasm_hold(me->reasm, data_seq, p->payload,
+		    cap_reasm_hold(me->reasm, data_seq, ev->frame, p->payload,
 		                   p->payload_len)) {
 			ev->chat.held = true;
 			return;
 		}
 		cap_chat_resync(&me->chat);                  /* no room: go on */
+		if (c->follow_on)
+			cap_follow_missing(&c->follow, dir, data_seq - me->chat_next);
 		me->chat_next = data_seq;
 	}
 	skip = me->chat_next - data_seq;                 /* already framed */
 	if (skip >= p->payload_len)
 		return;
 	feed(c, dir, p->payload + skip, p->payload_len - skip,
-	     data_seq + skip, t_us, ev);
+	     data_seq + skip, ev->frame, t_us, ev);
 }
 
 /* The peer acknowledged bytes the capture never had (Wireshark's "ACKed
@@ -190,4 +205,30 @@ cap_reasm_follow(struct cap_conv *c, int dir, const struct cap_packet *p,
 {
 	follow_chat(c, dir, p, t_us, ev);
 	chat_edges(c, dir, p, t_us, ev);
+}
+
+void
+cap_reasm_follow_end(struct cap_conv *c)
+{
+	struct cap_reasm_seg seg;
+	size_t skip;
+	int dir;
+
+	for (dir = 0; dir < 2; dir++) {
+		struct cap_dir *me = &c->dir[dir];
+
+		while (me->reasm != NULL && cap_reasm_lowest(me->reasm, &seg)) {
+			skip = seq_lt(seg.seq, me->chat_next)
+			       ? me->chat_next - seg.seq : 0;
+			if (skip == 0)
+				cap_follow_missing(&c->follow, dir,
+				                   seg.seq - me->chat_next);
+			if (skip < seg.len) {
+				cap_follow_bytes(&c->follow, dir, seg.frame,
+				                 seg.data + skip, seg.len - skip, false);
+				me->chat_next = seg.seq + (uint32_t)seg.len;
+			}
+			free(seg.data);
+		}
+	}
 }

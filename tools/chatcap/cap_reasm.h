@@ -16,6 +16,7 @@
 
 struct cap_reasm_seg {
 	uint32_t seq;
+	uint64_t frame;      /* the packet it came in */
 	size_t   len;
 	uint8_t *data;
 };
@@ -28,8 +29,8 @@ struct cap_reasm {
 
 /* Keep a copy of data[0..len) that starts at seq, past a hole. Returns
  * false when it does not fit (the caller gives up on the hole). */
-bool cap_reasm_hold(struct cap_reasm *q, uint32_t seq, const uint8_t *data,
-                    size_t len);
+bool cap_reasm_hold(struct cap_reasm *q, uint32_t seq, uint64_t frame,
+                    const uint8_t *data, size_t len);
 
 /*
  * The waiting segment that can follow next (starts at or before next and
@@ -59,5 +60,10 @@ struct cap_packet;
  */
 void cap_reasm_follow(struct cap_conv *c, int dir, const struct cap_packet *p,
                       int64_t t_us, struct cap_event *ev);
+
+/* The end of the capture, for --follow: the segments still waiting past
+ * a hole are the stream's last bytes, after the hole marked missing (the
+ * chat framer is not given them: no silence follows them). */
+void cap_reasm_follow_end(struct cap_conv *c);
 
 #endif

@@ -21,6 +21,16 @@ us(double v)
 	return (int64_t)(v + 0.5);
 }
 
+/* Keep a row for --rtt while memory and CAP_RTT_ROWS allow. */
+static void
+keep_row(struct cap_rtt *r, const struct cap_rtt_row *row)
+{
+	if (r->keep_rows && r->row == NULL && r->nrows == 0)
+		r->row = malloc(CAP_RTT_ROWS * sizeof(*r->row));
+	if (r->row != NULL && r->nrows < CAP_RTT_ROWS)
+		r->row[r->nrows++] = *row;
+}
+
 void
 cap_rtt_sample(struct cap_rtt *r, uint64_t frame, int64_t sample_us,
                struct cap_rtt_row *out)
@@ -40,12 +50,20 @@ cap_rtt_sample(struct cap_rtt *r, uint64_t frame, int64_t sample_us,
 	if (rto < CAP_RTO_MIN_US)
 		rto = CAP_RTO_MIN_US;
 	r->last = (struct cap_rtt_row){ frame, sample_us, us(r->srtt),
-	                                us(r->rttvar), us(rto) };
-	if (r->keep_rows && r->row == NULL && r->nrows == 0)
-		r->row = malloc(CAP_RTT_ROWS * sizeof(*r->row));
-	if (r->row != NULL && r->nrows < CAP_RTT_ROWS)
-		r->row[r->nrows++] = r->last;
+	                                us(r->rttvar), us(rto), 0, 0 };
+	keep_row(r, &r->last);
 	*out = r->last;
+}
+
+void
+cap_rtt_skip(struct cap_rtt *r, uint64_t frame, uint64_t acks_frame,
+             uint8_t why)
+{
+	struct cap_rtt_row row = { .frame = frame, .acks_frame = acks_frame,
+	                           .skipped = why };
+
+	r->skipped++;
+	keep_row(r, &row);
 }
 
 void

@@ -19,11 +19,14 @@
 struct cap_rtt_row {
 	uint64_t frame;          /* the ACK that gave the sample */
 	int64_t  sample_us, srtt_us, rttvar_us, rto_us;
+	uint64_t acks_frame;     /* skipped: the segment it acknowledges */
+	uint8_t  skipped;        /* 0 a sample; else why not (enum
+	                          * cap_resent: Karn's rule) */
 };
 
 /* One sender's estimator. Zero it to initialise. */
 struct cap_rtt {
-	uint64_t samples;
+	uint64_t samples, skipped;
 	double   srtt, rttvar;   /* microseconds */
 	struct cap_rtt_row last;
 	struct cap_rtt_row *row; /* the first CAP_RTT_ROWS samples, or NULL */
@@ -36,6 +39,12 @@ struct cap_rtt {
  * taken as 0). The rows are kept while memory allows. */
 void cap_rtt_sample(struct cap_rtt *r, uint64_t frame, int64_t sample_us,
                     struct cap_rtt_row *out);
+
+/* The ACK in frame acknowledges segment acks_frame, whose bytes were
+ * sent more than once (why: enum cap_resent): no sample (Karn's rule);
+ * a row saying so is kept with the samples. */
+void cap_rtt_skip(struct cap_rtt *r, uint64_t frame, uint64_t acks_frame,
+                  uint8_t why);
 
 void cap_rtt_free(struct cap_rtt *r);
 

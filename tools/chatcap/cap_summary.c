@@ -90,6 +90,21 @@ fmt_rtt(const struct cap_out *o, const struct cap_table *t, bool to_ack,
 	cap_fmt_duration(o, n == 0 ? -1 : sum / (int64_t)n, out, cap);
 }
 
+/* One word, one count: Wireshark's retransmissions (fast and spurious
+ * included), then the narrower count chatcap can vouch for. */
+static void
+retransmission_rows(const struct cap_out *o, const struct cap_stats *s)
+{
+	char a[32];
+
+	snprintf(a, sizeof(a), "%" PRIu64, s->tcp.analysis[0]);
+	row(o, TR("retransmissions (Wireshark's)",
+	          "retransmisiones seg\u00fan Wireshark"), a, "-");
+	snprintf(a, sizeof(a), "%" PRIu64, s->tcp.retransmissions);
+	row(o, TR("  of bytes seen sent before",
+	          "  de bytes ya vistos antes"), a, "-");
+}
+
 static void
 print_table(const struct cap_out *o, const struct cap_table *t)
 {
@@ -139,8 +154,7 @@ print_table(const struct cap_out *o, const struct cap_table *t)
 	         s->tcp.refused);
 	row(o, TR("resets (RST) / refused", "reinicios (RST) / rechazadas"), a,
 	    "-");
-	snprintf(a, sizeof(a), "%" PRIu64, s->tcp.retransmissions);
-	row(o, TR("retransmissions", "retransmisiones"), a, "-");
+	retransmission_rows(o, s);
 	snprintf(b, sizeof(b), "%" PRIu64, s->udp.datagrams);
 	row(o, TR("datagrams", "datagramas"), "-", b);
 	fprintf(o->f, "%s", TR(
@@ -170,12 +184,18 @@ print_conversations(const struct cap_out *o, const struct cap_table *t)
 		if (c->proto == 6) {
 			cap_fmt_duration(o, c->syn_to_synack_us, x, sizeof(x));
 			cap_fmt_duration(o, c->syn_to_ack_us, y, sizeof(y));
-			cap_line_fmt(l, TR("  %s, %s / %s, %" PRIu64 " packets, %"
-			                 PRIu64 " retransmissions",
-			                 "  %s, %s / %s, %" PRIu64 " paquetes, %"
-			                 PRIu64 " retransmisiones"),
-			        cap_state_label(c->state), x, y, c->packets,
-			        c->retransmissions);
+			cap_line_fmt(l, "  %s, ", cap_state_label(c->state));
+			if (!c->syn_seen && t->st.kernel_dropped > 0)
+				cap_line_str(l, TR("SYN not seen (the capture "
+				             "dropped packets)", "SYN no visto (la "
+				             "captura perdi\u00f3 paquetes)"));
+			else
+				cap_line_fmt(l, "%s / %s", x, y);
+			cap_line_fmt(l, TR(", %" PRIu64 " packets, %" PRIu64
+			                 " retransmissions",
+			                 ", %" PRIu64 " paquetes, %" PRIu64
+			                 " retransmisiones"), c->packets,
+			             c->ana_retrans);
 		} else {
 			cap_line_fmt(l, TR("  %" PRIu64 " %s (%" PRIu64
 			                 " to the server, %" PRIu64 " back)",
@@ -251,6 +271,14 @@ cap_summary_print(const struct cap_out *o, const struct cap_table *t)
 	        cap_color(o, CAP_C_BOLD), cap_color(o, CAP_C_RESET), s->packets,
 	        TRN(s->packets, "packet", "packets", "paquete", "paquetes"), d,
 	        o->link_name);
+	if (s->live)          /* tcpdump's words: the capture's own losses */
+		fprintf(o->f, TR("  %" PRIu64 " %s dropped by the kernel%s\n",
+		                 "  %" PRIu64 " %s descartados por el n\u00facleo%s\n"),
+		        s->kernel_dropped, TRN(s->kernel_dropped, "packet",
+		        "packets", "paquete", "paquetes"), s->kernel_dropped == 0
+		        ? "" : TR(" (the capture missed them, not the network; "
+		                  "try a bigger -B)", " (los perdi\u00f3 la "
+		                  "captura, no la red; prueba un -B mayor)"));
 	print_table(o, t);
 	if (s->icmp_errors > 0)
 		fprintf(o->f, TR("  ICMP errors about chat packets: %" PRIu64
@@ -286,6 +314,22 @@ cap_summary_print(const struct cap_out *o, const struct cap_table *t)
  * --rtt: the estimator, sample by sample
  * ------------------------------------------------------------------------ */
 
+/* A row of the table that is no sample, and why (Karn's rule). */
+static void
+rtt_skipped(const struct cap_out *o, const struct cap_rtt_row *row)
+{
+	fprintf(o->f, "  %8" PRIu64 "  ", row->frame);
+	fprintf(o->f, row->skipped == CAP_RESENT_COPY
+	        ? TR("skipped: acknowledges packet %" PRIu64 ", a copy of bytes "
+	             "already acknowledged (duplicated)\n",
+	             "descartada: confirma el paquete %" PRIu64 ", copia de "
+	             "bytes ya confirmados (duplicado)\n")
+	        : TR("skipped: acknowledges packet %" PRIu64 ", whose bytes "
+	             "were sent more than once\n",
+	             "descartada: confirma el paquete %" PRIu64 ", cuyos bytes "
+	             "se enviaron m\u00e1s de una vez\n"), row->acks_frame);
+}
+
 static void
 rtt_sender(const struct cap_out *o, const struct cap_conv *c, int dir)
 {
@@ -293,16 +337,22 @@ rtt_sender(const struct cap_out *o, const struct cap_conv *c, int dir)
 	char v[4][32];
 	size_t i;
 
-	fprintf(o->f, TR("  TCP#%u, the %s %s sending: %" PRIu64 " samples\n",
+	fprintf(o->f, TR("  TCP#%u, the %s %s sending: %" PRIu64 " samples, %"
+	                 PRIu64 " ACKs skipped (Karn)\n",
 	                 "  TCP#%u, el %s %s al enviar: %" PRIu64
-	                 " muestras\n"), c->id,
-	        dir == 0 ? TR("client", "cliente") : TR("server", "servidor"),
-	        c->name[dir], r->samples);
-	if (r->samples == 0)
+	                 " muestras, %" PRIu64 " ACK descartados (Karn)\n"),
+	        c->id, dir == 0 ? TR("client", "cliente")
+	                        : TR("server", "servidor"),
+	        c->name[dir], r->samples, r->skipped);
+	if (r->nrows == 0)
 		return;
 	fprintf(o->f, "  %8s %12s %12s %12s %12s\n", TR("packet", "paquete"),
 	        TR("sample", "muestra"), "SRTT", "RTTVAR", "RTO");
 	for (i = 0; i < r->nrows; i++) {
+		if (r->row[i].skipped) {
+			rtt_skipped(o, &r->row[i]);
+			continue;
+		}
 		cap_fmt_duration(o, r->row[i].sample_us, v[0], sizeof(v[0]));
 		cap_fmt_duration(o, r->row[i].srtt_us, v[1], sizeof(v[1]));
 		cap_fmt_duration(o, r->row[i].rttvar_us, v[2], sizeof(v[2]));

@@ -62,6 +62,8 @@ parse_options(struct cap_cursor *o, struct cap_tcp_opts *opt)
 			opt->sack_ok = true;
 		} else if (kind == OPT_SACK && (len - 2) % 8 == 0 && len > 2) {
 			opt->has_sack = true;
+			opt->sack_left = cap_cur_be32(o);
+			opt->sack_right = cap_cur_be32(o);
 		} else if (kind == OPT_TIMESTAMP && len == 10) {
 			opt->has_ts = true;
 			opt->ts_val = cap_cur_be32(o);

@@ -188,15 +188,21 @@ analyse(struct cap_stats *st, struct cap_conv *c, int dir,
 			st->tcp.analysis[i]++;
 	if (ev->ana.ack_rtt_us >= 0)
 		st->tcp.ack_rtts++;
+	if (ev->ana.flags & CAP_A_RETRANSMISSION)
+		c->ana_retrans++;
 	/* An RTT sample for the sender of the data this ACK covers, unless
 	 * that data went more than once (Karn: whose ACK is it?) or it was
 	 * a SYN (the handshake has its own times). */
-	if (ev->ana.ack_rtt_us >= 0 && !ev->ana.ambiguous &&
-	    !(p->flags & CAP_SYN) && c->established) {
-		cap_rtt_sample(&c->dir[!dir].rtt, ev->frame, ev->ana.ack_rtt_us,
-		               &ev->rtt);
-		ev->has_rtt = true;
+	if (ev->ana.ack_rtt_us < 0 || (p->flags & CAP_SYN) || !c->established)
+		return;
+	if (ev->ana.ambiguous != CAP_RESENT_NO) {
+		cap_rtt_skip(&c->dir[!dir].rtt, ev->frame, ev->ana.acks_frame,
+		             ev->ana.ambiguous);
+		return;
 	}
+	cap_rtt_sample(&c->dir[!dir].rtt, ev->frame, ev->ana.ack_rtt_us,
+	               &ev->rtt);
+	ev->has_rtt = true;
 }
 
 /* The handshake: SYN, SYN-ACK, then the client's ACK of the server's SYN.
@@ -289,6 +295,8 @@ cap_tcp_track(struct cap_stats *st, struct cap_conv *c, int dir,
 	seglen = (uint32_t)p->payload_len + ((p->flags & CAP_SYN) ? 1 : 0) +
 	         ((p->flags & CAP_FIN) ? 1 : 0);
 	count_segment(st, p);
+	ev->dsack = p->opt.has_sack && (p->flags & CAP_ACK) &&
+	            seq_lt(p->opt.sack_left, p->ack);    /* RFC 2883, 4 */
 	relative_numbers(me, &c->dir[!dir], p, ev);
 	scale_window(c, dir, p, ev);
 	analyse(st, c, dir, p, t_us, ev);
@@ -314,5 +322,8 @@ cap_tcp_track(struct cap_stats *st, struct cap_conv *c, int dir,
 	if (p->flags & CAP_RST)
 		reset(st, c, dir, ev);
 	cap_reasm_follow(c, dir, p, t_us, ev);
+	if (dir == 1)
+		ev->nick_fixed = cap_chat_nick_truth(&c->dir[0].chat, &ev->chat,
+		                                     ev->nick_was);
 	st->tcp.messages += ev->chat.total;
 }

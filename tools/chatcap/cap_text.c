@@ -346,6 +346,12 @@ cap_text_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
 		cap_line_str(l, cap_color(o, CAP_C_RESET));
 	}
 	print_chat(o, l, &ev->chat);
+	if (ev->nick_fixed)
+		cap_line_fmt(l, TR(" [the server names the nickname \"%s\", not "
+		                   "\"%s\": it read those bytes as one message]",
+		                   " [el servidor nombra el apodo \"%s\", no \"%s\": "
+		                   "ley\u00f3 esos bytes como un solo mensaje]"),
+		             ev->chat.said_nick, ev->nick_was);
 	if (c->proto == 6 && (ev->ana.flags != 0 || ev->retransmission ||
 	                      ev->ana.resent_frame != 0 ||
 	                      ev->ana.ack_rtt_us >= 0)) {

@@ -43,7 +43,27 @@ struct run {
 	uint64_t             n;
 	struct cap_html      html;      /* --html */
 	bool                 failed;    /* the report could not be written */
+	struct cap_source   *src;
 };
+
+/* A packet's time in microseconds, held in [0, 2^62]: a pcapng
+ * interface's offset (if_tsoffset) or resolution (if_tsresol) can put any
+ * second in tv_sec, and every difference of two such times must fit. */
+#define T_MAX_US ((int64_t)1 << 62)
+
+static int64_t
+time_us(const struct timeval *tv)
+{
+	int64_t us;
+
+	if (tv->tv_sec < 0)
+		return 0;
+	if (tv->tv_sec > T_MAX_US / 1000000 ||
+	    __builtin_add_overflow((int64_t)tv->tv_sec * 1000000,
+	                           (int64_t)tv->tv_usec, &us) || us > T_MAX_US)
+		return T_MAX_US;
+	return us < 0 ? 0 : us;
+}
 
 /* One packet: decode, follow, explain. Returns 1 for chat packets. */
 static int
@@ -53,12 +73,17 @@ on_packet(void *arg, const struct pcap_pkthdr *h, const uint8_t *bytes)
 	struct cap_packet p;
 	static struct cap_event ev;       /* big: kept off the stack */
 	enum cap_result res;
-	int64_t t_us = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+	int64_t t_us = time_us(&h->ts);
 
 	res = cap_decode(r->dlt, bytes, h->caplen, h->len, &p);
 	res = cap_frag_packet(&r->table.frags, res, &p, t_us);
 	if (cap_table_packet(&r->table, res, &p, t_us, &ev) < 0)
 		return -1;
+	if (r->src->live && (ev.ana.flags & (CAP_A_LOST_SEGMENT |
+	                                     CAP_A_ACK_LOST_SEGMENT))) {
+		cap_source_stats(r->src);       /* a gap: did the capture drop? */
+		ev.capture_gap = r->src->dropped > 0;
+	}
 	r->n++;
 	cap_kshow_due(&r->ks, &r->emit, &r->table, t_us);
 	if (cap_emit_packet(&r->emit, r->n, t_us - r->table.st.first_us, h,
@@ -88,6 +113,8 @@ finish(struct run *r)
 	if (cap_kshow_close(&r->ks, &r->emit, &r->table) < 0)
 		r->emit.error = true;
 	o->link_name = name != NULL ? name : "?";
+	r->table.st.live = r->src->live && r->src->stats_ok;
+	r->table.st.kernel_dropped = r->src->dropped;
 	cap_table_finish(&r->table);
 	if (r->cfg->html_out != NULL &&
 	    cap_html_finish(&r->html, &r->emit, &r->table, r->cfg->file != NULL
@@ -132,7 +159,7 @@ output_width(const struct cap_config *cfg)
 /* Where and how to print; live, say so on stderr and print line by line. */
 static void
 start_output(struct run *r, const struct cap_config *cfg,
-             const struct cap_source *src)
+             struct cap_source *src)
 {
 	struct cap_emit *e = &r->emit;
 
@@ -151,16 +178,15 @@ start_output(struct run *r, const struct cap_config *cfg,
 	e->text = !cfg->json && !cfg->summary_only && !cfg->ladder &&
 	          !cfg->follow;
 	e->hold = !src->live;           /* files: wait to mark losses */
-	if (src->live) {
-		setvbuf(stdout, NULL, _IOLBF, 0);   /* packets as they come */
+	r->src = src;
+	if (src->live) {     /* flushed after each batch the kernel hands */
 		fprintf(stderr, TR("%s: capturing on %s (TCP port %u, UDP port %u); "
 		                   "Ctrl-C stops\n",
 		                   "%s: capturando en %s (puerto TCP %u, UDP %u); "
 		                   "Ctrl-C para terminar\n"), PROG, src->name, cfg->tcp_port,
 		        cfg->udp_port);
-	} else {
-		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	}
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 }
 
 /* The capture: -r FILE, else live on -i IFACE (lo). A -w file that is not
@@ -176,8 +202,8 @@ open_source(struct cap_source *src, const struct cap_config *cfg, char *err,
 		dump = NULL;
 	return cap_source_open(src, cfg->file, iface, dump, cfg->tcp_port,
 	                       cfg->udp_port,
-	                       cfg->expr[0] != '\0' ? cfg->expr : NULL, err,
-	                       errlen);
+	                       cfg->expr[0] != '\0' ? cfg->expr : NULL,
+	                       cfg->buffer_kib, err, errlen);
 }
 
 /* -w FILE.pcapng: the file, its section comment (chatcap's version, the
