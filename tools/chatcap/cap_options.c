@@ -20,10 +20,11 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, TR(
-	"usage: chatcap [-i IFACE | -r FILE] [-w FILE] [-B KIB] [--tcp-port N] "
+	"usage: chatcap [-i IFACE | -r FILE] [-w FILE] [--tcp-port N] "
 	"[--udp-port N]\n"
-	"               [-c COUNT] [--json | --html F] [--ladder] [--follow]\n"
-	"               [--summary] [--rtt] [--tcp-info[=poll]] [--width N]\n"
+	"               [-B KIB] [-c COUNT] [--json | --html F] [--ladder]\n"
+	"               [--follow]"
+	" [--summary] [--rtt] [--tcp-info[=poll]] [--width N]\n"
 	"               [--color=WHEN] [--lang es|en] [-D] [--help] [--version]\n"
 	"               [BPF EXPRESSION]\n"
 	"Shows chat traffic packet by packet, then compares TCP and UDP.\n"
@@ -56,12 +57,11 @@ usage(FILE *f)
 	"Exit status: 0 ok, 1 usage, 2 cannot read the file, 3 empty file,\n"
 	"4 not a capture, 5 truncated capture, 6 unsupported link type,\n"
 	"7 no permission to capture, 8 other capture error. See chatcap(1).\n",
-	"uso: chatcap [-i INTERFAZ | -r ARCHIVO] [-w ARCHIVO] [-B KIB] [--tcp-port N] "
-	"[--udp-port N]\n"
-	"             [-c CUENTA] [--json | --html A] [--ladder] [--follow]\n"
-	"             [--summary] [--rtt] [--tcp-info[=poll]] [--width N]\n"
-	"             [--color=CUANDO] [--lang es|en] [-D] [--help] [--version]\n"
-	"             [EXPRESI\u00d3N BPF]\n"
+	"uso: chatcap [-i INTERFAZ | -r ARCHIVO] [-w ARCHIVO] [--tcp-port N]\n"
+	"             [--udp-port N] [-B KIB] [-c CUENTA] [--json | --html A]\n"
+	"             [--ladder] [--follow] [--summary] [--rtt] [--tcp-info[=poll]]\n"
+	"             [--width N] [--color=CUANDO] [--lang es|en] [-D] [--help]\n"
+	"             [--version] [EXPRESI\u00d3N BPF]\n"
 	"Muestra el tr\u00e1fico del chat paquete a paquete y compara TCP y "
 	"UDP.\n"
 	"  -i INTERFAZ      captura en vivo en INTERFAZ (por defecto lo)\n"
