@@ -5,7 +5,8 @@ lines and save them as one JSON document.
 
 Each input line is {"server": "limit", "round": 1, "result": {...}} with
 `referee --json`'s object as result. For each server the run with the
-median CPU per delivery is shown, and its ratio to the relay's."""
+median CPU per delivery is shown (its readers dropped: connections the
+server closed), and its ratio to the relay's."""
 import json
 import sys
 
@@ -30,10 +31,14 @@ def main(src, dst):
     print()
     print("R1 second referee (tools/referee: one thread, its own framing and "
           "counting):")
-    print("   W1's load, 50 clients, 10 senders x 10,000 x 64 B; median of "
-          "%d alternating runs" % max((len(v) for v in by.values()), default=0))
-    print("  %-20s %12s %10s %10s %12s %8s" % (
-        "", "delivered", "late", "lost", "ns/delivery", "/limit"))
+    any_run = next(iter(med.values()), None) or {}
+    print("   W1's load, %d clients, %d senders x {:,} x %d B; median of "
+          "%d alternating runs".format(any_run.get("messages", 0)) % (
+              any_run.get("clients", 0), any_run.get("senders", 0),
+              any_run.get("size", 0),
+              max((len(v) for v in by.values()), default=0)))
+    print("  %-20s %12s %8s %8s %8s %12s %8s" % (
+        "", "delivered", "late", "lost", "dropped", "ns/delivery", "/limit"))
     for key, name in NAMES:
         r = med.get(key)
         if r is None:
@@ -41,9 +46,9 @@ def main(src, dst):
         ns = r["ns_per_delivery"]
         ratio = ("-" if limit is None or limit["ns_per_delivery"] <= 0
                  or ns < 0 else "%.2fx" % (ns / limit["ns_per_delivery"]))
-        print("  %-20s %12s %10d %10d %12.1f %8s" % (
-            name, "{:,}".format(r["delivered"]), r["late"], r["lost"], ns,
-            ratio))
+        print("  %-20s %12s %8d %8d %8d %12.1f %8s" % (
+            name, "{:,}".format(r["delivered"]), r["late"], r["lost"],
+            r["closed"], ns, ratio))
     with open(dst, "w") as f:
         json.dump({"median": med, "runs": by}, f, indent=1)
 
