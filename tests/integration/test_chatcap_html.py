@@ -476,27 +476,36 @@ def test_lab7_trace_draws_the_kernels_cwnd_over_the_graph(tmp_path):
     assert g["events"][0] == "fast recovery" and "RTO (loss)" in g["events"]
 
 
-def wait_listening(port, proc):
-    deadline = time.monotonic() + 20
+def wait_for(what, check, proc, seconds=30):
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        r = subprocess.run(["ss", "-tln", f"sport = :{port}"],
-                           capture_output=True, text=True).stdout
-        if f":{port}" in r:
+        if check():
             return
-        assert proc.poll() is None, "the sink ended"
+        assert proc.poll() is None, what + ": ended early"
         time.sleep(0.05)
-    raise RuntimeError("the sink did not listen")
+    raise RuntimeError(what + ": not ready")
 
 
-def wait_capturing(err, proc):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        err.seek(0)
-        if re.search(r"capturing|capturando", err.read()):
-            return
-        assert proc.poll() is None, "chatcap ended early"
-        time.sleep(0.05)
-    raise RuntimeError("chatcap did not start")
+def capture_bulk(sink, cap, err, listening, bulk):
+    """Once the sink listens (listening()) and chatcap (its stderr in the
+    file err) captures: run the bulk command, wait for the sink to have it
+    all, stop chatcap with SIGINT. Checks chatcap wrote its report."""
+    try:
+        wait_for("the sink", listening, sink)
+        wait_for("chatcap", lambda: err.seek(0) == 0 and re.search(
+            "capturing", err.read()) is not None, cap)
+        b = subprocess.run(bulk, capture_output=True, text=True, timeout=120)
+        assert b.returncode == 0, b.stderr
+        assert sink.wait(timeout=60) == 0
+        time.sleep(0.5)                    # the last samples and packets
+    finally:
+        cap.send_signal(2)
+        cap.wait(timeout=60)
+        sink.kill()
+        sink.wait()
+    err.seek(0)
+    said = err.read()
+    assert cap.returncode == 0 and "report written to" in said, said
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="a live capture needs root")
@@ -515,22 +524,12 @@ def test_live_bulk_transfer_draws_its_samples(tmp_path):
                             str(port), "--tcp-info", "--html", html, "-w",
                             saved],
                            stdout=subprocess.DEVNULL, stderr=err, env=ENV)
-    try:
-        wait_listening(port, sink)
-        wait_capturing(err, cap)
-        b = subprocess.run([program("chatbench"), "--bulk", "200000000",
-                            "-p", str(port), "--cc", "reno"],
-                           capture_output=True, text=True, timeout=120)
-        assert b.returncode == 0, b.stderr
-        assert sink.wait(timeout=60) == 0
-        time.sleep(0.5)                    # the last samples and packets
-    finally:
-        cap.send_signal(2)
-        cap.wait(timeout=60)
-        sink.kill()
-        sink.wait()
-    err.seek(0)
-    assert cap.returncode == 0, err.read()
+    listening = lambda: f":{port}" in subprocess.run(
+        ["ss", "-tln", f"sport = :{port}"], capture_output=True,
+        text=True).stdout
+    capture_bulk(sink, cap, err, listening,
+                 [program("chatbench"), "--bulk", "200000000", "-p", str(port),
+                  "--cc", "reno"])
     samples = cwnd_samples(saved, port)
     mine = samples[(1, "to_server")]
     assert len(mine) >= 2
