@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "cc.h"
@@ -22,6 +24,7 @@
 #include "spec.h"
 
 #define CC_ALLOWED "/proc/sys/net/ipv4/tcp_allowed_congestion_control"
+#define CC_CURRENT "/proc/sys/net/ipv4/tcp_congestion_control"
 
 bool
 cc_name_ok(const char *alg)
@@ -124,6 +127,102 @@ cc_bottleneck(const struct topo *t, const char *host, uint64_t rate_bps,
 	           "root", "tbf", "rate", rate, "burst", burst, "limit", limit);
 }
 
+/* The file that keeps host's bottleneck ("RATE_BPS QUEUE_BYTES") for
+ * status; impair_clear() removes it with the qdisc. */
+void
+cc_state_path(const struct topo *t, const char *host, char *buf, size_t len)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "bottleneck-%s", host);
+	topo_path(t->net, name, buf, len);
+}
+
+static void
+keep_bottleneck(const struct topo *t, const char *host, uint64_t rate_bps,
+                uint64_t queue_bytes)
+{
+	char path[256];
+	FILE *f;
+
+	cc_state_path(t, host, path, sizeof(path));
+	if ((f = fopen(path, "w")) == NULL)
+		return;                 /* status will not name it; no harm */
+	fprintf(f, "%llu %llu\n", (unsigned long long)rate_bps,
+	        (unsigned long long)queue_bytes);
+	fclose(f);
+}
+
+/* The algorithm of namespace ns, read inside it (a child enters it: the
+ * file answers for the namespace of whoever opens it). 0, or -1 (not
+ * root...). */
+static int
+read_alg(const char *ns, char *alg, size_t len)
+{
+	char err[256];
+	int p[2], status;
+	ssize_t n;
+	pid_t pid;
+	FILE *f;
+
+	if (pipe(p) < 0)
+		return -1;
+	if ((pid = fork()) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		if (netns_enter(ns, err, sizeof(err)) < 0 ||
+		    (f = fopen(CC_CURRENT, "r")) == NULL ||
+		    fgets(alg, (int)len, f) == NULL)
+			_exit(1);
+		_exit(write(p[1], alg, strcspn(alg, "\n")) > 0 ? 0 : 1);
+	}
+	close(p[1]);
+	while ((n = read(p[0], alg, len - 1)) < 0 && errno == EINTR)
+		;
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	alg[n > 0 ? n : 0] = '\0';
+	return n > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+void
+cc_describe_alg(const struct topo *t, const char *host, char *buf, size_t len)
+{
+	char ns[NETNS_NAME];
+
+	netns_name(t->net, host, ns);
+	if (read_alg(ns, buf, len) < 0)
+		snprintf(buf, len, "?");
+}
+
+int
+cc_describe_bottleneck(const struct topo *t, const char *host, char *buf,
+                       size_t len)
+{
+	unsigned long long rate, queue;
+	char path[256];
+	FILE *f;
+	int n;
+
+	cc_state_path(t, host, path, sizeof(path));
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	n = fscanf(f, "%llu %llu", &rate, &queue);
+	fclose(f);
+	if (n != 2)
+		return -1;
+	snprintf(buf, len, TR("bottleneck toward it %llu kbit/s, queue %llu "
+	         "bytes (tbf, bridge side)", "cuello de botella hacia \u00e9l "
+	         "%llu kbit/s, cola de %llu bytes (tbf, lado del puente)"),
+	         rate / 1000, queue);
+	return 0;
+}
+
 int
 cc_impair_opt(int c, const char *v, struct cc_opts *o)
 {
@@ -168,6 +267,7 @@ cc_impair(const struct topo *t, const char *host, const struct cc_opts *o,
 		q = cc_default_queue(o->rate_bps);
 	if (cc_bottleneck(t, host, o->rate_bps, q, err, errlen) < 0)
 		return -1;
+	keep_bottleneck(t, host, o->rate_bps, q);
 	printf(TR("%s: bottleneck toward it: %llu kbit/s, a queue of %llu "
 	          "bytes (on the bridge's side)\n",
 	          "%s: cuello de botella hacia \u00e9l: %llu kbit/s, una cola de "

@@ -58,4 +58,17 @@ bool cc_wanted(const struct cc_opts *o);
 int cc_impair(const struct topo *t, const char *host, const struct cc_opts *o,
               char *err, size_t errlen);
 
+/* For status: host's TCP algorithm as its namespace says ("?" when it
+ * cannot be read, as without root), into buf. */
+void cc_describe_alg(const struct topo *t, const char *host, char *buf,
+                     size_t len);
+
+/* For status: host's bottleneck in words into buf; -1 when it has none. */
+int cc_describe_bottleneck(const struct topo *t, const char *host, char *buf,
+                           size_t len);
+
+/* Where host's bottleneck is kept (for impair_clear to remove it). */
+void cc_state_path(const struct topo *t, const char *host, char *buf,
+                   size_t len);
+
 #endif

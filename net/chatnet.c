@@ -230,19 +230,25 @@ cmd_down(int argc, char **argv)
 static void
 print_status(const struct topo *t)
 {
-	char a4[32], a6[64], imp[320];
+	char a4[32], a6[64], imp[320], cc[32], bn[160];
 	size_t i;
 
 	printf(TR("network %s: %zu hosts, MTU %u, %s.0/24, %s:/64\n",
 	          "red %s: %zu equipos, MTU %u, %s.0/24, %s:/64\n"),
 	       t->net, t->n, t->mtu, TOPO_NET4, TOPO_NET6);
-	printf("%-12s %-13s %-22s %s\n", TR("HOST", "EQUIPO"),
-	       "IPv4", "IPv6", TR("IMPAIRMENT", "DEGRADACIÓN"));
+	printf("%-12s %-13s %-22s %-7s %s\n", TR("HOST", "EQUIPO"),
+	       "IPv4", "IPv6", "TCP CC", TR("IMPAIRMENT", "DEGRADACIÓN"));
 	for (i = 0; i < t->n; i++) {
 		topo_addr4(t->h[i].num, a4, sizeof(a4));
 		topo_addr6(t->h[i].num, a6, sizeof(a6));
 		impair_describe(t, t->h[i].name, imp, sizeof(imp));
-		printf("%-12s %-13s %-22s %s\n", t->h[i].name, a4, a6, imp);
+		cc_describe_alg(t, t->h[i].name, cc, sizeof(cc));
+		if (cc_describe_bottleneck(t, t->h[i].name, bn, sizeof(bn)) < 0)
+			bn[0] = '\0';
+		else if (strcmp(imp, TR("none", "ninguna")) == 0)
+			imp[0] = '\0';
+		printf("%-12s %-13s %-22s %-7s %s%s%s\n", t->h[i].name, a4, a6,
+		       cc, imp, imp[0] != '\0' && bn[0] != '\0' ? "; " : "", bn);
 	}
 }
 

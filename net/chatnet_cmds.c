@@ -233,6 +233,10 @@ chatnet_impair(int argc, char **argv)
 			given[n + 1] = '\0';
 		}
 	}
+	if (strchr(given, 'c') != NULL && cco.alg != NULL)
+		return chatnet_bad_usage(TR("--clear removes impairments; --cc is "
+		                    "set alone", "--clear quita degradaciones; "
+		                    "--cc se pone aparte"), "--cc");
 	if (optind + 1 != argc)
 		return chatnet_bad_usage(TR("impair HOST [options]",
 		                    "impair EQUIPO [opciones]"),

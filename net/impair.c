@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "cc.h"
 #include "cmd.h"
 #include "impair.h"
 #include "impaird.h"
@@ -307,6 +308,8 @@ impair_clear(const struct topo *t, const char *host, char *err,
 	CMD(ignored, sizeof(ignored), "tc", "-n", b, "qdisc", "del", "dev",
 	    host, "root");
 	state_path(t, host, path, sizeof(path));
+	unlink(path);
+	cc_state_path(t, host, path, sizeof(path));
 	unlink(path);
 	snprintf(path, sizeof(path), "impaird-%s.pid", host);
 	topo_path(t->net, path, ignored, sizeof(ignored));

@@ -6,7 +6,10 @@ light the arrow of a clicked packet, step through the packets from before
 the first, log no console error and make no request beyond the file itself
 (file:// subresources included: the network log is read). Firefox ESR's
 headless screenshot of the same report must show the ladder. A capture of
-10,000 packets makes a report of at most 3 MB that still opens. A missing
+10,000 packets makes a report of at most 3 MB that still opens. The
+kernel's tcp_info samples (the prepared lab 7 trace with its samples file,
+and a live chatbench --bulk transfer on lo captured with --tcp-info) are
+drawn one point per sample of the sender's direction. A missing
 browser fails the test (make deps installs them)."""
 import base64
 import json
@@ -21,6 +24,7 @@ import pytest
 
 import browser
 from redchat import ROOT, program
+from redchat_clients import free_port
 
 FIXTURE = os.path.join(ROOT, "tests", "fixtures", "tcp_analysis.pcap")
 ENV = dict(os.environ, LC_ALL="C.UTF-8")
@@ -404,3 +408,136 @@ def test_kernel_samples_draw_cwnd_and_ssthresh(report, tmp_path):
                 if e["level"] == "SEVERE"] == []
     finally:
         browser.quit(driver)
+
+
+# ---- The kernel's state from real --tcp-info samples ----------------------
+
+LAB7 = os.path.join(ROOT, "labs", "traces", "lab7-reno.pcap")
+
+
+def cwnd_samples(path, port):
+    """chatcap's tcp_info objects for -r path (it loads path.tcp_info.json)
+    that carry a cwnd, by (conv, dir)."""
+    r = chatcap("--json", "--tcp-port", str(port), "-r", path)
+    assert r.returncode == 0, r.stderr
+    out = {}
+    for o in map(json.loads, r.stdout.splitlines()):
+        if o["type"] == "tcp_info" and o["cwnd"] is not None:
+            out.setdefault((o["conv"], o["dir"]), []).append(o)
+    return out
+
+
+POINTS = """
+const n = e => e ? (e.getAttribute('d').match(/[MH]/g) || []).length : 0;
+return GRAPHS.map(g => ({conv: g.c.id, side: g.d,
+  cwnd: n(g.svg.querySelector('path.cwnd')),
+  edge: n(g.svg.querySelector('path.cwndb')),
+  ssth: n(g.svg.querySelector('path.ssthb')),
+  events: [...g.svg.querySelectorAll('text.cevl')].map(t => t.textContent),
+  mss: g.cw.map(s => s.mssB)}));"""
+
+
+def graph_points(path):
+    """For each Stevens graph of the report at path: the points of its
+    cwnd line (panel), of its ACK + cwnd × MSS and ACK + ssthresh × MSS
+    lines, its event labels and the MSS of each sample; no console error."""
+    driver = browser.chromium()
+    try:
+        browser.open_report(driver, path)
+        graphs = driver.execute_script(POINTS)
+        assert [e for e in driver.get_log("browser")
+                if e["level"] == "SEVERE"] == []
+        return {(g["conv"], ("to_server", "to_client")[g["side"]]): g
+                for g in graphs}
+    finally:
+        browser.quit(driver)
+
+
+def test_lab7_trace_draws_the_kernels_cwnd_over_the_graph(tmp_path):
+    """The prepared Reno trace with its samples beside it: one point of the
+    cwnd lines per sample of that direction, MSS from the polled samples
+    (tracepoint samples have none), ssthresh and each congestion event."""
+    assert os.path.exists(LAB7 + ".tcp_info.json")
+    samples = cwnd_samples(LAB7, 5002)
+    out = str(tmp_path / "lab7.html")
+    r = chatcap("--html", out, "--tcp-port", "5002", "-r", LAB7)
+    assert r.returncode == 0, r.stderr
+    graphs = graph_points(out)
+    mine = samples[(2, "to_server")]
+    g = graphs[(2, "to_server")]
+    assert g["cwnd"] == g["edge"] == len(mine) > 100
+    assert g["ssth"] == len([s for s in mine if s["ssthresh"] is not None
+                             and s["ssthresh"] < 10**6]) > 0
+    mss = None
+    for s, m in zip(mine, g["mss"]):
+        mss = s["mss"] or mss or m
+        assert m == mss
+    # Reno's first loss is a fast recovery; the 2 s cut an RTO
+    assert g["events"][0] == "fast recovery" and "RTO (loss)" in g["events"]
+
+
+def wait_for(what, check, proc, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        assert proc.poll() is None, what + ": ended early"
+        time.sleep(0.05)
+    raise RuntimeError(what + ": not ready")
+
+
+def capture_bulk(sink, cap, err, listening, bulk):
+    """Once the sink listens (listening()) and chatcap (its stderr in the
+    file err) captures: run the bulk command, wait for the sink to have it
+    all, stop chatcap with SIGINT. Checks chatcap wrote its report."""
+    try:
+        wait_for("the sink", listening, sink)
+        wait_for("chatcap", lambda: err.seek(0) == 0 and re.search(
+            "capturing", err.read()) is not None, cap)
+        b = subprocess.run(bulk, capture_output=True, text=True, timeout=120)
+        assert b.returncode == 0, b.stderr
+        assert sink.wait(timeout=60) == 0
+        time.sleep(0.5)                    # the last samples and packets
+    finally:
+        cap.send_signal(2)
+        cap.wait(timeout=60)
+        sink.kill()
+        sink.wait()
+    err.seek(0)
+    said = err.read()
+    assert cap.returncode == 0 and "report written to" in said, said
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a live capture needs root")
+def test_live_bulk_transfer_draws_its_samples(tmp_path):
+    """chatcap --tcp-info --html F -w F.pcapng during a chatbench --bulk
+    transfer on lo: the live report and the report of -r F.pcapng (with
+    F.pcapng.tcp_info.json beside it) draw one point per sample of the
+    sender's direction. The transfer is large enough to last while the
+    sampler looks for new sockets (every 50 ms)."""
+    port = free_port()
+    html, saved = str(tmp_path / "live.html"), str(tmp_path / "bulk.pcapng")
+    sink = subprocess.Popen([program("chatbench"), "--sink", "-p", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = open(tmp_path / "cap.err", "w+")
+    cap = subprocess.Popen([program("chatcap"), "-i", "lo", "--tcp-port",
+                            str(port), "--tcp-info", "--html", html, "-w",
+                            saved],
+                           stdout=subprocess.DEVNULL, stderr=err, env=ENV)
+    listening = lambda: f":{port}" in subprocess.run(
+        ["ss", "-tln", f"sport = :{port}"], capture_output=True,
+        text=True).stdout
+    capture_bulk(sink, cap, err, listening,
+                 [program("chatbench"), "--bulk", "200000000", "-p", str(port),
+                  "--cc", "reno"])
+    samples = cwnd_samples(saved, port)
+    mine = samples[(1, "to_server")]
+    assert len(mine) >= 2
+    reread = str(tmp_path / "reread.html")
+    r = chatcap("--html", reread, "--tcp-port", str(port), "-r", saved)
+    assert r.returncode == 0, r.stderr
+    for path in (html, reread):
+        g = graph_points(path)[(1, "to_server")]
+        assert g["cwnd"] == g["edge"] == len(mine), path
+        assert set(g["mss"]) <= {s["mss"] for s in mine} | {None} and \
+            all(m > 0 for m in g["mss"])

@@ -2,7 +2,11 @@
 TCP algorithm (the namespace's net.ipv4.tcp_congestion_control), `impair
 HOST --cc ALG` one host's, and `impair HOST --bottleneck RATE --queue
 BYTES` a token bucket on the bridge's side of HOST's link only, which a
-bulk transfer to HOST then runs at; --clear removes it. Needs root and
+bulk transfer to HOST then runs at; --clear removes it. `status` names each
+host's algorithm as its namespace says and the bottleneck in force.
+`chatnet cap HOST --tcp-info --html F -w F.pcapng` records the sender's
+kernel state during a bulk transfer through the bottleneck and draws it in
+the report (Chromium), as -r F.pcapng does with the samples kept beside it. Needs root and
 network namespaces; skipped otherwise."""
 import os
 import shutil
@@ -116,3 +120,87 @@ def test_bottleneck_is_on_the_bridge_side_only(net):
     chatnet("impair", "srv", "--clear")
     assert "tbf" not in qdisc(f"{NET}-bridge", "srv")
     assert transfer_seconds(400_000) < 1.5
+
+
+def status_rows(lang="en"):
+    p = subprocess.run([program("chatnet"), "--net", NET, "--lang", lang,
+                        "status"], capture_output=True, text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    rows = {}
+    for line in p.stdout.splitlines()[2:]:
+        host, _, _, cc, rest = (line.split(None, 4) + [""])[:5]
+        rows[host] = (cc, rest)
+    return rows
+
+
+def test_status_names_the_algorithm_and_the_bottleneck(net):
+    chatnet("impair", "luis", "--cc", "cubic")
+    try:
+        rows = status_rows()
+        assert {h: r[0] for h, r in rows.items()} == \
+            {h: cc_of(h) for h in ("srv", "ana", "luis")} == \
+            {"srv": "reno", "ana": "reno", "luis": "cubic"}
+        assert rows["srv"][1] == "none"
+        chatnet("impair", "srv", "--bottleneck", "3mbit", "--queue", "40000")
+        assert "rate 3Mbit" in qdisc(f"{NET}-bridge", "srv")
+        assert status_rows()["srv"][1] == ("bottleneck toward it 3000 kbit/s,"
+                                           " queue 40000 bytes (tbf, bridge "
+                                           "side)")
+        assert status_rows("es")["srv"][1].startswith(
+            "cuello de botella hacia él 3000 kbit/s, cola de 40000 bytes")
+        # with an impairment too, both are named
+        chatnet("impair", "srv", "--delay", "5ms", "--bottleneck", "3mbit",
+                "--queue", "40000")
+        rest = status_rows()["srv"][1]
+        assert rest.startswith("delay 5ms") and \
+            rest.endswith("; bottleneck toward it 3000 kbit/s, queue 40000 "
+                          "bytes (tbf, bridge side)"), rest
+        # an impairment alone replaces the bottleneck's qdisc: status says so
+        chatnet("impair", "srv", "--clear", "--delay", "5ms")
+        assert "tbf" not in qdisc(f"{NET}-bridge", "srv")
+        assert "bottleneck" not in status_rows()["srv"][1]
+        chatnet("impair", "srv", "--clear")
+        assert status_rows()["srv"][1] == "none"
+    finally:
+        chatnet("impair", "srv", "--clear", check=False)
+        chatnet("impair", "luis", "--cc", "reno", check=False)
+
+
+def test_cap_through_chatnet_draws_the_kernels_state(net, tmp_path):
+    from test_chatcap_html import capture_bulk, cwnd_samples, graph_points
+    port = PORT + 1
+    html, saved = str(tmp_path / "cap.html"), str(tmp_path / "cap.pcapng")
+    chatnet("impair", "srv", "--bottleneck", "4mbit", "--queue", "30000")
+    sink = subprocess.Popen([program("chatnet"), "--net", NET, "run", "srv",
+                             "--", program("chatbench"), "--sink", "-p",
+                             str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    err = open(tmp_path / "cap.err", "w+")
+    cap = subprocess.Popen([program("chatnet"), "--net", NET, "--lang", "en",
+                            "cap", "ana", "--tcp-port", str(port),
+                            "--tcp-info", "--html", html, "-w", saved],
+                           stdout=subprocess.DEVNULL, stderr=err)
+    listening = lambda: f":{port}" in subprocess.run(
+        ["ip", "netns", "exec", f"{NET}-srv", "ss", "-tln",
+         f"sport = :{port}"], capture_output=True, text=True).stdout
+    try:
+        capture_bulk(sink, cap, err, listening,
+                     [program("chatnet"), "--net", NET, "run", "ana", "--",
+                      program("chatbench"), "--bulk", "1000000", "-h", "srv",
+                      "-p", str(port)])
+    finally:
+        chatnet("impair", "srv", "--clear", check=False)
+    # one sending connection (-h srv may try IPv6 first: a refused one)
+    (key, mine), = [(k, v) for k, v in cwnd_samples(saved, port).items()
+                    if k[1] == "to_server"]
+    assert len(mine) >= 5
+    reread = str(tmp_path / "reread.html")
+    r = subprocess.run([program("chatcap"), "--html", reread, "--tcp-port",
+                        str(port), "-r", saved], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    for path in (html, reread):
+        g = graph_points(path)[key]
+        assert g["cwnd"] == g["edge"] == len(mine), path
+        # 1 MB into a 30 kB queue at 4 Mbit/s: slow start overflows it
+        assert g["ssth"] > 0 and g["events"], path

@@ -108,8 +108,10 @@ from_info(struct cap_ks_sample *s, const struct tcp_info *ti)
 	s->delivery_rate = ti->tcpi_delivery_rate;
 }
 
-/* One inet_diag_msg: a sample when the socket is on port. */
-static void
+/* One inet_diag_msg: a sample when the socket is on port and has a
+ * tcp_info (a TIME_WAIT socket, which a lookup still finds, has none: it
+ * sends nothing, and its zeros are no window). Whether it made one. */
+static bool
 one_socket(const struct nlmsghdr *h, uint16_t port, int64_t asked_us,
            int64_t now_us, cap_ks_fn fn, void *arg)
 {
@@ -117,10 +119,11 @@ one_socket(const struct nlmsghdr *h, uint16_t port, int64_t asked_us,
 	const struct rtattr *a;
 	struct cap_ks_sample s;
 	struct tcp_info ti;
+	bool info = false;
 	int len;
 
 	if (ntohs(m->id.idiag_sport) != port && ntohs(m->id.idiag_dport) != port)
-		return;
+		return false;
 	memset(&s, 0, sizeof(s));
 	memset(&ti, 0, sizeof(ti));
 	s.t_us = now_us;
@@ -136,14 +139,19 @@ one_socket(const struct nlmsghdr *h, uint16_t port, int64_t asked_us,
 	     a = RTA_NEXT(a, len)) {
 		size_t n = RTA_PAYLOAD(a);
 
-		if (a->rta_type == INET_DIAG_INFO)
+		if (a->rta_type == INET_DIAG_INFO) {
 			memcpy(&ti, RTA_DATA(a), n < sizeof(ti) ? n : sizeof(ti));
+			info = true;
+		}
 		else if (a->rta_type == INET_DIAG_CONG && n > 0)
 			snprintf(s.cc, sizeof(s.cc), "%.*s", (int)n,
 			         (const char *)RTA_DATA(a));
 	}
+	if (!info)
+		return false;
 	from_info(&s, &ti);
 	fn(arg, &s);
+	return true;
 }
 
 /* Read the answers to one request until NLMSG_DONE (a dump) or the one
@@ -180,8 +188,10 @@ read_dump(int fd, uint16_t port, int64_t asked_us, bool single, cap_ks_fn fn,
 				         strerror(-e->error));
 				return -1;
 			}
-			if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY)
-				one_socket(h, port, asked_us, now_us, fn, arg);
+			if (h->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
+			    !one_socket(h, port, asked_us, now_us, fn, arg) &&
+			    single)
+				return 1;       /* only its TIME_WAIT is left */
 			if (single)
 				return 0;
 		}

@@ -4,7 +4,7 @@
 # large reports with zlib.
 CAP_REPORT     := tools/chatcap/report
 CAP_REPORT_JS  := $(addprefix $(CAP_REPORT)/,inflate.js core.js tables.js ladder.js \
-                  stevens.js step.js main.js)
+                  kernel.js stevens.js step.js main.js)
 CAP_REPORT_SRC := $(CAP_REPORT)/page.html $(CAP_REPORT)/report.css \
                   $(CAP_REPORT_JS)
 CAP_REPORT_C   := $(BUILD)/gen/cap_report_assets.c

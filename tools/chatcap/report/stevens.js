@@ -4,7 +4,7 @@
  * bar from seq to seq+len (a retransmission is red and crossed ✕), the ACK
  * line is the next byte the receiver expects, the window line is ACK + the
  * receive window it advertised. When the capture has the kernel's tcp_info
- * samples, cwnd and ssthresh (segments) are drawn in a panel below.
+ * samples, kernel.js draws cwnd and ssthresh over it (× MSS) and below it.
  * Zoom: the wheel or + and − (keyboard: + − 0 on a focused graph), drag
  * to pan; "Whole graph" resets. */
 "use strict";
@@ -21,25 +21,21 @@ function niceTicks(a, b, n) {
   return out;
 }
 
-function sampleSide(s) {
-  return s.dir === "to_client" || s.dir === "server" ? 1 : 0;
-}
-
 /* The graph of conversation c, data sent by side d (0 client, 1 server). */
 function stevensModel(m, c, d) {
   const data = c.packets.filter(p => p.side === d && p.len > 0 && p.seq !== undefined);
   if (!data.length) return null;
   const acks = c.packets.filter(p => p.side !== d && p.ack !== null && p.ack !== undefined &&
     p.event !== "syn_ack");
-  const cw = m.samples.filter(s => s.conv === c.id && sampleSide(s) === d && s.cwnd !== undefined);
   const t0 = c.packets[0].time, t1 = Math.max(c.packets[c.packets.length - 1].time, t0 + 1e-6);
   let top = 1, wtop = 0;
   for (const p of data) top = Math.max(top, p.seq + p.len);
   for (const p of acks) { top = Math.max(top, p.ack); wtop = Math.max(wtop, p.ack + (p.win || 0)); }
   const clipWin = wtop > top * 3;
   const ymax = (clipWin ? top : Math.max(top, wtop)) * 1.06;
-  const g = { m: m, c: c, d: d, data: data, acks: acks, cw: cw, wtop: wtop, clipWin: clipWin,
+  const g = { m: m, c: c, d: d, data: data, acks: acks, wtop: wtop, clipWin: clipWin,
     full: { t0: t0, t1: t1 + (t1 - t0) * 0.02, y0: 0, y1: ymax } };
+  kernelModel(g, m);
   g.view = Object.assign({}, g.full);
   return g;
 }
@@ -97,25 +93,9 @@ function drawSeries(s, g, sx, sy) {
     if (cur) inner.append(svg("circle", { cx: x, cy: sy(p.seq + p.len), r: "7", class: "now" }));
     if (bad) inner.append(svg("text", { x: x, y: sy(p.seq + p.len) - 3, class: "rx", "text-anchor": "middle" }, "✕"));
   }
+  const tmax = stepTime();
+  drawKernelEdge(inner, g, sx, sy, x => !RC.stepping || x.time <= tmax);
   s.append(inner);
-}
-
-function drawCwnd(s, g, sx) {
-  const y0 = GR.H + 8, h = GR.CW - 30, tmax = stepTime();
-  const pts = g.cw.filter(x => !RC.stepping || x.time <= tmax);
-  let top = 1;
-  for (const x of g.cw) { top = Math.max(top, x.cwnd); if (x.ssthresh < 1e6) top = Math.max(top, x.ssthresh); }
-  const sy = v => y0 + h - (v / (top * 1.1)) * h;
-  s.append(svg("rect", { x: GR.L, y: y0, width: GR.W - GR.L - GR.R, height: h, class: "plot" }));
-  for (const v of niceTicks(0, top * 1.1, 3))
-    s.append(svg("text", { x: GR.L - 6, y: sy(v) + 4, "text-anchor": "end", class: "tick" }, v));
-  const inner = svg("g", { "clip-path": "url(#clipc-" + g.id + ")" });
-  inner.append(svg("path", { d: stepPath(pts.map(x => [x.time, x.cwnd]), sx, sy), class: "cwnd" }));
-  const ss = pts.filter(x => x.ssthresh !== undefined && x.ssthresh < 1e6);
-  if (ss.length) inner.append(svg("path", { d: stepPath(ss.map(x => [x.time, x.ssthresh]), sx, sy), class: "ssth" }));
-  s.append(inner);
-  s.append(svg("text", { x: 14, y: y0 + h / 2, class: "axis", "text-anchor": "middle",
-    transform: "rotate(-90 14 " + (y0 + h / 2) + ")" }, "cwnd"));
 }
 
 function drawGraph(g) {
@@ -141,10 +121,7 @@ function graphDesc(g) {
   const lastAck = g.acks.length ? g.acks[g.acks.length - 1].ack : 0;
   let d = tr("graph_desc", { d: g.data.length, b: bytes, r: retr, t0: fmtTime(g.full.t0),
     t1: fmtTime(g.data[g.data.length - 1].time), a: lastAck });
-  if (g.cw.length) {
-    d += tr("cwnd_desc", { c0: g.cw[0].cwnd, c1: g.cw[g.cw.length - 1].cwnd });
-  }
-  return d;
+  return d + kernelDesc(g);
 }
 
 function zoom(g, f, cx, cy) {
@@ -195,7 +172,7 @@ function wireZoom(g) {
 function legend(g) {
   const items = [["seg", tr("legend_data")], ["seg bad", tr("legend_retr")], ["ackline", tr("legend_ack")],
     ["win", tr("legend_win")]];
-  if (g.cw.length) items.push(["cwnd", tr("legend_cwnd")], ["ssth", tr("legend_ssth")]);
+  items.push(...kernelLegend(g));
   const ul = el("ul", { class: "legend" });
   for (const [k, t] of items) ul.append(el("li", null,
     svg("svg", { width: "28", height: "12", "aria-hidden": "true" },
