@@ -22,7 +22,11 @@ from redchat import BIN, ROOT, program
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 PACKET = re.compile(r"^ *\d+ \d+\.\d+ (TCP|UDP)#\d+ ")
 HEADING = re.compile(r"^━━ ")
-FILES = re.compile(r"\S*(capture\.\w+|demo\.pcap)\S*")
+# File names and paths (a path may hold any word: pytest's folders are
+# named after the tests), and words a narrow column cut short ("con…" of
+# "connection"), are in no language.
+FILES = re.compile(r"\S*(/\S*/|capture\.\w+|demo\.pcap|demo-results/)\S*"
+                   r"|\w+(…|\.\.\.)")
 # Words only one of the two languages uses (whole words, any case). Chat
 # text, chatcap's flags and addresses are in neither list.
 SPANISH = re.compile(r"[áéíóúñ¿¡]|\b(el|los|las|del|que|con|sin|por|para|"
