@@ -12,8 +12,8 @@ UP=("sudo bin/chatnet up --hosts ana --cc reno"
 	"sudo bin/chatnet run srv -- bin/tcpchatd -p 5000 --lang es")
 SINK="sudo bin/chatnet run srv -- bin/chatbench --sink -p 5002 --lang es"
 BULK="sudo bin/chatnet run ana -- bin/chatbench --bulk 1500000 -h srv -p 5002 --lang es"
-CUT=("sudo bin/chatnet impair ana --delay 20ms --loss 100% --seed 7"
-	"sudo bin/chatnet impair ana --delay 20ms --seed 7")
+CUT=("sudo bin/chatnet impair ana --loss 100%"
+	"sudo bin/chatnet impair ana --loss 0")
 PING="printf 'ana\n/ping\n/ping\n/ping\nsalir\n' | sudo bin/chatnet run ana -- bin/tcpchat -h srv -p 5000 --lang es"
 cap() { printf 'sudo bin/chatnet cap ana --tcp-port 5002 --tcp-info -w lab7-%s.pcapng --lang es' "$1"; }
 json() { printf 'bin/chatcap -r lab7-%s.pcapng --tcp-port 5002 --json > lab7-%s.jsonl' "$1" "$1"; }
