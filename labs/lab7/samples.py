@@ -4,19 +4,32 @@
 # client's socket, "to_server").
 #
 #   samples.py slowstart FILE.jsonl   "SECONDS RTT_SECONDS": how long cwnd
-#                                     took to double from its first value
-#                                     (before any loss), and the kernel's
-#                                     RTT then: its largest smoothed RTT
-#                                     until 0.2 s later (at 2 Mbit/s the
-#                                     first window already queues, and the
-#                                     smoothed RTT follows a growing queue
-#                                     late)
+#                                     took to double from its first value,
+#                                     from the first data segment sent to
+#                                     the first sample (of either source)
+#                                     showing twice the value, and the
+#                                     kernel's smoothed RTT in that sample
+#   samples.py doublings FILE.jsonl   the seconds each doubling of cwnd in
+#                                     slow start took (10 -> 20, 20 -> 40,
+#                                     ...) before the first loss, one a line
 #   samples.py firstloss FILE.jsonl   "CWND SSTHRESH": cwnd when the first
 #                                     loss was detected (the last sample
 #                                     before tcp_cong_state_set: recovery)
 #                                     and the ssthresh the kernel set
 #   samples.py plotted FILE.jsonl     how many cwnd points the graph draws
+#   samples.py rtochain FILE.txt      the RTO values (ms) of the text
+#                                     view's successive expiries, one a
+#                                     line: each line's value before it
+#                                     fired, then the last line's after
+#                                     (unless unknown, "?"), of the first
+#                                     run of expiries (cwnd 1 after the
+#                                     first)
+#
+# The sender is the connection with most samples: a refused first attempt
+# (IPv6, say) has one or two, and is not the transfer.
+import collections
 import json
+import re
 import subprocess
 import sys
 
@@ -26,8 +39,17 @@ def load(path):
 
 
 def sender(rows):
-    return sorted((r for r in rows if r.get("type") == "tcp_info"
-                   and r["dir"] == "to_server"), key=lambda r: r["abs_us"])
+    ks = [r for r in rows if r.get("type") == "tcp_info"
+          and r["dir"] == "to_server"]
+    conv = collections.Counter(k["conv"] for k in ks).most_common(1)[0][0]
+    return sorted((k for k in ks if k["conv"] == conv),
+                  key=lambda k: k["abs_us"])
+
+
+def first_data(rows, conv):
+    return min(r["time"] for r in rows if r.get("type") == "packet"
+               and r.get("conv") == conv and r["dir"] == "to_server"
+               and r["len"] > 0)
 
 
 def first_loss_index(ks):
@@ -35,13 +57,42 @@ def first_loss_index(ks):
                  and k["ca_state"] == "recovery"), len(ks))
 
 
-def slowstart(ks):
-    polled = [k for k in ks[:first_loss_index(ks)] if k["source"] == "poll"]
-    c0, t0 = polled[0]["cwnd"], polled[0]["time"]
-    k = next(k for k in polled if k["cwnd"] >= 2 * c0)
-    rtt = max(p["srtt_us"] for p in polled
-              if t0 <= p["time"] <= k["time"] + 0.2)
-    print(f"{k['time'] - t0:.6f} {rtt / 1e6:.6f}")
+def slowstart(rows, ks):
+    ks = [k for k in ks[:first_loss_index(ks)] if k["event"] == "state"]
+    t0 = first_data(rows, ks[0]["conv"])
+    k = next(k for k in ks if k["cwnd"] >= 2 * ks[0]["cwnd"])
+    print(f"{k['time'] - t0:.6f} {k['srtt_us'] / 1e6:.6f}")
+
+
+def doublings(ks):
+    ks = [k for k in ks[:first_loss_index(ks)] if k["event"] == "state"]
+    target, last = 2 * ks[0]["cwnd"], ks[0]["time"]
+    for k in ks:
+        if k["cwnd"] >= target:
+            print(f"{k['time'] - last:.6f}")
+            target, last = 2 * target, k["time"]
+
+
+def ms(value, unit):
+    return float(value) * (1000 if unit == "s" else 1)
+
+
+def rtochain(path):
+    """The RTO of each expiry line ("rto A → B"), then the last B, of the
+    first run of expiries: the first one and those that fired at cwnd 1
+    after it (a later expiry at a larger cwnd starts another run)."""
+    chain, last = [], None
+    num = r"([\d.]+) (m?s)"
+    for line in open(path, encoding="utf-8"):
+        m = re.search(r"cwnd (\d+): cwnd 1, .*rto " + num + r" \S+ (?:" +
+                      num + r"|\?)", line)
+        if m and chain and m.group(1) != "1":
+            break
+        if m:
+            chain.append(ms(*m.group(2, 3)))
+            last = ms(*m.group(4, 5)) if m.group(4) else None
+    for v in chain + ([last] if last is not None else []):
+        print(f"{v:.3f}")
 
 
 def firstloss(ks):
@@ -62,11 +113,16 @@ def plotted(path):
 
 def main():
     what, path = sys.argv[1], sys.argv[2]
+    if what == "rtochain":
+        rtochain(path)
+        return
     rows = load(path)
     if what == "plotted":
         plotted(path)
     elif what == "slowstart":
-        slowstart(sender(rows))
+        slowstart(rows, sender(rows))
+    elif what == "doublings":
+        doublings(sender(rows))
     else:
         firstloss(sender(rows))
 
