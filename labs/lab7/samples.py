@@ -17,13 +17,12 @@
 #                                     before tcp_cong_state_set: recovery)
 #                                     and the ssthresh the kernel set
 #   samples.py plotted FILE.jsonl     how many cwnd points the graph draws
-#   samples.py rtochain FILE.txt      the RTO values (ms) of the text
-#                                     view's successive expiries, one a
-#                                     line: each line's value before it
-#                                     fired, then the last line's after
-#                                     (unless unknown, "?"), of the first
-#                                     run of expiries (cwnd 1 after the
-#                                     first)
+#   samples.py rtochain FILE.txt      the text view's successive RTO
+#                                     expiries (the longest run: those at
+#                                     cwnd 1 after one), one a line:
+#                                     the RTO (ms) it fired with and cwnd
+#                                     after it; then "RTO -", the last
+#                                     one's new RTO, when known
 #
 # The sender is the connection with most samples: a refused first attempt
 # (IPv6, say) has one or two, and is not the transfer.
@@ -78,21 +77,26 @@ def ms(value, unit):
 
 
 def rtochain(path):
-    """The RTO of each expiry line ("rto A → B"), then the last B, of the
-    first run of expiries: the first one and those that fired at cwnd 1
-    after it (a later expiry at a larger cwnd starts another run)."""
-    chain, last = [], None
+    """The longest run of expiries ("cwnd N: cwnd M, ... rto A → B"): one
+    at some cwnd, then those that fired at cwnd 1 after it (the cut's).
+    A line "A M" each, then "B -" for the last B when known and cwnd was
+    left at 1 (an undo recomputes the RTO)."""
+    runs = []
     num = r"([\d.]+) (m?s)"
     for line in open(path, encoding="utf-8"):
-        m = re.search(r"cwnd (\d+): cwnd 1, .*rto " + num + r" \S+ (?:" +
+        m = re.search(r"cwnd (\d+): cwnd (\d+), .*rto " + num + r" \S+ (?:" +
                       num + r"|\?)", line)
-        if m and chain and m.group(1) != "1":
-            break
-        if m:
-            chain.append(ms(*m.group(2, 3)))
-            last = ms(*m.group(4, 5)) if m.group(4) else None
-    for v in chain + ([last] if last is not None else []):
-        print(f"{v:.3f}")
+        if not m:
+            continue
+        if not runs or m.group(1) != "1":
+            runs.append([])
+        after = ms(*m.group(5, 6)) if m.group(5) else None
+        runs[-1].append((ms(*m.group(3, 4)), m.group(2), after))
+    run = max(runs, key=len) if runs else []
+    for rto, cwnd, _ in run:
+        print(f"{rto:.3f} {cwnd}")
+    if run and run[-1][2] is not None and run[-1][1] == "1":
+        print(f"{run[-1][2]:.3f} -")
 
 
 def firstloss(ks):
