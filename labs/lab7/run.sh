@@ -66,36 +66,41 @@ ping_rtt() {
 cut_link() { sleep 3; step "${CUT[0]}"; sleep 3; step "${CUT[1]}"; }
 ping_now() { step "$PING"; RTT=$(ping_rtt); }
 
-# drops: what the bottleneck's queue (tbf, on the bridge's side of srv's
-# link) has dropped since the network went up.
-drops() {
-	tc -n "$CHATNET_NET-bridge" -s qdisc show dev srv |
-		grep -oE 'dropped [0-9]+' | head -n 1 | awk '{ print $2 }'
+# queue: what the bottleneck's queue (tbf, on the bridge's side of srv's
+# link) holds now and has dropped since the network went up: "BYTES DROPS".
+queue() {
+	tc -j -s -n "$CHATNET_NET-bridge" qdisc show dev srv | python3 -c '
+import json, sys
+q = json.load(sys.stdin)[0]
+print(q["backlog"], q["drops"])'
 }
-# ping_after_loss: CUBIC's /ping 2 s after the queue has overflowed (a
-# drop at the bottleneck). The path holds 112 kB (74 frames): after the
-# loss CUBIC keeps 0.7 of what overflowed it in flight, 52 frames or more,
-# so 68 kB or more stay queued, 275 ms at 2 Mbit/s; and its cubic climbs
-# back toward the cwnd of the loss, concave (87 - 0.4 (4 - t)^3 segments
-# for a loss at 87: 84 at t = 2 s), so 2 s on the queue is nearly full
-# again. Before the overflow the queue can still be short (HyStart leaves
-# slow start early), and a retransmission alone does not tell: on a
-# loaded machine a spurious RTO in slow start retransmits too.
-ping_after_loss() {
+drops() { queue | awk '{ print $2 }'; }
+# ping_after_fill: CUBIC's /ping 2 s after its queue filled: a drop at the
+# bottleneck, or 60 KiB queued (240 ms at 2 Mbit/s). The path holds 112 kB
+# (74 frames): after a loss CUBIC keeps 0.7 of what overflowed it in
+# flight, 52 frames or more, so 68 kB or more stay queued, 275 ms; without
+# a loss its cwnd does not shrink; and its cubic climbs back toward the
+# cwnd of a loss, concave (87 - 0.4 (4 - t)^3 segments for a loss at 87:
+# 84 at t = 2 s). Before that the queue can still be short (HyStart
+# leaves slow start early), and a retransmission does not tell: on a
+# loaded machine a spurious RTO retransmits too. Under load CUBIC may
+# never overflow the queue (its cwnd grows only while the sender fills it,
+# and stalls near the 74 frames): hence the backlog too.
+ping_after_fill() {
 	local i d0 t0=$SECONDS
 	d0=$(drops)
 	for ((i = 0; i < 240; i++)); do
-		[ "$(drops)" -gt "$d0" ] && break
+		queue | awk -v d0="$d0" '{ exit !($2 > d0 || $1 >= 61440) }' && break
 		grep -q 'enviado:' "$LAB_WORK/bulk_cubic.log" &&
-			lab_fail "CUBIC overflowed no queue in the whole transfer"
+			lab_fail "CUBIC filled no queue in the whole transfer"
 		sleep 0.25
 	done
-	[ "$i" -lt 240 ] || lab_fail "CUBIC overflowed no queue in 60 s"
-	LOSS_AFTER=$((SECONDS - t0))
+	[ "$i" -lt 240 ] || lab_fail "CUBIC filled no queue in 60 s"
+	FILL_AFTER=$((SECONDS - t0))
 	sleep 2
 	ping_now
 }
-ping_later() { sleep $((LOSS_AFTER + 2)); ping_now; }
+ping_later() { sleep $((FILL_AFTER + 2)); ping_now; }
 
 step "${UP[0]}"
 expect 'ana +10\.77\.0\.11' "the network is up, with ana"
@@ -173,7 +178,7 @@ check '[ "$(python3 labs/lab7/samples.py plotted lab7-reno.jsonl)" -ge 10 ]' \
 # --- CUBIC -------------------------------------------------------------------
 step "${CC[0]}"
 expect 'ana: .*TCP.* cubic' "ana uses CUBIC"
-transfer cubic ping_after_loss
+transfer cubic ping_after_fill
 cubic_rtt=$RTT
 check 'grep -q "control de congestión cubic" <<<"$BULK_OUT"' "the transfer used CUBIC"
 step "$(json cubic)"
@@ -183,8 +188,8 @@ step "$(json cubic)"
 read -r cw st < <(python3 labs/lab7/samples.py firstloss lab7-cubic.jsonl)
 check 'python3 -c "import sys; sys.exit(not abs($st - 0.7 * $cw) <= 1.5)"' \
 	"Q4: CUBIC's first loss at cwnd $cw set ssthresh $st (0.7 of it, ± 1)"
-# After the first overflow the queue holds 68 kB or more (ping_after_loss):
-# 40 ms + 275 ms at the least; 150 ms leaves room.
+# Once filled the queue holds 60 KiB or more (ping_after_fill):
+# 40 ms + 240 ms at the least; 150 ms leaves room.
 check 'python3 -c "import sys; sys.exit(not $cubic_rtt >= 150)"' \
 	"Q4: /ping under CUBIC: $cubic_rtt ms, far above the empty 40 ms"
 

@@ -14,7 +14,8 @@
 #                                     ...) before the first loss, one a line
 #   samples.py firstloss FILE.jsonl   "CWND SSTHRESH": cwnd when the first
 #                                     loss was detected (the last sample
-#                                     before tcp_cong_state_set: recovery)
+#                                     before tcp_cong_state_set: recovery
+#                                     or loss)
 #                                     and the ssthresh the kernel set
 #   samples.py plotted FILE.jsonl     how many cwnd points the graph draws
 #   samples.py rtochain FILE.txt      the text view's successive RTO
@@ -52,8 +53,11 @@ def first_data(rows, conv):
 
 
 def first_loss_index(ks):
+    """The first congestion event: fast recovery or an RTO (on a loaded
+    machine a late ACK can make the first one an RTO; ssthresh is set by
+    the same function either way)."""
     return next((i for i, k in enumerate(ks) if k["event"] == "cong_state"
-                 and k["ca_state"] == "recovery"), len(ks))
+                 and k["ca_state"] in ("recovery", "loss")), len(ks))
 
 
 def slowstart(rows, ks):
@@ -100,10 +104,18 @@ def rtochain(path):
 
 
 def firstloss(ks):
-    i = first_loss_index(ks)
-    before = [k for k in ks[:i] if k["event"] == "state"]
-    after = next(k for k in ks[i:] if k["source"] == "poll"
-                 and k["ca_state"] in ("recovery", "open", "disorder"))
+    """The first congestion event whose ssthresh a poll saw set (a
+    spurious RTO undone at once can leave it unset: the next event)."""
+    start = 0
+    while True:
+        i = start + first_loss_index(ks[start:])
+        before = [k for k in ks[:i] if k["event"] == "state"]
+        after = next(k for k in ks[i:] if k["source"] == "poll"
+                     and k["ca_state"] in ("recovery", "loss", "open",
+                                           "disorder"))
+        if after["ssthresh"] is not None:
+            break
+        start = i + 1
     print(before[-1]["cwnd"], after["ssthresh"])
 
 
