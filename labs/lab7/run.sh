@@ -210,7 +210,7 @@ step "$(json bbr)"
 # BBR keeps at most 2 BDP in flight (cwnd_gain 2) plus what it allows for
 # ACKs that arrive in bursts (at most 100 ms of its rate): 1 BDP (40 ms) +
 # 100 ms queued at the worst, /ping under 180 ms, against CUBIC's 315 ms or
-# more: 80 ms apart with room (measured: BBR 40-155 ms, CUBIC 340-440).
+# more: 80 ms apart with room (measured: BBR 40-165 ms, CUBIC 280-440).
 check 'python3 -c "import sys; sys.exit(not $bbr_rtt + 80 <= $cubic_rtt)"' \
 	"Q5: /ping under BBR ($bbr_rtt ms) at least 80 ms below CUBIC's ($cubic_rtt ms)"
 
