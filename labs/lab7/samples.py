@@ -4,19 +4,32 @@
 # client's socket, "to_server").
 #
 #   samples.py slowstart FILE.jsonl   "SECONDS RTT_SECONDS": how long cwnd
-#                                     took to double from its first value
-#                                     (before any loss), and the kernel's
-#                                     RTT then: its largest smoothed RTT
-#                                     until 0.2 s later (at 2 Mbit/s the
-#                                     first window already queues, and the
-#                                     smoothed RTT follows a growing queue
-#                                     late)
+#                                     took to double from its first value,
+#                                     from the first data segment sent to
+#                                     the first sample (of either source)
+#                                     showing twice the value, and the
+#                                     kernel's smoothed RTT in that sample
+#   samples.py doublings FILE.jsonl   the seconds each doubling of cwnd in
+#                                     slow start took (10 -> 20, 20 -> 40,
+#                                     ...) before the first loss, one a line
 #   samples.py firstloss FILE.jsonl   "CWND SSTHRESH": cwnd when the first
 #                                     loss was detected (the last sample
-#                                     before tcp_cong_state_set: recovery)
+#                                     before tcp_cong_state_set: recovery
+#                                     or loss)
 #                                     and the ssthresh the kernel set
 #   samples.py plotted FILE.jsonl     how many cwnd points the graph draws
+#   samples.py rtochain FILE.txt      the text view's successive RTO
+#                                     expiries (the longest run: those at
+#                                     cwnd 1 after one), one a line:
+#                                     the RTO (ms) it fired with and cwnd
+#                                     after it; then "RTO -", the last
+#                                     one's new RTO, when known
+#
+# The sender is the connection with most samples: a refused first attempt
+# (IPv6, say) has one or two, and is not the transfer.
+import collections
 import json
+import re
 import subprocess
 import sys
 
@@ -26,29 +39,83 @@ def load(path):
 
 
 def sender(rows):
-    return sorted((r for r in rows if r.get("type") == "tcp_info"
-                   and r["dir"] == "to_server"), key=lambda r: r["abs_us"])
+    ks = [r for r in rows if r.get("type") == "tcp_info"
+          and r["dir"] == "to_server"]
+    conv = collections.Counter(k["conv"] for k in ks).most_common(1)[0][0]
+    return sorted((k for k in ks if k["conv"] == conv),
+                  key=lambda k: k["abs_us"])
+
+
+def first_data(rows, conv):
+    return min(r["time"] for r in rows if r.get("type") == "packet"
+               and r.get("conv") == conv and r["dir"] == "to_server"
+               and r["len"] > 0)
 
 
 def first_loss_index(ks):
+    """The first congestion event: fast recovery or an RTO (on a loaded
+    machine a late ACK can make the first one an RTO; ssthresh is set by
+    the same function either way)."""
     return next((i for i, k in enumerate(ks) if k["event"] == "cong_state"
-                 and k["ca_state"] == "recovery"), len(ks))
+                 and k["ca_state"] in ("recovery", "loss")), len(ks))
 
 
-def slowstart(ks):
-    polled = [k for k in ks[:first_loss_index(ks)] if k["source"] == "poll"]
-    c0, t0 = polled[0]["cwnd"], polled[0]["time"]
-    k = next(k for k in polled if k["cwnd"] >= 2 * c0)
-    rtt = max(p["srtt_us"] for p in polled
-              if t0 <= p["time"] <= k["time"] + 0.2)
-    print(f"{k['time'] - t0:.6f} {rtt / 1e6:.6f}")
+def slowstart(rows, ks):
+    ks = [k for k in ks[:first_loss_index(ks)] if k["event"] == "state"]
+    t0 = first_data(rows, ks[0]["conv"])
+    k = next(k for k in ks if k["cwnd"] >= 2 * ks[0]["cwnd"])
+    print(f"{k['time'] - t0:.6f} {k['srtt_us'] / 1e6:.6f}")
+
+
+def doublings(ks):
+    ks = [k for k in ks[:first_loss_index(ks)] if k["event"] == "state"]
+    target, last = 2 * ks[0]["cwnd"], ks[0]["time"]
+    for k in ks:
+        if k["cwnd"] >= target:
+            print(f"{k['time'] - last:.6f}")
+            target, last = 2 * target, k["time"]
+
+
+def ms(value, unit):
+    return float(value) * (1000 if unit == "s" else 1)
+
+
+def rtochain(path):
+    """The longest run of expiries ("cwnd N: cwnd M, ... rto A → B"): one
+    at some cwnd, then those that fired at cwnd 1 after it (the cut's).
+    A line "A M" each, then "B -" for the last B when known and cwnd was
+    left at 1 (an undo recomputes the RTO)."""
+    runs = []
+    num = r"([\d.]+) (m?s)"
+    for line in open(path, encoding="utf-8"):
+        m = re.search(r"cwnd (\d+): cwnd (\d+), .*rto " + num + r" \S+ (?:" +
+                      num + r"|\?)", line)
+        if not m:
+            continue
+        if not runs or m.group(1) != "1":
+            runs.append([])
+        after = ms(*m.group(5, 6)) if m.group(5) else None
+        runs[-1].append((ms(*m.group(3, 4)), m.group(2), after))
+    run = max(runs, key=len) if runs else []
+    for rto, cwnd, _ in run:
+        print(f"{rto:.3f} {cwnd}")
+    if run and run[-1][2] is not None and run[-1][1] == "1":
+        print(f"{run[-1][2]:.3f} -")
 
 
 def firstloss(ks):
-    i = first_loss_index(ks)
-    before = [k for k in ks[:i] if k["event"] == "state"]
-    after = next(k for k in ks[i:] if k["source"] == "poll"
-                 and k["ca_state"] in ("recovery", "open", "disorder"))
+    """The first congestion event whose ssthresh a poll saw set (a
+    spurious RTO undone at once can leave it unset: the next event)."""
+    start = 0
+    while True:
+        i = start + first_loss_index(ks[start:])
+        before = [k for k in ks[:i] if k["event"] == "state"]
+        after = next(k for k in ks[i:] if k["source"] == "poll"
+                     and k["ca_state"] in ("recovery", "loss", "open",
+                                           "disorder"))
+        if after["ssthresh"] is not None:
+            break
+        start = i + 1
     print(before[-1]["cwnd"], after["ssthresh"])
 
 
@@ -62,11 +129,16 @@ def plotted(path):
 
 def main():
     what, path = sys.argv[1], sys.argv[2]
+    if what == "rtochain":
+        rtochain(path)
+        return
     rows = load(path)
     if what == "plotted":
         plotted(path)
     elif what == "slowstart":
-        slowstart(sender(rows))
+        slowstart(rows, sender(rows))
+    elif what == "doublings":
+        doublings(sender(rows))
     else:
         firstloss(sender(rows))
 

@@ -25,7 +25,9 @@ import sys
 def kernel_blocks(ks):
     """Blocks 2-4 of tseq: the sender's own state, from the kernel."""
     polled = [k for k in ks if k["source"] == "poll"]
-    mss = next((k["mss"] for k in polled if k["mss"]), 0)
+    # the connection's MSS: the last sample's (the first can precede the
+    # handshake, when the kernel still holds the default 524)
+    mss = next((k["mss"] for k in reversed(polled) if k["mss"]), 0)
     print(f"\n\n# samples {len(polled) if mss else 0}")
     print("# time cwnd_bytes ssthresh_bytes")
     for k in polled if mss else []:

@@ -398,7 +398,8 @@ def test_stevens_graph_draws_the_kernels_cwnd(transfer, tmp_path):
               for b in dat.split("\n\n\n")]
     polled = [o for o in sender(samples(outs[0][0]))
               if o["source"] == "poll"]
-    mss = polled[0]["mss"]
+    # the connection's MSS: the first sample can precede the handshake
+    mss = polled[-1]["mss"]
     assert [int(r[1]) for r in blocks[2]] == [o["cwnd"] * mss
                                               for o in polled]
     assert len(blocks[4]) == congestion_events(samples(outs[0][0]))
