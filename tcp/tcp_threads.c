@@ -167,12 +167,21 @@ settle(struct tconn *k)
 	return k->c.state != TCP_CONN_DEAD;
 }
 
+/* With the lock held: how long k's thread may sleep, until the nearest
+ * of its clocks (-1: none). */
+static int
+wait_ms(const struct tconn *k)
+{
+	uint64_t now = clock_ms(), at = k->c.deadline;
+
+	return at == 0 ? -1 : at <= now ? 0 : (int)(at - now);
+}
+
 /* With the lock held: what to write and wait for in this turn. */
 static void
 plan(struct tconn *k, struct turn *t)
 {
 	struct tserver *S = k->S;
-	uint64_t now = clock_ms();
 	bool reading = tcp_conn_reading(&k->c);
 
 	if (!reading && !k->held && S->writer.held) {
@@ -184,12 +193,36 @@ plan(struct tconn *k, struct turn *t)
 	                             .events = (short)((reading ? POLLIN : 0) |
 	                             (k->c.blocked ? POLLOUT : 0)) };
 	t->pfd[1] = (struct pollfd){ .fd = k->wake, .events = POLLIN };
-	t->timeout = k->c.deadline == 0 ? -1
-	             : k->c.deadline <= now ? 0 : (int)(k->c.deadline - now);
+	t->timeout = wait_ms(k);
 	k->woken = false;       /* lines queued from now on wake it */
 }
 
-/* Lock not held: write what plan() took, then wait. */
+/*
+ * The socket took less than the turn wrote (lock not held): take that now,
+ * under the lock, before the thread sleeps. Taking it arms the clock of a
+ * receiver that reads nothing (tcp_conn_sent), and that clock must bound
+ * the wait: a socket that never takes more, in a room where nothing more
+ * comes for it (its senders held back by the budget that its own queue
+ * fills), would leave the thread asleep for good, never dropped.
+ */
+static void
+take_write(struct tconn *k, struct turn *t)
+{
+	struct tserver *S = k->S;
+	int r;
+
+	pthread_mutex_lock(&S->lock);
+	r = tcp_conn_sent(&k->c, t->sent, t->err, t->want);
+	threads_release(S);
+	t->timeout = r == 0 ? wait_ms(k) : 0;   /* else look again now */
+	if (r == 0)
+		t->pfd[0].events |= POLLOUT;    /* full: until it takes more */
+	pthread_mutex_unlock(&S->lock);
+	t->niov = 0;                            /* taken */
+}
+
+/* Lock not held (but a moment in take_write when the socket is full):
+ * write what plan() took, then wait. */
 static void
 write_and_wait(struct tconn *k, struct turn *t)
 {
@@ -201,8 +234,8 @@ write_and_wait(struct tconn *k, struct turn *t)
 		t->err = t->sent < 0 ? errno : 0;
 		if (t->sent >= 0 && (size_t)t->sent == t->want)
 			t->timeout = 0;         /* maybe more: look again */
-		else if (t->err != EINTR)
-			t->pfd[0].events |= POLLOUT;
+		else
+			take_write(k, t);
 	}
 	if (poll(t->pfd, 2, t->timeout) < 0 && errno != EINTR)
 		log_debug("poll: %s", strerror(errno));
@@ -226,7 +259,8 @@ read_input(struct tconn *k, const struct pollfd *p, char *rbuf, size_t cap,
 	return n;
 }
 
-/* With the lock held again: take what the write did. */
+/* With the lock held again: take what the write did (unless take_write
+ * did already) and what the wait saw. */
 static void
 take(struct tconn *k, struct turn *t)
 {

@@ -5,12 +5,15 @@ receivers catch up; only a receiver that reads nothing for
 --soft-queue-time is dropped, it is told why after the end of the line it
 was cut in even when it reads late, and what it had sent and the server
 had read still reaches the others."""
+import fcntl
 import json
 import os
 import re
 import signal
 import socket
+import struct
 import subprocess
+import termios
 import threading
 import time
 
@@ -188,6 +191,58 @@ def test_senders_released_when_the_only_lagging_one_is_dropped(mode):
     t.join(90)
     assert done[0], f"the sender was never released ({done[1]!r}; " \
         f"log: {s.log[-1500:]!r})"
+    wait_log(s, r"stuck: read nothing for 2 s", timeout=30)
+    stuck.close()
+    snd.close()
+    stop_ok(s)
+
+
+def written_to(port, sock):
+    """Bytes the server has written to the client sock that never reads:
+    what its socket still holds (ss's Send-Q) and what sock has received,
+    once that sum has not changed for 0.6 s (at most 20 s)."""
+    cport = sock.getsockname()[1]
+
+    def now():
+        out = subprocess.run(["ss", "-tnH", "state", "established",
+                              f"( sport = :{port} and dport = :{cport} )"],
+                             capture_output=True, text=True, timeout=10)
+        held = int(out.stdout.split()[1])
+        got = fcntl.ioctl(sock, termios.FIONREAD, b"\0" * 4)
+        return held + struct.unpack("i", got)[0]
+    deadline = time.monotonic() + 20
+    last, since = now(), time.monotonic()
+    while time.monotonic() - since < 0.6:
+        assert time.monotonic() < deadline, "the server never settled"
+        time.sleep(0.05)
+        if (n := now()) != last:
+            last, since = n, time.monotonic()
+    return last
+
+
+def test_a_socket_full_at_the_last_line_is_still_dropped(mode):
+    """A client that never reads is sent lines a few at a time, each batch
+    once the last has settled, until its socket is full: the server then holds what
+    it could not write, and nothing more is sent to it (in --threads, its
+    thread has nothing else to wake it). Its socket takes no byte for
+    --soft-queue-time, so it is dropped (a thread that slept until the
+    socket took more never was)."""
+    s = start(mode, "--soft-queue-time", "2", "--rate-limit", "0")
+    stuck = raw_join(s.port, "stuck")
+    snd = join(s.port, "snd")
+    wait_named(s, ["stuck", "snd"]).close()
+    text = "e" * 990
+    want = written_to(s.port, stuck)
+    for k in range(0, 1000, 8):         # 8 KB at a time, in one send
+        lines = [f"{j:04d} {text}" for j in range(k, k + 8)]
+        snd.send("".join(x + "\n" for x in lines).encode())
+        want += sum(len(f"snd: {x}\n") for x in lines)
+        if written_to(s.port, stuck) < want:
+            time.sleep(1)       # a busy server may not have written yet
+            if written_to(s.port, stuck) < want:
+                break           # it holds the rest: the socket is full
+    else:
+        assert False, "the socket of a client that never reads never filled"
     wait_log(s, r"stuck: read nothing for 2 s", timeout=30)
     stuck.close()
     snd.close()
