@@ -77,8 +77,10 @@ fake_send(void *transport, void *conn, const char *line, size_t len)
 	if (t->speaker < 0)
 		return;
 	if (id == t->speaker) {
-		if (strncmp(line, "*** ", 4) != 0 && !t->to_self_ok)
-			abort();        /* chat came back to its sender */
+		if (strncmp(line, "*** ", 4) != 0 && !t->to_self_ok &&
+		    !(line[0] == '*' && line[1] == ' '))
+			abort();        /* chat (not an action) came back to its
+			                 * sender */
 	} else if (strncmp(line, "*** ", 4) != 0 && t->nick[0] != '\0' &&
 	           strncmp(line, t->nick, strlen(t->nick)) != 0 &&
 	           !(line[0] == '*' && line[1] == ' ')) {

@@ -208,7 +208,8 @@ static void
 print_chunk(const struct cap_out *o, const struct cap_follow *f,
             const struct cap_follow_chunk *c, size_t cols)
 {
-	const uint8_t *s = f->bytes + c->off, *nl;
+	static const uint8_t none[1];   /* no bytes kept yet: never NULL + 0 */
+	const uint8_t *s = f->bytes != NULL ? f->bytes + c->off : none, *nl;
 	size_t left = c->len;
 	uint64_t frame = c->frame;
 
