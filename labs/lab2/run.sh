@@ -41,7 +41,10 @@ net_steps() {
 	# and an ACK every one or two of them: the ACK clock.
 	check 'python3 - lab2-red.jsonl <<"PY"
 import collections, json, statistics, sys
-pk = [json.loads(l) for l in open(sys.argv[1])][:-1]
+# the packets of conversations (not the summary, kernel samples, or
+# packets outside any conversation, such as neighbour discovery)
+pk = [r for r in map(json.loads, open(sys.argv[1]))
+      if r.get("type") == "packet" and "conv" in r]
 sent = collections.Counter()
 for p in pk:
     if p["dir"] == "to_server":
@@ -124,7 +127,10 @@ step "bin/chatcap -r lab2.pcap --json > lab2.jsonl"
 # Q1: seq grows by len, segment after segment, from the client to the server.
 check 'python3 - lab2.jsonl <<"PY"
 import json, sys
-pk = [json.loads(l) for l in open(sys.argv[1])][:-1]
+# the packets of conversations (not the summary, kernel samples, or
+# packets outside any conversation, such as neighbour discovery)
+pk = [r for r in map(json.loads, open(sys.argv[1]))
+      if r.get("type") == "packet" and "conv" in r]
 d = [p for p in pk if p.get("conv") == 1 and p["dir"] == "to_server" and p["len"] > 0]
 assert len(d) >= 2, d
 for a, b in zip(d, d[1:]):
