@@ -228,6 +228,36 @@ open_pcapng(struct run *r, const struct cap_config *cfg,
 	                       (unsigned)pcap_snapshot(src->pcap), note);
 }
 
+/* What a run writes to, opened in order: the kernel's samples (before
+ * "capturing" is said), the output, the report, the pcapng. 0, or -1 with
+ * the error printed; the caller closes what was opened. */
+static int
+start_run(struct run *r, const struct cap_config *cfg, struct cap_source *src,
+          int argc, char **argv)
+{
+	char err[PCAP_ERRBUF_SIZE + 512] = "";
+
+	if (cap_kshow_open(&r->ks, cfg->tcp_info, cfg->tcp_info_trace,
+	                   src->live, cfg->tcp_port, cfg->file, cfg->write_file,
+	                   err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", PROG, err);
+		return -1;
+	}
+	start_output(r, cfg, src);
+	if (cfg->html_out != NULL &&
+	    cap_html_start(&r->html, &r->emit, cfg->html_out, err,
+	                   sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", PROG, err);
+		return -1;
+	}
+	if (open_pcapng(r, cfg, src, argc, argv) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", PROG, cfg->write_file,
+		        strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -255,26 +285,10 @@ main(int argc, char **argv)
 		return (int)status;
 	}
 
-	if (cap_kshow_open(&r.ks, cfg.tcp_info, cfg.tcp_info_trace, src.live,
-	                   cfg.tcp_port, cfg.file, cfg.write_file, err,
-	                   sizeof(err)) < 0) {       /* before "capturing" */
-		fprintf(stderr, "%s: %s\n", PROG, err);
-		cap_source_close(&src);
-		return CAP_EXIT_CAPTURE;
-	}
-	start_output(&r, &cfg, &src);
-	if (cfg.html_out != NULL &&
-	    cap_html_start(&r.html, &r.emit, cfg.html_out, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s: %s\n", PROG, err);
+	if (start_run(&r, &cfg, &src, argc, argv) < 0) {
 		cap_html_free(&r.html);
 		cap_kshow_abort(&r.ks);
-		cap_source_close(&src);
-		return CAP_EXIT_CAPTURE;
-	}
-	if (open_pcapng(&r, &cfg, &src, argc, argv) < 0) {
-		fprintf(stderr, "%s: %s: %s\n", PROG, cfg.write_file,
-		        strerror(errno));
-		cap_kshow_abort(&r.ks);
+		cap_emit_free(&r.emit);
 		cap_source_close(&src);
 		return CAP_EXIT_CAPTURE;
 	}
