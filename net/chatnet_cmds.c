@@ -233,18 +233,15 @@ chatnet_impair(int argc, char **argv)
 			given[n + 1] = '\0';
 		}
 	}
-	if (strchr(given, 'c') != NULL && cco.alg != NULL)
-		return chatnet_bad_usage(TR("--clear removes impairments; --cc is "
-		                    "set alone", "--clear quita degradaciones; "
-		                    "--cc se pone aparte"), "--cc");
 	if (optind + 1 != argc)
 		return chatnet_bad_usage(TR("impair HOST [options]",
 		                    "impair EQUIPO [opciones]"),
 		                    optind < argc ? argv[argc - 1] : NULL);
 	if (strchr(given, 'c') != NULL && cc_wanted(&cco))
-		return chatnet_bad_usage(TR("--clear takes no --cc, --bottleneck "
-		                    "or --queue", "--clear no admite --cc, "
-		                    "--bottleneck ni --queue"), NULL);
+		return chatnet_bad_usage(TR("--clear removes impairments; --cc, "
+		                    "--bottleneck and --queue are set alone",
+		                    "--clear quita degradaciones; --cc, "
+		                    "--bottleneck y --queue se ponen aparte"), NULL);
 	if ((rc = chatnet_need_host(&t, argv[optind])) != 0)
 		return rc;
 	if (strchr(given, 'c') == NULL && impair_kept(&t, argv[optind], &old) == 0)
