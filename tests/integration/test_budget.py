@@ -81,7 +81,9 @@ def wait_named(s, nicks, timeout=30):
     while True:
         w.sendline("/list")
         line = w.expect(r"^\*\*\* .*(watcher)", timeout=10)
-        if all(n in line for n in nicks):
+        # whole names: "r" is in "watcher" too
+        if all(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", line)
+               for n in nicks):
             return w
         assert time.monotonic() < deadline, line
         time.sleep(0.1)
