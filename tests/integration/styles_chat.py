@@ -19,6 +19,8 @@ import threading
 MAX = 1024
 OUT_MAX = 1 << 20
 SILENCE = 0.2
+STUCK = 10          # seconds a full queue may take nothing before its
+                    # member is dropped (threads)
 
 
 class Room:
@@ -160,14 +162,22 @@ class ThreadMember:
         self.q = queue.Queue()
         self.queued = 0
         self.dead = False
+        self.taken = threading.Condition()
 
     def put(self, text):
+        """Queue text for the writer. While the queue is full the caller
+        (a sender's thread, holding the room) waits: TCP then holds the
+        sender back. Only a queue that takes nothing for STUCK seconds
+        drops its member."""
         data = text.encode("utf-8", "replace")
-        if self.dead or self.queued + len(data) > OUT_MAX:
-            self.dead = True
-            self.q.put(None)
-            return
-        self.queued += len(data)
+        with self.taken:
+            while not self.dead and self.queued + len(data) > OUT_MAX:
+                if not self.taken.wait(STUCK):
+                    self.dead = True
+            if self.dead:
+                self.q.put(None)
+                return
+            self.queued += len(data)
         self.q.put(data)
 
     def writer(self):
@@ -175,12 +185,16 @@ class ThreadMember:
             data = self.q.get()
             if data is None:
                 break
-            self.queued -= len(data)
+            with self.taken:
+                self.queued -= len(data)
+                self.taken.notify_all()
             try:
                 self.sock.sendall(data)
             except OSError:
                 break
-        self.dead = True
+        with self.taken:
+            self.dead = True
+            self.taken.notify_all()
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
