@@ -62,6 +62,11 @@ def blast(sock, body, n):
     done = [False, None]
     data = b"".join(f"{k:06d} {body}\n".encode() for k in range(n))
 
+    # sendall's timeout bounds the whole send (Python 3.5 and later), and a
+    # sender held by the budget for a slow reader takes longer than the
+    # client's usual 10 s: the readers' deadlines bound the test instead.
+    sock.settimeout(300)
+
     def run():
         try:
             sock.sendall(data)
