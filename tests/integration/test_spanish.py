@@ -125,3 +125,45 @@ def test_chatcap_in_spanish():
                      ["--follow"]):
             assert_spanish(f"chatcap {name} {mode}", out(
                 [program("chatcap"), "--lang", "es", "-r", path, *mode]))
+
+
+PLOT_WORDS = {
+    "es": {"tiempo", "secuencia", "retransmisión", "cabeceras", "datos"},
+    "en": {"time", "sequence", "retransmission", "headers", "payload"},
+}
+
+
+@pytest.mark.parametrize("how", ["env", "option"])
+def test_lab_plots_speak_one_language(tmp_path, how):
+    """The lab plots' title, axes and key are in the run's language only:
+    Spanish under an es locale or --lang es, English otherwise."""
+    import os
+    import shutil
+    from redchat import ROOT
+    if shutil.which("gnuplot") is None:
+        pytest.fail("gnuplot is missing: make deps installs it")
+    plots = os.path.join(ROOT, "labs", "plots")
+    fixtures = os.path.join(ROOT, "tests", "fixtures")
+    for script, fixture in (("tseq.sh", "tcp_retrans.pcap"),
+                            ("overhead.sh", "lab.pcapng")):
+        jsonl = tmp_path / (script + ".jsonl")
+        jsonl.write_bytes(subprocess.run(
+            [program("chatcap"), "-r", os.path.join(fixtures, fixture),
+             "--json"], capture_output=True, check=True).stdout)
+        for lang in ("es", "en"):
+            svg = tmp_path / f"{script}.{lang}.svg"
+            env = dict(os.environ, LC_ALL="", LC_MESSAGES="",
+                       LANG="es_ES.UTF-8" if lang == "es" else "C")
+            opt = ["--lang", lang] if how == "option" else []
+            if how == "option":
+                env["LANG"] = "es_ES.UTF-8" if lang == "en" else "C"
+            subprocess.run([os.path.join(plots, script), *opt, str(jsonl),
+                            str(svg)], env=env, check=True,
+                           capture_output=True, timeout=60)
+            # gnuplot writes each text as <text><tspan ...>words</tspan>
+            text = re.sub(r"<[^>]*>", " ", " ".join(re.findall(
+                r"<text.*?</text>", svg.read_text(), re.S)))
+            words = set(re.findall(r"\w+", text))
+            other = "en" if lang == "es" else "es"
+            assert words & PLOT_WORDS[lang], (script, lang, words)
+            assert not words & PLOT_WORDS[other], (script, lang, words)
