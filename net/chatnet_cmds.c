@@ -190,8 +190,18 @@ need_delay(const struct spec_impair *sp)
 	return EXIT_USAGE;
 }
 
-int
-chatnet_impair(int argc, char **argv)
+/* What one impair command line asks for: the impairment, the congestion
+ * settings, the tool, and the option letters given (each once). */
+struct impair_args {
+	struct spec_impair sp;
+	struct cc_opts cco;
+	enum impair_via via;
+	char given[16];
+};
+
+/* Parse impair's options into a; 0, or the exit status of a usage error. */
+static int
+impair_args(int argc, char **argv, struct impair_args *a)
 {
 	static const struct option opts[] = {
 		{ "delay", required_argument, NULL, 'd' },
@@ -207,58 +217,68 @@ chatnet_impair(int argc, char **argv)
 		{ "bottleneck", required_argument, NULL, CC_OPT_BOTTLENECK },
 		{ "queue", required_argument, NULL, CC_OPT_QUEUE },
 		{ "clear", no_argument, NULL, 'c' }, { 0, 0, 0, 0 } };
-	struct spec_impair sp = { 0 }, old;
-	struct cc_opts cco = { 0 };
-	enum impair_via via = IMPAIR_AUTO;
-	char err[512], given[16] = "";
-	struct topo t;
 	int c, rc, idx;
 	size_t n;
 
-	argc = words_join_percent(argc, argv);
 	while ((c = getopt_long(argc, argv, ":", opts, &idx)) != -1) {
 		if (c == '?' || c == ':')
 			return words_bad_option(c, argv, opts);
-		if ((rc = cc_impair_opt(c, optarg, &cco)) < 0)
+		if ((rc = cc_impair_opt(c, optarg, &a->cco)) < 0)
 			return words_bad_value(opts[idx].name, optarg);
 		if (rc > 0)
 			continue;
 		if (c == 'e')
-			sp.egress = true;
-		else if (c != 'c' && impair_opt(c, optarg, &sp, &via) < 0)
+			a->sp.egress = true;
+		else if (c != 'c' && impair_opt(c, optarg, &a->sp, &a->via) < 0)
 			return words_bad_value(opts[idx].name, optarg);
-		if (strchr(given, c) == NULL &&         /* each letter once */
-		    (n = strlen(given)) + 1 < sizeof(given)) {
-			given[n] = (char)c;
-			given[n + 1] = '\0';
+		if (strchr(a->given, c) == NULL &&
+		    (n = strlen(a->given)) + 1 < sizeof(a->given)) {
+			a->given[n] = (char)c;
+			a->given[n + 1] = '\0';
 		}
 	}
 	if (optind + 1 != argc)
 		return chatnet_bad_usage(TR("impair HOST [options]",
 		                    "impair EQUIPO [opciones]"),
 		                    optind < argc ? argv[argc - 1] : NULL);
-	if (strchr(given, 'c') != NULL && cc_wanted(&cco))
+	if (strchr(a->given, 'c') != NULL && cc_wanted(&a->cco))
 		return chatnet_bad_usage(TR("--clear removes impairments; --cc, "
 		                    "--bottleneck and --queue are set alone",
 		                    "--clear quita degradaciones; --cc, "
 		                    "--bottleneck y --queue se ponen aparte"), NULL);
-	if ((rc = chatnet_need_host(&t, argv[optind])) != 0)
+	return 0;
+}
+
+int
+chatnet_impair(int argc, char **argv)
+{
+	struct impair_args a = { .via = IMPAIR_AUTO };
+	struct spec_impair old;
+	const char *host;
+	char err[512];
+	struct topo t;
+	int rc;
+
+	argc = words_join_percent(argc, argv);
+	if ((rc = impair_args(argc, argv, &a)) != 0)
 		return rc;
-	if (strchr(given, 'c') == NULL && impair_kept(&t, argv[optind], &old) == 0)
-		keep_earlier(&old, given, &sp);
-	if ((rc = need_delay(&sp)) != 0)
+	host = argv[optind];
+	if ((rc = chatnet_need_host(&t, host)) != 0)
 		return rc;
-	if (strcmp(given, "c") == 0) {
-		impair_clear(&t, argv[optind], err, sizeof(err));
-		printf(TR("%s: no impairment\n", "%s: sin degradación\n"),
-		       argv[optind]);
+	if (strchr(a.given, 'c') == NULL && impair_kept(&t, host, &old) == 0)
+		keep_earlier(&old, a.given, &a.sp);
+	if ((rc = need_delay(&a.sp)) != 0)
+		return rc;
+	if (strcmp(a.given, "c") == 0) {
+		impair_clear(&t, host, err, sizeof(err));
+		printf(TR("%s: no impairment\n", "%s: sin degradación\n"), host);
 		return 0;
 	}
 	/* --cc or --bottleneck alone leave the rest of the impairment alone. */
-	if ((!cc_wanted(&cco) || given[0] != '\0') &&
-	    impair_apply(&t, argv[optind], &sp, via, err, sizeof(err)) < 0)
+	if ((!cc_wanted(&a.cco) || a.given[0] != '\0') &&
+	    impair_apply(&t, host, &a.sp, a.via, err, sizeof(err)) < 0)
 		return chatnet_failed("impair", err);
-	if (cc_impair(&t, argv[optind], &cco, err, sizeof(err)) < 0)
+	if (cc_impair(&t, host, &a.cco, err, sizeof(err)) < 0)
 		return chatnet_failed("impair", err);
 	return 0;
 }
