@@ -14,11 +14,17 @@ from redchat import ROOT
 
 
 def compile_lines(*args, env=None):
+    # Run as make itself runs it (make check, make sanitize), make's own
+    # variables would pass the outer command line (MAKEFLAGS) and its
+    # CFLAGS to this one: start from none of them.
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES",
+                         "CFLAGS", "LDFLAGS", "WERROR")}
     with tempfile.TemporaryDirectory() as tmp:
         out = subprocess.run(
             ["make", "-n", f"BUILD={tmp}/build", f"BIN={tmp}/bin", *args],
             cwd=ROOT, capture_output=True, text=True, timeout=120,
-            env={**os.environ, **(env or {})}).stdout
+            env={**base, **(env or {})}).stdout
     lines = [l for l in out.splitlines() if " -c -o " in l]
     assert lines, out[-2000:]
     return lines

@@ -157,8 +157,9 @@ struct cap_event {
 	bool             nick_fixed; /* the server named the client's nickname
 	                              * otherwise than inferred (nick_was) */
 	char             nick_was[CAP_NICK_TEXT];
-	bool             dsack;      /* its first SACK block starts below its ACK:
-	                              * the receiver got those bytes twice
+	bool             dsack;      /* its first SACK block lies below its ACK
+	                              * or inside its second block: the
+	                              * receiver got those bytes twice
 	                              * (D-SACK, RFC 2883) */
 	bool             capture_gap; /* a gap in sequence numbers while the
 	                               * live capture was dropping packets */

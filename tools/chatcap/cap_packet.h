@@ -36,11 +36,13 @@ enum {
 /* TCP options worth showing in a lesson (RFC 9293, RFC 7323, RFC 2018). */
 struct cap_tcp_opts {
 	bool     has_mss, has_wscale, sack_ok, has_sack, has_ts;
+	bool     has_sack2; /* a second SACK block */
 	bool     bad;     /* an option's length ran past the options */
 	uint16_t mss;
 	uint8_t  wscale;
 	uint32_t ts_val, ts_ecr;
 	uint32_t sack_left, sack_right; /* the first SACK block */
+	uint32_t sack2_left, sack2_right; /* the second, if any */
 };
 
 struct cap_packet {

@@ -64,6 +64,10 @@ parse_options(struct cap_cursor *o, struct cap_tcp_opts *opt)
 			opt->has_sack = true;
 			opt->sack_left = cap_cur_be32(o);
 			opt->sack_right = cap_cur_be32(o);
+			if ((opt->has_sack2 = len >= 18)) {
+				opt->sack2_left = cap_cur_be32(o);
+				opt->sack2_right = cap_cur_be32(o);
+			}
 		} else if (kind == OPT_TIMESTAMP && len == 10) {
 			opt->has_ts = true;
 			opt->ts_val = cap_cur_be32(o);

@@ -285,6 +285,20 @@ reset(struct cap_stats *st, struct cap_conv *c, int dir, struct cap_event *ev)
 	}
 }
 
+/* RFC 2883, section 4: the first SACK block reports bytes received twice
+ * when it lies below the ACK, or inside the second block (as Wireshark's
+ * tcp.options.sack.dsack reads it). */
+static bool
+is_dsack(const struct cap_tcp_opts *o, uint32_t ack)
+{
+	if (!o->has_sack)
+		return false;
+	if (!seq_lt(ack, o->sack_right))
+		return true;
+	return o->has_sack2 && seq_lt(o->sack2_left, o->sack_right) &&
+	       !seq_lt(o->sack2_right, o->sack_right);
+}
+
 void
 cap_tcp_track(struct cap_stats *st, struct cap_conv *c, int dir,
               const struct cap_packet *p, int64_t t_us, struct cap_event *ev)
@@ -295,8 +309,7 @@ cap_tcp_track(struct cap_stats *st, struct cap_conv *c, int dir,
 	seglen = (uint32_t)p->payload_len + ((p->flags & CAP_SYN) ? 1 : 0) +
 	         ((p->flags & CAP_FIN) ? 1 : 0);
 	count_segment(st, p);
-	ev->dsack = p->opt.has_sack && (p->flags & CAP_ACK) &&
-	            seq_lt(p->opt.sack_left, p->ack);    /* RFC 2883, 4 */
+	ev->dsack = (p->flags & CAP_ACK) && is_dsack(&p->opt, p->ack);
 	relative_numbers(me, &c->dir[!dir], p, ev);
 	scale_window(c, dir, p, ev);
 	analyse(st, c, dir, p, t_us, ev);
