@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+#include "buf.h"
 #include "clock.h"
 
 #include "check_probe.h"
@@ -139,26 +140,6 @@ probe_sendstr(struct probe *p, const char *s)
  * Reading
  * ------------------------------------------------------------------------ */
 
-/* Keep the latest bytes of raw text (the oldest half goes when full). */
-static void
-keep_text(struct probe *p, const char *d, size_t n)
-{
-	if (n >= PROBE_TEXT) {
-		d += n - PROBE_TEXT / 2;
-		n = PROBE_TEXT / 2;
-	}
-	if (p->text_len + n >= PROBE_TEXT) {
-		memmove(p->text, p->text + PROBE_TEXT / 2,
-		        p->text_len - PROBE_TEXT / 2);
-		p->text_len -= PROBE_TEXT / 2;
-		if (p->text_len + n >= PROBE_TEXT)
-			p->text_len = 0;
-	}
-	memcpy(p->text + p->text_len, d, n);
-	p->text_len += n;
-	p->text[p->text_len] = '\0';
-}
-
 /* Remember a read for a failure report: the latest ones, each cut. */
 static void
 keep_read(struct probe *p, const char *d, size_t n)
@@ -246,7 +227,7 @@ fill(struct probe *p, uint64_t t)
 	}
 	p->raw_off = 0;
 	p->raw_len = (size_t)n;
-	keep_text(p, p->raw, (size_t)n);
+	tail_keep(p->text, sizeof(p->text), &p->text_len, p->raw, (size_t)n);
 	keep_read(p, p->raw, (size_t)n);
 	note_room(p, p->raw, (size_t)n);
 	return 1;

@@ -57,3 +57,24 @@ buf_free(struct buf *b)
 	free(b->data);
 	memset(b, 0, sizeof(*b));
 }
+
+void
+tail_keep(char *tail, size_t cap, size_t *len, const char *d, size_t n)
+{
+	size_t keep;
+
+	if (cap == 0)
+		return;
+	if (n >= cap) {
+		d += n - (cap - 1);
+		n = cap - 1;
+	}
+	if (*len + n >= cap) {
+		keep = cap - 1 - n;             /* < *len here */
+		memmove(tail, tail + *len - keep, keep);
+		*len = keep;
+	}
+	memcpy(tail + *len, d, n);
+	*len += n;
+	tail[*len] = '\0';
+}

@@ -27,4 +27,9 @@ static inline bool buf_empty(const struct buf *b) { return b->len == 0; }
 
 void buf_free(struct buf *b);
 
+/* A fixed buffer of cap bytes holding the latest bytes of a stream, *len
+ * of them, NUL-terminated: append n more, dropping the oldest (and, when n
+ * alone does not fit, the start of d) so that at most cap - 1 are kept. */
+void tail_keep(char *tail, size_t cap, size_t *len, const char *d, size_t n);
+
 #endif

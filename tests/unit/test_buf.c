@@ -201,6 +201,48 @@ test_buf_free_twice(void **state)
 	assert_true(buf_empty(b));
 }
 
+/* The latest bytes of a stream, whatever the sizes of its pieces. */
+static void
+test_tail_keep_latest_bytes(void **state)
+{
+	char tail[8], want[8];
+	size_t len = 0, sizes[] = { 2, 6, 1, 0, 9, 3, 7, 12, 4 }, i, k, total = 0;
+	char stream[64];
+
+	(void)state;
+	for (i = 0; i < sizeof(stream); i++)
+		stream[i] = (char)('a' + i % 26);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		tail_keep(tail, sizeof(tail), &len, stream + total, sizes[i]);
+		total += sizes[i];
+		k = total < sizeof(tail) - 1 ? total : sizeof(tail) - 1;
+		/* at least what fits beside the newest piece, at most cap - 1 */
+		assert_true(len <= sizeof(tail) - 1);
+		assert_true(len >= (sizes[i] < k ? sizes[i] : k));
+		memcpy(want, stream + total - len, len);
+		want[len] = '\0';
+		assert_string_equal(tail, want);
+	}
+}
+
+/* A short tail and a piece that does not fit beside it (the case that
+ * once moved a negative size). */
+static void
+test_tail_keep_short_then_large(void **state)
+{
+	char tail[8192], big[7000];
+	size_t len = 0;
+
+	(void)state;
+	memset(big, 'y', sizeof(big));
+	tail_keep(tail, sizeof(tail), &len, "0123456789", 10);
+	tail_keep(tail, sizeof(tail), &len, big, 2000);
+	tail_keep(tail, sizeof(tail), &len, big, sizeof(big));
+	assert_int_equal(len, sizeof(tail) - 1);
+	assert_int_equal(tail[len - 1], 'y');
+	assert_int_equal(tail[len], '\0');
+}
+
 int
 main(void)
 {
@@ -214,6 +256,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_buf_append_grows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buf_queue_keeps_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buf_free_twice, setup, teardown),
+		cmocka_unit_test(test_tail_keep_latest_bytes),
+		cmocka_unit_test(test_tail_keep_short_then_large),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
