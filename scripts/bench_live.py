@@ -8,7 +8,7 @@ server, with a tcpdump beside it reading the same packets:
   L1  UDP chat at 100,000 packets/s: udpchatd, 2 clients, one sending
       50,000 messages of 64 bytes a second (each message is one datagram
       to the server and one to the other client)
-  L2  L1 with --tcp-info (no TCP to sample: the cost of the sampler alone)
+  L2  L1 with --tcp-info (no TCP to sample: the sampler's own cost)
   L3  TCP chat: tcpchatd (event loop), 10 clients each sending 3,000
       messages a second (its packet rate is not the load's: see below)
   L4  L3 with --tcp-info (the kernel-state sampling's cost: drops and CPU)
