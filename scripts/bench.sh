@@ -315,3 +315,11 @@ html_row() {
 		"$PY" scripts/bench_html.py "$BIN/chatcap" "$cap" "$OUT/html.json"
 }
 html_row || echo "bench: no chatcap --html row" >&2
+
+# --- chatcap live at 100,000 packets/s -------------------------------------------
+# L1-L4: chatcap -i lo --summary beside tcpdump while chatbench loads
+# udpchatd (100,000 packets/s) and tcpchatd, without and with --tcp-info:
+# packets/s reached, each tool's seen and dropped, chatcap's CPU
+# (scripts/bench_live.py; $OUT/live.json).
+"$PY" scripts/bench_live.py --bin "$BIN" --out "$OUT/live.json" ||
+	echo "bench: no live chatcap rows" >&2

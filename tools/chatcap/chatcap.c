@@ -161,6 +161,9 @@ static void
 start_output(struct run *r, const struct cap_config *cfg,
              struct cap_source *src)
 {
+	/* glibc ignores setvbuf's size when it is given no buffer (and then
+	 * writes 4 KiB at a time): 64 KiB of its own, a write per batch. */
+	static char outbuf[1 << 16];
 	struct cap_emit *e = &r->emit;
 
 	r->cfg = cfg;
@@ -186,7 +189,7 @@ start_output(struct run *r, const struct cap_config *cfg,
 		                   "Ctrl-C para terminar\n"), PROG, src->name, cfg->tcp_port,
 		        cfg->udp_port);
 	}
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 }
 
 /* The capture: -r FILE, else live on -i IFACE (lo). A -w file that is not
