@@ -31,6 +31,10 @@
 #                  connections, a flooder and a stuck reader
 #                  (scripts/bench_attack.py); the servers keep their default
 #                  limits here, the only workload where they do
+#   C1-C3          chatcap -r against tcpdump -n -r on a million chat packets
+#   L1-L4          chatcap -i lo beside tcpdump while chatbench loads the
+#                  servers: 100,000 UDP chat packets a second, and TCP chat,
+#                  each without and with --tcp-info (scripts/bench_live.py)
 #
 # TCP clients connect at 2000 a second for every server: the seed server
 # listens with a backlog of 5, and a crowd arriving at once would be let in
