@@ -11,32 +11,18 @@
 #include <unistd.h>
 
 #include "check_report.h"
+#include "xmlesc.h"
 
 /* ---------------------------------------------------------------------------
  * Escaping
  * ------------------------------------------------------------------------ */
 
-/* s for an XML attribute or text: markup escaped, and the bytes XML 1.0
- * forbids (controls but tab and newline) shown as \xNN. */
+/* s for an XML attribute or text: markup escaped, newline as &#10; and
+ * the bytes XML 1.0 forbids (controls but tab) shown as \xNN. */
 static void
 xml(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (; *p != '\0'; p++) {
-		switch (*p) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\n': fputs("&#10;", f); break;
-		default:
-			if (*p < 0x20 && *p != '\t')
-				fprintf(f, "\\x%02x", *p);
-			else
-				fputc(*p, f);
-		}
-	}
+	xmlesc_write(f, s, strlen(s), XMLESC_HEX);
 }
 
 /* s as a JSON string (the caller writes the key). */

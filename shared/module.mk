@@ -2,8 +2,9 @@
 # parts, each a folder:
 #
 #   shared/base/    helpers that know nothing of the chat: byte queue, clock,
-#                   sockets, bounded formatting, the command line's numbers
-#                   and --lang, and the language of the run (lang.h: TR())
+#                   sockets, bounded formatting, text for XML and HTML
+#                   documents, the command line's numbers and --lang, and
+#                   the language of the run (lang.h: TR())
 #   shared/wire/    the protocol: framing and parsing messages, the rules of
 #                   text and nicknames, the es/en catalogue of every line a
 #                   program shows, what a client makes of a server's line

@@ -4,10 +4,12 @@ taken away, each direction of each TCP conversation must be the same
 bytes, with the same "missing bytes" where the capture lacks data. On the
 project's fixtures, and on traffic the real kernel made through chatnet
 with loss, reordering and duplication: segments of 20+ lines, lines of
-1,000 bytes, a reader that stalls.
+1,000 bytes, a reader that stalls (behind a plain server, and in
+tcpchatd's room until its window is zero and the server probes it).
 
 Needs tshark (and root for chatnet); skipped otherwise. The chatnet
 network carries this process's id in its name and is taken down."""
+import contextlib
 import glob
 import json
 import os
@@ -197,33 +199,41 @@ for k in range(2):
 '''
 
 
+@contextlib.contextmanager
+def capturing(cap):
+    """chatcap -w cap on srv's interface while the block runs."""
+    dump = subprocess.Popen([CHATNET, "--net", NET, "cap", "srv", "-w", cap,
+                             "--summary"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    try:
+        from test_chatcap_netns import wait_capturing
+        wait_capturing(dump)
+        yield
+    finally:
+        dump.send_signal(signal.SIGINT)
+        dump.communicate(timeout=30)
+
+
 def run_traffic(tmp_path, ip, impair):
     chatnet("impair", "ana", *impair)
     cap = str(tmp_path / "impaired.pcap")
     up = str(tmp_path / "up")
-    dump = subprocess.Popen([CHATNET, "--net", NET, "cap", "srv", "-w", cap,
-                             "--summary"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    server = None
-    try:
-        from test_chatcap_netns import wait_capturing
-        wait_capturing(dump)
+    with capturing(cap):
         server = subprocess.Popen([CHATNET, "--net", NET, "run", "srv", "--",
                                    "/usr/bin/python3", "-c", SERVER, ip,
                                    str(PORT), up])
-        for _ in range(200):
-            if os.path.exists(up):
-                break
-            time.sleep(0.05)
-        chatnet("run", "ana", "--", "/usr/bin/python3", "-c", CLIENT, ip,
-                str(PORT), timeout=180)
-        assert server.wait(timeout=60) == 0
-        time.sleep(0.5)
-    finally:
-        if server is not None and server.poll() is None:
-            server.kill()
-        dump.send_signal(signal.SIGINT)
-        dump.communicate(timeout=30)
+        try:
+            for _ in range(200):
+                if os.path.exists(up):
+                    break
+                time.sleep(0.05)
+            chatnet("run", "ana", "--", "/usr/bin/python3", "-c", CLIENT, ip,
+                    str(PORT), timeout=180)
+            assert server.wait(timeout=60) == 0
+            time.sleep(0.5)
+        finally:
+            if server.poll() is None:
+                server.kill()
     return cap
 
 
@@ -327,3 +337,117 @@ def assert_karn(cap, copies):
                           capture_output=True, check=True,
                           timeout=120).stdout.decode()
     assert "D-SACK: the receiver got these bytes twice" in text
+
+
+# ---------------------------------------------------------------------------
+# A reader that stalls inside tcpchatd's room: its window closes, the
+# server's kernel probes it, then it reads everything.
+
+STALL = r'''
+import socket, sys, time
+ip, port = sys.argv[1], int(sys.argv[2])
+
+def read_until(s, want, got=b"", seconds=60):
+    s.settimeout(1)
+    deadline = time.monotonic() + seconds
+    while want not in got and time.monotonic() < deadline:
+        try:
+            b = s.recv(65536)
+        except socket.timeout:
+            continue
+        assert b, "connection closed"
+        got += b
+    assert want in got, (want, got[-200:])
+    return got
+
+def member(nick, rcvbuf=0):
+    s = socket.socket()
+    if rcvbuf:                                # before connect: a small window
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    s.connect((ip, port))
+    s.sendall(nick + b"\n")
+    read_until(s, b"Hello %s," % nick)        # in the room
+    return s
+
+lazy = member(b"lazy", 4096)                  # from now on, lazy reads nothing
+ana = member(b"ana")
+sol = member(b"sol")
+got = {ana: b"", sol: b""}
+for i in range(40):
+    block = b"".join(b"ana %d.%d %s\n" % (i, j, b"z" * (10 * j))
+                     for j in range(24))
+    ana.sendall(block)                        # 24 lines, one write
+    sol.sendall(b"sol %d " % i + b"y" * 990 + b"\n")   # a 1,000-byte line
+    for s in (ana, sol):
+        s.settimeout(0)
+        try:
+            got[s] += s.recv(65536)
+        except BlockingIOError:
+            pass
+        s.settimeout(60)
+ana.sendall(b"ana done\n")
+sol.sendall(b"sol done\n")
+read_until(ana, b"sol done\n", got[ana])
+read_until(sol, b"ana done\n", got[sol])
+time.sleep(3)                                 # the stall: window probes
+lazy_got = read_until(lazy, b"sol done\n", seconds=120)
+lazy_got = read_until(lazy, b"ana done\n", lazy_got, seconds=120)
+assert lazy_got.count(b"ana: ") == 40 * 24 + 1, lazy_got.count(b"ana: ")
+assert lazy_got.count(b"sol: ") == 41
+for s in (ana, sol, lazy):
+    s.sendall(b"/quit\n")
+    s.shutdown(socket.SHUT_WR)
+    s.settimeout(30)
+    while s.recv(65536):
+        pass
+    s.close()
+'''
+
+
+def test_stalled_reader_follow_like_tshark(net, tmp_path):
+    """lazy joins with a 4 KiB receive buffer and stops reading while ana
+    sends blocks of 24 lines and sol lines of 1,000 bytes through
+    tcpchatd; after 3 s it reads the whole backlog."""
+    chatnet("impair", "ana", "--delay", "5ms")
+    cap, log = str(tmp_path / "stalled.pcap"), tmp_path / "tcpchatd.log"
+    with capturing(cap), open(log, "w") as f:
+        server = subprocess.Popen(
+            [CHATNET, "--net", NET, "run", "srv", "--",
+             os.path.join(BIN, "tcpchatd"), "-q", "--lang", "en",
+             "--rate-limit", "0", "-p", str(PORT)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=f)
+        try:
+            for _ in range(400):
+                if "listening" in log.read_text():
+                    break
+                time.sleep(0.05)
+            assert "listening" in log.read_text(), log.read_text()
+            r = chatnet("run", "ana", "--", "/usr/bin/python3", "-c", STALL,
+                        net, str(PORT), timeout=300, check=False)
+            assert r.returncode == 0, r.stderr.decode()
+            time.sleep(0.5)                          # the last ACKs
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    # The precondition: the capture has the moments this test is about
+    # (Linux probes a zero window one byte below the next sequence
+    # number, which tshark calls a keep-alive).
+    import test_chatcap_analysis as ana
+    theirs = ana.tshark_frames(cap)
+    seen = {f: sum(f in x["analysis"] for x in theirs.values())
+            for f in ("zero_window", "window_full", "keep_alive",
+                      "zero_window_probe")}
+    assert seen["zero_window"] > 0 and seen["window_full"] > 0, \
+        ("no zero window / full window in the capture", seen)
+    assert seen["keep_alive"] + seen["zero_window_probe"] > 0, \
+        ("no window probe in the capture", seen)
+    ours, skip, _ = ana.chatcap_frames(cap)      # and chatcap sees them too
+    assert [n for n in set(ours) | set(theirs) if n not in skip and
+            ours.get(n) != theirs.get(n)] == []
+    cc = assert_same(cap)
+    assert len(cc) == 3
+    lazy = [d for d in cc.values() if any(b"lazy\n" == v[:5]
+                                          for v in d.values())]
+    assert len(lazy) == 1
+    assert max(len(v) for v in lazy[0].values()) > 40 * 24 * 100
+    assert_same(cap, width="60")

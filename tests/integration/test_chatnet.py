@@ -449,9 +449,17 @@ def test_down_stops_the_impairer_and_servers():
     assert "nothing" in chatnet("down", net=net).stdout
 
 
+BURST = 800            # messages, 200 bytes each, one every 5 ms
+
+
 def tcp_burst_captured(tmp_path, name):
-    """A TCP chatbench burst from ana to srv, captured on srv with chatcap
-    -w; returns the capture's path. The capture ends as Ctrl-C ends it."""
+    """A paced TCP chatbench burst from ana to srv, captured on srv with
+    chatcap -w; returns the capture's path. The capture ends as Ctrl-C
+    ends it. The sender writes each message on its own (TCP_NODELAY), one
+    every 5 ms, so while the impairer holds a segment 20 ms the next ones
+    leave beside it: hundreds of segments, several in flight at once,
+    however busy the machine (a starved sender catching up merges
+    messages, and a burst of few segments shows little reordering)."""
     pcap = tmp_path / name
     cap = subprocess.Popen([program("chatnet"), "--net", NET, "cap", "srv",
                             "-w", str(pcap), "--summary"],
@@ -460,10 +468,11 @@ def tcp_burst_captured(tmp_path, name):
     try:
         cap.stderr.readline()                   # capturing on eth0 ...
         p = chatnet("run", "ana", "--", program("chatbench"), "-h", "srv",
-                    "--clients", "2", "--senders", "1", "--messages", "400",
-                    "--size", "200", "--rate", "400", "--json", timeout=60)
+                    "--clients", "2", "--senders", "1", "--messages",
+                    BURST, "--size", "200", "--rate", "200", "--json",
+                    timeout=120)
         r = json.loads(p.stdout)
-        assert r["delivered"] == r["expected"] == 400, r   # TCP: all
+        assert r["delivered"] == r["expected"] == BURST, r   # TCP: all
         assert r["reordered"] == 0 and r["duplicated"] == 0, r
         time.sleep(1)                           # the last ACKs
         cap.send_signal(signal.SIGINT)
@@ -471,6 +480,15 @@ def tcp_burst_captured(tmp_path, name):
     finally:
         cap.kill()
     return pcap
+
+
+def burst_segments(pcap):
+    """Data segments the sender's burst made (ana to srv's port 5000)."""
+    t = subprocess.run(["tshark", "-r", str(pcap), "-Y",
+                        "tcp.dstport == 5000 && tcp.len > 0"],
+                       capture_output=True, text=True, timeout=60,
+                       check=True)
+    return len(t.stdout.splitlines())
 
 
 def analysis_counts(pcap, flags):
@@ -493,10 +511,15 @@ def test_reorder_shows_out_of_order_tcp_as_tshark_does(tcpchatd, clear,
                                                         tmp_path):
     chatnet("impair", "ana", "--reorder", "25%", "--delay", "20ms",
             "--seed", "11")
-    c = analysis_counts(tcp_burst_captured(tmp_path, "reorder.pcap"),
-                        ["out_of_order"])
+    pcap = tcp_burst_captured(tmp_path, "reorder.pcap")
+    n = burst_segments(pcap)
+    assert n >= BURST // 4, (
+        f"precondition: the burst of {BURST} messages left ana as only {n} "
+        f"data segments (want {BURST // 4} or more); reordering 25 % of so "
+        "few need not show")
+    c = analysis_counts(pcap, ["out_of_order"])
     ours, theirs = c["out_of_order"]
-    print("out_of_order (chatcap, tshark):", c)
+    print("out_of_order (chatcap, tshark):", c, "segments:", n)
     assert ours == theirs and ours > 0, c
 
 

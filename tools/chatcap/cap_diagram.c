@@ -18,6 +18,7 @@
 #include "catalog.h"
 #include "cap_diagram.h"
 #include "cap_ladder.h"
+#include "xmlesc.h"
 
 #define SVG_W      980  /* the picture's width */
 #define SVG_LEFT   120  /* x of the client's lifeline */
@@ -51,30 +52,13 @@ cap_diagram_known(const char *path)
  * SVG
  * ------------------------------------------------------------------------ */
 
-/* Text for an SVG document: the five characters XML gives a meaning, and
- * control bytes (which XML 1.0 forbids) as '?'. */
-static void
-xml_text(FILE *f, const char *s, size_t n)
-{
-	for (; n > 0 && *s != '\0'; s++, n--)
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default:
-			fputc((unsigned char)*s < 0x20 && *s != '\t' ? '?' : *s, f);
-		}
-}
-
 static void
 svg_text(FILE *f, int x, int y, const char *anchor, const char *style,
          const char *s)
 {
 	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\"" SVG_FONT "%s>",
 	        x, y, anchor, style);
-	xml_text(f, s, strlen(s));
+	xmlesc_write(f, s, strlen(s), XMLESC_MARK);
 	fputs("</text>\n", f);
 }
 
@@ -111,7 +95,7 @@ svg_lines(FILE *f, const struct cap_step *s, int y)
 				fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor="
 				        "\"middle\"" SVG_FONT " fill=\"#333\">",
 				        (SVG_LEFT + SVG_RIGHT) / 2, y + n * SVG_LINE);
-				xml_text(f, p, k);
+				xmlesc_write(f, p, k, XMLESC_MARK);
 				fputs("</text>\n", f);
 			}
 			n++;

@@ -23,6 +23,7 @@
 #include "catalog.h"
 #include "cap_html.h"
 #include "cap_json.h"
+#include "xmlesc.h"
 
 #define CAP_HTML_RAW_MAX     (1u << 20)   /* bytes kept uncompressed */
 #define CAP_HTML_MAX_PACKETS 50000        /* packets a report holds */
@@ -91,20 +92,6 @@ thin(char *buf, size_t *len, bool packets)
 }
 
 /* ---- Writing ------------------------------------------------------- */
-
-static void
-put_html_text(FILE *f, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
-		}
-	}
-}
 
 /* JSON text with every '<' written \u003c. */
 static void
@@ -197,7 +184,8 @@ fill(struct cap_html *h, const char *lang, const char *source)
 		else if (n == 4 && memcmp(at + 1, "LANG", 4) == 0)
 			fputs(lang, h->out);
 		else if (n == 5 && memcmp(at + 1, "TITLE", 5) == 0)
-			put_html_text(h->out, source);
+			xmlesc_write(h->out, source, strlen(source),
+			             XMLESC_KEEP);
 		else if (n == 4 && memcmp(at + 1, "DATA", 4) == 0) {
 			if (put_block(h->out, "rc-data", h->data_buf,
 			              h->data_len, zip) < 0 ||
