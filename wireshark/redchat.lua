@@ -30,9 +30,10 @@
 -- in sequence order, where TCP shows it with tcp.reassemble_out_of_order
 -- TRUE. The port dissector only claims the payload and never frames what
 -- TCP hands it, so nothing is counted twice whatever that preference
--- says. The work is done on the first pass (pinfo.visited false) and kept
--- per frame number, so a second pass (tshark -2, a click in Wireshark)
--- shows the same tree. A line whose bytes came in several frames is shown
+-- says. Each frame is read once, in capture order (on the first pass that
+-- builds a protocol tree), and what it completes is kept per frame
+-- number, so a later pass (tshark -2, a click in Wireshark) shows the
+-- same tree. A line whose bytes came in several frames is shown
 -- in a "Reassembled chat" tab; one that waited past a hole also gets an
 -- Expert Info note. As in chatcap: a hole the peer acknowledged although
 -- the capture never had it (tcp.analysis.ack_lost_segment) is given up on
@@ -85,6 +86,7 @@ local ack_lost = Field.new("tcp.analysis.ack_lost_segment")
 local udp_stream = Field.new("udp.stream")
 local icmp_type = Field.new("icmp.type")
 local icmpv6_type = Field.new("icmpv6.type")
+local frame_number = Field.new("frame.number")
 
 -- Command words, English and Spanish, to the names chatcap uses.
 local commands = {
@@ -150,6 +152,11 @@ local function name_message(conv, line, from_client, too_long)
     m.kind, m.text = "too_long", sanitize(line:sub(1, MSG_MAX))
   elseif not from_client then
     m.kind = line:sub(1, 4) == "*** " and "notice" or "relay"
+    -- The server accepted a nickname ("*** Hello NICK, ..."): chatcap
+    -- takes it as the client's (cap_chat_nick_truth()).
+    if line:match("^%*%*%* Hello [^ ]") or line:match("^%*%*%* Hola [^ ]") then
+      conv.nick_known = true
+    end
     if m.kind == "relay" then
       local n, t = m.text:match("^(%S+) %(priva[dt][oe]%): (.*)$")
       if n == nil then n, t = m.text:match("^(%S+): (.*)$") end
@@ -194,7 +201,7 @@ end
 local convs = {}    -- tcp.stream -> {syn, nick_known, lines, not_chat,
                     --                dir = {[true] = client's, [false]}}
 local at_frame = {} -- frame number -> list of messages completed there
-local done = {}     -- frame number -> true once read on the first pass
+local read_upto = 0 -- frames read, in order, so far
 
 -- A message completed while reading frame `frame`: its bytes are
 -- `bytes` (the line and its newline); `off` is where they start in that
@@ -303,22 +310,19 @@ local function feed(conv, d, data, seq, src, at, base, t)
   frame_bytes(conv, d, data, at, src, base, src ~= at)
   d.last = t
   d.next = (seq + #data) % 4294967296
-  local progress = true
-  while progress do
-    progress = false
-    for i, s in ipairs(d.held) do
-      local skip = seq_diff(d.next, s.seq)
-      if skip >= #s.data then
-        table.remove(d.held, i)
-        progress = true
-        break
-      elseif skip >= 0 then
-        table.remove(d.held, i)
+  local i = 1
+  while i <= #d.held do             -- few wait at once: a linear search
+    local s = d.held[i]
+    local skip = seq_diff(d.next, s.seq)
+    if skip < 0 then
+      i = i + 1
+    else                            -- it follows on, or was all framed
+      table.remove(d.held, i)
+      if skip < #s.data then
         frame_bytes(conv, d, s.data:sub(skip + 1), at, s.frame, skip, true)
         d.next = (s.seq + #s.data) % 4294967296
-        progress = true
-        break
       end
+      i = 1
     end
   end
 end
@@ -360,10 +364,8 @@ local function segment(conv, d, at, seq, len, data, t)
        t)
 end
 
--- Read this frame's TCP segment, once (the first pass).
+-- Read this frame's TCP segment.
 local function read_tcp(pinfo, port)
-  if done[pinfo.number] then return end
-  done[pinfo.number] = true
   local stream, len = tcp_stream(), tcp_len()
   if stream == nil or len == nil or icmp_type() or icmpv6_type() then
     return
@@ -432,7 +434,9 @@ local function dissect_udp(tvb, pinfo, tree)
   local conv = convs["u" .. key] or { syn = true, lines = 0 }
   convs["u" .. key] = conv
   local m = at_frame[pinfo.number]
-  if m == nil then
+  if m == nil and frame_number() == nil then   -- no tree: read it later
+    return tvb:len()
+  elseif m == nil then
     m = name_message(conv, line, from_client, #line > MSG_MAX)
     at_frame[pinfo.number] = m
   end
@@ -460,19 +464,24 @@ function redchat.dissector(tvb, pinfo, tree)
   return tvb:len()
 end
 
--- Every frame, including those TCP did not hand to the dissector.
+-- Every frame, including those TCP did not hand to the dissector. Each
+-- frame is read once, in capture order: on the first pass, or on the
+-- first that has a protocol tree to read fields from (tshark -2 with no
+-- filter builds none on its first pass).
 local post = Proto("redchat_order", "redchat sequence order")
 
 function post.dissector(tvb, pinfo, tree)
-  if tcp_len() == nil then return end
-  if not pinfo.visited then read_tcp(pinfo, redchat.prefs.tcp_port) end
+  if pinfo.number == read_upto + 1 and frame_number() ~= nil then
+    read_upto = pinfo.number
+    read_tcp(pinfo, redchat.prefs.tcp_port)
+  end
   show_tcp(pinfo, tree)
 end
 
 register_postdissector(post)
 
 function redchat.init()
-  convs, at_frame, done = {}, {}, {}
+  convs, at_frame, read_upto = {}, {}, 0
 end
 
 -- Ports: registered now, and again when the preferences change.

@@ -32,10 +32,10 @@ PREFS = {"default": (), "in_order": IN_ORDER, "default_2pass": ("-2",),
          "in_order_2pass": ("-2",) + IN_ORDER}
 
 
-def lua_messages(path, *extra):
+def lua_messages(path, *extra, where=("-Y", "redchat")):
     out = subprocess.run(
-        [TSHARK, "-X", "lua_script:" + LUA, *extra, "-r", path, "-Y",
-         "redchat", "-T", "json", "-e", "frame.number", "-e", "redchat.kind",
+        [TSHARK, "-X", "lua_script:" + LUA, *extra, "-r", path, *where,
+         "-T", "json", "-e", "frame.number", "-e", "redchat.kind",
          "-e", "redchat.nick", "-e", "redchat.text", "-e",
          "redchat.command"], capture_output=True, timeout=120,
         check=True).stdout.decode()
@@ -46,8 +46,9 @@ def lua_messages(path, *extra):
         nicks, cmds = f.get("redchat.nick", []), f.get("redchat.command", [])
         # nick and command occur only on the messages that have them, in
         # order: same() takes them as it meets those messages
-        frames[int(f["frame.number"][0])] = (list(zip(kinds, texts)), nicks,
-                                             cmds)
+        if kinds:
+            frames[int(f["frame.number"][0])] = (list(zip(kinds, texts)),
+                                                 nicks, cmds)
     return frames
 
 
@@ -102,6 +103,15 @@ def assert_like_chatcap(path, prefs):
 @pytest.mark.parametrize("capture", CAPTURES)
 def test_dissector_reads_what_chatcap_reads(capture, prefs):
     assert_like_chatcap(os.path.join(FIXTURES, capture), PREFS[prefs])
+
+
+@pytest.mark.skipif(TSHARK is None, reason="tshark is not installed")
+@pytest.mark.parametrize("capture", ["tcp_retrans.pcap", "lab.pcapng"])
+def test_second_pass_without_filter(capture):
+    """tshark -2 with no filter builds no protocol tree on its first pass:
+    the messages are the same all the same."""
+    path = os.path.join(FIXTURES, capture)
+    assert lua_messages(path, "-2", where=()) == lua_messages(path)
 
 
 @pytest.mark.skipif(TSHARK is None, reason="tshark is not installed")
@@ -166,6 +176,20 @@ def test_not_chat_and_commands_first(tmp_path):
 
 
 
+
+@pytest.mark.skipif(TSHARK is None, reason="tshark is not installed")
+def test_nickname_the_server_accepted(tmp_path):
+    """A first "/nick ana" the server accepts ("*** Hello ana, ...") is the
+    nickname: the client's next line is chat, as chatcap reads it."""
+    from test_chatcap_nickname import CLI, SRV, udp, write_pcap
+    path = str(tmp_path / "accepted.pcap")
+    write_pcap(path, [
+        (0.0, udp(CLI, SRV, 40001, 5001, b"/nick ana\n")),
+        (0.1, udp(SRV, CLI, 5001, 40001, b"*** Hello ana, you are in the "
+                  b"chat (1 online). idle-timeout=300\n")),
+        (0.2, udp(CLI, SRV, 40001, 5001, b"hola\n"))])
+    lua = assert_like_chatcap(path, ())
+    assert lua[3][0] == [("chat", "hola")]
 
 @pytest.mark.skipif(TSHARK is None, reason="tshark is not installed")
 def test_text_as_chatcap_shows_it(tmp_path):
@@ -235,6 +259,8 @@ def test_impaired_like_chatcap(impaired, impairment, prefs):
     segments were sent), where it became complete in sequence order."""
     path = impaired[impairment]
     lua = assert_like_chatcap(path, PREFS[prefs])
+    if prefs == "default_2pass":
+        assert lua_messages(path, "-2", where=()) == lua
     kinds = [k for msgs, _, _ in lua.values() for k, _ in msgs]
     assert kinds.count("nickname") == 2
     assert kinds.count("chat") == 2 * 30 * 26
