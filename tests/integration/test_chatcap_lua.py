@@ -106,6 +106,16 @@ def test_dissector_reads_what_chatcap_reads(capture, prefs):
 
 
 @pytest.mark.skipif(TSHARK is None, reason="tshark is not installed")
+@pytest.mark.parametrize("prefs", ["default", "in_order"])
+@pytest.mark.parametrize("trace", ["lab2.pcap", "lab3-bench.pcap", "lab4.pcap",
+                                   "lab6-fallo.pcap"])
+def test_lab_traces_like_chatcap(trace, prefs):
+    """The labs' traces (lab 4's has losses) read the same way."""
+    assert_like_chatcap(os.path.join(ROOT, "labs", "traces", trace),
+                        PREFS[prefs])
+
+
+@pytest.mark.skipif(TSHARK is None, reason="tshark is not installed")
 @pytest.mark.parametrize("capture", ["tcp_retrans.pcap", "lab.pcapng"])
 def test_second_pass_without_filter(capture):
     """tshark -2 with no filter builds no protocol tree on its first pass:
