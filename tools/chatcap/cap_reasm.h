@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CAP_REASM_SEGS  16     /* segments waiting per direction */
-#define CAP_REASM_BYTES 65536  /* bytes waiting per direction */
+#define CAP_REASM_SEGS  256    /* segments waiting per direction */
+#define CAP_REASM_BYTES (1 << 20) /* bytes waiting per direction */
 
 struct cap_reasm_seg {
 	uint32_t seq;
