@@ -167,6 +167,8 @@ struct cap_event {
 	struct cap_chat  chat;
 };
 
+struct cap_conv_block;
+
 struct cap_table {
 	uint16_t          tcp_port, udp_port;
 	bool              keep_steps;  /* remember arrows for --ladder */
@@ -180,6 +182,8 @@ struct cap_table {
 	struct cap_frag_table frags;   /* IP datagrams being put together */
 	struct cap_conv **all;         /* every conversation, in order */
 	size_t            nall, all_cap;
+	struct cap_conv_block *blocks; /* where conversations live (newest
+	                                * block first; cap_convtab.c) */
 	unsigned          tcp_ids, udp_ids;
 };
 
