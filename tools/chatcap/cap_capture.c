@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
@@ -130,6 +131,24 @@ open_live(struct cap_source *s, const char *iface, long long buffer_kib,
 	return CAP_EXIT_OK;
 }
 
+/* libpcap reads a file with two fread()s a packet: through a big buffer
+ * they are copies from memory, with a read() every CAP_FILE_BUF bytes
+ * instead of every 4 KiB; and as only this thread reads the file, stdio
+ * need not lock it on each call (two atomic instructions a call, a tenth
+ * of a --summary run). Standard input keeps its own buffer. */
+static void
+file_buffer(struct cap_source *s, FILE *fp)
+{
+	if (fp == stdin)
+		return;
+	if ((s->file_buf = malloc(CAP_FILE_BUF)) != NULL &&
+	    setvbuf(fp, s->file_buf, _IOFBF, CAP_FILE_BUF) != 0) {
+		free(s->file_buf);
+		s->file_buf = NULL;
+	}
+	__fsetlocking(fp, FSETLOCKING_BYCALLER);
+}
+
 static enum cap_exit
 open_file(struct cap_source *s, const char *file, char *err, size_t errlen)
 {
@@ -162,14 +181,7 @@ open_file(struct cap_source *s, const char *file, char *err, size_t errlen)
 		fclose(fp);
 		return CAP_EXIT_EMPTY;
 	}
-	/* libpcap reads a file with two fread()s a packet: through a big
-	 * buffer they are copies from memory, with a read() every
-	 * CAP_FILE_BUF bytes instead of every 4 KiB. */
-	if (fp != stdin && (s->file_buf = malloc(CAP_FILE_BUF)) != NULL &&
-	    setvbuf(fp, s->file_buf, _IOFBF, CAP_FILE_BUF) != 0) {
-		free(s->file_buf);
-		s->file_buf = NULL;
-	}
+	file_buffer(s, fp);
 	s->pcap = pcap_fopen_offline(fp, ebuf);
 	if (s->pcap == NULL) {
 		if (fp != stdin)

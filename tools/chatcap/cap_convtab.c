@@ -182,6 +182,30 @@ cap_conv_blocks_free(struct cap_table *t)
 	}
 }
 
+/* The newest conversation of the key (proto, a, b) if it is one of the
+ * last CAP_RECENT found: packets come in runs of a few conversations, and
+ * these are in the cache, where the hash table's slots mostly are not. */
+static struct cap_conv *
+recent_find(const struct cap_table *t, uint8_t proto,
+            const struct cap_endpoint *a, const struct cap_endpoint *b)
+{
+	size_t k;
+
+	for (k = 0; k < CAP_RECENT; k++)
+		if (t->recent[k] != NULL && conv_matches(t->recent[k], proto, a, b))
+			return t->recent[k];
+	return NULL;
+}
+
+static void
+recent_put(struct cap_table *t, struct cap_conv *c)
+{
+	if (c == NULL)
+		return;
+	t->recent[t->recent_next] = c;
+	t->recent_next = (t->recent_next + 1) % CAP_RECENT;
+}
+
 /* Start a conversation in which src speaks first as client (or as server
  * when src_is_client is false) and make it the key's newest. */
 static struct cap_conv *
@@ -212,6 +236,7 @@ conv_new(struct cap_table *t, uint8_t proto, const struct cap_endpoint *src,
 	c->dir[0].rtt.keep_rows = c->dir[1].rtt.keep_rows = t->keep_rtt;
 	c->follow_on = t->keep_follow;
 	t->all[t->nall++] = c;
+	memset(t->recent, 0, sizeof(t->recent)); /* one may be of this key */
 	if (t->slot[slot] == NULL)
 		t->nused++;
 	t->slot[slot] = c;
@@ -252,8 +277,11 @@ cap_conv_for(struct cap_table *t, const struct cap_packet *p, int *dir)
 	size_t i;
 
 	packet_endpoints(p, &src, &dst);
-	i = cap_slot_find(t, p->proto, &src, &dst);
-	c = t->slot[i];
+	c = recent_find(t, p->proto, &src, &dst);
+	if (c == NULL) {
+		c = t->slot[cap_slot_find(t, p->proto, &src, &dst)];
+		recent_put(t, c);
+	}
 	if (c != NULL && p->proto == PROTO_TCP && cap_tcp_starts_anew(c, p))
 		c = NULL;
 	if (c != NULL) {
@@ -267,5 +295,6 @@ cap_conv_for(struct cap_table *t, const struct cap_packet *p, int *dir)
 	else
 		src_client = p->sport != port || p->dport == port;
 	*dir = src_client ? 0 : 1;
+	i = cap_slot_find(t, p->proto, &src, &dst);
 	return conv_new(t, p->proto, &src, &dst, src_client, i);
 }
