@@ -13,13 +13,14 @@
 
 #define PROTO_TCP 6
 #define BLOCK_FIRST 8     /* conversations in the first block */
-#define BLOCK_MAX   1024  /* and at most in any later one */
+#define BLOCK_MAX   4096  /* and at most in any later one */
 
 /* Conversations are never freed one by one before the end of a run, so
- * they are carved out of blocks, each twice the last. A block is mapped
- * with its pages already in (MAP_POPULATE, zeroed by the kernel): a
- * capture of many short connections made every new conversation pay the
- * allocator's large-request path and a page fault or two. */
+ * they are carved out of blocks, each twice the last up to BLOCK_MAX (a few
+ * MB). A block is mapped with its pages put in at once, as huge pages where
+ * the kernel has them: a capture of many short connections made every new
+ * conversation pay the allocator's large-request path and the faults of
+ * its first stores, which were most of the cost of starting one. */
 struct cap_conv_block {
 	struct cap_conv_block *next;  /* the block before */
 	size_t                 used, cap, bytes;
@@ -30,8 +31,8 @@ struct cap_conv_block {
  * Keys
  *
  * A conversation is named by its two endpoints whatever the direction, so
- * both directions find the same entry: the key puts the smaller endpoint
- * first.
+ * both directions find the same entry: the hash and the match take the
+ * two endpoints in either order.
  * ------------------------------------------------------------------------ */
 
 int
@@ -159,9 +160,15 @@ conv_alloc(struct cap_table *t)
 		  : b->cap * 2 > BLOCK_MAX ? BLOCK_MAX : b->cap * 2;
 		bytes = sizeof(*b) + n * sizeof(b->conv[0]);
 		m = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		         MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (m == MAP_FAILED)
 			return NULL;
+#ifdef MADV_HUGEPAGE
+		(void)madvise(m, bytes, MADV_HUGEPAGE);    /* a hint only */
+#endif
+#ifdef MADV_POPULATE_WRITE
+		(void)madvise(m, bytes, MADV_POPULATE_WRITE); /* Linux >= 5.14 */
+#endif
 		b = m;
 		b->cap = n;
 		b->bytes = bytes;
