@@ -91,6 +91,38 @@ def test_fixtures_are_regenerable(tmp_path):
                            shallow=False), f
 
 
+def test_big_captures_plain_and_impaired(tmp_path):
+    """The timing captures: --big holds whole sessions (129 packets, one
+    TCP connection and one UDP flow each) and no analysis flag;
+    --big-impaired, the same traffic with losses and swaps, the same bytes
+    on every run, and the analysis finds what was done to it."""
+    gen = os.path.join(BUILD, "tests", "gen_fixtures")
+    if not os.path.exists(gen):
+        pytest.skip("gen_fixtures not built")
+    files = {}
+    for opt in ("--big", "--big-impaired", "--big-impaired"):
+        path = tmp_path / ("%s-%d.pcap" % (opt, len(files)))
+        subprocess.run([gen, opt, str(path), "20000"], check=True,
+                       timeout=60)
+        files[path] = opt
+    (plain, imp, imp2) = files
+    assert filecmp.cmp(imp, imp2, shallow=False)
+    got = {}
+    for path in (plain, imp):
+        r = chatcap("--json", "--summary", "-r", str(path))
+        assert r.returncode == 0, r.stderr
+        got[path] = json.loads(r.stdout)
+    p, i = got[plain], got[imp]
+    assert p["packets"] == 156 * 129                 # 20,000 rounded up
+    assert len(p["connections"]) == 156
+    assert len(p["flows"]) == 156
+    assert not any(p["tcp"]["analysis"].values())
+    assert i["packets"] >= 20000
+    a = i["tcp"]["analysis"]
+    assert a["retransmission"] > 0 and a["lost_segment"] > 0
+    assert a["ack_lost_segment"] > 0
+
+
 def summary(capture, *args):
     r = chatcap("--json", "--summary", *args, "-r",
                 os.path.join(FIXTURES, capture))

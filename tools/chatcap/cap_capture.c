@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
+#include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
 #include <netpacket/packet.h>
@@ -25,6 +27,8 @@
 #include "catalog.h"
 #include "cap_capture.h"
 #include "cap_link.h"
+
+#define CAP_FILE_BUF (1024 * 1024) /* stdio buffer of a capture file */
 
 /* The capture Ctrl-C should stop. A signal handler may only touch these. */
 static pcap_t *volatile active;
@@ -127,6 +131,24 @@ open_live(struct cap_source *s, const char *iface, long long buffer_kib,
 	return CAP_EXIT_OK;
 }
 
+/* libpcap reads a file with two fread()s a packet: through a big buffer
+ * they are copies from memory, with a read() every CAP_FILE_BUF bytes
+ * instead of every 4 KiB; and as only this thread reads the file, stdio
+ * need not lock it on each call (two atomic instructions a call, a tenth
+ * of a --summary run). Standard input keeps its own buffer. */
+static void
+file_buffer(struct cap_source *s, FILE *fp)
+{
+	if (fp == stdin)
+		return;
+	if ((s->file_buf = malloc(CAP_FILE_BUF)) != NULL &&
+	    setvbuf(fp, s->file_buf, _IOFBF, CAP_FILE_BUF) != 0) {
+		free(s->file_buf);
+		s->file_buf = NULL;
+	}
+	__fsetlocking(fp, FSETLOCKING_BYCALLER);
+}
+
 static enum cap_exit
 open_file(struct cap_source *s, const char *file, char *err, size_t errlen)
 {
@@ -159,10 +181,13 @@ open_file(struct cap_source *s, const char *file, char *err, size_t errlen)
 		fclose(fp);
 		return CAP_EXIT_EMPTY;
 	}
+	file_buffer(s, fp);
 	s->pcap = pcap_fopen_offline(fp, ebuf);
 	if (s->pcap == NULL) {
 		if (fp != stdin)
 			fclose(fp);
+		free(s->file_buf);
+		s->file_buf = NULL;
 		if (strstr(ebuf, "only got 0") != NULL &&
 		    strstr(ebuf, "header") != NULL) {   /* "-" with nothing in it */
 			snprintf(err, errlen, TR("%s: empty input, no capture in it",
@@ -447,6 +472,7 @@ cap_source_close(struct cap_source *s)
 		pcap_dump_close(s->dump);
 	if (s->pcap != NULL)
 		pcap_close(s->pcap);
+	free(s->file_buf);                   /* after the FILE that used it */
 	memset(s, 0, sizeof(*s));
 }
 

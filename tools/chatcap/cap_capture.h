@@ -34,6 +34,7 @@ struct cap_source {
 	pcap_t        *pcap;
 	pcap_dumper_t *dump;   /* the -w copy, or NULL */
 	const char    *name;   /* the file or interface, for messages */
+	char          *file_buf; /* a file: its stdio buffer (CAP_FILE_BUF) */
 	bool           live;
 	bool           loopback; /* live on lo, each packet handed once */
 	int            dlt;    /* link type (DLT_ value) */

@@ -75,6 +75,7 @@ cap_table_free(struct cap_table *t)
 
 	for (i = 0; i < t->nall; i++)
 		cap_conv_free(t->all[i]);
+	cap_conv_blocks_free(t);
 	free(t->all);
 	free(t->slot);
 	cap_frag_free(&t->frags);

@@ -25,6 +25,7 @@
 #define CAP_ENDPOINT_MAX 56 /* "[IPv6]:PORT" with its NUL */
 #define CAP_SENT_RANGES 8   /* byte ranges sent, kept per direction */
 #define CAP_OTHER_PORTS 16  /* ports of other traffic tallied, at most */
+#define CAP_RECENT     4    /* conversations last found, kept at hand */
 
 enum cap_state { CAP_STATE_OPEN, CAP_STATE_CLOSED, CAP_STATE_RESET,
                  CAP_STATE_REFUSED };
@@ -168,6 +169,8 @@ struct cap_event {
 	struct cap_chat  chat;
 };
 
+struct cap_conv_block;
+
 struct cap_table {
 	uint16_t          tcp_port, udp_port;
 	bool              keep_steps;  /* remember arrows for --ladder */
@@ -178,9 +181,13 @@ struct cap_table {
 	struct cap_stats  st;
 	struct cap_conv **slot;        /* open addressing: key to newest conv */
 	size_t            nslot, nused;
+	struct cap_conv  *recent[CAP_RECENT]; /* the last found (cap_convtab.c) */
+	unsigned          recent_next;        /* the one to replace next */
 	struct cap_frag_table frags;   /* IP datagrams being put together */
 	struct cap_conv **all;         /* every conversation, in order */
 	size_t            nall, all_cap;
+	struct cap_conv_block *blocks; /* where conversations live (newest
+	                                * block first; cap_convtab.c) */
 	unsigned          tcp_ids, udp_ids;
 };
 

@@ -5,19 +5,34 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "cap_conv.h"
 #include "cap_convtab.h"
 #include "cap_tcpstate.h"
 
 #define PROTO_TCP 6
+#define BLOCK_FIRST 8     /* conversations in the first block */
+#define BLOCK_MAX   4096  /* and at most in any later one */
+
+/* Conversations are never freed one by one before the end of a run, so
+ * they are carved out of blocks, each twice the last up to BLOCK_MAX (a few
+ * MB). A block is mapped with its pages put in at once, as huge pages where
+ * the kernel has them: a capture of many short connections made every new
+ * conversation pay the allocator's large-request path and the faults of
+ * its first stores, which were most of the cost of starting one. */
+struct cap_conv_block {
+	struct cap_conv_block *next;  /* the block before */
+	size_t                 used, cap, bytes;
+	struct cap_conv        conv[];
+};
 
 /* ---------------------------------------------------------------------------
  * Keys
  *
  * A conversation is named by its two endpoints whatever the direction, so
- * both directions find the same entry: the key puts the smaller endpoint
- * first.
+ * both directions find the same entry: the hash and the match take the
+ * two endpoints in either order.
  * ------------------------------------------------------------------------ */
 
 int
@@ -43,9 +58,10 @@ packet_endpoints(const struct cap_packet *p, struct cap_endpoint *src,
 	dst->port = p->dport;
 }
 
-/* A hash of the protocol and both endpoints in key order: the address
- * words and ports mixed 64 bits at a time (multiply and xor-shift, as in
- * splitmix64), which is several times faster than hashing byte by byte. */
+/* A hash of the protocol and both endpoints, the same in either order:
+ * each endpoint's address words and port mixed 64 bits at a time
+ * (multiply and xor-shift, as in splitmix64), the two combined by sum and
+ * xor, which need no comparison to put them in order. */
 static uint64_t
 mix(uint64_t h, uint64_t v)
 {
@@ -54,25 +70,31 @@ mix(uint64_t h, uint64_t v)
 	return h ^ (h >> 31);
 }
 
+static uint64_t
+endpoint_hash(const struct cap_endpoint *e)
+{
+	uint64_t w[2];
+
+	memcpy(w, e->addr, sizeof(w));
+	return mix(mix(e->port, w[0]), w[1]);
+}
+
 static size_t
 key_hash(uint8_t proto, const struct cap_endpoint *a,
          const struct cap_endpoint *b)
 {
-	const struct cap_endpoint *e[2] = { a, b };
-	uint64_t h = proto, w[2];
-	size_t k;
+	uint64_t ha = endpoint_hash(a), hb = endpoint_hash(b);
+	uint64_t h = mix(mix(proto, ha + hb), ha ^ hb);
 
-	if (cap_endpoint_cmp(a, b) > 0) {
-		e[0] = b;
-		e[1] = a;
-	}
-	for (k = 0; k < 2; k++) {
-		memcpy(w, e[k]->addr, sizeof(w));
-		h = mix(h, w[0]);
-		h = mix(h, w[1]);
-		h = mix(h, e[k]->port);
-	}
 	return (size_t)(h ^ (h >> 29));
+}
+
+/* The same endpoint (of the same family: the caller checks)? */
+static bool
+endpoint_eq(const struct cap_endpoint *a, const struct cap_endpoint *b)
+{
+	return a->port == b->port &&
+	       memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
 }
 
 static bool
@@ -81,10 +103,8 @@ conv_matches(const struct cap_conv *c, uint8_t proto,
 {
 	if (c->proto != proto || c->end[0].family != a->family)
 		return false;
-	return (cap_endpoint_cmp(&c->end[0], a) == 0 &&
-	        cap_endpoint_cmp(&c->end[1], b) == 0) ||
-	       (cap_endpoint_cmp(&c->end[0], b) == 0 &&
-	        cap_endpoint_cmp(&c->end[1], a) == 0);
+	return (endpoint_eq(&c->end[0], a) && endpoint_eq(&c->end[1], b)) ||
+	       (endpoint_eq(&c->end[0], b) && endpoint_eq(&c->end[1], a));
 }
 
 /* ---------------------------------------------------------------------------
@@ -126,6 +146,73 @@ slots_grow(struct cap_table *t)
 	return 0;
 }
 
+/* A zeroed conversation from t's newest block (a new block when it is
+ * full), or NULL out of memory. */
+static struct cap_conv *
+conv_alloc(struct cap_table *t)
+{
+	struct cap_conv_block *b = t->blocks;
+	size_t n, bytes;
+	void *m;
+
+	if (b == NULL || b->used == b->cap) {
+		n = b == NULL ? BLOCK_FIRST
+		  : b->cap * 2 > BLOCK_MAX ? BLOCK_MAX : b->cap * 2;
+		bytes = sizeof(*b) + n * sizeof(b->conv[0]);
+		m = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return NULL;
+#ifdef MADV_HUGEPAGE
+		(void)madvise(m, bytes, MADV_HUGEPAGE);    /* a hint only */
+#endif
+#ifdef MADV_POPULATE_WRITE
+		(void)madvise(m, bytes, MADV_POPULATE_WRITE); /* Linux >= 5.14 */
+#endif
+		b = m;
+		b->cap = n;
+		b->bytes = bytes;
+		b->next = t->blocks;
+		t->blocks = b;
+	}
+	return &b->conv[b->used++];
+}
+
+void
+cap_conv_blocks_free(struct cap_table *t)
+{
+	struct cap_conv_block *b;
+
+	while ((b = t->blocks) != NULL) {
+		t->blocks = b->next;
+		munmap(b, b->bytes);
+	}
+}
+
+/* The newest conversation of the key (proto, a, b) if it is one of the
+ * last CAP_RECENT found: packets come in runs of a few conversations, and
+ * these are in the cache, where the hash table's slots mostly are not. */
+static struct cap_conv *
+recent_find(const struct cap_table *t, uint8_t proto,
+            const struct cap_endpoint *a, const struct cap_endpoint *b)
+{
+	size_t k;
+
+	for (k = 0; k < CAP_RECENT; k++)
+		if (t->recent[k] != NULL && conv_matches(t->recent[k], proto, a, b))
+			return t->recent[k];
+	return NULL;
+}
+
+static void
+recent_put(struct cap_table *t, struct cap_conv *c)
+{
+	if (c == NULL)
+		return;
+	t->recent[t->recent_next] = c;
+	t->recent_next = (t->recent_next + 1) % CAP_RECENT;
+}
+
 /* Start a conversation in which src speaks first as client (or as server
  * when src_is_client is false) and make it the key's newest. */
 static struct cap_conv *
@@ -141,7 +228,7 @@ conv_new(struct cap_table *t, uint8_t proto, const struct cap_endpoint *src,
 		t->all = all;
 		t->all_cap = t->all_cap * 2 + 16;
 	}
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if ((c = conv_alloc(t)) == NULL)
 		return NULL;
 	c->proto = proto;
 	c->end[0] = src_is_client ? *src : *dst;
@@ -156,6 +243,7 @@ conv_new(struct cap_table *t, uint8_t proto, const struct cap_endpoint *src,
 	c->dir[0].rtt.keep_rows = c->dir[1].rtt.keep_rows = t->keep_rtt;
 	c->follow_on = t->keep_follow;
 	t->all[t->nall++] = c;
+	memset(t->recent, 0, sizeof(t->recent)); /* one may be of this key */
 	if (t->slot[slot] == NULL)
 		t->nused++;
 	t->slot[slot] = c;
@@ -183,7 +271,6 @@ cap_conv_free(struct cap_conv *c)
 		free(c->steps[--c->nsteps].lines);
 	free(c->steps);
 	cap_follow_free(&c->follow);
-	free(c);
 }
 
 /* Which conversation, and which direction; a new one when none fits. */
@@ -197,12 +284,15 @@ cap_conv_for(struct cap_table *t, const struct cap_packet *p, int *dir)
 	size_t i;
 
 	packet_endpoints(p, &src, &dst);
-	i = cap_slot_find(t, p->proto, &src, &dst);
-	c = t->slot[i];
+	c = recent_find(t, p->proto, &src, &dst);
+	if (c == NULL) {
+		c = t->slot[cap_slot_find(t, p->proto, &src, &dst)];
+		recent_put(t, c);
+	}
 	if (c != NULL && p->proto == PROTO_TCP && cap_tcp_starts_anew(c, p))
 		c = NULL;
 	if (c != NULL) {
-		*dir = cap_endpoint_cmp(&c->end[0], &src) == 0 ? 0 : 1;
+		*dir = endpoint_eq(&c->end[0], &src) ? 0 : 1;
 		return c;
 	}
 	/* The client is who sent the SYN; failing that, the side away from
@@ -212,5 +302,6 @@ cap_conv_for(struct cap_table *t, const struct cap_packet *p, int *dir)
 	else
 		src_client = p->sport != port || p->dport == port;
 	*dir = src_client ? 0 : 1;
+	i = cap_slot_find(t, p->proto, &src, &dst);
 	return conv_new(t, p->proto, &src, &dst, src_client, i);
 }

@@ -26,7 +26,10 @@ size_t cap_slot_find(const struct cap_table *t, uint8_t proto,
 struct cap_conv *cap_conv_for(struct cap_table *t,
                               const struct cap_packet *p, int *dir);
 
-/* Free c and what it holds. */
+/* Free what c holds (c itself lives in one of t->blocks). */
 void cap_conv_free(struct cap_conv *c);
+
+/* Free the blocks the conversations of t lived in. */
+void cap_conv_blocks_free(struct cap_table *t);
 
 #endif
