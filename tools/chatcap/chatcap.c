@@ -156,6 +156,8 @@ output_width(const struct cap_config *cfg)
 	return 80;
 }
 
+static char stdout_buf[1 << 16];
+
 /* Where and how to print; live, say so on stderr and print line by line. */
 static void
 start_output(struct run *r, const struct cap_config *cfg,
@@ -186,7 +188,9 @@ start_output(struct run *r, const struct cap_config *cfg,
 		                   "Ctrl-C para terminar\n"), PROG, src->name, cfg->tcp_port,
 		        cfg->udp_port);
 	}
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	/* glibc takes the size only with a buffer: without one, stdout to a
+	 * file or /dev/null would be written 4 KiB at a time. */
+	setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
 }
 
 /* The capture: -r FILE, else live on -i IFACE (lo). A -w file that is not
