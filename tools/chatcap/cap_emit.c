@@ -65,8 +65,9 @@ write_out(struct cap_emit *e, const char *line, size_t len,
 static void
 release(struct cap_emit *e, struct cap_held *x)
 {
-	write_out(e, x->line.p, x->line.len, x->comment.p, x->comment.len,
-	          x->has_packet ? &x->h : NULL, (const uint8_t *)x->bytes.p,
+	write_out(e, cap_hold_line(&e->q, x), x->line_len,
+	          cap_hold_comment(&e->q, x), x->comment_len,
+	          x->has_packet ? &x->h : NULL, cap_hold_bytes(&e->q, x),
 	          x->lost, x->resent_in);
 }
 
@@ -117,10 +118,8 @@ cap_emit_packet(struct cap_emit *e, uint64_t n, int64_t rel_us,
 		          false, 0);
 		return 0;
 	}
-	if ((x = cap_hold_add(&e->q, n)) == NULL ||
-	    cap_hold_set(&x->line, l->buf, l->n) < 0 ||
-	    cap_hold_set(&x->comment, c->buf, c->n) < 0 ||
-	    (save && cap_hold_set(&x->bytes, bytes, h->caplen) < 0))
+	if ((x = cap_hold_add(&e->q, n, l->buf, l->n, c->buf, c->n, bytes,
+	                      save ? h->caplen : 0)) == NULL)
 		return -1;
 	x->has_packet = save;
 	if (save)

@@ -12,6 +12,73 @@
 #include "cap_line.h"
 #include "cap_out.h"
 
+const char cap_line_pairs[200] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+void
+cap_line_u64_slow(struct cap_line *l, uint64_t v, unsigned width)
+{
+	unsigned d = cap_line_digits(v);
+	char tmp[24];
+
+	while (width-- > d)
+		cap_line_ch(l, ' ');
+	cap_line_put_digits(tmp, v, d);
+	cap_line_mem(l, tmp, d);
+}
+
+/* True if one of the 8 bytes at s needs escaping in JSON: '"', '\\',
+ * below 0x20 or DEL (each test exact on whether any byte matches). */
+static bool
+json_special8(const char *s)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = ones << 7;
+	uint64_t v, q, b, d;
+
+	memcpy(&v, s, 8);
+	q = v ^ (ones * '"');
+	b = v ^ (ones * '\\');
+	d = v ^ (ones * 0x7f);
+	return (((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d) |
+	        ((v - ones * 0x20) & ~v)) & highs;
+}
+
+void
+cap_line_json(struct cap_line *l, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i = 0, run = 0;
+
+	cap_line_ch(l, '"');
+	while (i < len) {
+		unsigned char ch;
+
+		if (len - i >= 8 && !json_special8(s + i)) {   /* the usual case */
+			i += 8;
+			continue;
+		}
+		ch = (unsigned char)s[i++];
+		if (ch != '"' && ch != '\\' && ch >= 0x20 && ch != 0x7f)
+			continue;
+		cap_line_mem(l, s + run, i - 1 - run);
+		run = i;
+		if (ch == '"' || ch == '\\') {
+			cap_line_ch(l, '\\');
+			cap_line_ch(l, (char)ch);
+		} else {
+			cap_line_str(l, "\\u00");
+			cap_line_ch(l, hex[ch >> 4]);
+			cap_line_ch(l, hex[ch & 15]);
+		}
+	}
+	cap_line_mem(l, s + run, len - run);
+	cap_line_ch(l, '"');
+}
+
 void
 cap_line_fmt(struct cap_line *l, const char *fmt, ...)
 {
@@ -183,36 +250,55 @@ cap_fmt_seconds(int64_t us, char *out, size_t cap)
  * an ANSI colour sequence none)
  * ------------------------------------------------------------------------ */
 
-#define WRAP_INDENT 14  /* the continuation starts under the conversation */
+#define WRAP_INDENT 14    /* the continuation starts under the conversation */
+#define WRAP_OUT    4096  /* bytes of pieces gathered for one fwrite */
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
 
 static const char spaces[WRAP_INDENT + 1] = "              ";
 
-/* True if the 8 bytes at s are plain ASCII without ESC: 8 columns. */
 static bool
-plain8(const char *s)
+continuation(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+/* Bit 7 of byte j set where s[j] (j < 8) is not plain ASCII or is ESC:
+ * exact up to the first such byte, which is all the caller reads. */
+static uint64_t
+special8(const char *s)
 {
 	uint64_t v, x;
 
 	memcpy(&v, s, 8);
-	x = v ^ 0x1b1b1b1b1b1b1b1bULL;       /* a zero byte where ESC was */
-	return (v & 0x8080808080808080ULL) == 0 &&
-	       ((x - 0x0101010101010101ULL) & ~x & 0x8080808080808080ULL) == 0;
+	x = v ^ (ONES * 0x1b);               /* a zero byte where ESC was */
+	return (v | ((x - ONES) & ~x)) & HIGHS;
 }
 
-/* The byte offset where cols more columns from s[from] end (or n), 8
- * bytes at a time while the text is plain ASCII; colour codes take none. */
+/* The byte offset where cols more columns from s[from] end (or n): a
+ * UTF-8 character takes one, a colour code (ESC ... m) none. s is valid
+ * UTF-8 (chat text is sanitised before it gets here). Plain ASCII is
+ * taken up to 8 bytes at a time (never more than the columns left); a
+ * special byte one character or colour code at a time. */
 static size_t
 advance(const char *s, size_t from, size_t n, size_t cols)
 {
-	size_t i = from, c = 0;
+	size_t i = from, c = 0, k, p;
+	uint64_t bad;
 
 	while (i < n && c < cols) {
-		if (i + 8 <= n && c + 8 <= cols && plain8(s + i)) {
-			i += 8;
-			c += 8;
-			continue;
+		k = cols - c < 8 ? cols - c : 8;
+		if (n - i >= 8) {
+			bad = special8(s + i);
+			if (k < 8)
+				bad &= ((uint64_t)1 << (8 * k)) - 1;
+			p = bad == 0 ? k : (size_t)__builtin_ctzll(bad) / 8;
+			i += p;
+			c += p;
+			if (bad == 0)
+				continue;
 		}
-		if (s[i] == '\033') {
+		if (s[i] == '\033') {         /* s[i] special, or near the end */
 			while (i < n && s[i] != 'm')
 				i++;
 			i++;
@@ -220,41 +306,67 @@ advance(const char *s, size_t from, size_t n, size_t cols)
 		}
 		i++;
 		c++;
-		while (i < n && ((unsigned char)s[i] & 0xc0) == 0x80)
+		while (i < n && continuation(s[i]))
 			i++;
 	}
 	return i < n ? i : n;
 }
 
-/* Write s[from..to) less its trailing blanks, then a newline; the next
- * line will start with the indent. */
+/* The pieces of one wrapped line, gathered for one fwrite. */
+struct wrap_out {
+	FILE  *f;
+	size_t n;
+	char   buf[WRAP_OUT];
+};
+
+/* s[from..to) less its trailing blanks, after the indent if indent, then
+ * a newline. */
 static void
-put_piece(FILE *f, const char *s, size_t from, size_t to, bool indent)
+put_piece(struct wrap_out *w, const char *s, size_t from, size_t to,
+          bool indent)
 {
+	size_t lead = indent ? WRAP_INDENT : 0;
+
 	while (to > from && s[to - 1] == ' ')
 		to--;
-	if (indent)
-		fwrite_unlocked(spaces, 1, WRAP_INDENT, f);
-	fwrite_unlocked(s + from, 1, to - from, f);
-	fputc_unlocked('\n', f);
+	if (lead + to - from + 1 > sizeof(w->buf) - w->n) {
+		fwrite_unlocked(w->buf, 1, w->n, w->f);
+		w->n = 0;
+		if (lead + to - from + 1 > sizeof(w->buf)) {  /* a huge piece */
+			fwrite_unlocked(spaces, 1, lead, w->f);
+			fwrite_unlocked(s + from, 1, to - from, w->f);
+			fputc_unlocked('\n', w->f);
+			return;
+		}
+	}
+	memcpy(w->buf + w->n, spaces, lead);
+	memcpy(w->buf + w->n + lead, s + from, to - from);
+	w->n += lead + to - from;
+	w->buf[w->n++] = '\n';
 }
 
 void
 cap_out_emit(const struct cap_out *o, const char *s, size_t n)
 {
-	size_t start = 0, end, brk;
-	unsigned w = o->width;
+	struct wrap_out w;
+	size_t start = 0, end, brk, cols;
+	unsigned width = o->width;
 	bool indent = false;
 
-	if (w == 0 || n <= w) {              /* (one byte: at most a column) */
+	if (width == 0 || n <= width) {      /* (one byte: at most a column) */
 		fwrite_unlocked(s, 1, n, o->f);
 		fputc_unlocked('\n', o->f);
 		return;
 	}
-	if (w < WRAP_INDENT + 20)
-		w = WRAP_INDENT + 20;            /* too narrow: keep it readable */
+	if (width < WRAP_INDENT + 20)
+		width = WRAP_INDENT + 20;        /* too narrow: keep it readable */
+	w.f = o->f;
+	w.n = 0;
 	for (;;) {
-		end = advance(s, start, n, indent ? w - WRAP_INDENT : w);
+		cols = indent ? width - WRAP_INDENT : width;
+		if (n - start <= cols)
+			break;                       /* the rest fits: bytes >= columns */
+		end = advance(s, start, n, cols);
 		if (end >= n)
 			break;
 		brk = end;                       /* the last space that fits */
@@ -262,13 +374,14 @@ cap_out_emit(const struct cap_out *o, const char *s, size_t n)
 			brk--;
 		if (brk == start)
 			brk = end;                   /* no space: cut the word */
-		put_piece(o->f, s, start, brk, indent);
+		put_piece(&w, s, start, brk, indent);
 		indent = true;
 		start = brk;
 		while (start < n && s[start] == ' ')
 			start++;
 	}
-	put_piece(o->f, s, start, n, indent);
+	put_piece(&w, s, start, n, indent);
+	fwrite_unlocked(w.buf, 1, w.n, w.f);
 }
 
 /* ---------------------------------------------------------------------------

@@ -34,59 +34,34 @@ event_name(enum cap_what w)
 	return "?";
 }
 
-/* s[0..len) as a JSON string: quotes, backslashes and control bytes
- * escaped; UTF-8 passes as it is. */
-static void
-put_string(struct cap_line *l, const char *s, size_t len)
+/* ,"key":N  (N may be negative): the key and its punctuation are one
+ * string literal, so its length is known when compiling. */
+#define PUT_NUM(l, key, v) \
+	put_num(l, ",\"" key "\":", sizeof(",\"" key "\":") - 1, (int64_t)(v))
+
+/* ,"key":N if us >= 0, else ,"key":null */
+#define PUT_US_OR_NULL(l, key, us) \
+	((us) >= 0 ? PUT_NUM(l, key, us) : cap_line_str(l, ",\"" key "\":null"))
+
+static inline void
+put_num(struct cap_line *l, const char *pre, size_t plen, int64_t v)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	unsigned d = cap_line_digits(u);
 
-	cap_line_ch(l, '"');
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch != '"' && ch != '\\' && ch >= 0x20 && ch != 0x7f)
-			continue;
-		cap_line_mem(l, s + run, i - run);
-		run = i + 1;
-		if (ch == '"' || ch == '\\') {
-			cap_line_ch(l, '\\');
-			cap_line_ch(l, (char)ch);
-		} else {
-			cap_line_str(l, "\\u00");
-			cap_line_ch(l, hex[ch >> 4]);
-			cap_line_ch(l, hex[ch & 15]);
-		}
-	}
-	cap_line_mem(l, s + run, len - run);
-	cap_line_ch(l, '"');
-}
-
-/* ,"key":N  (N may be negative) */
-static void
-put_num(struct cap_line *l, const char *key, int64_t v)
-{
-	cap_line_str(l, ",\"");
-	cap_line_str(l, key);
-	cap_line_str(l, "\":");
-	if (v < 0) {
-		cap_line_ch(l, '-');
-		v = -v;
-	}
-	cap_line_u64(l, (uint64_t)v, 1);
-}
-
-static void
-put_us_or_null(struct cap_line *l, const char *key, int64_t us)
-{
-	if (us >= 0) {
-		put_num(l, key, us);
+	if (plen + 1 + d >= sizeof(l->buf) - l->n) {     /* the end: cut */
+		cap_line_mem(l, pre, plen);
+		if (v < 0)
+			cap_line_ch(l, '-');
+		cap_line_u64(l, u, 1);
 		return;
 	}
-	cap_line_str(l, ",\"");
-	cap_line_str(l, key);
-	cap_line_str(l, "\":null");
+	memcpy(l->buf + l->n, pre, plen);
+	l->n += plen;
+	if (v < 0)
+		l->buf[l->n++] = '-';
+	cap_line_put_digits(l->buf + l->n, u, d);
+	l->n += d;
 }
 
 static void
@@ -107,11 +82,11 @@ put_messages(struct cap_line *l, const struct cap_chat *chat)
 			cap_line_ch(l, '"');
 		}
 		cap_line_str(l, ",\"text\":");
-		put_string(l, m->text, m->len);
+		cap_line_json(l, m->text, m->len);
 		cap_line_ch(l, '}');
 	}
 	cap_line_ch(l, ']');
-	put_num(l, "messages_total", (int64_t)chat->total);
+	PUT_NUM(l, "messages_total", (int64_t)chat->total);
 }
 
 /* Wireshark's tcp.analysis of a segment: "analysis":[...], the ACK's RTT
@@ -131,13 +106,13 @@ put_analysis(struct cap_line *l, const struct cap_ana *a)
 			first = false;
 		}
 	cap_line_ch(l, ']');
-	put_us_or_null(l, "ack_rtt_us", a->ack_rtt_us);
+	PUT_US_OR_NULL(l, "ack_rtt_us", a->ack_rtt_us);
 	if (a->flags & CAP_A_DUP_ACK) {
-		put_num(l, "dup_ack_of", (int64_t)a->dup_ack_of);
-		put_num(l, "dup_ack_n", a->dup_ack_n);
+		PUT_NUM(l, "dup_ack_of", (int64_t)a->dup_ack_of);
+		PUT_NUM(l, "dup_ack_n", a->dup_ack_n);
 	}
 	if (a->resent_frame != 0)
-		put_num(l, "resends", (int64_t)a->resent_frame);
+		PUT_NUM(l, "resends", (int64_t)a->resent_frame);
 }
 
 /* What else a packet says: the server's word on the nickname, a D-SACK,
@@ -147,9 +122,9 @@ put_notes(struct cap_line *l, const struct cap_event *ev)
 {
 	if (ev->nick_fixed) {             /* the server's word wins */
 		cap_line_str(l, ",\"nickname_from_server\":");
-		put_string(l, ev->chat.said_nick, strlen(ev->chat.said_nick));
+		cap_line_json(l, ev->chat.said_nick, strlen(ev->chat.said_nick));
 		cap_line_str(l, ",\"nickname_inferred\":");
-		put_string(l, ev->nick_was, strlen(ev->nick_was));
+		cap_line_json(l, ev->nick_was, strlen(ev->nick_was));
 	}
 	if (ev->dsack)
 		cap_line_str(l, ",\"dsack\":true");
@@ -168,8 +143,8 @@ put_icmp(struct cap_line *l, const struct cap_packet *p,
 
 	cap_line_str(l, p->proto == 1 ? ",\"proto\":\"icmp\""
 	                              : ",\"proto\":\"icmpv6\"");
-	put_num(l, "icmp_type", p->icmp_type);
-	put_num(l, "icmp_code", p->icmp_code);
+	PUT_NUM(l, "icmp_type", p->icmp_type);
+	PUT_NUM(l, "icmp_code", p->icmp_code);
 	cap_line_str(l, p->q_proto == 6 ? ",\"quotes\":{\"proto\":\"tcp\""
 	                                : ",\"quotes\":{\"proto\":\"udp\"");
 	memset(&e, 0, sizeof(e));
@@ -186,7 +161,7 @@ put_icmp(struct cap_line *l, const struct cap_packet *p,
 	cap_line_str(l, name);
 	cap_line_str(l, "\"}");
 	if (ev->icmp_conv != NULL)
-		put_num(l, "conv", ev->icmp_conv->id);
+		PUT_NUM(l, "conv", ev->icmp_conv->id);
 	else
 		cap_line_str(l, ",\"conv\":null");
 }
@@ -200,19 +175,19 @@ put_not_conv(struct cap_line *l, const struct cap_packet *p,
 	cap_line_str(l, ",\"event\":\"");
 	cap_line_str(l, event_name(ev->what));
 	cap_line_str(l, "\",\"where\":");
-	put_string(l, p->why != NULL ? p->why : "",
+	cap_line_json(l, p->why != NULL ? p->why : "",
 	           p->why != NULL ? strlen(p->why) : 0);
 	if (ev->what == CAP_EV_ICMP)
 		put_icmp(l, p, ev);
 	if (ev->what == CAP_EV_FRAGMENT) {
-		put_num(l, "frag_id", p->frag_id);
-		put_num(l, "frag_offset", (int64_t)p->frag_off);
-		put_num(l, "frag_len", (int64_t)p->payload_len);
+		PUT_NUM(l, "frag_id", p->frag_id);
+		PUT_NUM(l, "frag_offset", (int64_t)p->frag_off);
+		PUT_NUM(l, "frag_len", (int64_t)p->payload_len);
 		cap_line_str(l, p->frag_more ? ",\"more_fragments\":true"
 		                             : ",\"more_fragments\":false");
 	}
-	put_num(l, "caplen", (int64_t)caplen);
-	put_num(l, "wire_len", (int64_t)wirelen);
+	PUT_NUM(l, "caplen", (int64_t)caplen);
+	PUT_NUM(l, "wire_len", (int64_t)wirelen);
 }
 
 /* A TCP segment's flags, relative seq and ack, and window. */
@@ -226,12 +201,12 @@ put_tcp_fields(struct cap_line *l, const struct cap_packet *p,
 	cap_line_str(l, ",\"flags\":\"");
 	cap_line_str(l, flags);
 	cap_line_ch(l, '"');
-	put_num(l, "seq", ev->rel_seq);
+	PUT_NUM(l, "seq", ev->rel_seq);
 	if (ev->has_ack)
-		put_num(l, "ack", ev->rel_ack);
+		PUT_NUM(l, "ack", ev->rel_ack);
 	else
 		cap_line_str(l, ",\"ack\":null");
-	put_num(l, "win", ev->win);
+	PUT_NUM(l, "win", ev->win);
 }
 
 void
@@ -243,7 +218,7 @@ cap_json_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
 
 	(void)o;                            /* JSON has no colour or width */
 	cap_line_str(l, "{\"type\":\"packet\"");
-	put_num(l, "n", (int64_t)n);
+	PUT_NUM(l, "n", (int64_t)n);
 	cap_line_str(l, ",\"time\":");
 	cap_line_seconds(l, rel_us);
 	if (c == NULL) {
@@ -252,7 +227,7 @@ cap_json_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
 		return;
 	}
 	cap_line_str(l, c->proto == 6 ? ",\"proto\":\"tcp\"" : ",\"proto\":\"udp\"");
-	put_num(l, "conv", c->id);
+	PUT_NUM(l, "conv", c->id);
 	cap_line_str(l, ",\"src\":\"");
 	cap_line_str(l, c->name[ev->dir]);
 	cap_line_str(l, "\",\"dst\":\"");
@@ -261,20 +236,20 @@ cap_json_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
 	                             : "\",\"dir\":\"to_client\"");
 	if (c->proto == 6)
 		put_tcp_fields(l, p, ev);
-	put_num(l, "len", (int64_t)p->payload_len);
-	put_num(l, "ip_len", (int64_t)p->ip_len);
+	PUT_NUM(l, "len", (int64_t)p->payload_len);
+	PUT_NUM(l, "ip_len", (int64_t)p->ip_len);
 	cap_line_str(l, ",\"event\":\"");
 	cap_line_str(l, event_name(ev->what));
 	cap_line_str(l, ev->retransmission ? "\",\"retransmission\":true"
 	                                   : "\",\"retransmission\":false");
 	cap_line_str(l, ev->payload_cut ? ",\"payload_cut\":true"
 	                                : ",\"payload_cut\":false");
-	put_us_or_null(l, "rtt_us", ev->rtt_us);
+	PUT_US_OR_NULL(l, "rtt_us", ev->rtt_us);
 	if (p->frags > 0)
-		put_num(l, "fragments", p->frags);
+		PUT_NUM(l, "fragments", p->frags);
 	if (p->hdr_cut != NULL) {
 		cap_line_str(l, ",\"header_cut\":");
-		put_string(l, p->hdr_cut, strlen(p->hdr_cut));
+		cap_line_json(l, p->hdr_cut, strlen(p->hdr_cut));
 	}
 	if (c->proto == 6)
 		put_analysis(l, &ev->ana);
@@ -284,10 +259,10 @@ cap_json_packet(const struct cap_out *o, struct cap_line *l, uint64_t n,
 		             ? ",\"rtt_skipped\":\"duplicate\""
 		             : ",\"rtt_skipped\":\"retransmitted\"");
 	if (ev->has_rtt) {
-		put_num(l, "rtt_sample_us", ev->rtt.sample_us);
-		put_num(l, "srtt_us", ev->rtt.srtt_us);
-		put_num(l, "rttvar_us", ev->rtt.rttvar_us);
-		put_num(l, "rto_us", ev->rtt.rto_us);
+		PUT_NUM(l, "rtt_sample_us", ev->rtt.sample_us);
+		PUT_NUM(l, "srtt_us", ev->rtt.srtt_us);
+		PUT_NUM(l, "rttvar_us", ev->rtt.rttvar_us);
+		PUT_NUM(l, "rto_us", ev->rtt.rto_us);
 	}
 	put_messages(l, &ev->chat);
 	cap_line_ch(l, '}');
