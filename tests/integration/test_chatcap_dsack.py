@@ -1,7 +1,7 @@
 """D-SACK (RFC 2883, section 4) as Wireshark reads it: an ACK's first SACK
-block reports bytes received twice when it lies at or below the ACK, or
-inside the ACK's second block. A block that only starts below the ACK is
-not one. chatcap's JSON "dsack" frames must equal tshark's
+block reports bytes received twice when it ends at or below the ACK, or
+ends inside the ACK's second block. A block that only starts below the ACK
+is not one. chatcap's JSON "dsack" frames must equal tshark's
 tcp.options.sack.dsack_le frames on a capture holding each case."""
 import json
 import os
@@ -64,6 +64,8 @@ def packets():
                   sack=[(1053, 1057), (1051, 1061)])         # 12: inside 2nd
     yield segment(S, 5001, 1041, ACK,
                   sack=[(1045, 1049), (1051, 1061)])         # 13: beside 2nd
+    yield segment(S, 5001, 1041, ACK,
+                  sack=[(1045, 1055), (1051, 1061)])         # 14: ends in 2nd
 
 
 def write_pcap(path):
@@ -85,5 +87,5 @@ def test_dsack_frames_equal_tsharks(tmp_path):
     ours = [p["n"] for p in map(json.loads, subprocess.run(
         [CHATCAP, "--json", "-r", cap], capture_output=True, check=True,
         timeout=60).stdout.splitlines()) if p.get("dsack")]
-    assert theirs == [7, 12]            # the capture holds what it claims
+    assert theirs == [7, 12, 14]            # the capture holds what it claims
     assert ours == theirs

@@ -143,6 +143,16 @@ def test_write_to_an_impossible_place():
     one_line_error(r, 8, "/nonexistent/dir/x.pcap")
 
 
+@pytest.mark.parametrize("mode", [[], ["--json"], ["--summary"]])
+def test_a_full_disk_is_an_output_error(mode):
+    """What chatcap prints could not be written: one line, status 8."""
+    with open("/dev/full", "wb") as full:
+        r = subprocess.run([CHATCAP, "--lang", "en", "-r", LAB, *mode],
+                           stdout=full, stderr=subprocess.PIPE, timeout=60,
+                           env=dict(os.environ, LC_ALL="C.UTF-8"))
+    one_line_error(r, 8, "standard output", "No space left on device")
+
+
 def test_bpf_expression_narrows():
     r = chatcap("--json", "--summary", "-r", LAB, "udp")
     s = json.loads(r.stdout)

@@ -158,8 +158,8 @@ struct cap_event {
 	bool             nick_fixed; /* the server named the client's nickname
 	                              * otherwise than inferred (nick_was) */
 	char             nick_was[CAP_NICK_TEXT];
-	bool             dsack;      /* its first SACK block lies below its ACK
-	                              * or inside its second block: the
+	bool             dsack;      /* its first SACK block ends at or below
+	                              * its ACK or inside its second: the
 	                              * receiver got those bytes twice
 	                              * (D-SACK, RFC 2883) */
 	bool             capture_gap; /* a gap in sequence numbers while the

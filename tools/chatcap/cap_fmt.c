@@ -264,13 +264,17 @@ continuation(char c)
 }
 
 /* Bit 7 of byte j set where s[j] (j < 8) is not plain ASCII or is ESC:
- * exact up to the first such byte, which is all the caller reads. */
+ * exact up to the first such byte, which is all the caller reads. Byte j
+ * is bits 8j..8j+7 whatever the machine's byte order. */
 static uint64_t
 special8(const char *s)
 {
 	uint64_t v, x;
 
 	memcpy(&v, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
 	x = v ^ (ONES * 0x1b);               /* a zero byte where ESC was */
 	return (v | ((x - ONES) & ~x)) & HIGHS;
 }

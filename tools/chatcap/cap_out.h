@@ -30,7 +30,9 @@ struct cap_out {
 };
 
 /* Write s[0..n) and a newline on o->f, wrapped at o->width columns (on
- * spaces where it can; later lines indented). */
+ * spaces where it can; later lines indented). s must be valid UTF-8 and
+ * ANSI colour codes (chat text is sanitised before it gets here): a
+ * character is one column, a colour code none. */
 void cap_out_emit(const struct cap_out *o, const char *s, size_t n);
 
 /* The escape sequence for c, or "" without colour. */

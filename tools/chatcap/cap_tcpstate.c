@@ -286,8 +286,8 @@ reset(struct cap_stats *st, struct cap_conv *c, int dir, struct cap_event *ev)
 }
 
 /* RFC 2883, section 4: the first SACK block reports bytes received twice
- * when it lies below the ACK, or inside the second block (as Wireshark's
- * tcp.options.sack.dsack reads it). */
+ * when it ends at or below the ACK, or ends inside the second block (as
+ * Wireshark's tcp.options.sack.dsack reads it). */
 static bool
 is_dsack(const struct cap_tcp_opts *o, uint32_t ack)
 {

@@ -261,6 +261,18 @@ start_run(struct run *r, const struct cap_config *cfg, struct cap_source *src,
 	return 0;
 }
 
+/* Whether everything printed reached standard output (a full disk, a
+ * closed file): if not, say so, as the output is not what it should be. */
+static bool
+stdout_written(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return true;
+	fprintf(stderr, "%s: %s: %s\n", PROG, TR("standard output",
+	        "salida estándar"), strerror(errno));
+	return false;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -306,9 +318,10 @@ main(int argc, char **argv)
 	}
 	if (status != CAP_EXIT_LINKTYPE)      /* nothing could be read */
 		finish(&r);
-	fflush(stdout);
 	if (status != CAP_EXIT_OK)
 		fprintf(stderr, "%s: %s\n", PROG, err);
+	if (!stdout_written() && status == CAP_EXIT_OK)
+		status = CAP_EXIT_CAPTURE;
 	if ((cap_pcapng_close(&r.emit.ng) < 0 || r.emit.error) &&
 	    status == CAP_EXIT_OK) {
 		fprintf(stderr, "%s: %s: %s\n", PROG, cfg.write_file,
