@@ -169,3 +169,19 @@ def test_dissector_keep_alive_ends_a_silent_message(tmp_path):
                                 len(p)) + p)
     lua = lua_like_chatcap(cap)
     assert lua[6][0] == [("nickname", "ana")]
+
+
+def test_dissector_new_syn_starts_anew(tmp_path):
+    """A new SYN on the same ports while segments wait past a hole:
+    TCP's dissector starts a new tcp.stream there, as chatcap starts a new
+    conversation; the new connection's first line is its nickname."""
+    cap = str(tmp_path / "anew.pcap")
+    write_pcap(cap, opening() + lines(3, 1015) + [
+        (segment(C, 9000, 0, SYN), None),
+        (segment(S, 7000, 9001, SYN | ACK), None),
+        (segment(C, 9001, 7001, ACK), None),
+        (segment(C, 9001, 7001, ACK | PSH, b"bob\n"), None),
+        (segment(C, 9005, 7001, ACK | PSH, b"hola\n"), None)])
+    lua = lua_like_chatcap(cap)
+    assert lua[11][0] == [("nickname", "bob")]
+    assert lua[12][0] == [("chat", "hola")]
