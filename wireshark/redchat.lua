@@ -377,6 +377,7 @@ local function cut_segment(conv, d, at, seq, len, t)
   local stop = (seq + len) % 4294967296
   if seq_diff(d.next, stop) >= 0 then return end     -- all framed already
   give_up_before(conv, d, seq, at, t)
+  if seq_diff(d.next, stop) >= 0 then return end     -- what waited did
   resync(d)
   d.next = stop
   drain(conv, d, at)                                 -- what waited after it

@@ -114,6 +114,24 @@ def test_cut_segment_past_a_hole(tmp_path):
 
 
 
+def cut_inside_held():
+    """A cut copy of bytes that wait past a hole, inside what waits."""
+    two = b"msg 00000\nmsg 00001\n"
+    return opening() + [(segment(C, 1015, 5001, ACK | PSH, two), None),
+                        (segment(C, 1020, 5001, ACK | PSH, two[5:11]), 43)
+                        ] + lines(2, 1035)
+
+
+def test_cut_segment_inside_what_waits(tmp_path):
+    cap = str(tmp_path / "inside.pcap")
+    write_pcap(cap, cut_inside_held())
+    ours = chatcap_streams(cap)[frozenset((CLIENT, SERVER))][CLIENT]
+    assert ours == b"ana\n<MISSING 10>msg 00000\nmsg 00001\n" + \
+        b"msg 00000\nmsg 00001\n"
+    assert [t for _, t in chat(cap)[0]] == \
+        ["ana", "msg 00001", "msg 00000", "msg 00001"]
+
+
 # ---------------------------------------------------------------------------
 # The Wireshark dissector reads these captures as chatcap does, frame by
 # frame, with either of TCP's out-of-order preferences.
@@ -148,6 +166,12 @@ def test_dissector_cut_segment_past_a_hole(tmp_path):
                                           b"y" * 100 + b"\n"), 60)] +
                lines(5, 1116))
     assert len(lua_like_chatcap(cap)) == 5
+
+
+def test_dissector_cut_segment_inside_what_waits(tmp_path):
+    cap = str(tmp_path / "inside.pcap")
+    write_pcap(cap, cut_inside_held())
+    assert len(lua_like_chatcap(cap)) == 4
 
 
 def test_dissector_keep_alive_ends_a_silent_message(tmp_path):

@@ -190,6 +190,8 @@ cut_segment(struct cap_conv *c, int dir, const struct cap_packet *p,
 	if (!seq_lt(me->chat_next, end))                 /* already framed */
 		return;
 	give_up_before(c, dir, data_seq, t_us, ev);
+	if (!seq_lt(me->chat_next, end))   /* what waited covered it all */
+		return;
 	skip = me->chat_next - data_seq;
 	if (c->follow_on) {
 		if (skip < p->payload_caplen)
