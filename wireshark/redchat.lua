@@ -36,9 +36,10 @@
 -- same tree. A line whose bytes came in several frames is shown
 -- in a "Reassembled chat" tab; one that waited past a hole also gets an
 -- Expert Info note. As in chatcap: a hole the peer acknowledged although
--- the capture never had it (tcp.analysis.ack_lost_segment) is given up on
--- and the line it cut is not shown, nor is one cut by the snapshot
--- length; a FIN in sequence ends an unterminated line; while a client has
+-- the capture never had it (tcp.analysis.ack_lost_segment), or one past
+-- which 256 segments or 1 MiB wait, is given up on and the line it cut is
+-- not shown; nor is one cut by the snapshot length (the bytes after that
+-- segment go on in order); a FIN in sequence ends an unterminated line; while a client has
 -- never sent a newline (the seed lab's client), its unterminated message
 -- ends at its next packet 200 ms or more later (by the capture's clock),
 -- as the server ends it (one still open when the capture ends is not
@@ -57,6 +58,8 @@ local KINDS = { "nickname", "chat", "command", "empty", "notice", "relay",
 
 local MSG_MAX = 1024        -- bytes in a message (shared/wire/msg.h)
 local SILENCE = 0.2         -- seconds that end an unterminated message
+local HOLD_SEGS = 256       -- segments waiting past a hole (cap_reasm.h)
+local HOLD_BYTES = 1048576  -- bytes waiting past a hole, a direction
 
 local f_kind = ProtoField.string("redchat.kind", "Kind")
 local f_nick = ProtoField.string("redchat.nick", "Nickname")
@@ -83,6 +86,7 @@ local tcp_payload = Field.new("tcp.payload")
 local tcp_syn = Field.new("tcp.flags.syn")
 local tcp_fin = Field.new("tcp.flags.fin")
 local ack_lost = Field.new("tcp.analysis.ack_lost_segment")
+local keep_alive = Field.new("tcp.analysis.keep_alive")
 local udp_stream = Field.new("udp.stream")
 local icmp_type = Field.new("icmp.type")
 local icmpv6_type = Field.new("icmpv6.type")
@@ -149,7 +153,7 @@ end
 local function name_message(conv, line, from_client, too_long)
   local m = { kind = "chat", text = sanitize(line) }
   if too_long then
-    m.kind, m.text = "too_long", sanitize(line:sub(1, MSG_MAX))
+    m.kind, m.text = "too_long", ""       -- chatcap shows no text
   elseif not from_client then
     m.kind = line:sub(1, 4) == "*** " and "notice" or "relay"
     -- The server accepted a nickname ("*** Hello NICK, ..."): chatcap
@@ -303,13 +307,8 @@ local function silence(conv, d, at, t)
   end
 end
 
--- Frame data starting at seq (from frame src) at time t, then whatever
--- waited past the hole it fills.
-local function feed(conv, d, data, seq, src, at, base, t)
-  silence(conv, d, at, t)
-  frame_bytes(conv, d, data, at, src, base, src ~= at)
-  d.last = t
-  d.next = (seq + #data) % 4294967296
+-- Frame what waited past the hole just filled (d.next reached it).
+local function drain(conv, d, at)
   local i = 1
   while i <= #d.held do             -- few wait at once: a linear search
     local s = d.held[i]
@@ -318,6 +317,7 @@ local function feed(conv, d, data, seq, src, at, base, t)
       i = i + 1
     else                            -- it follows on, or was all framed
       table.remove(d.held, i)
+      d.held_bytes = d.held_bytes - #s.data
       if skip < #s.data then
         frame_bytes(conv, d, s.data:sub(skip + 1), at, s.frame, skip, true)
         d.next = (s.seq + #s.data) % 4294967296
@@ -325,6 +325,16 @@ local function feed(conv, d, data, seq, src, at, base, t)
       i = 1
     end
   end
+end
+
+-- Frame data starting at seq (from frame src) at time t, then whatever
+-- waited past the hole it fills.
+local function feed(conv, d, data, seq, src, at, base, t)
+  silence(conv, d, at, t)
+  frame_bytes(conv, d, data, at, src, base, src ~= at)
+  d.last = t
+  d.next = (seq + #data) % 4294967296
+  drain(conv, d, at)
 end
 
 -- Give up on the hole before the waiting segments (the peer acknowledged
@@ -336,28 +346,64 @@ local function skip_hole(conv, d, at, t)
     if seq_diff(s.seq, d.held[low].seq) < 0 then low = i end
   end
   local s = table.remove(d.held, low)
+  d.held_bytes = d.held_bytes - #s.data
   resync(d)
   feed(conv, d, s.data, s.seq, s.frame, at, 0, t)
 end
 
+-- Whether a segment waits at a sequence number below seq.
+local function held_before(d, seq)
+  for _, s in ipairs(d.held) do
+    if seq_diff(s.seq, seq) < 0 then return true end
+  end
+  return false
+end
+
+-- Give up on the hole(s) before seq: what waits below it goes on in
+-- sequence order from the lowest, then the hole just before seq.
+local function give_up_before(conv, d, seq, at, t)
+  while seq_diff(d.next, seq) < 0 and held_before(d, seq) do
+    skip_hole(conv, d, at, t)
+  end
+  if seq_diff(d.next, seq) < 0 then
+    resync(d)
+    d.next = seq
+  end
+end
+
+-- A segment the snapshot length cut: the line it cut is not shown, the
+-- stream goes on after the whole segment.
+local function cut_segment(conv, d, at, seq, len, t)
+  local stop = (seq + len) % 4294967296
+  if seq_diff(d.next, stop) >= 0 then return end     -- all framed already
+  give_up_before(conv, d, seq, at, t)
+  if seq_diff(d.next, stop) >= 0 then return end     -- what waited did
+  resync(d)
+  d.next = stop
+  drain(conv, d, at)                                 -- what waited after it
+end
+
 local function new_dir(from_client)
-  return { from_client = from_client, held = {}, buf = "",
+  return { from_client = from_client, held = {}, held_bytes = 0, buf = "",
            newline_seen = false }
 end
 
 -- One segment's payload (seq, data; len bytes on the wire) of direction d.
-local function segment(conv, d, at, seq, len, data, t)
-  if len == 0 then return silence(conv, d, at, t) end
-  if #data < len then                  -- cut by the snapshot length
-    resync(d)
-    d.next = nil
-    return
-  end
+local function segment(conv, d, at, seq, len, data, t, ka)
+  if len == 0 or ka then return silence(conv, d, at, t) end
   if d.next == nil then d.next = d.isn and (d.isn + 1) % 4294967296 or seq end
+  if #data < len then                  -- cut by the snapshot length
+    return cut_segment(conv, d, at, seq, len, t)
+  end
   local gap = seq_diff(seq, d.next)
   if gap > 0 then                      -- a hole before: wait for it
-    table.insert(d.held, { seq = seq, data = data, frame = at })
-    return
+    if #d.held < HOLD_SEGS and len <= HOLD_BYTES - d.held_bytes then
+      table.insert(d.held, { seq = seq, data = data, frame = at })
+      d.held_bytes = d.held_bytes + len
+      return
+    end
+    give_up_before(conv, d, seq, at, t) -- no room: go on
+    gap = seq_diff(seq, d.next)
   end
   if -gap >= len then return end       -- all framed already
   feed(conv, d, data:sub(1 - gap), (seq - gap) % 4294967296, at, at, -gap,
@@ -386,7 +432,8 @@ local function read_tcp(pinfo, port)
   end
   local payload = tcp_payload()
   segment(conv, d, pinfo.number, seq, len.value,
-          payload and payload.range:raw() or "", pinfo.abs_ts)
+          payload and payload.range:raw() or "", pinfo.abs_ts,
+          keep_alive() ~= nil)
   if ack_lost() then
     skip_hole(conv, conv.dir[not from_client], pinfo.number, pinfo.abs_ts)
   end

@@ -81,8 +81,6 @@ def same(ours, lua):
                                      nick + " (private): " + text,
                                      nick + " (privado): " + text)
             continue
-        if role == "too_long":
-            continue
         assert text == m["text"]
         if role == "command":
             assert next(ci) == m["command"]
@@ -286,3 +284,14 @@ def test_impaired_like_chatcap(impaired, impairment, prefs):
     if impairment != "duplicate":
         assert kinds_of(path, PREFS[prefs], "redchat.reassembled")
 
+
+
+@pytest.mark.skipif(TSHARK is None, reason="tshark is not installed")
+def test_too_long_text_as_chatcap(tmp_path):
+    """A message over MSG_MAX bytes: its kind, and no text, as chatcap."""
+    from test_chatcap_nickname import CLI, SRV, udp, write_pcap
+    path = str(tmp_path / "long.pcap")
+    write_pcap(path, [(0.0, udp(CLI, SRV, 40001, 5001, b"ana\n")),
+                      (0.1, udp(CLI, SRV, 40001, 5001, b"z" * 1100 + b"\n"))])
+    lua = assert_like_chatcap(path, ())
+    assert lua[2][0] == [("too_long", "")]

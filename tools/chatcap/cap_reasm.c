@@ -94,18 +94,12 @@ cap_reasm_free(struct cap_reasm *q)
  * over after it (cap_chat_resync: the cut line is not shown).
  * ------------------------------------------------------------------------ */
 static void
-feed(struct cap_conv *c, int dir, const uint8_t *data, size_t len,
-     uint32_t seq, uint64_t frame, int64_t t_us, struct cap_event *ev)
+drain(struct cap_conv *c, int dir, int64_t t_us, struct cap_event *ev)
 {
 	struct cap_dir *me = &c->dir[dir];
 	struct cap_reasm_seg seg;
 	size_t skip = 0;
 
-	cap_chat_stream(&me->chat, dir == 0, c->syn_seen, data, len, t_us,
-	                &ev->chat);
-	if (c->follow_on)
-		cap_follow_bytes(&c->follow, dir, frame, data, len, false);
-	me->chat_next = seq + (uint32_t)len;
 	while (me->reasm != NULL &&
 	       cap_reasm_next(me->reasm, me->chat_next, &seg, &skip)) {
 		cap_chat_stream(&me->chat, dir == 0, c->syn_seen, seg.data + skip,
@@ -116,6 +110,20 @@ feed(struct cap_conv *c, int dir, const uint8_t *data, size_t len,
 		me->chat_next = seg.seq + (uint32_t)seg.len;
 		free(seg.data);
 	}
+}
+
+static void
+feed(struct cap_conv *c, int dir, const uint8_t *data, size_t len,
+     uint32_t seq, uint64_t frame, int64_t t_us, struct cap_event *ev)
+{
+	struct cap_dir *me = &c->dir[dir];
+
+	cap_chat_stream(&me->chat, dir == 0, c->syn_seen, data, len, t_us,
+	                &ev->chat);
+	if (c->follow_on)
+		cap_follow_bytes(&c->follow, dir, frame, data, len, false);
+	me->chat_next = seq + (uint32_t)len;
+	drain(c, dir, t_us, ev);
 }
 
 /* Give up on the hole before the waiting segments of direction dir. */
@@ -134,6 +142,71 @@ skip_hole(struct cap_conv *c, int dir, int64_t t_us, struct cap_event *ev)
 	free(seg.data);
 }
 
+/* Whether a segment waits past the hole at a sequence number below seq. */
+static bool
+held_before(const struct cap_reasm *q, uint32_t seq)
+{
+	size_t i;
+
+	for (i = 0; q != NULL && i < q->n; i++)
+		if (seq_lt(q->seg[i].seq, seq))
+			return true;
+	return false;
+}
+
+/*
+ * Give up on the hole(s) before seq: the waiting segments below it go on
+ * in sequence order from the lowest, each hole marked missing and the
+ * framer started over after it; then the hole just before seq.
+ */
+static void
+give_up_before(struct cap_conv *c, int dir, uint32_t seq, int64_t t_us,
+               struct cap_event *ev)
+{
+	struct cap_dir *me = &c->dir[dir];
+
+	while (seq_lt(me->chat_next, seq) && held_before(me->reasm, seq))
+		skip_hole(c, dir, t_us, ev);
+	if (!seq_lt(me->chat_next, seq))
+		return;
+	cap_chat_resync(&me->chat);
+	if (c->follow_on)
+		cap_follow_missing(&c->follow, dir, seq - me->chat_next);
+	me->chat_next = seq;
+}
+
+/*
+ * A segment the snapshot length cut: its captured bytes go to --follow,
+ * the rest is missing, the line it cut is not shown (the framer starts
+ * over) and the stream goes on after the whole segment.
+ */
+static void
+cut_segment(struct cap_conv *c, int dir, const struct cap_packet *p,
+            uint32_t data_seq, int64_t t_us, struct cap_event *ev)
+{
+	struct cap_dir *me = &c->dir[dir];
+	uint32_t end = data_seq + (uint32_t)p->payload_len, skip;
+
+	if (!seq_lt(me->chat_next, end))                 /* already framed */
+		return;
+	give_up_before(c, dir, data_seq, t_us, ev);
+	if (!seq_lt(me->chat_next, end))   /* what waited covered it all */
+		return;
+	skip = me->chat_next - data_seq;
+	if (c->follow_on) {
+		if (skip < p->payload_caplen)
+			cap_follow_bytes(&c->follow, dir, ev->frame,
+			                 p->payload + skip,
+			                 p->payload_caplen - skip, false);
+		cap_follow_missing(&c->follow, dir, end - me->chat_next -
+		                   (uint32_t)(skip < p->payload_caplen
+		                              ? p->payload_caplen - skip : 0));
+	}
+	cap_chat_resync(&me->chat);
+	me->chat_next = end;
+	drain(c, dir, t_us, ev);
+}
+
 static void
 follow_chat(struct cap_conv *c, int dir, const struct cap_packet *p,
             int64_t t_us, struct cap_event *ev)
@@ -145,21 +218,14 @@ follow_chat(struct cap_conv *c, int dir, const struct cap_packet *p,
 		cap_chat_silence(&me->chat, dir == 0, c->syn_seen, t_us, &ev->chat);
 		return;
 	}
-	if (ev->payload_cut) {          /* bytes we cannot read: start over */
-		if (c->follow_on) {
-			cap_follow_bytes(&c->follow, dir, ev->frame, p->payload,
-			                 p->payload_caplen, false);
-			cap_follow_missing(&c->follow, dir, (uint32_t)
-			                   (p->payload_len - p->payload_caplen));
-		}
-		cap_chat_resync(&me->chat);
-		me->chat_set = false;
-		return;
-	}
 	if (!me->chat_set) {            /* from the SYN if it was seen */
 		me->chat_next = (dir == 0 ? c->syn_seen : c->synack_seen)
 		                ? me->base + 1 : data_seq;
 		me->chat_set = true;
+	}
+	if (ev->payload_cut) {
+		cut_segment(c, dir, p, data_seq, t_us, ev);
+		return;
 	}
 	if (seq_lt(me->chat_next, data_seq)) {           /* a hole before */
 		if (me->reasm == NULL)
@@ -170,10 +236,7 @@ follow_chat(struct cap_conv *c, int dir, const struct cap_packet *p,
 			ev->chat.held = true;
 			return;
 		}
-		cap_chat_resync(&me->chat);                  /* no room: go on */
-		if (c->follow_on)
-			cap_follow_missing(&c->follow, dir, data_seq - me->chat_next);
-		me->chat_next = data_seq;
+		give_up_before(c, dir, data_seq, t_us, ev);  /* no room */
 	}
 	skip = me->chat_next - data_seq;                 /* already framed */
 	if (skip >= p->payload_len)
