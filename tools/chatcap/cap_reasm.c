@@ -1,7 +1,7 @@
 /*
  * cap_reasm.c — TCP payload in sequence order for the chat framer: the
- * out-of-order queue of one direction (a handful of segments at most, so
- * a linear search is the clearest), and how a connection's payload goes
+ * out-of-order queue of one direction (usually a handful of segments, at
+ * most CAP_REASM_SEGS, so a linear search is the clearest), and how a connection's payload goes
  * through it (cap_reasm_follow).
  */
 #include <stdlib.h>
@@ -25,10 +25,21 @@ bool
 cap_reasm_hold(struct cap_reasm *q, uint32_t seq, uint64_t frame,
                const uint8_t *data, size_t len)
 {
+	struct cap_reasm_seg *more;
 	uint8_t *copy;
+	size_t cap;
 
 	if (q->n == CAP_REASM_SEGS || len > CAP_REASM_BYTES - q->bytes)
 		return false;
+	if (q->n == q->cap) {
+		cap = q->cap == 0 ? 8 : q->cap * 2;
+		if (cap > CAP_REASM_SEGS)
+			cap = CAP_REASM_SEGS;
+		if ((more = realloc(q->seg, cap * sizeof(*more))) == NULL)
+			return false;
+		q->seg = more;
+		q->cap = cap;
+	}
 	if ((copy = malloc(len)) == NULL)
 		return false;
 	memcpy(copy, data, len);
@@ -83,6 +94,7 @@ cap_reasm_free(struct cap_reasm *q)
 
 	for (i = 0; i < q->n; i++)
 		free(q->seg[i].data);
+	free(q->seg);
 	memset(q, 0, sizeof(*q));
 }
 

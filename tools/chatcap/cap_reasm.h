@@ -21,10 +21,11 @@ struct cap_reasm_seg {
 	uint8_t *data;
 };
 
-/* Zero it to initialise. */
+/* Zero it to initialise. The array grows as segments wait (most holes
+ * hold a few), up to CAP_REASM_SEGS. */
 struct cap_reasm {
-	struct cap_reasm_seg seg[CAP_REASM_SEGS];
-	size_t n, bytes;
+	struct cap_reasm_seg *seg;
+	size_t cap, n, bytes;
 };
 
 /* Keep a copy of data[0..len) that starts at seq, past a hole. Returns
